@@ -1,0 +1,173 @@
+//! Who is calling: the credential store and the two signature schemes the SDKs use
+//! (ACS3-HMAC-SHA256 in the `Authorization` header, HMAC-SHA1 v1.0 in the `Signature` parameter).
+
+pub mod acs3;
+pub mod encode;
+pub mod nonce;
+pub mod rpc_v1;
+
+use crate::error::{ApiError, ErrorCode};
+use crate::protocol::{RawRequest, RpcRequest};
+use nonce::NonceCache;
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// How far a request's timestamp may stray from the server's clock.
+pub const MAX_CLOCK_SKEW_SECONDS: i64 = 15 * 60;
+
+/// The account used when a request names no access key at all (open mode only).
+pub const ANONYMOUS_ACCOUNT: &str = "anonymous";
+
+/// One configured key pair and the account it acts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub access_key_id: String,
+    pub secret: String,
+    pub account: String,
+}
+
+impl Credential {
+    /// Parses `AK:SECRET[:ACCOUNT]`; the account defaults to the key id. The secret may not hold `:`.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let mut parts = spec.splitn(3, ':');
+        let access_key_id = parts.next().unwrap_or_default().trim();
+        let secret = parts.next().unwrap_or_default();
+        let account = parts.next().map(str::trim).filter(|a| !a.is_empty());
+        if access_key_id.is_empty() || secret.is_empty() {
+            return Err(format!("credential '{spec}' is not of the form AK:SECRET[:ACCOUNT]"));
+        }
+        Ok(Credential {
+            access_key_id: access_key_id.to_owned(),
+            secret: secret.to_owned(),
+            account: account.unwrap_or(access_key_id).to_owned(),
+        })
+    }
+}
+
+/// The verified identity of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub access_key_id: String,
+    pub account: String,
+}
+
+/// Signature policy: open (any key, nothing checked) or strict (known keys, valid signatures).
+#[derive(Debug, Default)]
+pub struct Authenticator {
+    credentials: Option<HashMap<String, Credential>>,
+    nonces: NonceCache,
+}
+
+impl Authenticator {
+    /// Open mode: each AccessKeyId is its own account and signatures are not checked.
+    pub fn open() -> Self {
+        Self::default()
+    }
+
+    /// Strict mode: only these keys, with verified signatures, fresh timestamps and unused nonces.
+    pub fn strict(credentials: Vec<Credential>) -> Self {
+        let map = credentials
+            .into_iter()
+            .map(|c| (c.access_key_id.clone(), c))
+            .collect();
+        Authenticator {
+            credentials: Some(map),
+            nonces: NonceCache::default(),
+        }
+    }
+
+    pub fn is_strict(&self) -> bool {
+        self.credentials.is_some()
+    }
+
+    /// Forgets the nonces seen so far.
+    pub fn reset(&self) {
+        self.nonces.clear();
+    }
+
+    /// Checks the request's signature, if strict, and says who sent it.
+    pub fn verify(&self, raw: &RawRequest, rpc: &RpcRequest, now: OffsetDateTime) -> Result<Caller, ApiError> {
+        let scheme = Scheme::of(raw, rpc);
+        let Some(credentials) = &self.credentials else {
+            let access_key_id = scheme
+                .claimed_key(raw, rpc)
+                .unwrap_or_else(|| ANONYMOUS_ACCOUNT.to_owned());
+            return Ok(Caller {
+                account: access_key_id.clone(),
+                access_key_id,
+            });
+        };
+        let signed = match scheme {
+            Scheme::Acs3 => acs3::verify(raw, rpc, |ak| lookup(credentials, ak))?,
+            Scheme::RpcV1 => rpc_v1::verify(&raw.method, rpc, |ak| lookup(credentials, ak))?,
+        };
+        check_clock(signed.timestamp, now)?;
+        if !self.nonces.insert_if_new(&signed.credential.access_key_id, &signed.nonce, now) {
+            return Err(ApiError::new(ErrorCode::SignatureNonceUsed));
+        }
+        Ok(Caller {
+            access_key_id: signed.credential.access_key_id.clone(),
+            account: signed.credential.account.clone(),
+        })
+    }
+}
+
+fn lookup<'a>(credentials: &'a HashMap<String, Credential>, access_key_id: &str) -> Result<&'a Credential, ApiError> {
+    credentials
+        .get(access_key_id)
+        .ok_or_else(|| ApiError::new(ErrorCode::AccessKeyNotFound))
+}
+
+fn check_clock(timestamp: OffsetDateTime, now: OffsetDateTime) -> Result<(), ApiError> {
+    let skew = (now - timestamp).whole_seconds().abs();
+    if skew > MAX_CLOCK_SKEW_SECONDS {
+        return Err(ApiError::new(ErrorCode::TimestampExpired));
+    }
+    Ok(())
+}
+
+/// What a verified signature vouches for.
+#[derive(Debug)]
+pub struct SignedFacts<'a> {
+    pub credential: &'a Credential,
+    pub timestamp: OffsetDateTime,
+    pub nonce: String,
+}
+
+enum Scheme {
+    Acs3,
+    RpcV1,
+}
+
+impl Scheme {
+    fn of(raw: &RawRequest, _rpc: &RpcRequest) -> Self {
+        match raw.header("authorization") {
+            Some(value) if value.trim_start().starts_with(acs3::ALGORITHM) => Scheme::Acs3,
+            _ => Scheme::RpcV1,
+        }
+    }
+
+    fn claimed_key(&self, raw: &RawRequest, rpc: &RpcRequest) -> Option<String> {
+        match self {
+            Scheme::Acs3 => raw
+                .header("authorization")
+                .and_then(|h| acs3::AuthorizationHeader::parse(h).ok())
+                .map(|h| h.credential.to_owned()),
+            Scheme::RpcV1 => rpc.param("AccessKeyId").filter(|k| !k.is_empty()).map(str::to_owned),
+        }
+    }
+}
+
+/// Reads a required signing field, or answers `MissingParameter` naming it.
+pub(crate) fn required<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, ApiError> {
+    value.filter(|v| !v.is_empty()).ok_or_else(|| ApiError::missing(name))
+}
+
+/// Parses the `YYYY-MM-DDThh:mm:ssZ` timestamps both schemes carry.
+pub(crate) fn parse_timestamp(value: &str) -> Result<OffsetDateTime, ApiError> {
+    OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| ApiError::new(ErrorCode::TimestampFormat))
+}
+
+#[cfg(test)]
+mod vector_tests;

@@ -1,0 +1,207 @@
+//! Turns raw HTTP parts into an `RpcRequest`: parameters from the query string and a form body,
+//! action and version from parameters or `x-acs-*` headers, and the response format.
+
+use crate::error::{ApiError, ErrorCode};
+use percent_encoding::percent_decode;
+
+/// The only API version this emulator serves.
+pub const SUPPORTED_VERSION: &str = "2018-08-08";
+
+/// The response format a client asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Json,
+    Xml,
+}
+
+/// The HTTP request as the protocol layer needs it, free of any web framework type.
+#[derive(Debug, Clone, Default)]
+pub struct RawRequest {
+    pub method: String,
+    /// The query string as sent, without the leading `?`.
+    pub query: String,
+    /// Header names in lower case, values as sent.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One RPC call: who it is for, what it asks, and every parameter it carries.
+#[derive(Debug, Clone)]
+pub struct RpcRequest {
+    pub action: String,
+    pub version: String,
+    pub format: Format,
+    /// Decoded query parameters, in the order sent.
+    pub query: Vec<(String, String)>,
+    /// Decoded form-body parameters, in the order sent.
+    pub form: Vec<(String, String)>,
+}
+
+impl RpcRequest {
+    /// The union of query and body parameters.
+    pub fn params(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.query
+            .iter()
+            .chain(self.form.iter())
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+}
+
+/// Decodes `application/x-www-form-urlencoded` text; `+` is a space; the result must be UTF-8.
+pub fn decode_pairs(input: &[u8], source: &str) -> Result<Vec<(String, String)>, ApiError> {
+    let mut pairs = Vec::new();
+    for piece in input.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        let mut halves = piece.splitn(2, |b| *b == b'=');
+        let key = decode_component(halves.next().unwrap_or_default(), source)?;
+        let value = decode_component(halves.next().unwrap_or_default(), source)?;
+        if key.is_empty() {
+            return Err(ApiError::invalid(source, "a parameter has an empty name"));
+        }
+        pairs.push((key, value));
+    }
+    Ok(pairs)
+}
+
+fn decode_component(raw: &[u8], source: &str) -> Result<String, ApiError> {
+    let plus_as_space: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+    let bytes: Vec<u8> = percent_decode(&plus_as_space).collect();
+    String::from_utf8(bytes).map_err(|_| ApiError::invalid(source, "the text is not valid UTF-8"))
+}
+
+fn is_form_body(raw: &RawRequest) -> bool {
+    match raw.header("content-type") {
+        Some(ct) => ct
+            .trim()
+            .to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded"),
+        // Clients that send a body without a content type still mean a form.
+        None => !raw.body.is_empty(),
+    }
+}
+
+/// The format named by `Format`, when it can be read; used to render even an early error right.
+pub fn requested_format(pairs: &[(String, String)]) -> Result<Format, ApiError> {
+    match pairs.iter().find(|(k, _)| k == "Format").map(|(_, v)| v.as_str()) {
+        None | Some("") => Ok(Format::Json),
+        Some(v) if v.eq_ignore_ascii_case("json") => Ok(Format::Json),
+        Some(v) if v.eq_ignore_ascii_case("xml") => Ok(Format::Xml),
+        Some(_) => Err(ApiError::invalid("Format", "expected JSON or XML")),
+    }
+}
+
+/// Reads the call out of the raw request. On failure, also says which format the error should take.
+pub fn extract(raw: &RawRequest) -> Result<RpcRequest, (ApiError, Format)> {
+    let method = raw.method.as_str();
+    if method != "GET" && method != "POST" {
+        return Err((ApiError::new(ErrorCode::InvalidAction), Format::Json));
+    }
+    let query = decode_pairs(raw.query.as_bytes(), "query string").map_err(|e| (e, Format::Json))?;
+    let form = if is_form_body(raw) {
+        decode_pairs(&raw.body, "request body").map_err(|e| (e, Format::Json))?
+    } else {
+        Vec::new()
+    };
+    let mut all: Vec<(String, String)> = Vec::new();
+    all.extend(query.iter().cloned());
+    all.extend(form.iter().cloned());
+    let format = requested_format(&all).map_err(|e| (e, Format::Json))?;
+    let pick = |param: &str, header: &str| -> Option<String> {
+        all.iter()
+            .find(|(k, _)| k == param)
+            .map(|(_, v)| v.clone())
+            .or_else(|| raw.header(header).map(str::to_owned))
+            .filter(|v| !v.is_empty())
+    };
+    let action = pick("Action", "x-acs-action").ok_or_else(|| (ApiError::missing("Action"), format))?;
+    let version = pick("Version", "x-acs-version").ok_or_else(|| (ApiError::missing("Version"), format))?;
+    if version != SUPPORTED_VERSION {
+        return Err((ApiError::new(ErrorCode::InvalidVersion), format));
+    }
+    Ok(RpcRequest {
+        action,
+        version,
+        format,
+        query,
+        form,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(method: &str, query: &str, headers: &[(&str, &str)], body: &str) -> RawRequest {
+        RawRequest {
+            method: method.into(),
+            query: query.into(),
+            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn decodes_plus_percent_and_unicode() {
+        let pairs = decode_pairs(b"a=x+y%2Bz%20%E4%B8%AD&b=&c", "q").unwrap();
+        assert_eq!(
+            pairs,
+            vec![("a".into(), "x y+z 中".into()), ("b".into(), "".into()), ("c".into(), "".into())]
+        );
+        let err = decode_pairs(b"a=%FF", "query string").unwrap_err();
+        assert_eq!(err.code(), "InvalidParameter");
+        assert!(err.message.contains("query string"), "{}", err.message);
+    }
+
+    #[test]
+    fn action_and_version_from_headers_and_params_from_both_places() {
+        let r = raw(
+            "POST",
+            "RegionId=cn-hangzhou&Format=XML",
+            &[
+                ("x-acs-action", "DescribeContainerGroups"),
+                ("x-acs-version", "2018-08-08"),
+                ("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"),
+            ],
+            "Limit=5",
+        );
+        let rpc = extract(&r).unwrap();
+        assert_eq!(rpc.action, "DescribeContainerGroups");
+        assert_eq!(rpc.format, Format::Xml);
+        assert_eq!(rpc.param("Limit"), Some("5"));
+        assert_eq!(rpc.param("RegionId"), Some("cn-hangzhou"));
+    }
+
+    #[test]
+    fn version_and_action_are_checked() {
+        let (err, _) = extract(&raw("GET", "Action=X&Version=2014-05-26", &[], "")).unwrap_err();
+        assert_eq!((err.code(), err.status()), ("InvalidVersion", 400));
+        let (err, fmt) = extract(&raw("GET", "Version=2018-08-08&Format=xml", &[], "")).unwrap_err();
+        assert_eq!((err.code(), fmt), ("MissingParameter", Format::Xml));
+        let (err, _) = extract(&raw("GET", "Format=yaml", &[], "")).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameter");
+    }
+
+    #[test]
+    fn a_json_body_is_not_read_as_a_form() {
+        let r = raw(
+            "POST",
+            "Action=A&Version=2018-08-08",
+            &[("content-type", "application/json")],
+            "{\"Limit\":1}",
+        );
+        assert!(extract(&r).unwrap().form.is_empty());
+    }
+}

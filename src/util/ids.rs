@@ -1,0 +1,75 @@
+//! Resource and request identifiers from one seedable generator, so a seeded run repeats exactly.
+
+use parking_lot::Mutex;
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+const ID_ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// Hands out resource ids such as `eci-bp1…` and UUID-shaped request ids.
+#[derive(Debug)]
+pub struct IdGenerator {
+    rng: Mutex<SmallRng>,
+}
+
+impl IdGenerator {
+    /// A generator whose sequence is fixed by `seed`, or drawn from the OS when `None`.
+    pub fn new(seed: Option<u64>) -> Self {
+        let rng = match seed {
+            Some(seed) => SmallRng::seed_from_u64(seed),
+            None => SmallRng::from_entropy(),
+        };
+        IdGenerator {
+            rng: Mutex::new(rng),
+        }
+    }
+
+    /// `{prefix}-{region_code}{random}` with 20 characters after the dash, the shape ECI ids have.
+    pub fn resource_id(&self, prefix: &str, region_code: &str) -> String {
+        let random_len = 20usize.saturating_sub(region_code.len());
+        let mut id = String::with_capacity(prefix.len() + 21);
+        id.push_str(prefix);
+        id.push('-');
+        id.push_str(region_code);
+        let mut rng = self.rng.lock();
+        for _ in 0..random_len {
+            let pick = rng.gen_range(0..ID_ALPHABET.len());
+            id.push(char::from(ID_ALPHABET.get(pick).copied().unwrap_or(b'0')));
+        }
+        id
+    }
+
+    /// An upper-case UUID, the form of every ECI `RequestId`.
+    pub fn request_id(&self) -> String {
+        let bytes: [u8; 16] = self.rng.lock().gen();
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .hyphenated()
+            .encode_upper(&mut uuid::Uuid::encode_buffer())
+            .to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_ids() {
+        let a = IdGenerator::new(Some(7));
+        let b = IdGenerator::new(Some(7));
+        let id = a.resource_id("eci", "bp1");
+        assert_eq!(id, b.resource_id("eci", "bp1"));
+        assert!(id.starts_with("eci-bp1"));
+        assert_eq!(id.len(), 24);
+        assert_eq!(a.request_id(), b.request_id());
+    }
+
+    #[test]
+    fn request_id_is_an_upper_case_uuid() {
+        let id = IdGenerator::new(None).request_id();
+        assert_eq!(id.len(), 36);
+        assert!(uuid::Uuid::parse_str(&id).is_ok());
+        assert_eq!(id, id.to_uppercase());
+    }
+}

@@ -1,0 +1,7 @@
+//! Injectable determinism: the clock, seeded identifiers and the wire's time format.
+
+pub mod clock;
+pub mod ids;
+
+pub use clock::{format_rfc3339_seconds, Clock, FixedClock, SystemClock};
+pub use ids::IdGenerator;
