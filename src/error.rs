@@ -55,6 +55,7 @@ error_catalogue! {
     VswZoneMisMatch => 403, "OperationDenied.VswZoneMisMatch", "The specified VSwitchId is not in the specified Zone.";
     IpNotEnough => 403, "InvalidVSwitchId.IpNotEnough", "The specified VSwitch does not have enough IP addresses.";
     IncorrectStatus => 400, "IncorrectStatus", "%s";
+    DryRunOperation => 400, "DryRunOperation", "Request validation has been passed with DryRun flag set.";
     // Emulator choice: ECS's code for a ClientToken reused with different parameters.
     IdempotentParameterMismatch => 400, "IdempotentParameterMismatch", "Request uses a client token in a previous request but is not identical to that request.";
     // Emulator choice: a body above the configured limit.
@@ -140,6 +141,9 @@ mod tests {
         );
         assert_eq!((err.code(), err.status()), ("MissingParameter", 400));
         let nf = ApiError::with_detail(ErrorCode::NotFound, "x");
-        assert_eq!((nf.code(), nf.status(), nf.message.as_str()), ("InvalidParameter.NotFound", 404, "x"));
+        assert_eq!(
+            (nf.code(), nf.status(), nf.message.as_str()),
+            ("InvalidParameter.NotFound", 404, "x")
+        );
     }
 }

@@ -1,5 +1,15 @@
-//! eci-emulator: a local emulator of the Alibaba Cloud ECI OpenAPI 2018-08-08.
+//! eci-emulator: a local emulator of the Alibaba Cloud Elastic Container Instance (ECI) OpenAPI
+//! 2018-08-08. `app()` is the one composition root.
+
 pub mod auth;
+pub mod config;
 pub mod error;
+pub mod lifecycle;
+pub mod network;
+pub mod ops;
 pub mod protocol;
+pub mod server;
+pub mod store;
 pub mod util;
+
+pub use server::{app, AppState};

@@ -34,16 +34,28 @@ impl<'a> AuthorizationHeader<'a> {
         }
         Ok(AuthorizationHeader {
             credential: credential.filter(|c| !c.is_empty()).ok_or_else(malformed)?,
-            signed_headers: signed.ok_or_else(malformed)?.split(';').filter(|h| !h.is_empty()).collect(),
+            signed_headers: signed
+                .ok_or_else(malformed)?
+                .split(';')
+                .filter(|h| !h.is_empty())
+                .collect(),
             signature: signature.ok_or_else(malformed)?,
         })
     }
 }
 
 /// The canonical request the client hashed and signed.
-pub fn canonical_request(raw: &RawRequest, rpc: &RpcRequest, signed_headers: &[&str], payload_hash: &str) -> String {
+pub fn canonical_request(
+    raw: &RawRequest,
+    rpc: &RpcRequest,
+    signed_headers: &[&str],
+    payload_hash: &str,
+) -> String {
     let query = canonical_query(rpc.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let mut names: Vec<String> = signed_headers.iter().map(|h| h.to_ascii_lowercase()).collect();
+    let mut names: Vec<String> = signed_headers
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
     names.sort();
     let mut headers = String::new();
     for name in &names {
@@ -58,12 +70,19 @@ pub fn canonical_request(raw: &RawRequest, rpc: &RpcRequest, signed_headers: &[&
         headers.push_str(&values.join(","));
         headers.push('\n');
     }
-    format!("{}\n/\n{query}\n{headers}\n{}\n{payload_hash}", raw.method, names.join(";"))
+    format!(
+        "{}\n/\n{query}\n{headers}\n{}\n{payload_hash}",
+        raw.method,
+        names.join(";")
+    )
 }
 
 /// `ACS3-HMAC-SHA256\n` + hex SHA-256 of the canonical request.
 pub fn string_to_sign(canonical_request: &str) -> String {
-    format!("{ALGORITHM}\n{}", hex::encode(Sha256::digest(canonical_request.as_bytes())))
+    format!(
+        "{ALGORITHM}\n{}",
+        hex::encode(Sha256::digest(canonical_request.as_bytes()))
+    )
 }
 
 /// Hex HMAC-SHA256 keyed by the secret.
@@ -84,7 +103,8 @@ pub fn verify<'c>(
     rpc: &RpcRequest,
     lookup: impl FnOnce(&str) -> Result<&'c Credential, ApiError>,
 ) -> Result<SignedFacts<'c>, ApiError> {
-    let header = AuthorizationHeader::parse(required(raw.header("authorization"), "Authorization")?)?;
+    let header =
+        AuthorizationHeader::parse(required(raw.header("authorization"), "Authorization")?)?;
     let timestamp = parse_timestamp(required(raw.header("x-acs-date"), "x-acs-date")?)?;
     let nonce = required(raw.header("x-acs-signature-nonce"), "x-acs-signature-nonce")?;
     let credential = lookup(header.credential)?;
@@ -94,7 +114,8 @@ pub fn verify<'c>(
             return Err(ApiError::new(ErrorCode::SignatureDoesNotMatch));
         }
     }
-    let expected = hex::decode(header.signature).map_err(|_| ApiError::new(ErrorCode::SignatureDoesNotMatch))?;
+    let expected = hex::decode(header.signature)
+        .map_err(|_| ApiError::new(ErrorCode::SignatureDoesNotMatch))?;
     let canonical = canonical_request(raw, rpc, &header.signed_headers, &body_hash);
     mac(&credential.secret, &string_to_sign(&canonical))
         .verify_slice(&expected)

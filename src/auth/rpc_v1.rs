@@ -10,9 +10,16 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
 /// The string the client signed: `METHOD&%2F&` + the encoded canonical query of all but `Signature`.
-pub fn string_to_sign<'a>(method: &str, params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+pub fn string_to_sign<'a>(
+    method: &str,
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
     let query = canonical_query(params.into_iter().filter(|(k, _)| *k != "Signature"));
-    format!("{method}&{}&{}", percent_encode("/"), percent_encode(&query))
+    format!(
+        "{method}&{}&{}",
+        percent_encode("/"),
+        percent_encode(&query)
+    )
 }
 
 /// Base64 HMAC-SHA1 keyed by `secret&`.

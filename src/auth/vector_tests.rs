@@ -32,17 +32,30 @@ fn vectors() -> Vec<Vector> {
 }
 
 fn raw_request(v: &Vector) -> RawRequest {
-    let query = v.request.target.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let query = v
+        .request
+        .target
+        .split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or("");
     RawRequest {
         method: v.request.method.clone(),
         query: query.to_owned(),
-        headers: v.request.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect(),
+        headers: v
+            .request
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+            .collect(),
         body: v.request.body.as_bytes().to_vec(),
     }
 }
 
 fn signing_time(raw: &RawRequest, rpc: &RpcRequest) -> OffsetDateTime {
-    let stamp = raw.header("x-acs-date").or_else(|| rpc.param("Timestamp")).expect("vector has a time");
+    let stamp = raw
+        .header("x-acs-date")
+        .or_else(|| rpc.param("Timestamp"))
+        .expect("vector has a time");
     parse_timestamp(stamp).expect("vector time parses")
 }
 
@@ -57,7 +70,11 @@ fn credential(v: &Vector) -> Credential {
 #[test]
 fn every_vector_is_judged_as_recorded() {
     let all = vectors();
-    assert!(all.len() >= 20, "expected the full vector set, got {}", all.len());
+    assert!(
+        all.len() >= 20,
+        "expected the full vector set, got {}",
+        all.len()
+    );
     for v in &all {
         let raw = raw_request(v);
         let rpc = extract(&raw).unwrap_or_else(|(e, _)| panic!("{}: {e}", v.id));
@@ -73,13 +90,19 @@ fn every_vector_is_judged_as_recorded() {
 
 #[test]
 fn a_valid_vector_replayed_is_refused_as_a_used_nonce() {
-    let v = vectors().into_iter().find(|v| v.valid).expect("a valid vector");
+    let v = vectors()
+        .into_iter()
+        .find(|v| v.valid)
+        .expect("a valid vector");
     let raw = raw_request(&v);
     let rpc = extract(&raw).unwrap_or_else(|(e, _)| panic!("{e}"));
     let auth = Authenticator::strict(vec![credential(&v)]);
     let now = signing_time(&raw, &rpc);
     assert!(auth.verify(&raw, &rpc, now).is_ok());
-    assert_eq!(auth.verify(&raw, &rpc, now).unwrap_err().code(), "SignatureNonceUsed");
+    assert_eq!(
+        auth.verify(&raw, &rpc, now).unwrap_err().code(),
+        "SignatureNonceUsed"
+    );
 }
 
 #[test]
@@ -90,16 +113,36 @@ fn stale_unknown_and_unsigned_requests_get_their_codes() {
         let now = signing_time(&raw, &rpc);
         let auth = Authenticator::strict(vec![credential(&v)]);
         let late = now + time::Duration::seconds(MAX_CLOCK_SKEW_SECONDS + 1);
-        assert_eq!(auth.verify(&raw, &rpc, late).unwrap_err().code(), "InvalidTimeStamp.Expired", "{}", v.id);
+        assert_eq!(
+            auth.verify(&raw, &rpc, late).unwrap_err().code(),
+            "InvalidTimeStamp.Expired",
+            "{}",
+            v.id
+        );
         let early = now - time::Duration::seconds(MAX_CLOCK_SKEW_SECONDS + 1);
-        assert_eq!(auth.verify(&raw, &rpc, early).unwrap_err().code(), "InvalidTimeStamp.Expired", "{}", v.id);
+        assert_eq!(
+            auth.verify(&raw, &rpc, early).unwrap_err().code(),
+            "InvalidTimeStamp.Expired",
+            "{}",
+            v.id
+        );
 
         let stranger = Authenticator::strict(vec![Credential::parse("OTHER:secret").unwrap()]);
         let err = stranger.verify(&raw, &rpc, now).unwrap_err();
-        assert_eq!((err.code(), err.status()), ("InvalidAccessKeyId.NotFound", 404), "{}", v.id);
+        assert_eq!(
+            (err.code(), err.status()),
+            ("InvalidAccessKeyId.NotFound", 404),
+            "{}",
+            v.id
+        );
 
         let open = Authenticator::open();
-        assert_eq!(open.verify(&raw, &rpc, late).unwrap().account, v.access_key_id, "{}", v.id);
+        assert_eq!(
+            open.verify(&raw, &rpc, late).unwrap().account,
+            v.access_key_id,
+            "{}",
+            v.id
+        );
     }
 }
 
@@ -112,15 +155,28 @@ fn missing_signing_fields_are_named() {
         ..RawRequest::default()
     };
     let rpc = extract(&raw).unwrap_or_else(|(e, _)| panic!("{e}"));
-    let err = auth.verify(&raw, &rpc, OffsetDateTime::now_utc()).unwrap_err();
+    let err = auth
+        .verify(&raw, &rpc, OffsetDateTime::now_utc())
+        .unwrap_err();
     assert_eq!(err.code(), "MissingParameter");
-    assert!(err.message.contains("\"SignatureNonce\""), "{}", err.message);
+    assert!(
+        err.message.contains("\"SignatureNonce\""),
+        "{}",
+        err.message
+    );
 }
 
 #[test]
 fn credential_specs_parse() {
     let c = Credential::parse("AK:se/+=cret:acct-1").unwrap();
-    assert_eq!((c.access_key_id.as_str(), c.secret.as_str(), c.account.as_str()), ("AK", "se/+=cret", "acct-1"));
+    assert_eq!(
+        (
+            c.access_key_id.as_str(),
+            c.secret.as_str(),
+            c.account.as_str()
+        ),
+        ("AK", "se/+=cret", "acct-1")
+    );
     assert_eq!(Credential::parse("AK:s").unwrap().account, "AK");
     assert!(Credential::parse("AK").is_err());
     assert!(Credential::parse(":s").is_err());

@@ -1,0 +1,75 @@
+//! Configuration from flags and `ECI_EMULATOR_*` environment variables (a flag wins over its variable).
+
+use crate::auth::Credential;
+use crate::server::DEFAULT_MAX_BODY_BYTES;
+use clap::{Parser, ValueEnum};
+use std::net::SocketAddr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Command line of the `eci-emulator` binary.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "eci-emulator",
+    version,
+    about = "Local emulator of the Alibaba Cloud ECI OpenAPI 2018-08-08"
+)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "ECI_EMULATOR_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// `AK:SECRET[:ACCOUNT]`, repeatable (the variable takes a comma-separated list). With any,
+    /// signatures are verified and unknown keys refused; without, any key is accepted unchecked.
+    #[arg(long = "credentials", env = "ECI_EMULATOR_CREDENTIALS", value_delimiter = ',', value_parser = Credential::parse)]
+    pub credentials: Vec<Credential>,
+
+    /// Log line format; the level comes from `RUST_LOG` (default `info`).
+    #[arg(
+        long,
+        env = "ECI_EMULATOR_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+
+    /// Seed for generated resource ids, so a run can be repeated exactly.
+    #[arg(long, env = "ECI_EMULATOR_SEED")]
+    pub seed: Option<u64>,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "ECI_EMULATOR_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_parse_with_defaults() {
+        let c = Config::try_parse_from(["eci-emulator"]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert!(c.credentials.is_empty());
+        let c = Config::try_parse_from([
+            "eci-emulator",
+            "--credentials",
+            "AK1:s1",
+            "--credentials",
+            "AK2:s2:acct",
+            "--log-format",
+            "json",
+            "--seed",
+            "9",
+        ])
+        .unwrap();
+        assert_eq!(c.credentials.len(), 2);
+        assert_eq!(c.credentials[1].account, "acct");
+        assert_eq!((c.log_format, c.seed), (LogFormat::Json, Some(9)));
+        assert!(Config::try_parse_from(["eci-emulator", "--credentials", "nocolon"]).is_err());
+    }
+}

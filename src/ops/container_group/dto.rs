@@ -1,0 +1,427 @@
+//! Request and response shapes of the container-group operations, named as on the wire
+//! (`../shared/reference` notes §2 and §3; Appendix A lists every parameter of SDK 2.1.0).
+
+use crate::protocol::json_in_string;
+use serde::{Deserialize, Serialize};
+
+/// `CreateContainerGroup`: every parameter the official SDK 2.1.0 sends, plus `MaxPendingMinute`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateContainerGroupRequest {
+    pub region_id: String,
+    pub container_group_name: String,
+    #[serde(rename = "Container")]
+    pub containers: Vec<ContainerSpec>,
+    #[serde(default, rename = "InitContainer")]
+    pub init_containers: Vec<ContainerSpec>,
+    #[serde(default, rename = "Volume")]
+    pub volumes: Vec<VolumeSpec>,
+    #[serde(default, rename = "Tag")]
+    pub tags: Vec<TagSpec>,
+    pub zone_id: Option<String>,
+    pub security_group_id: Option<String>,
+    /// Up to 10 ids, comma-separated.
+    #[serde(rename = "VSwitchId")]
+    pub vswitch_id: Option<String>,
+    pub schedule_strategy: Option<String>,
+    pub cpu: Option<f64>,
+    pub memory: Option<f64>,
+    pub instance_type: Option<String>,
+    #[serde(default, rename = "ComputeCategory")]
+    pub compute_categories: Vec<String>,
+    pub cpu_architecture: Option<String>,
+    pub os_type: Option<String>,
+    pub restart_policy: Option<String>,
+    pub termination_grace_period_seconds: Option<i64>,
+    pub active_deadline_seconds: Option<i64>,
+    pub dns_policy: Option<String>,
+    pub dns_config: Option<DnsConfigSpec>,
+    #[serde(default, rename = "HostAliase")]
+    pub host_aliases: Vec<HostAliasSpec>,
+    pub security_context: Option<SysctlContextSpec>,
+    pub host_security_context: Option<SysctlContextSpec>,
+    pub host_name: Option<String>,
+    pub share_process_namespace: Option<bool>,
+    pub ram_role_name: Option<String>,
+    pub resource_group_id: Option<String>,
+    pub ephemeral_storage: Option<i32>,
+    pub core_pattern: Option<String>,
+    #[serde(default, rename = "NtpServer")]
+    pub ntp_servers: Vec<String>,
+    pub container_resource_view: Option<bool>,
+    pub cpu_options_core: Option<i32>,
+    pub cpu_options_threads_per_core: Option<i32>,
+    pub cpu_options_numa: Option<String>,
+    pub gpu_driver_version: Option<String>,
+    pub dry_run: Option<bool>,
+    pub overhead_reservation_option: Option<OverheadReservationSpec>,
+    pub max_pending_minute: Option<i32>,
+    pub eip_instance_id: Option<String>,
+    pub auto_create_eip: Option<bool>,
+    pub eip_bandwidth: Option<i32>,
+    #[serde(rename = "EipISP")]
+    pub eip_isp: Option<String>,
+    pub eip_common_bandwidth_package: Option<String>,
+    pub ingress_bandwidth: Option<i64>,
+    pub egress_bandwidth: Option<i64>,
+    pub ipv6_address_count: Option<i32>,
+    pub ipv6_gateway_bandwidth_enable: Option<bool>,
+    pub ipv6_gateway_bandwidth: Option<String>,
+    pub private_ip_address: Option<String>,
+    pub fixed_ip: Option<String>,
+    pub fixed_ip_retain_hour: Option<i32>,
+    pub spot_strategy: Option<String>,
+    pub spot_price_limit: Option<f64>,
+    pub spot_duration: Option<i32>,
+    pub strict_spot: Option<bool>,
+    pub image_snapshot_id: Option<String>,
+    pub auto_match_image_cache: Option<bool>,
+    pub image_accelerate_mode: Option<String>,
+    pub plain_http_registry: Option<String>,
+    pub insecure_registry: Option<String>,
+    #[serde(default, rename = "ImageRegistryCredential")]
+    pub image_registry_credentials: Vec<RegistryCredentialSpec>,
+    #[serde(default, rename = "AcrRegistryInfo")]
+    pub acr_registry_infos: Vec<AcrRegistryInfoSpec>,
+    pub data_cache_bucket: Option<String>,
+    #[serde(rename = "DataCachePL")]
+    pub data_cache_pl: Option<String>,
+    pub data_cache_provisioned_iops: Option<i32>,
+    pub data_cache_bursting_enabled: Option<bool>,
+    pub client_token: Option<String>,
+}
+
+/// `Container.N.*` and `InitContainer.N.*` (init containers use a subset).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContainerSpec {
+    pub name: String,
+    pub image: String,
+    pub cpu: Option<f64>,
+    pub memory: Option<f64>,
+    pub gpu: Option<i32>,
+    pub image_pull_policy: Option<String>,
+    pub working_dir: Option<String>,
+    #[serde(default, rename = "Command")]
+    pub commands: Vec<String>,
+    #[serde(default, rename = "Arg")]
+    pub args: Vec<String>,
+    #[serde(default, rename = "EnvironmentVar")]
+    pub environment_vars: Vec<EnvironmentVarSpec>,
+    pub environment_var_hide: Option<bool>,
+    #[serde(default, rename = "Port")]
+    pub ports: Vec<PortSpec>,
+    #[serde(default, rename = "VolumeMount")]
+    pub volume_mounts: Vec<VolumeMountSpec>,
+    pub liveness_probe: Option<ProbeSpec>,
+    pub readiness_probe: Option<ProbeSpec>,
+    pub security_context: Option<ContainerSecurityContextSpec>,
+    pub security_context_privileged: Option<bool>,
+    pub security_context_run_as_group: Option<i64>,
+    pub security_context_run_as_non_root: Option<bool>,
+    pub stdin: Option<bool>,
+    pub stdin_once: Option<bool>,
+    pub tty: Option<bool>,
+    pub termination_message_path: Option<String>,
+    pub termination_message_policy: Option<String>,
+    #[serde(default, rename = "LifecyclePostStartHandlerExec")]
+    pub lifecycle_post_start_handler_exec: Vec<String>,
+    pub lifecycle_post_start_handler_http_get_host: Option<String>,
+    pub lifecycle_post_start_handler_http_get_path: Option<String>,
+    pub lifecycle_post_start_handler_http_get_port: Option<i32>,
+    pub lifecycle_post_start_handler_http_get_scheme: Option<String>,
+    #[serde(default, rename = "LifecyclePostStartHandlerHttpGetHttpHeader")]
+    pub lifecycle_post_start_handler_http_get_http_headers: Vec<NameValue>,
+    pub lifecycle_post_start_handler_tcp_socket_host: Option<String>,
+    pub lifecycle_post_start_handler_tcp_socket_port: Option<i32>,
+    #[serde(default, rename = "LifecyclePreStopHandlerExec")]
+    pub lifecycle_pre_stop_handler_exec: Vec<String>,
+    pub lifecycle_pre_stop_handler_http_get_host: Option<String>,
+    pub lifecycle_pre_stop_handler_http_get_path: Option<String>,
+    pub lifecycle_pre_stop_handler_http_get_port: Option<i32>,
+    pub lifecycle_pre_stop_handler_http_get_scheme: Option<String>,
+    #[serde(default, rename = "LifecyclePreStopHandlerHttpGetHttpHeader")]
+    pub lifecycle_pre_stop_handler_http_get_http_headers: Vec<NameValue>,
+    pub lifecycle_pre_stop_handler_tcp_socket_host: Option<String>,
+    pub lifecycle_pre_stop_handler_tcp_socket_port: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EnvironmentVarSpec {
+    pub key: Option<String>,
+    pub value: Option<String>,
+    pub field_ref: Option<FieldRefSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FieldRefSpec {
+    pub field_path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PortSpec {
+    pub port: Option<i32>,
+    pub protocol: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VolumeMountSpec {
+    pub name: Option<String>,
+    pub mount_path: Option<String>,
+    pub sub_path: Option<String>,
+    pub read_only: Option<bool>,
+    pub mount_propagation: Option<String>,
+}
+
+/// `LivenessProbe.*` / `ReadinessProbe.*`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProbeSpec {
+    pub exec: Option<ExecSpec>,
+    pub http_get: Option<HttpGetSpec>,
+    pub tcp_socket: Option<TcpSocketSpec>,
+    pub initial_delay_seconds: Option<i32>,
+    pub period_seconds: Option<i32>,
+    pub success_threshold: Option<i32>,
+    pub failure_threshold: Option<i32>,
+    pub timeout_seconds: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExecSpec {
+    #[serde(default, rename = "Command")]
+    pub commands: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HttpGetSpec {
+    pub path: Option<String>,
+    pub port: Option<i32>,
+    pub scheme: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TcpSocketSpec {
+    pub host: Option<String>,
+    pub port: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContainerSecurityContextSpec {
+    pub capability: Option<CapabilitySpec>,
+    pub read_only_root_filesystem: Option<bool>,
+    pub run_as_user: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CapabilitySpec {
+    #[serde(default, rename = "Add")]
+    pub adds: Vec<String>,
+}
+
+/// `Volume.N.*`: the type and the one sub-structure that goes with it.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VolumeSpec {
+    pub name: Option<String>,
+    #[serde(rename = "Type")]
+    pub volume_type: Option<String>,
+    pub empty_dir_volume: Option<EmptyDirVolumeSpec>,
+    #[serde(rename = "NFSVolume")]
+    pub nfs_volume: Option<NfsVolumeSpec>,
+    pub config_file_volume: Option<ConfigFileVolumeSpec>,
+    pub flex_volume: Option<FlexVolumeSpec>,
+    pub disk_volume: Option<DiskVolumeSpec>,
+    pub host_path_volume: Option<HostPathVolumeSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EmptyDirVolumeSpec {
+    pub medium: Option<String>,
+    pub size_limit: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NfsVolumeSpec {
+    pub server: Option<String>,
+    pub path: Option<String>,
+    pub read_only: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfigFileVolumeSpec {
+    pub default_mode: Option<i32>,
+    #[serde(default, rename = "ConfigFileToPath")]
+    pub config_file_to_paths: Vec<ConfigFileToPathSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfigFileToPathSpec {
+    pub path: Option<String>,
+    pub content: Option<String>,
+    pub mode: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FlexVolumeSpec {
+    pub driver: Option<String>,
+    pub fs_type: Option<String>,
+    pub options: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DiskVolumeSpec {
+    pub disk_id: Option<String>,
+    pub disk_size: Option<i32>,
+    pub fs_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HostPathVolumeSpec {
+    pub path: Option<String>,
+    #[serde(rename = "Type")]
+    pub path_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagSpec {
+    pub key: String,
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NameValue {
+    pub name: Option<String>,
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DnsConfigSpec {
+    #[serde(default, rename = "NameServer")]
+    pub name_servers: Vec<String>,
+    #[serde(default, rename = "Search")]
+    pub searches: Vec<String>,
+    #[serde(default, rename = "Option")]
+    pub options: Vec<NameValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HostAliasSpec {
+    pub ip: Option<String>,
+    #[serde(default, rename = "Hostname")]
+    pub hostnames: Vec<String>,
+}
+
+/// `SecurityContext.Sysctl.N.*` and `HostSecurityContext.Sysctl.N.*`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SysctlContextSpec {
+    #[serde(default, rename = "Sysctl")]
+    pub sysctls: Vec<NameValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OverheadReservationSpec {
+    pub enable_overhead_reservation: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RegistryCredentialSpec {
+    pub server: Option<String>,
+    pub user_name: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AcrRegistryInfoSpec {
+    pub instance_id: Option<String>,
+    pub instance_name: Option<String>,
+    pub region_id: Option<String>,
+    #[serde(default, rename = "Domain")]
+    pub domains: Vec<String>,
+    pub arn_service: Option<String>,
+    pub arn_user: Option<String>,
+}
+
+/// The filter parameters `DescribeContainerGroups`, `DescribeContainerGroupStatus` and
+/// `DescribeContainerGroupEvents` share.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GroupFilter {
+    pub region_id: String,
+    /// A JSON array inside the string: `["eci-1","eci-2"]`.
+    #[serde(default, deserialize_with = "json_in_string")]
+    pub container_group_ids: Option<Vec<String>>,
+    pub container_group_name: Option<String>,
+    pub status: Option<String>,
+    #[serde(default, rename = "Tag")]
+    pub tags: Vec<TagFilter>,
+    #[serde(rename = "VSwitchId")]
+    pub vswitch_id: Option<String>,
+    pub zone_id: Option<String>,
+    pub security_group_id: Option<String>,
+    pub resource_group_id: Option<String>,
+    pub compute_category: Option<String>,
+    pub limit: Option<i64>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagFilter {
+    pub key: String,
+    pub value: Option<String>,
+}
+
+/// What `DescribeContainerGroups` takes beyond the shared filter (read from the same parameters;
+/// serde's `flatten` would lose the typed parsing of the flattened form).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeContainerGroupsExtras {
+    pub with_event: Option<bool>,
+}
+
+/// What `DescribeContainerGroupStatus` takes beyond the shared filter.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeContainerGroupStatusExtras {
+    pub since_second: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteContainerGroupRequest {
+    pub region_id: String,
+    pub container_group_id: String,
+    pub client_token: Option<String>,
+    pub force: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateContainerGroupResponse {
+    pub container_group_id: String,
+}

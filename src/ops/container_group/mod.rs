@@ -1,0 +1,7 @@
+//! Container groups (ECI instances): create, describe, status, delete.
+
+pub mod dto;
+pub mod handlers;
+pub mod model;
+pub mod rules;
+pub mod view;

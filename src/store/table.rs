@@ -1,0 +1,287 @@
+//! One kind of record in one partition: by id, in creation order, and under secondary indexes.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A secondary index entry: a field and its value (`("Status", "Running")`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IndexKey {
+    pub field: &'static str,
+    pub value: String,
+}
+
+impl IndexKey {
+    pub fn new(field: &'static str, value: impl Into<String>) -> Self {
+        IndexKey {
+            field,
+            value: value.into(),
+        }
+    }
+}
+
+/// What a table needs of its records.
+pub trait Record {
+    fn id(&self) -> &str;
+    /// Every index entry the record should be found under.
+    fn index_keys(&self) -> Vec<IndexKey>;
+}
+
+/// One page of a listing, newest first.
+#[derive(Debug)]
+pub struct Page<'a, R> {
+    pub items: Vec<&'a R>,
+    /// The position to continue after, when more records match.
+    pub next: Option<u64>,
+    pub total: usize,
+}
+
+#[derive(Debug)]
+struct Entry<R> {
+    seq: u64,
+    record: R,
+}
+
+/// Records by id, ordered by creation and indexed by their `index_keys`.
+#[derive(Debug)]
+pub struct Table<R> {
+    by_id: HashMap<String, Entry<R>>,
+    order: BTreeMap<u64, String>,
+    index: HashMap<IndexKey, BTreeSet<u64>>,
+    next_seq: u64,
+}
+
+impl<R> Default for Table<R> {
+    fn default() -> Self {
+        Table {
+            by_id: HashMap::new(),
+            order: BTreeMap::new(),
+            index: HashMap::new(),
+            next_seq: 1,
+        }
+    }
+}
+
+impl<R: Record> Table<R> {
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&R> {
+        self.by_id.get(id).map(|e| &e.record)
+    }
+
+    /// Adds a record; a record with the same id is replaced.
+    pub fn insert(&mut self, record: R) {
+        self.remove(record.id());
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.add_to_indexes(seq, &record);
+        self.order.insert(seq, record.id().to_owned());
+        self.by_id
+            .insert(record.id().to_owned(), Entry { seq, record });
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<R> {
+        let entry = self.by_id.remove(id)?;
+        self.order.remove(&entry.seq);
+        for key in entry.record.index_keys() {
+            if let Some(set) = self.index.get_mut(&key) {
+                set.remove(&entry.seq);
+                if set.is_empty() {
+                    self.index.remove(&key);
+                }
+            }
+        }
+        Some(entry.record)
+    }
+
+    /// Changes a record in place and re-indexes it.
+    pub fn update<T>(&mut self, id: &str, change: impl FnOnce(&mut R) -> T) -> Option<T> {
+        let entry = self.by_id.get_mut(id)?;
+        let seq = entry.seq;
+        let before = entry.record.index_keys();
+        let out = change(&mut entry.record);
+        let after = entry.record.index_keys();
+        for key in before.iter().filter(|k| !after.contains(k)) {
+            if let Some(set) = self.index.get_mut(key) {
+                set.remove(&seq);
+                if set.is_empty() {
+                    self.index.remove(key);
+                }
+            }
+        }
+        for key in after.into_iter().filter(|k| !before.contains(k)) {
+            self.index.entry(key).or_default().insert(seq);
+        }
+        Some(out)
+    }
+
+    fn add_to_indexes(&mut self, seq: u64, record: &R) {
+        for key in record.index_keys() {
+            self.index.entry(key).or_default().insert(seq);
+        }
+    }
+
+    /// Records matching every filter (and `keep`, when given), newest first, starting below `before`.
+    ///
+    /// Walks the smallest matching index only, so a page costs O(page · filters · log n); the total is
+    /// free with one filter or none, and costs a walk of the smallest index otherwise.
+    pub fn page(
+        &self,
+        filters: &[IndexKey],
+        keep: Option<&dyn Fn(&R) -> bool>,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Page<'_, R> {
+        let upper = before.unwrap_or(u64::MAX);
+        let mut sets: Vec<&BTreeSet<u64>> = Vec::with_capacity(filters.len());
+        for key in filters {
+            match self.index.get(key) {
+                Some(set) => sets.push(set),
+                None => {
+                    return Page {
+                        items: Vec::new(),
+                        next: None,
+                        total: 0,
+                    }
+                }
+            }
+        }
+        sets.sort_by_key(|s| s.len());
+        let record_at = |seq: u64| self.order.get(&seq).and_then(|id| self.get(id));
+        let wanted = |seq: &u64| {
+            sets.iter().skip(1).all(|s| s.contains(seq))
+                && keep.is_none_or(|keep| record_at(*seq).is_some_and(keep))
+        };
+        let exact_total = sets.len() <= 1 && keep.is_none();
+        let total = match sets.first() {
+            None if exact_total => self.order.len(),
+            Some(smallest) if exact_total => smallest.len(),
+            None => self.order.keys().filter(|s| wanted(s)).count(),
+            Some(smallest) => smallest.iter().filter(|s| wanted(s)).count(),
+        };
+        let candidates: Box<dyn Iterator<Item = u64> + '_> = match sets.first() {
+            None => Box::new(self.order.range(..upper).rev().map(|(seq, _)| *seq)),
+            Some(smallest) => Box::new(smallest.range(..upper).rev().copied()),
+        };
+        let mut items = Vec::with_capacity(limit.min(64));
+        let mut last_seq = None;
+        let mut next = None;
+        for seq in candidates.filter(|s| wanted(s)) {
+            if items.len() == limit {
+                next = last_seq;
+                break;
+            }
+            if let Some(record) = record_at(seq) {
+                items.push(record);
+                last_seq = Some(seq);
+            }
+        }
+        Page { items, next, total }
+    }
+
+    /// Every record in creation order.
+    pub fn iter(&self) -> impl Iterator<Item = &R> {
+        self.order.values().filter_map(|id| self.get(id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Item {
+        id: String,
+        color: &'static str,
+        size: &'static str,
+    }
+
+    impl Record for Item {
+        fn id(&self) -> &str {
+            &self.id
+        }
+        fn index_keys(&self) -> Vec<IndexKey> {
+            vec![
+                IndexKey::new("color", self.color),
+                IndexKey::new("size", self.size),
+            ]
+        }
+    }
+
+    fn table(n: usize) -> Table<Item> {
+        let mut t = Table::default();
+        for i in 0..n {
+            t.insert(Item {
+                id: format!("i{i}"),
+                color: if i % 2 == 0 { "red" } else { "blue" },
+                size: if i % 3 == 0 { "big" } else { "small" },
+            });
+        }
+        t
+    }
+
+    fn ids(page: &Page<'_, Item>) -> Vec<String> {
+        page.items.iter().map(|i| i.id.clone()).collect()
+    }
+
+    #[test]
+    fn pages_newest_first_and_continue_where_they_stopped() {
+        let t = table(5);
+        let p1 = t.page(&[], None, None, 2);
+        assert_eq!(
+            (ids(&p1), p1.total),
+            (vec!["i4".to_string(), "i3".into()], 5)
+        );
+        let p2 = t.page(&[], None, p1.next, 2);
+        assert_eq!(ids(&p2), vec!["i2", "i1"]);
+        let p3 = t.page(&[], None, p2.next, 2);
+        assert_eq!((ids(&p3), p3.next), (vec!["i0".to_string()], None));
+    }
+
+    #[test]
+    fn filters_intersect_and_totals_count_matches() {
+        let t = table(12);
+        let red = IndexKey::new("color", "red");
+        let big = IndexKey::new("size", "big");
+        let p = t.page(std::slice::from_ref(&red), None, None, 100);
+        assert_eq!((p.items.len(), p.total), (6, 6));
+        let both = t.page(&[red.clone(), big.clone()], None, None, 1);
+        assert_eq!((ids(&both), both.total), (vec!["i6".to_string()], 2));
+        let rest = t.page(&[red, big], None, both.next, 1);
+        assert_eq!((ids(&rest), rest.next), (vec!["i0".to_string()], None));
+        assert_eq!(
+            t.page(&[IndexKey::new("color", "green")], None, None, 5)
+                .total,
+            0
+        );
+        let odd_number = |i: &Item| i.id.ends_with('1') || i.id.ends_with('3');
+        let kept = t.page(&[], Some(&odd_number), None, 1);
+        assert_eq!((ids(&kept), kept.total), (vec!["i11".to_string()], 3));
+    }
+
+    #[test]
+    fn update_and_remove_keep_indexes_true() {
+        let mut t = table(3);
+        t.update("i0", |i| i.color = "green");
+        assert_eq!(
+            ids(&t.page(&[IndexKey::new("color", "green")], None, None, 5)),
+            vec!["i0"]
+        );
+        assert_eq!(
+            t.page(&[IndexKey::new("color", "red")], None, None, 5)
+                .total,
+            1
+        );
+        assert!(t.remove("i0").is_some());
+        assert_eq!(
+            t.page(&[IndexKey::new("color", "green")], None, None, 5)
+                .total,
+            0
+        );
+        assert_eq!((t.len(), t.iter().count()), (2, 2));
+    }
+}
