@@ -84,7 +84,7 @@ fn write_element(out: &mut String, name: &str, value: &Value) {
 
 fn write_text(out: &mut String, name: &str, text: &str) {
     open(out, name);
-    out.push_str(&quick_xml::escape::escape(xml_safe(text).as_ref()));
+    out.push_str(&quick_xml::escape::partial_escape(xml_safe(text).as_ref()));
     close(out, name);
 }
 

@@ -1,0 +1,142 @@
+//! Helpers the integration tests share: an app with a fixed clock and seed, and one-shot calls.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use eci_emulator::auth::Credential;
+use eci_emulator::server::AppOptions;
+use eci_emulator::util::FixedClock;
+use eci_emulator::{app, AppState};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// 2026-11-27T22:00:00Z.
+pub const NOW: i64 = 1_795_816_800;
+pub const NOW_TEXT: &str = "2026-11-27T22:00:00Z";
+
+pub fn open_app() -> Router {
+    app(AppState::new(AppOptions {
+        clock: Arc::new(FixedClock::at_unix(NOW)),
+        seed: Some(7),
+        ..AppOptions::default()
+    }))
+}
+
+pub fn strict_app(specs: &[&str]) -> Router {
+    app(AppState::new(AppOptions {
+        credentials: specs
+            .iter()
+            .map(|s| Credential::parse(s).unwrap())
+            .collect(),
+        clock: Arc::new(FixedClock::at_unix(NOW)),
+        seed: Some(7),
+        ..AppOptions::default()
+    }))
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub request_id_header: String,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+}
+
+pub async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let content_type = header("content-type");
+    let request_id_header = header("x-acs-request-id");
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        content_type,
+        request_id_header,
+        text: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+/// Percent-encodes a value the way form encoders do.
+pub fn enc(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+pub fn query_of(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A GET with the action, version and pairs in the query, as the v1 SDKs send it.
+pub async fn rpc_get(app: &Router, action: &str, pairs: &[(&str, &str)]) -> Reply {
+    let mut all = vec![
+        ("Action", action),
+        ("Version", "2018-08-08"),
+        ("AccessKeyId", "AK-TEST"),
+    ];
+    all.extend_from_slice(pairs);
+    let uri = format!("/?{}", query_of(&all));
+    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+/// A POST with the action in headers, the key in the query and the pairs in a form body.
+pub async fn rpc_post_form(app: &Router, action: &str, pairs: &[(&str, &str)]) -> Reply {
+    let request = Request::post("/?AccessKeyId=AK-TEST")
+        .header("x-acs-action", action)
+        .header("x-acs-version", "2018-08-08")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(query_of(pairs)))
+        .unwrap();
+    send(app, request).await
+}
+
+/// Creates a one-container group and returns its id.
+pub async fn create_group(app: &Router, name: &str, extra: &[(&str, &str)]) -> String {
+    let mut pairs = vec![
+        ("RegionId", "cn-hangzhou"),
+        ("ContainerGroupName", name),
+        ("Container.1.Name", "app"),
+        ("Container.1.Image", "nginx:1.25"),
+    ];
+    pairs.extend_from_slice(extra);
+    let reply = rpc_get(app, "CreateContainerGroup", &pairs).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    reply.json()["ContainerGroupId"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Checks the envelope of an error whole, taking the request id from the header.
+pub fn assert_error(reply: &Reply, status: u16, code: &str, message: &str) {
+    assert_eq!(reply.status.as_u16(), status, "{}", reply.text);
+    assert_eq!(reply.content_type, "application/json;charset=utf-8");
+    let rid = &reply.request_id_header;
+    assert_eq!(
+        reply.json(),
+        serde_json::json!({
+            "RequestId": rid,
+            "HostId": "eci.aliyuncs.com",
+            "Code": code,
+            "Message": message,
+            "Recommend": format!("https://api.aliyun.com/troubleshoot?q={code}&product=Eci&requestId={rid}"),
+        })
+    );
+}

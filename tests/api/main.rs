@@ -1,0 +1,12 @@
+//! Integration tests through `app()` with one-shot requests: every operation in JSON and XML,
+#![recursion_limit = "256"]
+//! errors checked whole, signatures, the side API and robustness.
+
+mod common;
+
+mod admin;
+mod create;
+mod describe;
+mod errors;
+mod robustness;
+mod signing;
