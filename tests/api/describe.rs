@@ -350,7 +350,8 @@ async fn every_documented_filter_selects() {
     )
     .await;
     create_group(&app, "alpha", &[("Tag.1.Key", "team"), ("Tag.1.Value", "")]).await;
-    let cases: Vec<(Vec<(&str, &str)>, Vec<&str>)> = vec![
+    type Pairs = Vec<(&'static str, &'static str)>;
+    let cases: Vec<(Pairs, Vec<&str>)> = vec![
         (
             vec![("ContainerGroupName", "alpha")],
             vec!["alpha", "alpha"],
