@@ -29,12 +29,7 @@ pub struct Config {
     pub credentials: Vec<Credential>,
 
     /// Log line format; the level comes from `RUST_LOG` (default `info`).
-    #[arg(
-        long,
-        env = "ECI_EMULATOR_LOG_FORMAT",
-        value_enum,
-        default_value = "text"
-    )]
+    #[arg(long, env = "ECI_EMULATOR_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
 
     /// Seed for generated resource ids, so a run can be repeated exactly.

@@ -37,7 +37,9 @@ error_catalogue! {
     InvalidParameter => 400, "InvalidParameter", "%s";
     InvalidAction => 404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.";
     InvalidVersion => 400, "InvalidVersion", "Specified parameter Version is not valid.";
-    SignatureDoesNotMatch => 400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation.";
+    // The gateway appends its string to sign; aliyun-python-sdk-core compares it with its own to tell a
+    // wrong secret (`InvalidAccessKeySecret`) from a signing bug.
+    SignatureDoesNotMatch => 400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation. server string to sign is:%s";
     SignatureNonceUsed => 400, "SignatureNonceUsed", "Specified signature nonce was used already.";
     TimestampExpired => 400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.";
     TimestampFormat => 400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.";
@@ -76,16 +78,10 @@ impl ApiError {
         ApiError { kind, message }
     }
 
-    /// The documented message as it stands (a bare `%s` becomes the code).
+    /// The documented message without a detail (a bare `%s` becomes the code).
     pub fn new(kind: ErrorCode) -> Self {
-        if kind.template().contains("%s") {
-            Self::with_detail(kind, kind.code())
-        } else {
-            ApiError {
-                kind,
-                message: kind.template().to_owned(),
-            }
-        }
+        let detail = if kind.template() == "%s" { kind.code() } else { "" };
+        Self::with_detail(kind, detail)
     }
 
     pub fn missing(param: &str) -> Self {

@@ -11,10 +11,7 @@ use tracing_subscriber::EnvFilter;
 fn main() -> std::process::ExitCode {
     let config = Config::parse();
     init_logging(config.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("eci-emulator: cannot start the runtime: {e}");

@@ -45,17 +45,9 @@ impl<'a> AuthorizationHeader<'a> {
 }
 
 /// The canonical request the client hashed and signed.
-pub fn canonical_request(
-    raw: &RawRequest,
-    rpc: &RpcRequest,
-    signed_headers: &[&str],
-    payload_hash: &str,
-) -> String {
+pub fn canonical_request(raw: &RawRequest, rpc: &RpcRequest, signed_headers: &[&str], payload_hash: &str) -> String {
     let query = canonical_query(rpc.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let mut names: Vec<String> = signed_headers
-        .iter()
-        .map(|h| h.to_ascii_lowercase())
-        .collect();
+    let mut names: Vec<String> = signed_headers.iter().map(|h| h.to_ascii_lowercase()).collect();
     names.sort();
     let mut headers = String::new();
     for name in &names {
@@ -103,8 +95,7 @@ pub fn verify<'c>(
     rpc: &RpcRequest,
     lookup: impl FnOnce(&str) -> Result<&'c Credential, ApiError>,
 ) -> Result<SignedFacts<'c>, ApiError> {
-    let header =
-        AuthorizationHeader::parse(required(raw.header("authorization"), "Authorization")?)?;
+    let header = AuthorizationHeader::parse(required(raw.header("authorization"), "Authorization")?)?;
     let timestamp = parse_timestamp(required(raw.header("x-acs-date"), "x-acs-date")?)?;
     let nonce = required(raw.header("x-acs-signature-nonce"), "x-acs-signature-nonce")?;
     let credential = lookup(header.credential)?;
@@ -114,12 +105,12 @@ pub fn verify<'c>(
             return Err(ApiError::new(ErrorCode::SignatureDoesNotMatch));
         }
     }
-    let expected = hex::decode(header.signature)
-        .map_err(|_| ApiError::new(ErrorCode::SignatureDoesNotMatch))?;
+    let expected = hex::decode(header.signature).map_err(|_| ApiError::new(ErrorCode::SignatureDoesNotMatch))?;
     let canonical = canonical_request(raw, rpc, &header.signed_headers, &body_hash);
-    mac(&credential.secret, &string_to_sign(&canonical))
+    let signed_text = string_to_sign(&canonical);
+    mac(&credential.secret, &signed_text)
         .verify_slice(&expected)
-        .map_err(|_| ApiError::new(ErrorCode::SignatureDoesNotMatch))?;
+        .map_err(|_| ApiError::with_detail(ErrorCode::SignatureDoesNotMatch, &signed_text))?;
     Ok(SignedFacts {
         credential,
         timestamp,

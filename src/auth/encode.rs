@@ -3,11 +3,7 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Everything but `A–Z a–z 0–9 - _ . ~` is encoded (space → `%20`, `*` → `%2A`).
-const SIGNING_SET: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+const SIGNING_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 pub fn percent_encode(text: &str) -> String {
     utf8_percent_encode(text, SIGNING_SET).to_string()
@@ -38,13 +34,7 @@ mod tests {
 
     #[test]
     fn encodes_the_rfc3986_way() {
-        assert_eq!(
-            percent_encode("a b+c*d~e/f中"),
-            "a%20b%2Bc%2Ad~e%2Ff%E4%B8%AD"
-        );
-        assert_eq!(
-            canonical_query([("b", "2"), ("a", "1 2"), ("A", "")]),
-            "A=&a=1%202&b=2"
-        );
+        assert_eq!(percent_encode("a b+c*d~e/f中"), "a%20b%2Bc%2Ad~e%2Ff%E4%B8%AD");
+        assert_eq!(canonical_query([("b", "2"), ("a", "1 2"), ("A", "")]), "A=&a=1%202&b=2");
     }
 }

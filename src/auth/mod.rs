@@ -34,9 +34,7 @@ impl Credential {
         let secret = parts.next().unwrap_or_default();
         let account = parts.next().map(str::trim).filter(|a| !a.is_empty());
         if access_key_id.is_empty() || secret.is_empty() {
-            return Err(format!(
-                "credential '{spec}' is not of the form AK:SECRET[:ACCOUNT]"
-            ));
+            return Err(format!("credential '{spec}' is not of the form AK:SECRET[:ACCOUNT]"));
         }
         Ok(Credential {
             access_key_id: access_key_id.to_owned(),
@@ -68,10 +66,7 @@ impl Authenticator {
 
     /// Strict mode: only these keys, with verified signatures, fresh timestamps and unused nonces.
     pub fn strict(credentials: Vec<Credential>) -> Self {
-        let map = credentials
-            .into_iter()
-            .map(|c| (c.access_key_id.clone(), c))
-            .collect();
+        let map = credentials.into_iter().map(|c| (c.access_key_id.clone(), c)).collect();
         Authenticator {
             credentials: Some(map),
             nonces: NonceCache::default(),
@@ -88,12 +83,7 @@ impl Authenticator {
     }
 
     /// Checks the request's signature, if strict, and says who sent it.
-    pub fn verify(
-        &self,
-        raw: &RawRequest,
-        rpc: &RpcRequest,
-        now: OffsetDateTime,
-    ) -> Result<Caller, ApiError> {
+    pub fn verify(&self, raw: &RawRequest, rpc: &RpcRequest, now: OffsetDateTime) -> Result<Caller, ApiError> {
         let scheme = Scheme::of(raw, rpc);
         let Some(credentials) = &self.credentials else {
             let access_key_id = scheme
@@ -122,10 +112,7 @@ impl Authenticator {
     }
 }
 
-fn lookup<'a>(
-    credentials: &'a HashMap<String, Credential>,
-    access_key_id: &str,
-) -> Result<&'a Credential, ApiError> {
+fn lookup<'a>(credentials: &'a HashMap<String, Credential>, access_key_id: &str) -> Result<&'a Credential, ApiError> {
     credentials
         .get(access_key_id)
         .ok_or_else(|| ApiError::new(ErrorCode::AccessKeyNotFound))
@@ -166,19 +153,14 @@ impl Scheme {
                 .header("authorization")
                 .and_then(|h| acs3::AuthorizationHeader::parse(h).ok())
                 .map(|h| h.credential.to_owned()),
-            Scheme::RpcV1 => rpc
-                .param("AccessKeyId")
-                .filter(|k| !k.is_empty())
-                .map(str::to_owned),
+            Scheme::RpcV1 => rpc.param("AccessKeyId").filter(|k| !k.is_empty()).map(str::to_owned),
         }
     }
 }
 
 /// Reads a required signing field, or answers `MissingParameter` naming it.
 pub(crate) fn required<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, ApiError> {
-    value
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| ApiError::missing(name))
+    value.filter(|v| !v.is_empty()).ok_or_else(|| ApiError::missing(name))
 }
 
 /// Parses the `YYYY-MM-DDThh:mm:ssZ` timestamps both schemes carry.

@@ -10,16 +10,9 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
 /// The string the client signed: `METHOD&%2F&` + the encoded canonical query of all but `Signature`.
-pub fn string_to_sign<'a>(
-    method: &str,
-    params: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> String {
+pub fn string_to_sign<'a>(method: &str, params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let query = canonical_query(params.into_iter().filter(|(k, _)| *k != "Signature"));
-    format!(
-        "{method}&{}&{}",
-        percent_encode("/"),
-        percent_encode(&query)
-    )
+    format!("{method}&{}&{}", percent_encode("/"), percent_encode(&query))
 }
 
 /// Base64 HMAC-SHA1 keyed by `secret&`.
@@ -53,9 +46,10 @@ pub fn verify<'c>(
     let expected = BASE64
         .decode(signature)
         .map_err(|_| ApiError::new(ErrorCode::SignatureDoesNotMatch))?;
-    mac(&credential.secret, &string_to_sign(method, rpc.params()))
+    let signed_text = string_to_sign(method, rpc.params());
+    mac(&credential.secret, &signed_text)
         .verify_slice(&expected)
-        .map_err(|_| ApiError::new(ErrorCode::SignatureDoesNotMatch))?;
+        .map_err(|_| ApiError::with_detail(ErrorCode::SignatureDoesNotMatch, &signed_text))?;
     Ok(SignedFacts {
         credential,
         timestamp,

@@ -32,12 +32,7 @@ fn vectors() -> Vec<Vector> {
 }
 
 fn raw_request(v: &Vector) -> RawRequest {
-    let query = v
-        .request
-        .target
-        .split_once('?')
-        .map(|(_, q)| q)
-        .unwrap_or("");
+    let query = v.request.target.split_once('?').map(|(_, q)| q).unwrap_or("");
     RawRequest {
         method: v.request.method.clone(),
         query: query.to_owned(),
@@ -70,11 +65,7 @@ fn credential(v: &Vector) -> Credential {
 #[test]
 fn every_vector_is_judged_as_recorded() {
     let all = vectors();
-    assert!(
-        all.len() >= 20,
-        "expected the full vector set, got {}",
-        all.len()
-    );
+    assert!(all.len() >= 20, "expected the full vector set, got {}", all.len());
     for v in &all {
         let raw = raw_request(v);
         let rpc = extract(&raw).unwrap_or_else(|(e, _)| panic!("{}: {e}", v.id));
@@ -90,19 +81,13 @@ fn every_vector_is_judged_as_recorded() {
 
 #[test]
 fn a_valid_vector_replayed_is_refused_as_a_used_nonce() {
-    let v = vectors()
-        .into_iter()
-        .find(|v| v.valid)
-        .expect("a valid vector");
+    let v = vectors().into_iter().find(|v| v.valid).expect("a valid vector");
     let raw = raw_request(&v);
     let rpc = extract(&raw).unwrap_or_else(|(e, _)| panic!("{e}"));
     let auth = Authenticator::strict(vec![credential(&v)]);
     let now = signing_time(&raw, &rpc);
     assert!(auth.verify(&raw, &rpc, now).is_ok());
-    assert_eq!(
-        auth.verify(&raw, &rpc, now).unwrap_err().code(),
-        "SignatureNonceUsed"
-    );
+    assert_eq!(auth.verify(&raw, &rpc, now).unwrap_err().code(), "SignatureNonceUsed");
 }
 
 #[test]
@@ -155,26 +140,16 @@ fn missing_signing_fields_are_named() {
         ..RawRequest::default()
     };
     let rpc = extract(&raw).unwrap_or_else(|(e, _)| panic!("{e}"));
-    let err = auth
-        .verify(&raw, &rpc, OffsetDateTime::now_utc())
-        .unwrap_err();
+    let err = auth.verify(&raw, &rpc, OffsetDateTime::now_utc()).unwrap_err();
     assert_eq!(err.code(), "MissingParameter");
-    assert!(
-        err.message.contains("\"SignatureNonce\""),
-        "{}",
-        err.message
-    );
+    assert!(err.message.contains("\"SignatureNonce\""), "{}", err.message);
 }
 
 #[test]
 fn credential_specs_parse() {
     let c = Credential::parse("AK:se/+=cret:acct-1").unwrap();
     assert_eq!(
-        (
-            c.access_key_id.as_str(),
-            c.secret.as_str(),
-            c.account.as_str()
-        ),
+        (c.access_key_id.as_str(), c.secret.as_str(), c.account.as_str()),
         ("AK", "se/+=cret", "acct-1")
     );
     assert_eq!(Credential::parse("AK:s").unwrap().account, "AK");

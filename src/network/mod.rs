@@ -152,11 +152,7 @@ impl RegionNetwork {
     /// Unknown vSwitch ids are registered on first use in the zone asked for (or the region's first
     /// zone), so suites with made-up ids keep working. With several vSwitches the first with a free
     /// address wins, as the service's multi-zone creation does.
-    pub fn place(
-        &mut self,
-        region: &RegionInfo,
-        request: &PlacementRequest<'_>,
-    ) -> Result<Placement, ApiError> {
+    pub fn place(&mut self, region: &RegionInfo, request: &PlacementRequest<'_>) -> Result<Placement, ApiError> {
         if let Some(zone) = request.zone_id {
             if !region.zones.iter().any(|z| z == zone) {
                 return Err(ApiError::new(ErrorCode::ZoneNotOnSale));
@@ -184,11 +180,7 @@ impl RegionNetwork {
         Err(ApiError::new(ErrorCode::IpNotEnough))
     }
 
-    fn candidates(
-        &mut self,
-        region: &RegionInfo,
-        request: &PlacementRequest<'_>,
-    ) -> Result<Vec<usize>, ApiError> {
+    fn candidates(&mut self, region: &RegionInfo, request: &PlacementRequest<'_>) -> Result<Vec<usize>, ApiError> {
         if request.vswitch_ids.is_empty() {
             let zone = request.zone_id;
             return Ok(self
@@ -226,11 +218,7 @@ impl RegionNetwork {
 
     /// Returns an address to its vSwitch.
     pub fn release(&mut self, vswitch_id: &str, ip: Ipv4Addr) {
-        if let Some(v) = self
-            .by_id
-            .get(vswitch_id)
-            .and_then(|i| self.v_switches.get_mut(*i))
-        {
+        if let Some(v) = self.by_id.get(vswitch_id).and_then(|i| self.v_switches.get_mut(*i)) {
             v.pool.release(ip);
         }
     }
@@ -247,9 +235,7 @@ mod tests {
     #[test]
     fn fixture_has_every_documented_region_with_zones() {
         assert_eq!(regions().len(), 35);
-        assert!(regions()
-            .iter()
-            .all(|r| !r.zones.is_empty() && r.id_code.len() == 3));
+        assert!(regions().iter().all(|r| !r.zones.is_empty() && r.id_code.len() == 3));
         assert_eq!(region("mars-1").unwrap_err().code(), "InvalidRegionId");
     }
 
@@ -271,11 +257,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(q.zone_id, "cn-hangzhou-k");
-        assert!(net
-            .vswitch(&q.vswitch_id)
-            .unwrap()
-            .cidr_block
-            .contains(&q.ip));
+        assert!(net.vswitch(&q.vswitch_id).unwrap().cidr_block.contains(&q.ip));
     }
 
     #[test]
@@ -289,11 +271,7 @@ mod tests {
         };
         let p = net.place(hangzhou(), &req).unwrap();
         assert_eq!(
-            (
-                p.zone_id.as_str(),
-                p.vswitch_id.as_str(),
-                p.security_group_id.as_str()
-            ),
+            (p.zone_id.as_str(), p.vswitch_id.as_str(), p.security_group_id.as_str()),
             ("cn-hangzhou-h", "vsw-mine", "sg-mine")
         );
         let wrong = PlacementRequest {
@@ -309,10 +287,7 @@ mod tests {
             zone_id: Some("cn-shanghai-a"),
             ..Default::default()
         };
-        assert_eq!(
-            net.place(hangzhou(), &bad_zone).unwrap_err().code(),
-            "Zone.NotOnSale"
-        );
+        assert_eq!(net.place(hangzhou(), &bad_zone).unwrap_err().code(), "Zone.NotOnSale");
     }
 
     #[test]

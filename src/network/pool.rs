@@ -63,12 +63,7 @@ mod tests {
     fn a_slash_29_has_four_usable_addresses() {
         let mut pool = IpPool::for_cidr("10.0.0.0/29".parse().unwrap());
         let got: Vec<Ipv4Addr> = std::iter::from_fn(|| pool.allocate()).collect();
-        assert_eq!(
-            got,
-            (1..=4)
-                .map(|i| Ipv4Addr::new(10, 0, 0, i))
-                .collect::<Vec<_>>()
-        );
+        assert_eq!(got, (1..=4).map(|i| Ipv4Addr::new(10, 0, 0, i)).collect::<Vec<_>>());
         pool.release(Ipv4Addr::new(10, 0, 0, 2));
         assert_eq!(pool.allocate(), Some(Ipv4Addr::new(10, 0, 0, 2)));
         assert_eq!(pool.allocate(), None);

@@ -75,9 +75,9 @@ impl Ctx<'_> {
 
     /// The caller's state in `region`, created with its default network on first use.
     pub fn partition(&self, region: &RegionInfo) -> Arc<RwLock<RegionState>> {
-        self.eci.registry.partition(&self.key(region), || {
-            RegionState::new(region, &self.eci.ids)
-        })
+        self.eci
+            .registry
+            .partition(&self.key(region), || RegionState::new(region, &self.eci.ids))
     }
 
     /// The caller's state in `region` if it has any; reads never create it.
@@ -104,9 +104,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         action: "DescribeContainerGroupStatus",
-        run: |ctx, params| {
-            handlers::describe_status(ctx, parse_input(params)?, parse_input(params)?)
-        },
+        run: |ctx, params| handlers::describe_status(ctx, parse_input(params)?, parse_input(params)?),
     },
     Operation {
         action: "DeleteContainerGroup",

@@ -77,10 +77,7 @@ pub fn decode_pairs(input: &[u8], source: &str) -> Result<Vec<(String, String)>,
 }
 
 fn decode_component(raw: &[u8], source: &str) -> Result<String, ApiError> {
-    let plus_as_space: Vec<u8> = raw
-        .iter()
-        .map(|b| if *b == b'+' { b' ' } else { *b })
-        .collect();
+    let plus_as_space: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
     let bytes: Vec<u8> = percent_decode(&plus_as_space).collect();
     String::from_utf8(bytes).map_err(|_| ApiError::invalid(source, "the text is not valid UTF-8"))
 }
@@ -98,11 +95,7 @@ fn is_form_body(raw: &RawRequest) -> bool {
 
 /// The format named by `Format`, when it can be read; used to render even an early error right.
 pub fn requested_format(pairs: &[(String, String)]) -> Result<Format, ApiError> {
-    match pairs
-        .iter()
-        .find(|(k, _)| k == "Format")
-        .map(|(_, v)| v.as_str())
-    {
+    match pairs.iter().find(|(k, _)| k == "Format").map(|(_, v)| v.as_str()) {
         None | Some("") => Ok(Format::Json),
         Some(v) if v.eq_ignore_ascii_case("json") => Ok(Format::Json),
         Some(v) if v.eq_ignore_ascii_case("xml") => Ok(Format::Xml),
@@ -116,8 +109,7 @@ pub fn extract(raw: &RawRequest) -> Result<RpcRequest, (ApiError, Format)> {
     if method != "GET" && method != "POST" {
         return Err((ApiError::new(ErrorCode::InvalidAction), Format::Json));
     }
-    let query =
-        decode_pairs(raw.query.as_bytes(), "query string").map_err(|e| (e, Format::Json))?;
+    let query = decode_pairs(raw.query.as_bytes(), "query string").map_err(|e| (e, Format::Json))?;
     let form = if is_form_body(raw) {
         decode_pairs(&raw.body, "request body").map_err(|e| (e, Format::Json))?
     } else {
@@ -134,10 +126,8 @@ pub fn extract(raw: &RawRequest) -> Result<RpcRequest, (ApiError, Format)> {
             .or_else(|| raw.header(header).map(str::to_owned))
             .filter(|v| !v.is_empty())
     };
-    let action =
-        pick("Action", "x-acs-action").ok_or_else(|| (ApiError::missing("Action"), format))?;
-    let version =
-        pick("Version", "x-acs-version").ok_or_else(|| (ApiError::missing("Version"), format))?;
+    let action = pick("Action", "x-acs-action").ok_or_else(|| (ApiError::missing("Action"), format))?;
+    let version = pick("Version", "x-acs-version").ok_or_else(|| (ApiError::missing("Version"), format))?;
     if version != SUPPORTED_VERSION {
         return Err((ApiError::new(ErrorCode::InvalidVersion), format));
     }
@@ -158,10 +148,7 @@ mod tests {
         RawRequest {
             method: method.into(),
             query: query.into(),
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             body: body.as_bytes().to_vec(),
         }
     }
@@ -190,10 +177,7 @@ mod tests {
             &[
                 ("x-acs-action", "DescribeContainerGroups"),
                 ("x-acs-version", "2018-08-08"),
-                (
-                    "Content-Type",
-                    "application/x-www-form-urlencoded; charset=UTF-8",
-                ),
+                ("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"),
             ],
             "Limit=5",
         );
@@ -208,8 +192,7 @@ mod tests {
     fn version_and_action_are_checked() {
         let (err, _) = extract(&raw("GET", "Action=X&Version=2014-05-26", &[], "")).unwrap_err();
         assert_eq!((err.code(), err.status()), ("InvalidVersion", 400));
-        let (err, fmt) =
-            extract(&raw("GET", "Version=2018-08-08&Format=xml", &[], "")).unwrap_err();
+        let (err, fmt) = extract(&raw("GET", "Version=2018-08-08&Format=xml", &[], "")).unwrap_err();
         assert_eq!((err.code(), fmt), ("MissingParameter", Format::Xml));
         let (err, _) = extract(&raw("GET", "Format=yaml", &[], "")).unwrap_err();
         assert_eq!(err.code(), "InvalidParameter");

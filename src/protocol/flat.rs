@@ -7,9 +7,7 @@
 //! - an empty value counts as absent for optional fields (Go clients send `""` for unset ones);
 //! - booleans are case-insensitive, integers may be written `2.0`, floats must be finite.
 
-use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor,
-};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -91,9 +89,7 @@ impl de::Error for FlatError {
 }
 
 /// Builds the tree from decoded `key=value` pairs.
-pub fn build_tree<'a>(
-    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<Node, FlatError> {
+pub fn build_tree<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Node, FlatError> {
     let mut root = BTreeMap::new();
     for (key, value) in pairs {
         insert(&mut root, key, value)?;
@@ -103,10 +99,7 @@ pub fn build_tree<'a>(
 
 fn insert(root: &mut BTreeMap<String, Node>, key: &str, value: &str) -> Result<(), FlatError> {
     if key.split('.').any(str::is_empty) {
-        return Err(FlatError::invalid(
-            key,
-            "the parameter name has an empty segment",
-        ));
+        return Err(FlatError::invalid(key, "the parameter name has an empty segment"));
     }
     let mut segments = key.split('.').peekable();
     let mut branch = root;
@@ -114,10 +107,7 @@ fn insert(root: &mut BTreeMap<String, Node>, key: &str, value: &str) -> Result<(
         let is_last = segments.peek().is_none();
         if is_last {
             return match branch.get(segment) {
-                Some(Node::Leaf(_)) => Err(FlatError::invalid(
-                    key,
-                    "the parameter is given more than once",
-                )),
+                Some(Node::Leaf(_)) => Err(FlatError::invalid(key, "the parameter is given more than once")),
                 Some(Node::Branch(_)) => Err(conflict(key)),
                 None => {
                     branch.insert(segment.to_owned(), Node::Leaf(value.to_owned()));
@@ -137,10 +127,7 @@ fn insert(root: &mut BTreeMap<String, Node>, key: &str, value: &str) -> Result<(
 }
 
 fn conflict(key: &str) -> FlatError {
-    FlatError::invalid(
-        key,
-        "the parameter is given both as a value and as a structure",
-    )
+    FlatError::invalid(key, "the parameter is given both as a value and as a structure")
 }
 
 /// Deserializes a `T` from decoded pairs.
@@ -193,14 +180,9 @@ impl<'a> NodeDeserializer<'a> {
         }
     }
 
-    fn parse_leaf<T>(
-        &self,
-        expected: &str,
-        parse: impl FnOnce(&str) -> Option<T>,
-    ) -> Result<T, FlatError> {
+    fn parse_leaf<T>(&self, expected: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, FlatError> {
         let raw = self.leaf(expected)?;
-        parse(raw)
-            .ok_or_else(|| FlatError::invalid(&self.path.render(), format!("expected {expected}")))
+        parse(raw).ok_or_else(|| FlatError::invalid(&self.path.render(), format!("expected {expected}")))
     }
 
     fn branch(&self, expected: &str) -> Result<&'a BTreeMap<String, Node>, FlatError> {
@@ -237,10 +219,7 @@ impl<'a> NodeDeserializer<'a> {
                 ));
             }
         }
-        Ok(items
-            .into_iter()
-            .map(|(_, key, node)| (key, node))
-            .collect())
+        Ok(items.into_iter().map(|(_, key, node)| (key, node)).collect())
     }
 
     fn wrap<T>(&self, result: Result<T, FlatError>) -> Result<T, FlatError> {
@@ -252,9 +231,7 @@ fn parse_index(key: &str) -> Option<usize> {
     if key.starts_with('0') || !key.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    key.parse::<usize>()
-        .ok()
-        .filter(|i| (1..=MAX_INDEX).contains(i))
+    key.parse::<usize>().ok().filter(|i| (1..=MAX_INDEX).contains(i))
 }
 
 fn parse_bool(raw: &str) -> Option<bool> {
@@ -361,11 +338,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'_> {
         self.wrap(visitor.visit_unit())
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, FlatError> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, FlatError> {
         self.deserialize_unit(visitor)
     }
 
@@ -386,11 +359,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'_> {
         self.wrap(visitor.visit_seq(access))
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, FlatError> {
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, FlatError> {
         self.deserialize_seq(visitor)
     }
 
@@ -450,10 +419,7 @@ struct ListAccess<'a, I> {
 impl<'de, 'a, I: Iterator<Item = (&'a str, &'a Node)>> SeqAccess<'de> for ListAccess<'a, I> {
     type Error = FlatError;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, FlatError> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, FlatError> {
         match self.items.next() {
             None => Ok(None),
             Some((key, node)) => {
@@ -476,16 +442,12 @@ struct FieldAccess<'a, I> {
 impl<'de, 'a, I: Iterator<Item = (&'a String, &'a Node)>> MapAccess<'de> for FieldAccess<'a, I> {
     type Error = FlatError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, FlatError> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, FlatError> {
         match self.entries.next() {
             None => Ok(None),
             Some((key, node)) => {
                 self.pending = Some((key.as_str(), node));
-                let key_de: de::value::StrDeserializer<'_, FlatError> =
-                    key.as_str().into_deserializer();
+                let key_de: de::value::StrDeserializer<'_, FlatError> = key.as_str().into_deserializer();
                 seed.deserialize(key_de).map(Some)
             }
         }
@@ -597,10 +559,7 @@ mod tests {
         assert_eq!(req.containers[0].commands.join(""), "abcdefghij");
         assert_eq!(req.containers[1].name, "b");
         assert_eq!(req.limit, Some(2));
-        assert_eq!(
-            req.container_group_ids,
-            Some(vec!["eci-1".into(), "eci-2".into()])
-        );
+        assert_eq!(req.container_group_ids, Some(vec!["eci-1".into(), "eci-2".into()]));
     }
 
     #[test]
@@ -635,26 +594,10 @@ mod tests {
                 "Container.99999999999999999999",
                 false,
             ),
-            (
-                &[R, N, ("Container.1.Cpu", "lots")],
-                "Container.1.Cpu",
-                false,
-            ),
-            (
-                &[R, N, ("Container.1.Cpu", "NaN")],
-                "Container.1.Cpu",
-                false,
-            ),
-            (
-                &[R, N, ("Container.1.Cpu", "inf")],
-                "Container.1.Cpu",
-                false,
-            ),
-            (
-                &[R, N, ("Container.1.Tty", "yes")],
-                "Container.1.Tty",
-                false,
-            ),
+            (&[R, N, ("Container.1.Cpu", "lots")], "Container.1.Cpu", false),
+            (&[R, N, ("Container.1.Cpu", "NaN")], "Container.1.Cpu", false),
+            (&[R, N, ("Container.1.Cpu", "inf")], "Container.1.Cpu", false),
+            (&[R, N, ("Container.1.Tty", "yes")], "Container.1.Tty", false),
             (
                 &[R, N, ("Container.1.Port.1.Port", "70000")],
                 "Container.1.Port.1.Port",
@@ -665,20 +608,12 @@ mod tests {
                 "Container.1.Port.1.Port",
                 false,
             ),
-            (
-                &[R, N, ("Container.1.Port", "80")],
-                "Container.1.Port",
-                false,
-            ),
+            (&[R, N, ("Container.1.Port", "80")], "Container.1.Port", false),
             (&[R, N, ("Limit.1", "2")], "Limit", false),
             (&[R, N, ("RegionId", "again")], "RegionId", false),
             (&[R, ("Container.1", "flat"), N], "Container.1.Name", false),
             (&[R, N, ("Container..Name", "a")], "Container..Name", false),
-            (
-                &[R, N, ("ContainerGroupIds", "[eci-1")],
-                "ContainerGroupIds",
-                false,
-            ),
+            (&[R, N, ("ContainerGroupIds", "[eci-1")], "ContainerGroupIds", false),
         ];
         for (pairs, param, missing) in cases {
             let err = parse(pairs).expect_err(param);

@@ -102,17 +102,11 @@ fn close(out: &mut String, name: &str) {
 
 /// XML 1.0 cannot carry most control characters even escaped; they become U+FFFD.
 fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-    };
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}');
     if text.chars().all(allowed) {
         std::borrow::Cow::Borrowed(text)
     } else {
-        std::borrow::Cow::Owned(
-            text.chars()
-                .map(|c| if allowed(c) { c } else { '\u{FFFD}' })
-                .collect(),
-        )
+        std::borrow::Cow::Owned(text.chars().map(|c| if allowed(c) { c } else { '\u{FFFD}' }).collect())
     }
 }
 
@@ -156,11 +150,7 @@ mod tests {
 
     #[test]
     fn xml_error_envelope() {
-        let r = render_error(
-            Format::Xml,
-            "RID",
-            &ApiError::new(ErrorCode::InvalidVersion),
-        );
+        let r = render_error(Format::Xml, "RID", &ApiError::new(ErrorCode::InvalidVersion));
         let text = String::from_utf8(r.body).unwrap();
         assert!(
             text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error>"),

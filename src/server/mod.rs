@@ -92,11 +92,7 @@ pub fn app(state: AppState) -> Router {
 async fn not_found() -> Response {
     let request_id = uuid::Uuid::new_v4().hyphenated().to_string().to_uppercase();
     into_response(
-        render_error(
-            Format::Json,
-            &request_id,
-            &ApiError::new(ErrorCode::InvalidAction),
-        ),
+        render_error(Format::Json, &request_id, &ApiError::new(ErrorCode::InvalidAction)),
         &request_id,
     )
 }
@@ -106,11 +102,7 @@ fn panic_response(_payload: Box<dyn std::any::Any + Send + 'static>) -> Response
     let request_id = uuid::Uuid::new_v4().hyphenated().to_string().to_uppercase();
     tracing::error!(request_id, "handler panicked");
     into_response(
-        render_error(
-            Format::Json,
-            &request_id,
-            &ApiError::new(ErrorCode::InternalError),
-        ),
+        render_error(Format::Json, &request_id, &ApiError::new(ErrorCode::InternalError)),
         &request_id,
     )
 }
@@ -118,13 +110,9 @@ fn panic_response(_payload: Box<dyn std::any::Any + Send + 'static>) -> Response
 /// The rendered body with its status, content type and the `x-acs-request-id` header.
 pub(crate) fn into_response(rendered: Rendered, request_id: &str) -> Response {
     let mut response = Response::new(Body::from(rendered.body));
-    *response.status_mut() =
-        StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() = StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(rendered.content_type),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(rendered.content_type));
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-acs-request-id", id);
     }

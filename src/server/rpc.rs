@@ -13,10 +13,7 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
     let body = match axum::body::to_bytes(body, state.inner.max_body_bytes).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            let detail = format!(
-                "The request body exceeds {} bytes.",
-                state.inner.max_body_bytes
-            );
+            let detail = format!("The request body exceeds {} bytes.", state.inner.max_body_bytes);
             let err = ApiError::with_detail(ErrorCode::RequestTooLarge, &detail);
             return into_response(render_error(Format::Json, &request_id, &err), &request_id);
         }
@@ -43,28 +40,14 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
 fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Rendered {
     let rpc = match protocol::extract(raw) {
         Ok(rpc) => rpc,
-        Err((err, format)) => {
-            return log_error(
-                render_error(format, request_id, &err),
-                &err,
-                "?",
-                request_id,
-            )
-        }
+        Err((err, format)) => return log_error(render_error(format, request_id, &err), &err, "?", request_id),
     };
     let outcome = (|| {
         let eci = state.eci();
         let caller = state.inner.auth.verify(raw, &rpc, eci.clock.now())?;
-        let operation =
-            ops::lookup(&rpc.action).ok_or_else(|| ApiError::new(ErrorCode::InvalidAction))?;
+        let operation = ops::lookup(&rpc.action).ok_or_else(|| ApiError::new(ErrorCode::InvalidAction))?;
         let params = flat::build_tree(rpc.params())?;
-        (operation.run)(
-            &Ctx {
-                eci,
-                caller: &caller,
-            },
-            &params,
-        )
+        (operation.run)(&Ctx { eci, caller: &caller }, &params)
     })();
     match outcome {
         Ok(body) => {

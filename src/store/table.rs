@@ -80,8 +80,7 @@ impl<R: Record> Table<R> {
         self.next_seq += 1;
         self.add_to_indexes(seq, &record);
         self.order.insert(seq, record.id().to_owned());
-        self.by_id
-            .insert(record.id().to_owned(), Entry { seq, record });
+        self.by_id.insert(record.id().to_owned(), Entry { seq, record });
     }
 
     pub fn remove(&mut self, id: &str) -> Option<R> {
@@ -153,8 +152,7 @@ impl<R: Record> Table<R> {
         sets.sort_by_key(|s| s.len());
         let record_at = |seq: u64| self.order.get(&seq).and_then(|id| self.get(id));
         let wanted = |seq: &u64| {
-            sets.iter().skip(1).all(|s| s.contains(seq))
-                && keep.is_none_or(|keep| record_at(*seq).is_some_and(keep))
+            sets.iter().skip(1).all(|s| s.contains(seq)) && keep.is_none_or(|keep| record_at(*seq).is_some_and(keep))
         };
         let exact_total = sets.len() <= 1 && keep.is_none();
         let total = match sets.first() {
@@ -205,10 +203,7 @@ mod tests {
             &self.id
         }
         fn index_keys(&self) -> Vec<IndexKey> {
-            vec![
-                IndexKey::new("color", self.color),
-                IndexKey::new("size", self.size),
-            ]
+            vec![IndexKey::new("color", self.color), IndexKey::new("size", self.size)]
         }
     }
 
@@ -232,10 +227,7 @@ mod tests {
     fn pages_newest_first_and_continue_where_they_stopped() {
         let t = table(5);
         let p1 = t.page(&[], None, None, 2);
-        assert_eq!(
-            (ids(&p1), p1.total),
-            (vec!["i4".to_string(), "i3".into()], 5)
-        );
+        assert_eq!((ids(&p1), p1.total), (vec!["i4".to_string(), "i3".into()], 5));
         let p2 = t.page(&[], None, p1.next, 2);
         assert_eq!(ids(&p2), vec!["i2", "i1"]);
         let p3 = t.page(&[], None, p2.next, 2);
@@ -253,11 +245,7 @@ mod tests {
         assert_eq!((ids(&both), both.total), (vec!["i6".to_string()], 2));
         let rest = t.page(&[red, big], None, both.next, 1);
         assert_eq!((ids(&rest), rest.next), (vec!["i0".to_string()], None));
-        assert_eq!(
-            t.page(&[IndexKey::new("color", "green")], None, None, 5)
-                .total,
-            0
-        );
+        assert_eq!(t.page(&[IndexKey::new("color", "green")], None, None, 5).total, 0);
         let odd_number = |i: &Item| i.id.ends_with('1') || i.id.ends_with('3');
         let kept = t.page(&[], Some(&odd_number), None, 1);
         assert_eq!((ids(&kept), kept.total), (vec!["i11".to_string()], 3));
@@ -271,17 +259,9 @@ mod tests {
             ids(&t.page(&[IndexKey::new("color", "green")], None, None, 5)),
             vec!["i0"]
         );
-        assert_eq!(
-            t.page(&[IndexKey::new("color", "red")], None, None, 5)
-                .total,
-            1
-        );
+        assert_eq!(t.page(&[IndexKey::new("color", "red")], None, None, 5).total, 1);
         assert!(t.remove("i0").is_some());
-        assert_eq!(
-            t.page(&[IndexKey::new("color", "green")], None, None, 5)
-                .total,
-            0
-        );
+        assert_eq!(t.page(&[IndexKey::new("color", "green")], None, None, 5).total, 0);
         assert_eq!((t.len(), t.iter().count()), (2, 2));
     }
 }

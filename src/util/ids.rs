@@ -19,9 +19,7 @@ impl IdGenerator {
             Some(seed) => SmallRng::seed_from_u64(seed),
             None => SmallRng::from_entropy(),
         };
-        IdGenerator {
-            rng: Mutex::new(rng),
-        }
+        IdGenerator { rng: Mutex::new(rng) }
     }
 
     /// `{prefix}-{region_code}{random}` with 20 characters after the dash, the shape ECI ids have.

@@ -7,25 +7,13 @@ use axum::http::{Request, StatusCode};
 #[tokio::test]
 async fn health_answers_get_and_head() {
     let app = open_app();
-    let reply = send(
-        &app,
-        Request::get("/_emulator/health")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let reply = send(&app, Request::get("/_emulator/health").body(Body::empty()).unwrap()).await;
     assert_eq!(reply.status, StatusCode::OK);
     let body = reply.json();
     assert_eq!(body["status"], "ok");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
     assert!(body["uptimeSeconds"].as_f64().unwrap() >= 0.0);
-    let head = send(
-        &app,
-        Request::head("/_emulator/health")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let head = send(&app, Request::head("/_emulator/health").body(Body::empty()).unwrap()).await;
     assert_eq!((head.status, head.text.as_str()), (StatusCode::OK, ""));
 }
 
@@ -33,44 +21,20 @@ async fn health_answers_get_and_head() {
 async fn state_dumps_and_reset_drops_everything() {
     let app = open_app();
     let id = create_group(&app, "kept", &[]).await;
-    let state = send(
-        &app,
-        Request::get("/_emulator/state")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-    .json();
+    let state = send(&app, Request::get("/_emulator/state").body(Body::empty()).unwrap())
+        .await
+        .json();
     let partition = &state["partitions"][0];
     assert_eq!(partition["account"], "AK-TEST");
     assert_eq!(partition["regionId"], "cn-hangzhou");
-    assert_eq!(
-        partition["containerGroups"][0]["ContainerGroupId"],
-        id.as_str()
-    );
+    assert_eq!(partition["containerGroups"][0]["ContainerGroupId"], id.as_str());
     assert_eq!(partition["network"]["vpcCidr"], "172.16.0.0/12");
-    let reset = send(
-        &app,
-        Request::post("/_emulator/reset")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let reset = send(&app, Request::post("/_emulator/reset").body(Body::empty()).unwrap()).await;
     assert_eq!(reset.status, StatusCode::OK);
-    let state = send(
-        &app,
-        Request::get("/_emulator/state")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-    .json();
+    let state = send(&app, Request::get("/_emulator/state").body(Body::empty()).unwrap())
+        .await
+        .json();
     assert_eq!(state["partitions"], serde_json::json!([]));
-    let list = rpc_get(
-        &app,
-        "DescribeContainerGroups",
-        &[("RegionId", "cn-hangzhou")],
-    )
-    .await;
+    let list = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")]).await;
     assert_eq!(list.json()["TotalCount"], 0);
 }

@@ -27,10 +27,7 @@ pub fn open_app() -> Router {
 
 pub fn strict_app(specs: &[&str]) -> Router {
     app(AppState::new(AppOptions {
-        credentials: specs
-            .iter()
-            .map(|s| Credential::parse(s).unwrap())
-            .collect(),
+        credentials: specs.iter().map(|s| Credential::parse(s).unwrap()).collect(),
         clock: Arc::new(FixedClock::at_unix(NOW)),
         seed: Some(7),
         ..AppOptions::default()
@@ -118,10 +115,7 @@ pub async fn create_group(app: &Router, name: &str, extra: &[(&str, &str)]) -> S
     pairs.extend_from_slice(extra);
     let reply = rpc_get(app, "CreateContainerGroup", &pairs).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-    reply.json()["ContainerGroupId"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    reply.json()["ContainerGroupId"].as_str().unwrap().to_owned()
 }
 
 /// Checks the envelope of an error whole, taking the request id from the header.

@@ -144,7 +144,8 @@ async fn required_parameters_are_named() {
     ];
     for (pairs, param) in cases {
         let reply = rpc_get(&app, "CreateContainerGroup", pairs).await;
-        let message = format!("The input parameter \"{param}\" that is mandatory for processing this request is not supplied.");
+        let message =
+            format!("The input parameter \"{param}\" that is mandatory for processing this request is not supplied.");
         assert_error(&reply, 400, "MissingParameter", &message);
     }
 }
@@ -155,12 +156,7 @@ async fn client_token_makes_create_idempotent() {
     let first = create_group(&app, "tok", &[("ClientToken", "t-1")]).await;
     let again = create_group(&app, "tok", &[("ClientToken", "t-1")]).await;
     assert_eq!(first, again);
-    let reply = rpc_get(
-        &app,
-        "DescribeContainerGroups",
-        &[("RegionId", "cn-hangzhou")],
-    )
-    .await;
+    let reply = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")]).await;
     assert_eq!(reply.json()["TotalCount"], 1);
     let other = rpc_get(
         &app,
@@ -203,12 +199,7 @@ async fn dry_run_validates_and_changes_nothing() {
         "DryRunOperation",
         "Request validation has been passed with DryRun flag set.",
     );
-    let list = rpc_get(
-        &app,
-        "DescribeContainerGroups",
-        &[("RegionId", "cn-hangzhou")],
-    )
-    .await;
+    let list = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")]).await;
     assert_eq!(list.json()["TotalCount"], 0);
 }
 
@@ -216,19 +207,10 @@ async fn dry_run_validates_and_changes_nothing() {
 async fn delete_removes_the_group_and_frees_its_ip() {
     let app = open_app();
     let id = create_group(&app, "del", &[]).await;
-    let ip_of = |v: &serde_json::Value| {
-        v["ContainerGroups"][0]["IntranetIp"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let before = rpc_get(
-        &app,
-        "DescribeContainerGroups",
-        &[("RegionId", "cn-hangzhou")],
-    )
-    .await
-    .json();
+    let ip_of = |v: &serde_json::Value| v["ContainerGroups"][0]["IntranetIp"].as_str().unwrap().to_owned();
+    let before = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")])
+        .await
+        .json();
     let reply = rpc_get(
         &app,
         "DeleteContainerGroup",
@@ -237,13 +219,9 @@ async fn delete_removes_the_group_and_frees_its_ip() {
     .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.json(), json!({"RequestId": reply.request_id_header}));
-    let after = rpc_get(
-        &app,
-        "DescribeContainerGroups",
-        &[("RegionId", "cn-hangzhou")],
-    )
-    .await
-    .json();
+    let after = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")])
+        .await
+        .json();
     assert_eq!(after["TotalCount"], 0);
     let again = rpc_get(
         &app,
@@ -259,13 +237,9 @@ async fn delete_removes_the_group_and_frees_its_ip() {
     );
     // The next group in the same zone gets the address back.
     create_group(&app, "del2", &[]).await;
-    let reused = rpc_get(
-        &app,
-        "DescribeContainerGroups",
-        &[("RegionId", "cn-hangzhou")],
-    )
-    .await
-    .json();
+    let reused = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")])
+        .await
+        .json();
     assert_ne!(ip_of(&reused), "");
     assert_eq!(ip_of(&before), "172.16.0.1");
 }
@@ -330,12 +304,7 @@ async fn accounts_never_see_each_other() {
     .body(axum::body::Body::empty())
     .unwrap();
     assert_eq!(send(&app, delete).await.status, StatusCode::NOT_FOUND);
-    let shanghai = rpc_get(
-        &app,
-        "DescribeContainerGroups",
-        &[("RegionId", "cn-shanghai")],
-    )
-    .await;
+    let shanghai = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-shanghai")]).await;
     assert_eq!(shanghai.json()["TotalCount"], 0);
 }
 
@@ -353,13 +322,9 @@ async fn zone_and_vswitch_choices_are_honoured() {
         ],
     )
     .await;
-    let list = rpc_get(
-        &app,
-        "DescribeContainerGroups",
-        &[("RegionId", "cn-hangzhou")],
-    )
-    .await
-    .json();
+    let list = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")])
+        .await
+        .json();
     let groups = list["ContainerGroups"].as_array().unwrap();
     assert_eq!(groups[0]["VSwitchId"], "vsw-mine");
     assert_eq!(groups[0]["SecurityGroupId"], "sg-mine");

@@ -32,14 +32,8 @@ fn full_create_params() -> Vec<(&'static str, &'static str)> {
         ("HostAliase.1.Hostname.2", "db.local"),
         ("Volume.1.Name", "cfg"),
         ("Volume.1.Type", "ConfigFileVolume"),
-        (
-            "Volume.1.ConfigFileVolume.ConfigFileToPath.1.Path",
-            "app.conf",
-        ),
-        (
-            "Volume.1.ConfigFileVolume.ConfigFileToPath.1.Content",
-            "aGVsbG8=",
-        ),
+        ("Volume.1.ConfigFileVolume.ConfigFileToPath.1.Path", "app.conf"),
+        ("Volume.1.ConfigFileVolume.ConfigFileToPath.1.Content", "aGVsbG8="),
         ("Volume.2.Name", "nfs"),
         ("Volume.2.Type", "NFSVolume"),
         ("Volume.2.NFSVolume.Server", "nas.example"),
@@ -58,10 +52,7 @@ fn full_create_params() -> Vec<(&'static str, &'static str)> {
         ("Container.1.EnvironmentVar.1.Key", "PLAIN"),
         ("Container.1.EnvironmentVar.1.Value", WEIRD),
         ("Container.1.EnvironmentVar.2.Key", "POD_IP"),
-        (
-            "Container.1.EnvironmentVar.2.FieldRef.FieldPath",
-            "status.podIP",
-        ),
+        ("Container.1.EnvironmentVar.2.FieldRef.FieldPath", "status.podIP"),
         ("Container.1.Port.1.Port", "80"),
         ("Container.1.Port.1.Protocol", "TCP"),
         ("Container.1.VolumeMount.1.Name", "cfg"),
@@ -146,10 +137,7 @@ async fn every_stored_field_reads_back_under_the_response_names() {
     let params = full_create_params();
     let created = rpc_get(&app, "CreateContainerGroup", &params).await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.text);
-    let id = created.json()["ContainerGroupId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = created.json()["ContainerGroupId"].as_str().unwrap().to_owned();
     let ids = format!("[\"{id}\"]");
     let reply = rpc_post_form(
         &app,
@@ -195,10 +183,7 @@ async fn with_event_lists_the_start_events() {
         .iter()
         .map(|e| e["Reason"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        reasons,
-        ["Scheduled", "Pulling", "Pulled", "Created", "Started"]
-    );
+    assert_eq!(reasons, ["Scheduled", "Pulling", "Pulled", "Created", "Started"]);
     assert_eq!(
         events[4],
         json!({"Count": 1, "Type": "Normal", "Name": id, "Reason": "Started", "Message": "Started container app", "FirstTimestamp": NOW_TEXT, "LastTimestamp": NOW_TEXT})
@@ -228,9 +213,7 @@ async fn describe_in_xml_repeats_list_elements() {
     assert_eq!(reply.content_type, "text/xml;charset=utf-8");
     let text = &reply.text;
     assert!(
-        text.starts_with(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DescribeContainerGroupsResponse>"
-        ),
+        text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?><DescribeContainerGroupsResponse>"),
         "{text}"
     );
     for needle in [
@@ -269,16 +252,11 @@ async fn paging_walks_every_group_once_newest_first() {
         if !token.is_empty() {
             pairs.push(("NextToken", token.as_str()));
         }
-        let body = rpc_get(&app, "DescribeContainerGroups", &pairs)
-            .await
-            .json();
+        let body = rpc_get(&app, "DescribeContainerGroups", &pairs).await.json();
         assert_eq!(body["TotalCount"], 45);
         let page = body["ContainerGroups"].as_array().unwrap();
         assert!(page.len() <= 20);
-        seen.extend(
-            page.iter()
-                .map(|g| g["ContainerGroupId"].as_str().unwrap().to_owned()),
-        );
+        seen.extend(page.iter().map(|g| g["ContainerGroupId"].as_str().unwrap().to_owned()));
         pages += 1;
         token = body["NextToken"].as_str().unwrap().to_owned();
         if token.is_empty() {
@@ -352,21 +330,12 @@ async fn every_documented_filter_selects() {
     create_group(&app, "alpha", &[("Tag.1.Key", "team"), ("Tag.1.Value", "")]).await;
     type Pairs = Vec<(&'static str, &'static str)>;
     let cases: Vec<(Pairs, Vec<&str>)> = vec![
-        (
-            vec![("ContainerGroupName", "alpha")],
-            vec!["alpha", "alpha"],
-        ),
+        (vec![("ContainerGroupName", "alpha")], vec!["alpha", "alpha"]),
         (vec![("Status", "Running")], vec!["alpha", "beta", "alpha"]),
         (vec![("Status", "Succeeded")], vec![]),
         (vec![("Tag.1.Key", "env")], vec!["beta", "alpha"]),
-        (
-            vec![("Tag.1.Key", "env"), ("Tag.1.Value", "prod")],
-            vec!["alpha"],
-        ),
-        (
-            vec![("Tag.1.Key", "team"), ("Tag.1.Value", "")],
-            vec!["alpha"],
-        ),
+        (vec![("Tag.1.Key", "env"), ("Tag.1.Value", "prod")], vec!["alpha"]),
+        (vec![("Tag.1.Key", "team"), ("Tag.1.Value", "")], vec!["alpha"]),
         (vec![("VSwitchId", "vsw-x")], vec!["beta"]),
         (vec![("SecurityGroupId", "sg-x")], vec!["beta"]),
         (vec![("ZoneId", "cn-hangzhou-i")], vec!["alpha"]),
@@ -434,10 +403,7 @@ async fn ids_filter_is_a_json_array_of_at_most_twenty() {
     let junk = rpc_get(
         &app,
         "DescribeContainerGroups",
-        &[
-            ("RegionId", "cn-hangzhou"),
-            ("ContainerGroupIds", "eci-1,eci-2"),
-        ],
+        &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", "eci-1,eci-2")],
     )
     .await;
     assert_eq!(junk.status, StatusCode::BAD_REQUEST);
@@ -455,17 +421,13 @@ async fn ids_filter_is_a_json_array_of_at_most_twenty() {
 async fn status_reads_as_a_kubernetes_pod() {
     let app = open_app();
     let id = create_group(&app, "pod", &[("ZoneId", "cn-hangzhou-b")]).await;
-    let reply = rpc_get(
-        &app,
-        "DescribeContainerGroupStatus",
-        &[("RegionId", "cn-hangzhou")],
-    )
-    .await;
+    let reply = rpc_get(&app, "DescribeContainerGroupStatus", &[("RegionId", "cn-hangzhou")]).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let body = reply.json();
     let uid = body["Data"][0]["uuid"].as_str().unwrap().to_owned();
     assert_eq!(uid.len(), 36);
-    let condition = |t: &str| json!({"type": t, "status": "True", "lastTransitionTime": NOW_TEXT, "Reason": "", "Message": ""});
+    let condition =
+        |t: &str| json!({"type": t, "status": "True", "lastTransitionTime": NOW_TEXT, "Reason": "", "Message": ""});
     assert_eq!(
         body,
         json!({
@@ -548,9 +510,7 @@ async fn many_creates_get_distinct_ids_and_ips() {
         if !token.is_empty() {
             pairs.push(("NextToken", token.as_str()));
         }
-        let body = rpc_get(&app, "DescribeContainerGroups", &pairs)
-            .await
-            .json();
+        let body = rpc_get(&app, "DescribeContainerGroups", &pairs).await.json();
         for g in body["ContainerGroups"].as_array().unwrap() {
             ips.insert(g["IntranetIp"].as_str().unwrap().to_owned());
         }

@@ -6,12 +6,7 @@ use axum::http::{Request, StatusCode};
 
 #[tokio::test]
 async fn unknown_action_is_404() {
-    let reply = rpc_get(
-        &open_app(),
-        "CreateDatabase",
-        &[("RegionId", "cn-hangzhou")],
-    )
-    .await;
+    let reply = rpc_get(&open_app(), "CreateDatabase", &[("RegionId", "cn-hangzhou")]).await;
     assert_error(
         &reply,
         404,
@@ -43,7 +38,12 @@ async fn only_2018_08_08_is_served() {
             .unwrap(),
     )
     .await;
-    assert_error(&reply, 400, "MissingParameter", "The input parameter \"Version\" that is mandatory for processing this request is not supplied.");
+    assert_error(
+        &reply,
+        400,
+        "MissingParameter",
+        "The input parameter \"Version\" that is mandatory for processing this request is not supplied.",
+    );
 }
 
 #[tokio::test]
@@ -111,28 +111,17 @@ async fn malformed_parameters_are_400_naming_the_parameter() {
         (&[("Container.x.Image", "i")], "Container.x"),
         (&[("Container.0.Image", "i")], "Container.0"),
         (&[("Container.3.Name", "b")], "Container.3"),
-        (
-            &[("Container.99999999999.Name", "b")],
-            "Container.99999999999",
-        ),
+        (&[("Container.99999999999.Name", "b")], "Container.99999999999"),
         (&[("Container.1.Cpu", "two")], "Container.1.Cpu"),
         (&[("Container.1.Tty", "yes")], "Container.1.Tty"),
-        (
-            &[("Container.1.Port.1.Port", "1e99")],
-            "Container.1.Port.1.Port",
-        ),
+        (&[("Container.1.Port.1.Port", "1e99")], "Container.1.Port.1.Port"),
         (&[("DryRun", "maybe")], "DryRun"),
     ];
     for (extra, param) in cases {
         let mut pairs = base.to_vec();
         pairs.extend_from_slice(extra);
         let reply = rpc_get(&app, "CreateContainerGroup", &pairs).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::BAD_REQUEST,
-            "{param}: {}",
-            reply.text
-        );
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{param}: {}", reply.text);
         let body = reply.json();
         assert_eq!(body["Code"], "InvalidParameter", "{param}");
         let message = body["Message"].as_str().unwrap();
@@ -221,23 +210,17 @@ async fn other_methods_and_paths_get_api_errors() {
     .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.json()["Code"], "InvalidAction.NotFound");
-    let reply = send(
-        &app,
-        Request::get("/elsewhere").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let reply = send(&app, Request::get("/elsewhere").body(Body::empty()).unwrap()).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.json()["Code"], "InvalidAction.NotFound");
 }
 
 #[tokio::test]
 async fn oversized_bodies_are_refused_cleanly() {
-    let app = eci_emulator::app(eci_emulator::AppState::new(
-        eci_emulator::server::AppOptions {
-            max_body_bytes: 1024,
-            ..Default::default()
-        },
-    ));
+    let app = eci_emulator::app(eci_emulator::AppState::new(eci_emulator::server::AppOptions {
+        max_body_bytes: 1024,
+        ..Default::default()
+    }));
     let body = format!("RegionId=cn-hangzhou&Pad={}", "x".repeat(2048));
     let request = Request::post("/?Action=DescribeContainerGroups&Version=2018-08-08")
         .header("content-type", "application/x-www-form-urlencoded")

@@ -38,9 +38,7 @@ fn value() -> impl Strategy<Value = String> {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
+    tokio::runtime::Builder::new_current_thread().build().unwrap()
 }
 
 proptest! {

@@ -10,13 +10,7 @@ use sha2::{Digest, Sha256};
 
 const KEY: &str = "AK1:secret-1:acct-1";
 
-fn v1_query(
-    access_key: &str,
-    secret: &str,
-    nonce: &str,
-    timestamp: &str,
-    extra: &[(&str, &str)],
-) -> String {
+fn v1_query(access_key: &str, secret: &str, nonce: &str, timestamp: &str, extra: &[(&str, &str)]) -> String {
     let mut pairs: Vec<(&str, &str)> = vec![
         ("Action", "DescribeContainerGroups"),
         ("Version", "2018-08-08"),
@@ -29,22 +23,13 @@ fn v1_query(
         ("RegionId", "cn-hangzhou"),
     ];
     pairs.extend_from_slice(extra);
-    let signature = rpc_v1::sign(
-        secret,
-        &rpc_v1::string_to_sign("GET", pairs.iter().copied()),
-    );
+    let signature = rpc_v1::sign(secret, &rpc_v1::string_to_sign("GET", pairs.iter().copied()));
     pairs.push(("Signature", &signature));
     canonical_query(pairs.iter().copied())
 }
 
 async fn get(app: &axum::Router, query: &str) -> Reply {
-    send(
-        app,
-        Request::get(format!("/?{query}"))
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
+    send(app, Request::get(format!("/?{query}")).body(Body::empty()).unwrap()).await
 }
 
 #[tokio::test]
@@ -59,17 +44,17 @@ async fn hmac_sha1_requests_are_verified() {
         "SignatureNonceUsed",
         "Specified signature nonce was used already.",
     );
-    let wrong = get(
-        &app,
-        &v1_query("AK1", "not-the-secret", "n-2", NOW_TEXT, &[]),
-    )
-    .await;
-    assert_error(
-        &wrong,
-        400,
-        "SignatureDoesNotMatch",
-        "Specified signature is not matched with our calculation.",
+    let wrong_query = v1_query("AK1", "not-the-secret", "n-2", NOW_TEXT, &[]);
+    let wrong = get(&app, &wrong_query).await;
+    let sent = eci_emulator::protocol::decode_pairs(wrong_query.as_bytes(), "q").unwrap();
+    let server_text = rpc_v1::string_to_sign("GET", sent.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    assert!(
+        server_text.starts_with("GET&%2F&AccessKeyId%3DAK1%26Action%3DDescribeContainerGroups"),
+        "{server_text}"
     );
+    let message =
+        format!("Specified signature is not matched with our calculation. server string to sign is:{server_text}");
+    assert_error(&wrong, 400, "SignatureDoesNotMatch", &message);
     let unknown = get(&app, &v1_query("AK9", "secret-1", "n-3", NOW_TEXT, &[])).await;
     assert_error(
         &unknown,
@@ -77,36 +62,32 @@ async fn hmac_sha1_requests_are_verified() {
         "InvalidAccessKeyId.NotFound",
         "Specified access key is not found.",
     );
-    let stale = get(
-        &app,
-        &v1_query("AK1", "secret-1", "n-4", "2026-11-27T21:44:59Z", &[]),
-    )
-    .await;
+    let stale = get(&app, &v1_query("AK1", "secret-1", "n-4", "2026-11-27T21:44:59Z", &[])).await;
     assert_error(
         &stale,
         400,
         "InvalidTimeStamp.Expired",
         "Specified time stamp or date value is expired.",
     );
-    let edge = get(
-        &app,
-        &v1_query("AK1", "secret-1", "n-5", "2026-11-27T21:45:00Z", &[]),
-    )
-    .await;
+    let edge = get(&app, &v1_query("AK1", "secret-1", "n-5", "2026-11-27T21:45:00Z", &[])).await;
     assert_eq!(edge.status, StatusCode::OK, "{}", edge.text);
     let unsigned = get(
         &app,
         "Action=DescribeContainerGroups&Version=2018-08-08&RegionId=cn-hangzhou&AccessKeyId=AK1",
     )
     .await;
-    assert_error(&unsigned, 400, "MissingParameter", "The input parameter \"Signature\" that is mandatory for processing this request is not supplied.");
+    assert_error(
+        &unsigned,
+        400,
+        "MissingParameter",
+        "The input parameter \"Signature\" that is mandatory for processing this request is not supplied.",
+    );
 }
 
 #[tokio::test]
 async fn tampering_after_signing_is_caught() {
     let app = strict_app(&[KEY]);
-    let query =
-        v1_query("AK1", "secret-1", "n-1", NOW_TEXT, &[]).replace("cn-hangzhou", "cn-shanghai");
+    let query = v1_query("AK1", "secret-1", "n-1", NOW_TEXT, &[]).replace("cn-hangzhou", "cn-shanghai");
     let reply = get(&app, &query).await;
     assert_eq!(reply.json()["Code"], "SignatureDoesNotMatch");
 }
@@ -114,9 +95,8 @@ async fn tampering_after_signing_is_caught() {
 #[tokio::test]
 async fn the_account_comes_from_the_credential() {
     let app = strict_app(&[KEY, "AK2:secret-2:acct-1", "AK3:secret-3"]);
-    let describe = |ak: &'static str, secret: &'static str, nonce: &'static str| {
-        v1_query(ak, secret, nonce, NOW_TEXT, &[])
-    };
+    let describe =
+        |ak: &'static str, secret: &'static str, nonce: &'static str| v1_query(ak, secret, nonce, NOW_TEXT, &[]);
     // Create with AK1 (acct-1); AK2 shares the account, AK3 does not.
     let mut pairs: Vec<(&str, &str)> = vec![
         ("Action", "CreateContainerGroup"),
@@ -131,10 +111,7 @@ async fn the_account_comes_from_the_credential() {
         ("Container.1.Name", "a"),
         ("Container.1.Image", "nginx"),
     ];
-    let signature = rpc_v1::sign(
-        "secret-1",
-        &rpc_v1::string_to_sign("GET", pairs.iter().copied()),
-    );
+    let signature = rpc_v1::sign("secret-1", &rpc_v1::string_to_sign("GET", pairs.iter().copied()));
     pairs.push(("Signature", &signature));
     let created = get(&app, &canonical_query(pairs.iter().copied())).await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.text);
@@ -161,10 +138,7 @@ fn acs3_request(secret: &str, nonce: &str, date: &str, query: &str) -> Request<B
     let raw = RawRequest {
         method: "POST".into(),
         query: query.into(),
-        headers: headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+        headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         body: Vec::new(),
     };
     let rpc = extract(&raw).unwrap_or_else(|(e, _)| panic!("{e}"));
@@ -202,20 +176,11 @@ async fn acs3_requests_are_verified() {
     )
     .await;
     assert_eq!(replay.json()["Code"], "SignatureNonceUsed");
-    let wrong = send(
-        &app,
-        acs3_request("other", "a-2", NOW_TEXT, "RegionId=cn-hangzhou"),
-    )
-    .await;
+    let wrong = send(&app, acs3_request("other", "a-2", NOW_TEXT, "RegionId=cn-hangzhou")).await;
     assert_eq!(wrong.json()["Code"], "SignatureDoesNotMatch");
     let stale = send(
         &app,
-        acs3_request(
-            "secret-1",
-            "a-3",
-            "2026-11-27T22:15:01Z",
-            "RegionId=cn-hangzhou",
-        ),
+        acs3_request("secret-1", "a-3", "2026-11-27T22:15:01Z", "RegionId=cn-hangzhou"),
     )
     .await;
     assert_eq!(stale.json()["Code"], "InvalidTimeStamp.Expired");
@@ -224,10 +189,6 @@ async fn acs3_requests_are_verified() {
 #[tokio::test]
 async fn open_mode_accepts_anything_and_keys_are_accounts() {
     let app = open_app();
-    let reply = get(
-        &app,
-        &v1_query("ANY", "whatever", "n", "1999-01-01T00:00:00Z", &[]),
-    )
-    .await;
+    let reply = get(&app, &v1_query("ANY", "whatever", "n", "1999-01-01T00:00:00Z", &[])).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
 }

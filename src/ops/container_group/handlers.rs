@@ -67,9 +67,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<Value, 
         state.create_tokens.insert(token, (id.clone(), fingerprint));
     }
     state.groups.insert(group);
-    to_body(CreateContainerGroupResponse {
-        container_group_id: id,
-    })
+    to_body(CreateContainerGroupResponse { container_group_id: id })
 }
 
 fn to_body<T: serde::Serialize>(body: T) -> Result<Value, ApiError> {
@@ -82,9 +80,7 @@ fn fingerprint(req: &CreateContainerGroupRequest) -> u64 {
     comparable.client_token = None;
     comparable.dry_run = None;
     let mut hasher = DefaultHasher::new();
-    serde_json::to_string(&comparable)
-        .unwrap_or_default()
-        .hash(&mut hasher);
+    serde_json::to_string(&comparable).unwrap_or_default().hash(&mut hasher);
     hasher.finish()
 }
 
@@ -96,19 +92,12 @@ fn requested_size(req: &CreateContainerGroupRequest) -> (f64, f64) {
         (!values.is_empty()).then(|| values.iter().sum::<f64>())
     };
     let cpu = req.cpu.or_else(|| sum(|c| c.cpu)).unwrap_or(DEFAULT_CPU);
-    let memory = req
-        .memory
-        .or_else(|| sum(|c| c.memory))
-        .unwrap_or(DEFAULT_MEMORY_GIB);
+    let memory = req.memory.or_else(|| sum(|c| c.memory)).unwrap_or(DEFAULT_MEMORY_GIB);
     (cpu, memory)
 }
 
 /// The events a group that started cleanly has recorded: scheduled, then each container pulled and started.
-fn start_events(
-    req: &CreateContainerGroupRequest,
-    id: &str,
-    now: OffsetDateTime,
-) -> Vec<GroupEvent> {
+fn start_events(req: &CreateContainerGroupRequest, id: &str, now: OffsetDateTime) -> Vec<GroupEvent> {
     let event = |reason: &'static str, message: String| GroupEvent {
         kind: "Normal",
         reason,
@@ -124,21 +113,14 @@ fn start_events(
     )];
     for c in req.init_containers.iter().chain(req.containers.iter()) {
         events.push(event("Pulling", format!("pulling image \"{}\"", c.image)));
-        events.push(event(
-            "Pulled",
-            format!("Successfully pulled image \"{}\"", c.image),
-        ));
+        events.push(event("Pulled", format!("Successfully pulled image \"{}\"", c.image)));
         events.push(event("Created", format!("Created container {}", c.name)));
         events.push(event("Started", format!("Started container {}", c.name)));
     }
     events
 }
 
-pub fn describe(
-    ctx: &Ctx<'_>,
-    filter: GroupFilter,
-    extras: DescribeContainerGroupsExtras,
-) -> Result<Value, ApiError> {
+pub fn describe(ctx: &Ctx<'_>, filter: GroupFilter, extras: DescribeContainerGroupsExtras) -> Result<Value, ApiError> {
     let limit = rules::describe_limit(filter.limit)?;
     let with_events = extras.with_event.unwrap_or(false);
     list(
@@ -244,9 +226,7 @@ fn by_ids<'a>(
 
 /// `NextToken` is the position to continue after, dressed as a UUID like the service's tokens.
 fn encode_token(position: u64) -> String {
-    uuid::Uuid::from_u128(u128::from(position))
-        .hyphenated()
-        .to_string()
+    uuid::Uuid::from_u128(u128::from(position)).hyphenated().to_string()
 }
 
 fn decode_token(token: &str) -> Result<u64, ApiError> {
@@ -273,13 +253,8 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteContainerGroupRequest) -> Result<Value, 
             return Ok(json!({}));
         }
     }
-    let group = state
-        .groups
-        .remove(&req.container_group_id)
-        .ok_or_else(not_found)?;
-    state
-        .network
-        .release(&group.placement.vswitch_id, group.placement.ip);
+    let group = state.groups.remove(&req.container_group_id).ok_or_else(not_found)?;
+    state.network.release(&group.placement.vswitch_id, group.placement.ip);
     if let Some(token) = token {
         state.delete_tokens.insert(token.to_owned(), group.id);
     }

@@ -74,10 +74,7 @@ impl Record for ContainerGroup {
             IndexKey::new(index::STATUS, self.status.as_str()),
             IndexKey::new(index::VSWITCH, self.placement.vswitch_id.as_str()),
             IndexKey::new(index::ZONE, self.placement.zone_id.as_str()),
-            IndexKey::new(
-                index::SECURITY_GROUP,
-                self.placement.security_group_id.as_str(),
-            ),
+            IndexKey::new(index::SECURITY_GROUP, self.placement.security_group_id.as_str()),
             IndexKey::new(index::COMPUTE_CATEGORY, self.compute_category()),
         ];
         if let Some(rg) = &self.spec.resource_group_id {

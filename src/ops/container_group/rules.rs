@@ -70,10 +70,7 @@ pub fn vswitch_ids(req: &CreateContainerGroupRequest) -> Result<Vec<&str>, ApiEr
         .filter(|s| !s.is_empty())
         .collect();
     if ids.len() > MAX_VSWITCHES {
-        return Err(ApiError::invalid(
-            "VSwitchId",
-            "at most 10 vSwitch ids may be given",
-        ));
+        return Err(ApiError::invalid("VSwitchId", "at most 10 vSwitch ids may be given"));
     }
     Ok(ids)
 }
@@ -85,10 +82,7 @@ pub fn check_filter(filter: &GroupFilter) -> Result<(), ApiError> {
         .as_ref()
         .is_some_and(|ids| ids.len() > MAX_GROUP_IDS)
     {
-        return Err(ApiError::invalid(
-            "ContainerGroupIds",
-            "at most 20 ids may be given",
-        ));
+        return Err(ApiError::invalid("ContainerGroupIds", "at most 20 ids may be given"));
     }
     if filter.tags.len() > MAX_TAG_FILTERS {
         return Err(ApiError::invalid("Tag", "at most 10 tags may be given"));
@@ -125,10 +119,7 @@ pub fn since_second(value: Option<i64>) -> Result<Option<i64>, ApiError> {
     match value {
         None => Ok(None),
         Some(n @ 60..=3600) => Ok(Some(n)),
-        Some(_) => Err(ApiError::invalid(
-            "SinceSecond",
-            "must be between 60 and 3600",
-        )),
+        Some(_) => Err(ApiError::invalid("SinceSecond", "must be between 60 and 3600")),
     }
 }
 
@@ -157,16 +148,7 @@ mod tests {
             assert!(check_group_name(ok).is_ok(), "{ok}");
         }
         let too_long = "a".repeat(129);
-        for bad in [
-            "a",
-            "-ab",
-            "ab-",
-            "aB",
-            "a_b",
-            "a b",
-            too_long.as_str(),
-            "中文",
-        ] {
+        for bad in ["a", "-ab", "ab-", "aB", "a_b", "a b", too_long.as_str(), "中文"] {
             let err = check_group_name(bad).unwrap_err();
             assert!(err.message.contains("ContainerGroupName"), "{bad}");
         }
@@ -203,19 +185,9 @@ mod tests {
     #[test]
     fn vswitch_list_bounds() {
         let mut req = request();
-        req.vswitch_id = Some(
-            (1..=10)
-                .map(|i| format!("vsw-{i}"))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
+        req.vswitch_id = Some((1..=10).map(|i| format!("vsw-{i}")).collect::<Vec<_>>().join(","));
         assert_eq!(vswitch_ids(&req).unwrap().len(), 10);
-        req.vswitch_id = Some(
-            (1..=11)
-                .map(|i| format!("vsw-{i}"))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
+        req.vswitch_id = Some((1..=11).map(|i| format!("vsw-{i}")).collect::<Vec<_>>().join(","));
         assert!(check_create(&req).is_err());
     }
 

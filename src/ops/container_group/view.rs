@@ -22,17 +22,11 @@ pub fn describe_item(group: &ContainerGroup, with_events: bool) -> Value {
     let spec = &group.spec;
     let mut m = Map::new();
     m.insert("ContainerGroupId".into(), group.id.clone().into());
-    m.insert(
-        "ContainerGroupName".into(),
-        spec.container_group_name.clone().into(),
-    );
+    m.insert("ContainerGroupName".into(), spec.container_group_name.clone().into());
     m.insert("RegionId".into(), spec.region_id.clone().into());
     m.insert("ZoneId".into(), group.placement.zone_id.clone().into());
     m.insert("VpcId".into(), group.placement.vpc_id.clone().into());
-    m.insert(
-        "VSwitchId".into(),
-        group.placement.vswitch_id.clone().into(),
-    );
+    m.insert("VSwitchId".into(), group.placement.vswitch_id.clone().into());
     m.insert(
         "SecurityGroupId".into(),
         group.placement.security_group_id.clone().into(),
@@ -47,22 +41,13 @@ pub fn describe_item(group: &ContainerGroup, with_events: bool) -> Value {
     m.insert("Discount".into(), 0.into());
     m.insert(
         "RestartPolicy".into(),
-        spec.restart_policy
-            .clone()
-            .unwrap_or_else(|| "Always".into())
-            .into(),
+        spec.restart_policy.clone().unwrap_or_else(|| "Always".into()).into(),
     );
     m.insert(
         "SpotStrategy".into(),
-        spec.spot_strategy
-            .clone()
-            .unwrap_or_else(|| "NoSpot".into())
-            .into(),
+        spec.spot_strategy.clone().unwrap_or_else(|| "NoSpot".into()).into(),
     );
-    m.insert(
-        "EphemeralStorage".into(),
-        spec.ephemeral_storage.unwrap_or(0).into(),
-    );
+    m.insert("EphemeralStorage".into(), spec.ephemeral_storage.unwrap_or(0).into());
     put(&mut m, "SpotPriceLimit", spec.spot_price_limit);
     put(&mut m, "InstanceType", opt_str(&spec.instance_type));
     put(&mut m, "RamRoleName", opt_str(&spec.ram_role_name));
@@ -70,17 +55,11 @@ pub fn describe_item(group: &ContainerGroup, with_events: bool) -> Value {
     m.insert("Tags".into(), tags(group));
     m.insert(
         "Containers".into(),
-        spec.containers
-            .iter()
-            .map(|c| container(c, group, false))
-            .collect(),
+        spec.containers.iter().map(|c| container(c, group, false)).collect(),
     );
     m.insert(
         "InitContainers".into(),
-        spec.init_containers
-            .iter()
-            .map(|c| container(c, group, true))
-            .collect(),
+        spec.init_containers.iter().map(|c| container(c, group, true)).collect(),
     );
     m.insert("Volumes".into(), spec.volumes.iter().map(volume).collect());
     m.insert("DnsConfig".into(), dns_config(group));
@@ -114,12 +93,7 @@ fn dns_config(group: &ContainerGroup) -> Value {
 }
 
 fn eci_security_context(group: &ContainerGroup) -> Value {
-    let sysctls = group
-        .spec
-        .security_context
-        .clone()
-        .unwrap_or_default()
-        .sysctls;
+    let sysctls = group.spec.security_context.clone().unwrap_or_default().sysctls;
     json!({"Sysctls": sysctls.iter().map(|s| json!({"Name": s.name, "Value": s.value})).collect::<Vec<_>>()})
 }
 
@@ -157,10 +131,7 @@ fn container(c: &ContainerSpec, group: &ContainerGroup, init: bool) -> Value {
     );
     m.insert(
         "VolumeMounts".into(),
-        c.volume_mounts
-            .iter()
-            .map(|v| volume_mount(v, init))
-            .collect(),
+        c.volume_mounts.iter().map(|v| volume_mount(v, init)).collect(),
     );
     m.insert("SecurityContext".into(), security_context(c));
     m.insert("Ready".into(), (!init).into());
@@ -214,11 +185,7 @@ fn security_context(c: &ContainerSpec) -> Value {
         "Capability".into(),
         json!({"Adds": sc.capability.map(|cap| cap.adds).unwrap_or_default()}),
     );
-    put(
-        &mut m,
-        "ReadOnlyRootFilesystem",
-        sc.read_only_root_filesystem,
-    );
+    put(&mut m, "ReadOnlyRootFilesystem", sc.read_only_root_filesystem);
     put(&mut m, "RunAsUser", sc.run_as_user);
     Value::Object(m)
 }
@@ -270,10 +237,7 @@ fn volume(v: &VolumeSpec) -> Value {
     if let Some(n) = &v.nfs_volume {
         put(&mut m, "NFSVolumeServer", n.server.clone());
         put(&mut m, "NFSVolumePath", n.path.clone());
-        m.insert(
-            "NFSVolumeReadOnly".into(),
-            n.read_only.unwrap_or(false).into(),
-        );
+        m.insert("NFSVolumeReadOnly".into(), n.read_only.unwrap_or(false).into());
     }
     if let Some(c) = &v.config_file_volume {
         let files: Value = c

@@ -1,0 +1,82 @@
+"""Starts the real eci-emulator binary for the acceptance tests and hands out SDK clients."""
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+BINARY = os.environ.get("ECI_EMULATOR_BIN", str(ROOT / "target" / "release" / "eci-emulator"))
+
+# A value with every character class the clients encode differently.
+WEIRD = "a b+c*d~e/f?g=h&i%j 中文 ü '\"!()"
+
+STRICT_KEY = ("LTAI5tAcceptance", "Acc/Secret+=42")
+STRICT_ACCOUNT = "acct-acceptance"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Emulator:
+    def __init__(self, *args):
+        self.port = free_port()
+        self.endpoint = f"127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [BINARY, "--listen", self.endpoint, *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                self.get("/_emulator/health")
+                return
+            except OSError:
+                time.sleep(0.02)
+        self.stop()
+        raise RuntimeError("the emulator did not become healthy")
+
+    def get(self, path):
+        with urllib.request.urlopen(f"http://{self.endpoint}{path}", timeout=5) as r:
+            return json.loads(r.read())
+
+    def reset(self):
+        req = urllib.request.Request(f"http://{self.endpoint}/_emulator/reset", method="POST")
+        urllib.request.urlopen(req, timeout=5).read()
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def open_emulator():
+    emu = Emulator()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture(scope="session")
+def strict_emulator():
+    ak, secret = STRICT_KEY
+    emu = Emulator("--credentials", f"{ak}:{secret}:{STRICT_ACCOUNT}")
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def emulator(open_emulator):
+    open_emulator.reset()
+    return open_emulator
