@@ -30,10 +30,11 @@ class Emulator:
     def __init__(self, *args):
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
+        env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
         self.process = subprocess.Popen(
             [BINARY, "--listen", self.endpoint, *args],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            env=env,
         )
         deadline = time.time() + 10
         while time.time() < deadline:
