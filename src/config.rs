@@ -36,6 +36,11 @@ pub struct Config {
     #[arg(long, env = "ECI_EMULATOR_SEED")]
     pub seed: Option<u64>,
 
+    /// Instead of serving, ask the emulator at `--listen` for its health and exit 0 if it is healthy
+    /// (the container image's HEALTHCHECK, which has no curl).
+    #[arg(long)]
+    pub probe: bool,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "ECI_EMULATOR_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,

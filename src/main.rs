@@ -10,6 +10,9 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> std::process::ExitCode {
     let config = Config::parse();
+    if config.probe {
+        return probe(config.listen);
+    }
     init_logging(config.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -25,6 +28,27 @@ fn main() -> std::process::ExitCode {
             eprintln!("eci-emulator: {e}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// One plain HTTP/1.0 request to the health endpoint; the unspecified address means this host.
+fn probe(listen: std::net::SocketAddr) -> std::process::ExitCode {
+    use std::io::{Read, Write};
+    let mut target = listen;
+    if target.ip().is_unspecified() {
+        target.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let timeout = std::time::Duration::from_secs(2);
+    let healthy = std::net::TcpStream::connect_timeout(&target, timeout).and_then(|mut stream| {
+        stream.set_read_timeout(Some(timeout))?;
+        stream.write_all(b"GET /_emulator/health HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+        let mut head = [0u8; 12];
+        stream.read_exact(&mut head)?;
+        Ok(head.ends_with(b" 200"))
+    });
+    match healthy {
+        Ok(true) => std::process::ExitCode::SUCCESS,
+        _ => std::process::ExitCode::FAILURE,
     }
 }
 

@@ -182,3 +182,68 @@ def test_strict_mode_refuses_a_stale_timestamp(strict_emulator, algorithm, monke
     with pytest.raises(TeaException) as raised:
         c.describe_container_groups(models.DescribeContainerGroupsRequest(region_id=REGION))
     assert (raised.value.code, raised.value.status_code) == ("InvalidTimeStamp.Expired", 400)
+
+
+def filled(model_class, depth=0):
+    """An instance of an SDK model with every field set, recursively, from its type hints."""
+    import typing
+
+    hints = typing.get_type_hints(model_class.__init__)
+    values = {}
+    for name, hint in hints.items():
+        if name == "return":
+            continue
+        values[name] = sample(hint, depth)
+    return model_class(**values)
+
+
+def sample(hint, depth):
+    import typing
+
+    origin = typing.get_origin(hint)
+    if origin in (list, typing.List):
+        return [sample(typing.get_args(hint)[0], depth + 1)]
+    if origin in (dict, typing.Dict):
+        return {"k": "v"}
+    if hint is bool:
+        return True
+    if hint is int:
+        return 1
+    if hint is float:
+        return 1.0
+    if hint is str:
+        return "v"
+    return filled(hint, depth + 1)
+
+
+def test_every_parameter_the_sdk_sends_is_accepted_and_echoed(emulator):
+    request = filled(models.CreateContainerGroupRequest)
+    request.region_id = REGION
+    request.container_group_name = "every-field"
+    request.zone_id = "cn-hangzhou-b"
+    request.v_switch_id = "vsw-every"
+    request.security_group_id = "sg-every"
+    request.dry_run = False
+    request.client_token = None
+    request.init_container[0].name = "init"
+    c = client(emulator)
+    group_id = c.create_container_group(request).body.container_group_id
+    g = describe_one(c, group_id)
+    assert (g.v_switch_id, g.security_group_id, g.zone_id) == ("vsw-every", "sg-every", "cn-hangzhou-b")
+    assert g.restart_policy == "v" and g.ram_role_name == "v" and g.resource_group_id == "v"
+    assert g.instance_type == "v" and g.spot_strategy == "v" and g.spot_price_limit == 1.0
+    assert g.dns_config.name_servers == ["v"] and g.dns_config.options[0].name == "v"
+    assert g.eci_security_context.sysctls[0].value == "v"
+    assert g.host_aliases[0].hostnames == ["v"]
+    assert g.tags[0].key == "v"
+    volume = g.volumes[0]
+    assert volume.nfsvolume_server == "v" and volume.flex_volume_options == "v" and volume.disk_volume_disk_id == "v"
+    assert volume.config_file_volume_config_file_to_paths[0].content == "v"
+    app = g.containers[0]
+    assert app.liveness_probe.http_get.path == "v" and app.liveness_probe.execs == ["v"]
+    assert app.readiness_probe.tcp_socket.port == 1
+    assert app.security_context.capability.adds == ["v"] and app.security_context.run_as_user == 1
+    assert app.volume_mounts[0].mount_propagation == "v"
+    assert app.environment_vars[0].value_from.field_ref.field_path == "v"
+    assert app.stdin is True and app.stdin_once is True and app.tty is True
+    assert g.init_containers[0].command == ["v"] and g.init_containers[0].name == "init"
