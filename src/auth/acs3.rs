@@ -1,7 +1,7 @@
 //! ACS3-HMAC-SHA256: the `Authorization` header over a canonical request of method, query,
 //! signed headers and the body's SHA-256.
 
-use super::encode::canonical_query;
+use super::encode::{canonical_query, keyed_mac};
 use super::{parse_timestamp, required, Credential, SignedFacts};
 use crate::error::{ApiError, ErrorCode};
 use crate::protocol::{RawRequest, RpcRequest};
@@ -83,10 +83,7 @@ pub fn sign(secret: &str, string_to_sign: &str) -> String {
 }
 
 fn mac(secret: &str, string_to_sign: &str) -> Hmac<Sha256> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-    mac.update(string_to_sign.as_bytes());
-    mac
+    keyed_mac(secret.as_bytes(), string_to_sign)
 }
 
 /// Verifies an ACS3 request against the key its `Credential` names.

@@ -1,6 +1,16 @@
-//! The RFC 3986 percent-encoding both signature schemes canonicalise with.
+//! What both signature schemes share: RFC 3986 percent-encoding, the canonical query and keyed MACs.
 
+use hmac::digest::KeyInit;
+use hmac::Mac;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// A MAC of `text` under `key`, ready to finalize or verify.
+pub fn keyed_mac<M: Mac + KeyInit>(key: &[u8], text: &str) -> M {
+    let mut mac =
+        <M as KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(text.as_bytes());
+    mac
+}
 
 /// Everything but `A–Z a–z 0–9 - _ . ~` is encoded (space → `%20`, `*` → `%2A`).
 const SIGNING_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');

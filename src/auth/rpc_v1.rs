@@ -1,6 +1,6 @@
 //! HMAC-SHA1 signature version 1.0: the `Signature` parameter over every other parameter.
 
-use super::encode::{canonical_query, percent_encode};
+use super::encode::{canonical_query, keyed_mac, percent_encode};
 use super::{parse_timestamp, required, Credential, SignedFacts};
 use crate::error::{ApiError, ErrorCode};
 use crate::protocol::RpcRequest;
@@ -21,10 +21,7 @@ pub fn sign(secret: &str, string_to_sign: &str) -> String {
 }
 
 fn mac(secret: &str, string_to_sign: &str) -> Hmac<Sha1> {
-    let mut mac = <Hmac<Sha1> as Mac>::new_from_slice(format!("{secret}&").as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-    mac.update(string_to_sign.as_bytes());
-    mac
+    keyed_mac(format!("{secret}&").as_bytes(), string_to_sign)
 }
 
 /// Verifies a v1.0 request against the key it names.
