@@ -11,5 +11,6 @@ pub mod protocol;
 pub mod server;
 pub mod store;
 pub mod util;
+pub mod validate;
 
 pub use server::{app, AppState};

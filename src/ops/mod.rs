@@ -9,6 +9,7 @@ use crate::network::{RegionInfo, RegionNetwork};
 use crate::protocol::{parse_input, Node};
 use crate::store::{PartitionKey, Registry, Table};
 use crate::util::{Clock, IdGenerator};
+use crate::validate;
 use container_group::handlers;
 use container_group::model::ContainerGroup;
 use parking_lot::RwLock;
@@ -96,7 +97,11 @@ pub struct Operation {
 pub static OPERATIONS: &[Operation] = &[
     Operation {
         action: "CreateContainerGroup",
-        run: |ctx, params| handlers::create(ctx, parse_input(params)?),
+        run: |ctx, params| {
+            let input = parse_input(params)?;
+            validate::check_fields(params, container_group::rules::CREATE_FIELD_RULES)?;
+            handlers::create(ctx, input)
+        },
     },
     Operation {
         action: "DescribeContainerGroups",

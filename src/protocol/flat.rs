@@ -227,7 +227,8 @@ impl<'a> NodeDeserializer<'a> {
     }
 }
 
-fn parse_index(key: &str) -> Option<usize> {
+/// A canonical list index: decimal, from 1, no leading zero, not absurdly large.
+pub fn parse_index(key: &str) -> Option<usize> {
     if key.starts_with('0') || !key.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

@@ -9,4 +9,5 @@ mod create;
 mod describe;
 mod errors;
 mod robustness;
+mod rules_table;
 mod signing;

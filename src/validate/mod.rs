@@ -1,0 +1,299 @@
+//! Declarative parameter rules and the engine that applies them to a request's parameter tree.
+//!
+//! A rule names a parameter with `N` for list indices (`Container.N.Port.N.Port`) and lists its checks.
+//! Rules run in table order, indices in numeric order; the first failure wins. An empty value counts as
+//! absent (as in the deserializer), so only `required` looks at it.
+
+use crate::error::ApiError;
+use crate::protocol::flat::parse_index;
+use crate::protocol::Node;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+
+/// One check a parameter's value must pass.
+#[derive(Debug, Clone, Copy)]
+pub enum Check {
+    /// Length in characters, inclusive.
+    Len(usize, usize),
+    /// A whole number within the bounds, inclusive.
+    Range(i64, i64),
+    /// One of these values, exactly.
+    OneOf(&'static [&'static str]),
+    /// A list with at most this many entries.
+    MaxItems(usize),
+    /// ASCII characters only.
+    Ascii,
+    /// Must not start with any of these.
+    NoPrefix(&'static [&'static str]),
+    /// Must not contain any of these.
+    NoSubstring(&'static [&'static str]),
+    /// A rule that is neither of the above; the examples document it and feed the table test.
+    Pattern(Pattern),
+    /// Base64 text whose decoded size is at most this many bytes.
+    Base64Max(usize),
+    /// A number with at most this many decimals.
+    MaxDecimals(usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Pattern {
+    pub test: fn(&str) -> bool,
+    pub description: &'static str,
+    pub valid: &'static [&'static str],
+    pub invalid: &'static [&'static str],
+}
+
+/// A parameter and what it must satisfy.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldRule {
+    pub param: &'static str,
+    pub required: bool,
+    pub checks: &'static [Check],
+}
+
+impl FieldRule {
+    pub const fn optional(param: &'static str, checks: &'static [Check]) -> Self {
+        FieldRule {
+            param,
+            required: false,
+            checks,
+        }
+    }
+
+    pub const fn required(param: &'static str, checks: &'static [Check]) -> Self {
+        FieldRule {
+            param,
+            required: true,
+            checks,
+        }
+    }
+}
+
+/// Applies every rule to the tree, section by section, in order.
+pub fn check_fields(tree: &Node, sections: &[&[FieldRule]]) -> Result<(), ApiError> {
+    for rule in sections.iter().flat_map(|section| section.iter()) {
+        check_rule(tree, rule)?;
+    }
+    Ok(())
+}
+
+fn check_rule(tree: &Node, rule: &FieldRule) -> Result<(), ApiError> {
+    let segments: Vec<&str> = rule.param.split('.').collect();
+    if rule.required {
+        let (parent, last) = segments.split_at(segments.len().saturating_sub(1));
+        let last = last.first().copied().unwrap_or_default();
+        for (path, node) in matches(tree, parent) {
+            let present = match node {
+                Node::Branch(children) => children.get(last).is_some_and(|n| !is_empty(n)),
+                Node::Leaf(_) => true,
+            };
+            if !present {
+                return Err(ApiError::missing(&join(&path, last)));
+            }
+        }
+    }
+    for (path, node) in matches(tree, &segments) {
+        for check in rule.checks {
+            if let Some(why) = violation(check, node) {
+                return Err(ApiError::invalid(&path, &why));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_empty(node: &Node) -> bool {
+    matches!(node, Node::Leaf(v) if v.is_empty())
+}
+
+fn join(path: &str, segment: &str) -> String {
+    if path.is_empty() {
+        segment.to_owned()
+    } else {
+        format!("{path}.{segment}")
+    }
+}
+
+/// Every node the pattern names, with its concrete path, indices in numeric order.
+fn matches<'a>(tree: &'a Node, segments: &[&str]) -> Vec<(String, &'a Node)> {
+    let mut found = vec![(String::new(), tree)];
+    for segment in segments {
+        let mut next = Vec::new();
+        for (path, node) in found {
+            let Node::Branch(children) = node else {
+                continue;
+            };
+            if *segment == "N" {
+                let mut items: Vec<(usize, &String, &Node)> = children
+                    .iter()
+                    .filter_map(|(k, n)| parse_index(k).map(|i| (i, k, n)))
+                    .collect();
+                items.sort_by_key(|(i, _, _)| *i);
+                next.extend(items.into_iter().map(|(_, k, n)| (join(&path, k), n)));
+            } else if let Some(child) = children.get(*segment) {
+                next.push((join(&path, segment), child));
+            }
+        }
+        found = next;
+    }
+    found
+}
+
+/// Why the node fails the check, if it does.
+fn violation(check: &Check, node: &Node) -> Option<String> {
+    match (check, node) {
+        (Check::MaxItems(max), Node::Branch(children)) => {
+            (children.len() > *max).then(|| format!("at most {max} entries may be given"))
+        }
+        (_, Node::Branch(_)) | (Check::MaxItems(_), _) => None,
+        (_, Node::Leaf(value)) if value.is_empty() => None,
+        (check, Node::Leaf(value)) => value_violation(check, value),
+    }
+}
+
+fn value_violation(check: &Check, value: &str) -> Option<String> {
+    match check {
+        Check::Len(min, max) => {
+            let len = value.chars().count();
+            (len < *min || len > *max).then(|| format!("must be {min} to {max} characters long"))
+        }
+        Check::Range(min, max) => match parse_whole(value) {
+            Some(n) if (*min..=*max).contains(&n) => None,
+            _ => Some(format!("must be a whole number from {min} to {max}")),
+        },
+        Check::OneOf(allowed) => (!allowed.contains(&value)).then(|| format!("must be one of {}", allowed.join(", "))),
+        Check::Ascii => (!value.is_ascii()).then(|| "must contain ASCII characters only".to_owned()),
+        Check::NoPrefix(prefixes) => prefixes
+            .iter()
+            .find(|p| value.starts_with(**p))
+            .map(|p| format!("must not start with \"{p}\"")),
+        Check::NoSubstring(parts) => parts
+            .iter()
+            .find(|p| value.contains(**p))
+            .map(|p| format!("must not contain \"{p}\"")),
+        Check::Pattern(pattern) => (!(pattern.test)(value)).then(|| pattern.description.to_owned()),
+        Check::Base64Max(max) => match BASE64.decode(value) {
+            Ok(bytes) if bytes.len() <= *max => None,
+            Ok(_) => Some(format!("the decoded content must be at most {max} bytes")),
+            Err(_) => Some("must be Base64-encoded".to_owned()),
+        },
+        Check::MaxDecimals(max) => {
+            let decimals = value.split_once('.').map(|(_, d)| d.len()).unwrap_or(0);
+            let number = value.parse::<f64>().ok().filter(|f| f.is_finite());
+            (number.is_none() || decimals > *max).then(|| format!("must be a number with at most {max} decimals"))
+        }
+        Check::MaxItems(_) => None,
+    }
+}
+
+fn parse_whole(value: &str) -> Option<i64> {
+    value.trim().parse::<i64>().ok().or_else(|| {
+        let f = value.trim().parse::<f64>().ok()?;
+        (f.fract() == 0.0 && f.abs() < 9.0e18).then_some(f as i64)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::flat::build_tree;
+
+    const RULES: &[FieldRule] = &[
+        FieldRule::required("RegionId", &[]),
+        FieldRule::optional("Container", &[Check::MaxItems(2)]),
+        FieldRule::required("Container.N.Name", &[Check::Len(1, 3)]),
+        FieldRule::optional("Container.N.Port.N.Port", &[Check::Range(1, 65535)]),
+        FieldRule::optional("Token", &[Check::Ascii, Check::Len(0, 4)]),
+        FieldRule::optional("Price", &[Check::MaxDecimals(3)]),
+        FieldRule::optional("Content", &[Check::Base64Max(3)]),
+    ];
+
+    fn run(pairs: &[(&str, &str)]) -> Result<(), ApiError> {
+        let tree = build_tree(pairs.iter().copied()).unwrap();
+        check_fields(&tree, &[RULES])
+    }
+
+    #[test]
+    fn passes_and_fails_name_the_parameter() {
+        assert!(run(&[
+            ("RegionId", "r"),
+            ("Container.1.Name", "abc"),
+            ("Container.1.Port.1.Port", "80")
+        ])
+        .is_ok());
+        let cases: &[(&[(&str, &str)], &str, &str)] = &[
+            (&[("Container.1.Name", "a")], "MissingParameter", "\"RegionId\""),
+            (
+                &[("RegionId", "r"), ("Container.1.Image", "a")],
+                "MissingParameter",
+                "\"Container.1.Name\"",
+            ),
+            (
+                &[("RegionId", "r"), ("Container.1.Name", "")],
+                "MissingParameter",
+                "\"Container.1.Name\"",
+            ),
+            (
+                &[("RegionId", "r"), ("Container.1.Name", "abcd")],
+                "InvalidParameter",
+                "\"Container.1.Name\"",
+            ),
+            (
+                &[
+                    ("RegionId", "r"),
+                    ("Container.1.Name", "a"),
+                    ("Container.2.Name", "b"),
+                    ("Container.3.Name", "c"),
+                ],
+                "InvalidParameter",
+                "\"Container\"",
+            ),
+            (
+                &[
+                    ("RegionId", "r"),
+                    ("Container.1.Name", "a"),
+                    ("Container.1.Port.1.Port", "0"),
+                ],
+                "InvalidParameter",
+                "\"Container.1.Port.1.Port\"",
+            ),
+            (&[("RegionId", "r"), ("Token", "é")], "InvalidParameter", "ASCII"),
+            (
+                &[("RegionId", "r"), ("Token", "abcde")],
+                "InvalidParameter",
+                "\"Token\"",
+            ),
+            (
+                &[("RegionId", "r"), ("Price", "0.1234")],
+                "InvalidParameter",
+                "\"Price\"",
+            ),
+            (
+                &[("RegionId", "r"), ("Content", "not base64")],
+                "InvalidParameter",
+                "Base64",
+            ),
+            (
+                &[("RegionId", "r"), ("Content", "YWJjZA==")],
+                "InvalidParameter",
+                "3 bytes",
+            ),
+        ];
+        for (pairs, code, needle) in cases {
+            let err = run(pairs).unwrap_err();
+            assert_eq!(err.code(), *code, "{pairs:?}");
+            assert!(err.message.contains(needle), "{pairs:?}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn indices_are_checked_in_numeric_order() {
+        let mut pairs = vec![("RegionId", "r"), ("Container.1.Name", "a")];
+        let ports: Vec<(String, &str)> = (1..=10)
+            .map(|i| (format!("Container.1.Port.{i}.Port"), if i >= 2 { "0" } else { "1" }))
+            .collect();
+        pairs.extend(ports.iter().map(|(k, v)| (k.as_str(), *v)));
+        let err = run(&pairs).unwrap_err();
+        assert!(err.message.contains("\"Container.1.Port.2.Port\""), "{}", err.message);
+    }
+}
