@@ -221,7 +221,8 @@ mod tests {
             ("Container.1.Port.1.Port", "80")
         ])
         .is_ok());
-        let cases: &[(&[(&str, &str)], &str, &str)] = &[
+        type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+        let cases: &[Case] = &[
             (&[("Container.1.Name", "a")], "MissingParameter", "\"RegionId\""),
             (
                 &[("RegionId", "r"), ("Container.1.Image", "a")],
