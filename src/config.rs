@@ -36,6 +36,16 @@ pub struct Config {
     #[arg(long, env = "ECI_EMULATOR_SEED")]
     pub seed: Option<u64>,
 
+    /// A fixture document of VPCs, vSwitches, security groups, EIPs, disks, image caches and accounts,
+    /// applied at start and after every reset (repeatable; the variable takes a comma-separated list).
+    #[arg(long = "fixtures", env = "ECI_EMULATOR_FIXTURES", value_delimiter = ',')]
+    pub fixtures: Vec<std::path::PathBuf>,
+
+    /// Refuse unknown vSwitch and security-group ids (`InvalidVSwitchId.NotFound`,
+    /// `InvalidSecurityGroupId.NotFound`) instead of registering them on first use.
+    #[arg(long, env = "ECI_EMULATOR_STRICT_NETWORK")]
+    pub strict_network: bool,
+
     /// Instead of serving, ask the emulator at `--listen` for its health and exit 0 if it is healthy
     /// (the container image's HEALTHCHECK, which has no curl).
     #[arg(long)]

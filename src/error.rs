@@ -56,7 +56,28 @@ error_catalogue! {
     ZoneNotOnSale => 403, "Zone.NotOnSale", "The specified zone is not available for purchase.";
     VswZoneMisMatch => 403, "OperationDenied.VswZoneMisMatch", "The specified VSwitchId is not in the specified Zone.";
     IpNotEnough => 403, "InvalidVSwitchId.IpNotEnough", "The specified VSwitch does not have enough IP addresses.";
+    SecurityGroupMisMatch => 403, "OperationDenied.SecurityGroupMisMatch", "The specified VSwitchId and SecurityGroupId are not in the same VPC.";
+    PrivateIpInUse => 400, "PrivateIpAddress.Already.InUse", "The specific PrivateIpAddress already in use.";
+    // Emulator choices with --strict-network, ECS's and VPC's codes for unknown ids.
+    VSwitchNotFound => 404, "InvalidVSwitchId.NotFound", "The specified VSwitchId does not exist.";
+    SecurityGroupNotFound => 404, "InvalidSecurityGroupId.NotFound", "The specified SecurityGroupId does not exist.";
+    // Emulator choices (undocumented for ECI): an unknown EIP, and one already bound (ECS's code).
+    EipNotFound => 404, "InvalidEipInstanceId.NotFound", "The specified EipInstanceId does not exist.";
+    IncorrectEipStatus => 400, "IncorrectEipStatus", "The current status of the EIP does not support this operation.";
+    DiskNotFound => 404, "InvalidDiskId.NotFound", "The specified disk does not exist.";
+    DiskNotInSameZone => 400, "DiskVolume.NotInSameZone", "The instance to be created and the disk are not in the same zone.";
+    ImageSnapshotNotFound => 404, "ImageSnapshot.NotFound", "The specified snapshot does not exist.";
+    QuotaExceeded => 403, "QuotaExceeded", "%s quota exceeded.";
+    AccountArrearage => 400, "Account.Arrearage", "Your account has an outstanding payment.";
+    UserNotRealName => 403, "Forbidden.UserNotRealNameAuthentication", "This operation is not allowed, because you have not passed the real-name verification.";
+    AccountClosed => 403, "Forbidden.AccountClosed", "The operation is forbidden. Your account has been closed.";
+    InsufficientBalance => 400, "InvalidPaymentMethod.InsufficientBalance", "No payment method is specified for your account. We recommend that you add a payment method or add funds to the prepayment balance.";
+    RamRoleNotSupport => 400, "RamRole.NotSupport", "The RAM role is not supported.";
+    PassRoleForbidden => 403, "InvalidUser.PassRoleForbidden", "The RAM user is not authorized to assume a RAM role.";
     IncorrectStatus => 400, "IncorrectStatus", "%s";
+    InvalidCpuMemory => 400, "InvalidParameter.CPU.Memory", "The specified cpu and memory are not allowed";
+    HighCpuMemConfigRequired => 400, "HighCpuMemConfigRequired", "You need to apply to be added to the whitelist of the specified CPU and memory.";
+    InvalidSpotCpuMemorySpec => 400, "InvalidSpotCpuMemorySpec", "The specified CPU and memory are not allowed. You must create spot ECI using standard ECS specifications for CPU and memory.";
     DryRunOperation => 400, "DryRunOperation", "Request validation has been passed with DryRun flag set.";
     // Emulator choice: ECS's code for a ClientToken reused with different parameters.
     IdempotentParameterMismatch => 400, "IdempotentParameterMismatch", "Request uses a client token in a previous request but is not identical to that request.";

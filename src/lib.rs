@@ -1,9 +1,11 @@
 //! eci-emulator: a local emulator of the Alibaba Cloud Elastic Container Instance (ECI) OpenAPI
 //! 2018-08-08. `app()` is the one composition root.
 
+pub mod accounts;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod fixtures;
 pub mod lifecycle;
 pub mod network;
 pub mod ops;

@@ -63,6 +63,17 @@ fn init_logging(format: LogFormat) {
     }
 }
 
+fn load_fixtures(paths: &[std::path::PathBuf]) -> std::io::Result<Vec<eci_emulator::fixtures::FixtureDocument>> {
+    paths
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)?;
+            eci_emulator::fixtures::parse(&text)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))
+        })
+        .collect()
+}
+
 async fn serve(config: Config) -> std::io::Result<()> {
     let strict = !config.credentials.is_empty();
     let state = AppState::new(AppOptions {
@@ -70,7 +81,10 @@ async fn serve(config: Config) -> std::io::Result<()> {
         seed: config.seed,
         clock: Arc::new(SystemClock),
         max_body_bytes: config.max_body_bytes,
-    });
+        strict_network: config.strict_network,
+        fixtures: load_fixtures(&config.fixtures)?,
+    })
+    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("fixtures: {e}")))?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let local = listener.local_addr()?;
     tracing::info!(address = %local, signatures = if strict { "verified" } else { "not checked" }, "eci-emulator listening");

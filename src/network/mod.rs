@@ -1,58 +1,35 @@
-//! The network model: regions and zones from fixtures, a default VPC per account and region with one
-//! vSwitch per zone and a default security group, and intranet IP allocation from vSwitch CIDRs.
+//! The network model: regions and zones from fixtures; per region a default VPC with one vSwitch per
+//! zone and a default security group, plus whatever VPCs, vSwitches, security groups, EIPs, disks and
+//! image caches a fixture document declares; intranet and internet IP allocation.
+//!
+//! The network of a region is shared by every account (declared resources have no owner); container
+//! groups stay private to their account.
 
 mod pool;
+mod regions;
 
 pub use pool::IpPool;
+pub use regions::{region, region_of_zone, regions, RegionInfo};
 
 use crate::error::{ApiError, ErrorCode};
 use crate::util::IdGenerator;
 use ipnet::Ipv4Net;
-use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
-use std::sync::OnceLock;
-
-const REGIONS_FIXTURE: &str = include_str!("../../fixtures/regions.json");
 
 /// The address space default VPCs take, as Alibaba Cloud's console does.
 const DEFAULT_VPC_CIDR: &str = "172.16.0.0/12";
 /// Each default or auto-registered vSwitch gets the next block of this size.
 const VSWITCH_PREFIX_LEN: u8 = 20;
+/// Where internet addresses of automatically created EIPs come from.
+const EIP_POOL_CIDR: &str = "47.96.0.0/16";
 
-/// One region where ECI is sold.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RegionInfo {
-    pub region_id: String,
-    pub endpoint: String,
-    /// The three characters ECI ids carry after `eci-` in this region.
-    pub id_code: String,
-    pub zones: Vec<String>,
-    pub recommend_zones: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RegionsFixture {
-    regions: Vec<RegionInfo>,
-}
-
-/// Every region of the fixture, in its order.
-pub fn regions() -> &'static [RegionInfo] {
-    static REGIONS: OnceLock<Vec<RegionInfo>> = OnceLock::new();
-    REGIONS.get_or_init(|| {
-        serde_json::from_str::<RegionsFixture>(REGIONS_FIXTURE)
-            .map(|f| f.regions)
-            .unwrap_or_default()
-    })
-}
-
-/// The region with this id, or `InvalidRegionId`.
-pub fn region(region_id: &str) -> Result<&'static RegionInfo, ApiError> {
-    regions()
-        .iter()
-        .find(|r| r.region_id == region_id)
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidRegionId))
+pub struct Vpc {
+    pub vpc_id: String,
+    pub cidr_block: Ipv4Net,
 }
 
 /// A vSwitch and the addresses it has handed out.
@@ -63,10 +40,37 @@ pub struct VSwitch {
     pub vpc_id: String,
     pub zone_id: String,
     pub cidr_block: Ipv4Net,
-    /// Registered because a request named it, not declared by the default network.
+    /// Registered because a request named it.
     pub auto_registered: bool,
+    pub ips_in_use: usize,
     #[serde(skip)]
     pool: IpPool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityGroup {
+    pub security_group_id: String,
+    pub vpc_id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Eip {
+    pub allocation_id: String,
+    pub ip_address: Ipv4Addr,
+    /// The group it is bound to.
+    pub bound_to: Option<String>,
+    /// Created by `AutoCreateEip`, and released with its group.
+    pub auto_created: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Disk {
+    pub disk_id: String,
+    pub zone_id: String,
+    pub size: u32,
 }
 
 /// Where a new group lands.
@@ -86,61 +90,111 @@ pub struct PlacementRequest<'a> {
     /// vSwitch ids in the order to try them.
     pub vswitch_ids: Vec<&'a str>,
     pub security_group_id: Option<&'a str>,
+    pub private_ip: Option<Ipv4Addr>,
 }
 
-/// One account's network in one region.
+/// One region's network.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegionNetwork {
     pub region_id: String,
-    pub vpc_id: String,
-    pub vpc_cidr: Ipv4Net,
-    pub default_security_group_id: String,
+    pub default_vpc_id: String,
+    pub vpcs: BTreeMap<String, Vpc>,
     pub v_switches: Vec<VSwitch>,
+    pub security_groups: BTreeMap<String, SecurityGroup>,
+    pub eips: BTreeMap<String, Eip>,
+    pub disks: BTreeMap<String, Disk>,
+    pub image_caches: Vec<String>,
+    #[serde(skip)]
+    region: &'static RegionInfo,
     #[serde(skip)]
     by_id: HashMap<String, usize>,
+    /// The default security group of each VPC, made on first need.
+    #[serde(skip)]
+    default_groups: HashMap<String, String>,
     #[serde(skip)]
     next_block: u32,
+    #[serde(skip)]
+    eip_pool: IpPool,
 }
 
 impl RegionNetwork {
     /// The default VPC, one vSwitch per zone and a default security group.
-    pub fn default_for(region: &RegionInfo, ids: &IdGenerator) -> Self {
+    pub fn default_for(region: &'static RegionInfo, ids: &IdGenerator) -> Self {
         let vpc_cidr: Ipv4Net = DEFAULT_VPC_CIDR.parse().unwrap_or_default();
+        let default_vpc_id = ids.resource_id("vpc", &region.id_code);
         let mut network = RegionNetwork {
             region_id: region.region_id.clone(),
-            vpc_id: ids.resource_id("vpc", &region.id_code),
-            vpc_cidr,
-            default_security_group_id: ids.resource_id("sg", &region.id_code),
+            default_vpc_id: default_vpc_id.clone(),
+            vpcs: BTreeMap::new(),
             v_switches: Vec::new(),
+            security_groups: BTreeMap::new(),
+            eips: BTreeMap::new(),
+            disks: BTreeMap::new(),
+            image_caches: Vec::new(),
+            region,
             by_id: HashMap::new(),
+            default_groups: HashMap::new(),
             next_block: 0,
+            eip_pool: IpPool::for_cidr(EIP_POOL_CIDR.parse().unwrap_or_default()),
         };
+        network.vpcs.insert(
+            default_vpc_id.clone(),
+            Vpc {
+                vpc_id: default_vpc_id.clone(),
+                cidr_block: vpc_cidr,
+            },
+        );
+        let sg = ids.resource_id("sg", &region.id_code);
+        network.add_security_group(&sg, &default_vpc_id);
+        network.default_groups.insert(default_vpc_id.clone(), sg);
         for zone in &region.zones {
             let id = ids.resource_id("vsw", &region.id_code);
-            network.add_vswitch(id, zone, false);
+            network.add_default_vswitch(id, zone, false);
         }
         network
     }
 
-    fn add_vswitch(&mut self, id: String, zone_id: &str, auto_registered: bool) -> Option<usize> {
-        let cidr = self
-            .vpc_cidr
+    pub fn default_security_group_id(&self) -> &str {
+        self.default_groups
+            .get(&self.default_vpc_id)
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
+    fn add_security_group(&mut self, id: &str, vpc_id: &str) {
+        let sg = SecurityGroup {
+            security_group_id: id.to_owned(),
+            vpc_id: vpc_id.to_owned(),
+        };
+        self.security_groups.insert(id.to_owned(), sg);
+    }
+
+    /// A vSwitch in the default VPC, with the next free block.
+    fn add_default_vswitch(&mut self, id: String, zone_id: &str, auto_registered: bool) -> Option<usize> {
+        let vpc = self.vpcs.get(&self.default_vpc_id)?.cidr_block;
+        let cidr = vpc
             .subnets(VSWITCH_PREFIX_LEN)
             .ok()?
             .nth(usize::try_from(self.next_block).ok()?)?;
         self.next_block += 1;
+        let vpc_id = self.default_vpc_id.clone();
+        Some(self.add_vswitch(id, &vpc_id, zone_id, cidr, auto_registered))
+    }
+
+    fn add_vswitch(&mut self, id: String, vpc_id: &str, zone_id: &str, cidr: Ipv4Net, auto_registered: bool) -> usize {
         let index = self.v_switches.len();
         self.v_switches.push(VSwitch {
             v_switch_id: id.clone(),
-            vpc_id: self.vpc_id.clone(),
+            vpc_id: vpc_id.to_owned(),
             zone_id: zone_id.to_owned(),
             cidr_block: cidr,
             auto_registered,
+            ips_in_use: 0,
             pool: IpPool::for_cidr(cidr),
         });
         self.by_id.insert(id, index);
-        Some(index)
+        index
     }
 
     pub fn vswitch(&self, id: &str) -> Option<&VSwitch> {
@@ -149,25 +203,48 @@ impl RegionNetwork {
 
     /// Picks zone, vSwitch and security group and allocates an intranet IP.
     ///
-    /// Unknown vSwitch ids are registered on first use in the zone asked for (or the region's first
-    /// zone), so suites with made-up ids keep working. With several vSwitches the first with a free
-    /// address wins, as the service's multi-zone creation does.
-    pub fn place(&mut self, region: &RegionInfo, request: &PlacementRequest<'_>) -> Result<Placement, ApiError> {
+    /// With several vSwitches the first with a free address wins, as multi-zone creation does. Unknown
+    /// vSwitch and security-group ids are registered on first use unless `strict`.
+    pub fn place(&mut self, request: &PlacementRequest<'_>, strict: bool) -> Result<Placement, ApiError> {
         if let Some(zone) = request.zone_id {
-            if !region.zones.iter().any(|z| z == zone) {
+            if !self.region.zones.iter().any(|z| z == zone) {
                 return Err(ApiError::new(ErrorCode::ZoneNotOnSale));
             }
         }
-        let candidates = self.candidates(region, request)?;
-        let security_group_id = request
-            .security_group_id
-            .unwrap_or(&self.default_security_group_id)
-            .to_owned();
+        let mut candidates = self.candidates(request, strict)?;
+        let vpc_id = match candidates.first().and_then(|i| self.v_switches.get(*i)) {
+            Some(v) => v.vpc_id.clone(),
+            None => return Err(ApiError::new(ErrorCode::IpNotEnough)),
+        };
+        let security_group_id = self.security_group_for(request.security_group_id, &vpc_id, strict)?;
+        let group_vpc = self
+            .security_groups
+            .get(&security_group_id)
+            .map(|g| g.vpc_id.clone())
+            .unwrap_or(vpc_id);
+        if candidates
+            .iter()
+            .filter_map(|i| self.v_switches.get(*i))
+            .any(|v| v.vpc_id != group_vpc)
+        {
+            return Err(ApiError::new(ErrorCode::SecurityGroupMisMatch));
+        }
+        if let Some(ip) = request.private_ip {
+            candidates.retain(|i| self.v_switches.get(*i).is_some_and(|v| v.cidr_block.contains(&ip)));
+            let index = *candidates.first().ok_or_else(|| {
+                ApiError::invalid(
+                    "PrivateIpAddress",
+                    "the address is not in the CIDR block of the vSwitch",
+                )
+            })?;
+            return self.claim(index, ip, security_group_id);
+        }
         for index in candidates {
             let Some(vswitch) = self.v_switches.get_mut(index) else {
                 continue;
             };
             if let Some(ip) = vswitch.pool.allocate() {
+                vswitch.ips_in_use += 1;
                 return Ok(Placement {
                     zone_id: vswitch.zone_id.clone(),
                     vswitch_id: vswitch.v_switch_id.clone(),
@@ -180,14 +257,40 @@ impl RegionNetwork {
         Err(ApiError::new(ErrorCode::IpNotEnough))
     }
 
-    fn candidates(&mut self, region: &RegionInfo, request: &PlacementRequest<'_>) -> Result<Vec<usize>, ApiError> {
+    /// Takes one named address of a vSwitch.
+    fn claim(&mut self, index: usize, ip: Ipv4Addr, security_group_id: String) -> Result<Placement, ApiError> {
+        let vswitch = self
+            .v_switches
+            .get_mut(index)
+            .ok_or_else(|| ApiError::new(ErrorCode::IpNotEnough))?;
+        match vswitch.pool.claim(ip) {
+            Ok(()) => {
+                vswitch.ips_in_use += 1;
+                Ok(Placement {
+                    zone_id: vswitch.zone_id.clone(),
+                    vswitch_id: vswitch.v_switch_id.clone(),
+                    vpc_id: vswitch.vpc_id.clone(),
+                    security_group_id,
+                    ip,
+                })
+            }
+            Err(pool::ClaimError::InUse) => Err(ApiError::new(ErrorCode::PrivateIpInUse)),
+            Err(pool::ClaimError::Reserved) => Err(ApiError::invalid(
+                "PrivateIpAddress",
+                "the address is reserved in the vSwitch",
+            )),
+        }
+    }
+
+    fn candidates(&mut self, request: &PlacementRequest<'_>, strict: bool) -> Result<Vec<usize>, ApiError> {
         if request.vswitch_ids.is_empty() {
             let zone = request.zone_id;
+            let default_vpc = self.default_vpc_id.clone();
             return Ok(self
                 .v_switches
                 .iter()
                 .enumerate()
-                .filter(|(_, v)| !v.auto_registered && zone.is_none_or(|z| v.zone_id == z))
+                .filter(|(_, v)| !v.auto_registered && v.vpc_id == default_vpc && zone.is_none_or(|z| v.zone_id == z))
                 .map(|(i, _)| i)
                 .collect());
         }
@@ -195,20 +298,21 @@ impl RegionNetwork {
         for id in &request.vswitch_ids {
             let index = match self.by_id.get(*id) {
                 Some(index) => *index,
+                None if strict => return Err(ApiError::new(ErrorCode::VSwitchNotFound)),
                 None => {
                     let zone = request
                         .zone_id
-                        .or_else(|| region.zones.first().map(String::as_str))
-                        .unwrap_or_default();
-                    self.add_vswitch((*id).to_owned(), zone, true)
+                        .or_else(|| self.region.zones.first().map(String::as_str));
+                    let zone = zone.unwrap_or_default().to_owned();
+                    self.add_default_vswitch((*id).to_owned(), &zone, true)
                         .ok_or_else(|| ApiError::new(ErrorCode::IpNotEnough))?
                 }
             };
-            let zone_matches = match (request.zone_id, self.v_switches.get(index)) {
+            let in_zone = match (request.zone_id, self.v_switches.get(index)) {
                 (Some(zone), Some(v)) => v.zone_id == zone,
                 _ => true,
             };
-            if !zone_matches {
+            if !in_zone {
                 return Err(ApiError::new(ErrorCode::VswZoneMisMatch));
             }
             picked.push(index);
@@ -216,89 +320,232 @@ impl RegionNetwork {
         Ok(picked)
     }
 
+    /// The named group (registered in `vpc_id` on first use unless strict), or the VPC's default one.
+    fn security_group_for(&mut self, requested: Option<&str>, vpc_id: &str, strict: bool) -> Result<String, ApiError> {
+        match requested {
+            Some(id) if self.security_groups.contains_key(id) => Ok(id.to_owned()),
+            Some(_) if strict => Err(ApiError::new(ErrorCode::SecurityGroupNotFound)),
+            Some(id) => {
+                self.add_security_group(id, vpc_id);
+                Ok(id.to_owned())
+            }
+            None => {
+                if let Some(existing) = self.default_groups.get(vpc_id) {
+                    return Ok(existing.clone());
+                }
+                let id = format!("sg-default-{vpc_id}");
+                self.add_security_group(&id, vpc_id);
+                self.default_groups.insert(vpc_id.to_owned(), id.clone());
+                Ok(id)
+            }
+        }
+    }
+
+    /// The security group a request names must be in the VPC of its vSwitch.
+    pub fn security_group(&self, id: &str) -> Option<&SecurityGroup> {
+        self.security_groups.get(id)
+    }
+
     /// Returns an address to its vSwitch.
     pub fn release(&mut self, vswitch_id: &str, ip: Ipv4Addr) {
         if let Some(v) = self.by_id.get(vswitch_id).and_then(|i| self.v_switches.get_mut(*i)) {
-            v.pool.release(ip);
+            if v.pool.release(ip) {
+                v.ips_in_use = v.ips_in_use.saturating_sub(1);
+            }
         }
+    }
+
+    /// A new EIP bound to `group_id`, for `AutoCreateEip`.
+    pub fn create_eip(&mut self, group_id: &str, ids: &IdGenerator) -> Result<Eip, ApiError> {
+        let ip = self
+            .eip_pool
+            .allocate()
+            .ok_or_else(|| ApiError::new(ErrorCode::IpNotEnough))?;
+        let eip = Eip {
+            allocation_id: ids.resource_id("eip", &self.region.id_code),
+            ip_address: ip,
+            bound_to: Some(group_id.to_owned()),
+            auto_created: true,
+        };
+        self.eips.insert(eip.allocation_id.clone(), eip.clone());
+        Ok(eip)
+    }
+
+    /// Binds a declared EIP to `group_id`; it must exist and be free.
+    pub fn bind_eip(&mut self, allocation_id: &str, group_id: &str) -> Result<Ipv4Addr, ApiError> {
+        let eip = self
+            .eips
+            .get_mut(allocation_id)
+            .ok_or_else(|| ApiError::new(ErrorCode::EipNotFound))?;
+        if eip.bound_to.is_some() {
+            return Err(ApiError::new(ErrorCode::IncorrectEipStatus));
+        }
+        eip.bound_to = Some(group_id.to_owned());
+        Ok(eip.ip_address)
+    }
+
+    /// Whether the EIP exists and is free, without binding it (dry runs).
+    pub fn check_eip(&self, allocation_id: &str) -> Result<(), ApiError> {
+        match self.eips.get(allocation_id) {
+            None => Err(ApiError::new(ErrorCode::EipNotFound)),
+            Some(e) if e.bound_to.is_some() => Err(ApiError::new(ErrorCode::IncorrectEipStatus)),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Unbinds the group's EIP; one it created goes away with it.
+    pub fn release_eip(&mut self, allocation_id: &str) {
+        let auto = match self.eips.get_mut(allocation_id) {
+            Some(eip) => {
+                eip.bound_to = None;
+                eip.auto_created
+            }
+            None => return,
+        };
+        if auto {
+            if let Some(eip) = self.eips.remove(allocation_id) {
+                self.eip_pool.release(eip.ip_address);
+            }
+        }
+    }
+
+    /// Declares a VPC; the same definition again is a no-op.
+    pub fn declare_vpc(&mut self, vpc: Vpc) -> Result<(), String> {
+        match self.vpcs.get(&vpc.vpc_id) {
+            Some(existing) if existing.cidr_block == vpc.cidr_block => Ok(()),
+            Some(_) => Err(format!("VPC {} is already declared differently", vpc.vpc_id)),
+            None => {
+                self.vpcs.insert(vpc.vpc_id.clone(), vpc);
+                Ok(())
+            }
+        }
+    }
+
+    /// Declares a vSwitch inside its VPC's CIDR, in a zone of this region, overlapping no other.
+    pub fn declare_vswitch(&mut self, id: &str, vpc_id: &str, zone_id: &str, cidr: Ipv4Net) -> Result<(), String> {
+        if let Some(existing) = self.vswitch(id) {
+            let same = existing.vpc_id == vpc_id && existing.zone_id == zone_id && existing.cidr_block == cidr;
+            return if same {
+                Ok(())
+            } else {
+                Err(format!("vSwitch {id} is already declared differently"))
+            };
+        }
+        let vpc = self
+            .vpcs
+            .get(vpc_id)
+            .ok_or_else(|| format!("vSwitch {id}: unknown VPC {vpc_id}"))?;
+        if !self.region.zones.iter().any(|z| z == zone_id) {
+            return Err(format!(
+                "vSwitch {id}: zone {zone_id} is not in region {}",
+                self.region_id
+            ));
+        }
+        if !vpc.cidr_block.contains(&cidr) {
+            return Err(format!(
+                "vSwitch {id}: {cidr} is not inside the VPC's {}",
+                vpc.cidr_block
+            ));
+        }
+        let overlapping = self
+            .v_switches
+            .iter()
+            .find(|v| v.vpc_id == vpc_id && (v.cidr_block.contains(&cidr) || cidr.contains(&v.cidr_block)));
+        if let Some(other) = overlapping {
+            return Err(format!(
+                "vSwitch {id}: {cidr} overlaps vSwitch {} ({})",
+                other.v_switch_id, other.cidr_block
+            ));
+        }
+        self.add_vswitch(id.to_owned(), vpc_id, zone_id, cidr, false);
+        Ok(())
+    }
+
+    pub fn declare_security_group(&mut self, id: &str, vpc_id: &str) -> Result<(), String> {
+        match self.security_groups.get(id) {
+            Some(existing) if existing.vpc_id == vpc_id => Ok(()),
+            Some(_) => Err(format!("security group {id} is already declared in another VPC")),
+            None => {
+                self.add_security_group(id, vpc_id);
+                Ok(())
+            }
+        }
+    }
+
+    pub fn declare_eip(&mut self, eip: Eip) -> Result<(), String> {
+        match self.eips.get(&eip.allocation_id) {
+            Some(existing) if existing.ip_address == eip.ip_address => Ok(()),
+            Some(_) => Err(format!("EIP {} is already declared differently", eip.allocation_id)),
+            None => {
+                self.eips.insert(eip.allocation_id.clone(), eip);
+                Ok(())
+            }
+        }
+    }
+
+    pub fn declare_disk(&mut self, disk: Disk) -> Result<(), String> {
+        match self.disks.get(&disk.disk_id) {
+            Some(existing) if existing.zone_id == disk.zone_id && existing.size == disk.size => Ok(()),
+            Some(_) => Err(format!("disk {} is already declared differently", disk.disk_id)),
+            None => {
+                self.disks.insert(disk.disk_id.clone(), disk);
+                Ok(())
+            }
+        }
+    }
+
+    pub fn declare_image_cache(&mut self, id: &str) {
+        if !self.has_image_cache(id) {
+            self.image_caches.push(id.to_owned());
+        }
+    }
+
+    pub fn disk(&self, disk_id: &str) -> Option<&Disk> {
+        self.disks.get(disk_id)
+    }
+
+    pub fn has_image_cache(&self, id: &str) -> bool {
+        self.image_caches.iter().any(|c| c == id)
+    }
+}
+
+/// Every region's network, created with its defaults on first use.
+#[derive(Debug, Default)]
+pub struct Networks {
+    by_region: dashmap::DashMap<String, std::sync::Arc<parking_lot::Mutex<RegionNetwork>>>,
+}
+
+impl Networks {
+    pub fn region(
+        &self,
+        region: &'static RegionInfo,
+        ids: &IdGenerator,
+    ) -> std::sync::Arc<parking_lot::Mutex<RegionNetwork>> {
+        if let Some(existing) = self.by_region.get(&region.region_id) {
+            return std::sync::Arc::clone(existing.value());
+        }
+        let entry = self
+            .by_region
+            .entry(region.region_id.clone())
+            .or_insert_with(|| std::sync::Arc::new(parking_lot::Mutex::new(RegionNetwork::default_for(region, ids))));
+        std::sync::Arc::clone(entry.value())
+    }
+
+    pub fn clear(&self) {
+        self.by_region.clear();
+    }
+
+    /// Every region's network that exists, sorted by region.
+    pub fn snapshot(&self) -> Vec<(String, std::sync::Arc<parking_lot::Mutex<RegionNetwork>>)> {
+        let mut all: Vec<_> = self
+            .by_region
+            .iter()
+            .map(|e| (e.key().clone(), std::sync::Arc::clone(e.value())))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn hangzhou() -> &'static RegionInfo {
-        region("cn-hangzhou").unwrap()
-    }
-
-    #[test]
-    fn fixture_has_every_documented_region_with_zones() {
-        assert_eq!(regions().len(), 35);
-        assert!(regions().iter().all(|r| !r.zones.is_empty() && r.id_code.len() == 3));
-        assert_eq!(region("mars-1").unwrap_err().code(), "InvalidRegionId");
-    }
-
-    #[test]
-    fn default_placement_takes_first_zone_and_its_first_address() {
-        let ids = IdGenerator::new(Some(1));
-        let mut net = RegionNetwork::default_for(hangzhou(), &ids);
-        let p = net.place(hangzhou(), &PlacementRequest::default()).unwrap();
-        assert_eq!(p.zone_id, "cn-hangzhou-b");
-        assert_eq!(p.ip, Ipv4Addr::new(172, 16, 0, 1));
-        assert_eq!(p.security_group_id, net.default_security_group_id);
-        let q = net
-            .place(
-                hangzhou(),
-                &PlacementRequest {
-                    zone_id: Some("cn-hangzhou-k"),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        assert_eq!(q.zone_id, "cn-hangzhou-k");
-        assert!(net.vswitch(&q.vswitch_id).unwrap().cidr_block.contains(&q.ip));
-    }
-
-    #[test]
-    fn unknown_vswitch_is_registered_in_the_zone_asked_and_zone_mismatch_is_refused() {
-        let ids = IdGenerator::new(Some(1));
-        let mut net = RegionNetwork::default_for(hangzhou(), &ids);
-        let req = PlacementRequest {
-            zone_id: Some("cn-hangzhou-h"),
-            vswitch_ids: vec!["vsw-mine"],
-            security_group_id: Some("sg-mine"),
-        };
-        let p = net.place(hangzhou(), &req).unwrap();
-        assert_eq!(
-            (p.zone_id.as_str(), p.vswitch_id.as_str(), p.security_group_id.as_str()),
-            ("cn-hangzhou-h", "vsw-mine", "sg-mine")
-        );
-        let wrong = PlacementRequest {
-            zone_id: Some("cn-hangzhou-b"),
-            vswitch_ids: vec!["vsw-mine"],
-            security_group_id: None,
-        };
-        assert_eq!(
-            net.place(hangzhou(), &wrong).unwrap_err().code(),
-            "OperationDenied.VswZoneMisMatch"
-        );
-        let bad_zone = PlacementRequest {
-            zone_id: Some("cn-shanghai-a"),
-            ..Default::default()
-        };
-        assert_eq!(net.place(hangzhou(), &bad_zone).unwrap_err().code(), "Zone.NotOnSale");
-    }
-
-    #[test]
-    fn released_addresses_are_reused() {
-        let ids = IdGenerator::new(Some(1));
-        let mut net = RegionNetwork::default_for(hangzhou(), &ids);
-        let a = net.place(hangzhou(), &PlacementRequest::default()).unwrap();
-        let b = net.place(hangzhou(), &PlacementRequest::default()).unwrap();
-        assert_ne!(a.ip, b.ip);
-        net.release(&a.vswitch_id, a.ip);
-        let c = net.place(hangzhou(), &PlacementRequest::default()).unwrap();
-        assert_ne!(c.ip, b.ip);
-    }
-}
+mod tests;

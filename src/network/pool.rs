@@ -4,6 +4,13 @@ use ipnet::Ipv4Net;
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
+/// Why a named address cannot be taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimError {
+    Reserved,
+    InUse,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct IpPool {
     network: u32,
@@ -45,9 +52,23 @@ impl IpPool {
         }
     }
 
-    pub fn release(&mut self, ip: Ipv4Addr) {
+    /// Takes one named address; it must be usable and free.
+    pub fn claim(&mut self, ip: Ipv4Addr) -> Result<(), ClaimError> {
         let offset = u32::from(ip).wrapping_sub(self.network);
-        self.used.remove(&offset);
+        if offset == 0 || offset > self.last {
+            return Err(ClaimError::Reserved);
+        }
+        if self.used.insert(offset) {
+            Ok(())
+        } else {
+            Err(ClaimError::InUse)
+        }
+    }
+
+    /// Frees an address; `false` if it was not handed out.
+    pub fn release(&mut self, ip: Ipv4Addr) -> bool {
+        let offset = u32::from(ip).wrapping_sub(self.network);
+        self.used.remove(&offset)
     }
 
     pub fn in_use(&self) -> usize {
@@ -64,9 +85,26 @@ mod tests {
         let mut pool = IpPool::for_cidr("10.0.0.0/29".parse().unwrap());
         let got: Vec<Ipv4Addr> = std::iter::from_fn(|| pool.allocate()).collect();
         assert_eq!(got, (1..=4).map(|i| Ipv4Addr::new(10, 0, 0, i)).collect::<Vec<_>>());
-        pool.release(Ipv4Addr::new(10, 0, 0, 2));
+        assert!(pool.release(Ipv4Addr::new(10, 0, 0, 2)));
+        assert!(!pool.release(Ipv4Addr::new(10, 0, 0, 2)));
         assert_eq!(pool.allocate(), Some(Ipv4Addr::new(10, 0, 0, 2)));
         assert_eq!(pool.allocate(), None);
         assert_eq!(pool.in_use(), 4);
+    }
+
+    #[test]
+    fn named_addresses_are_claimed_once_and_reserved_ones_refused() {
+        let mut pool = IpPool::for_cidr("10.0.0.0/29".parse().unwrap());
+        assert_eq!(pool.claim(Ipv4Addr::new(10, 0, 0, 3)), Ok(()));
+        assert_eq!(pool.claim(Ipv4Addr::new(10, 0, 0, 3)), Err(ClaimError::InUse));
+        for reserved in [0, 5, 6, 7] {
+            assert_eq!(
+                pool.claim(Ipv4Addr::new(10, 0, 0, reserved)),
+                Err(ClaimError::Reserved),
+                "{reserved}"
+            );
+        }
+        let got: Vec<Ipv4Addr> = std::iter::from_fn(|| pool.allocate()).collect();
+        assert_eq!(got, [1, 2, 4].map(|i| Ipv4Addr::new(10, 0, 0, i)));
     }
 }

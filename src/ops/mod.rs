@@ -3,9 +3,11 @@
 
 pub mod container_group;
 
+use crate::accounts::Accounts;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::network::{RegionInfo, RegionNetwork};
+use crate::fixtures::{self, FixtureDocument};
+use crate::network::{Networks, RegionInfo, RegionNetwork};
 use crate::protocol::{parse_input, Node};
 use crate::store::{PartitionKey, Registry, Table};
 use crate::util::{Clock, IdGenerator};
@@ -18,45 +20,75 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// One account's resources in one region.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct RegionState {
     pub groups: Table<ContainerGroup>,
-    pub network: RegionNetwork,
+    /// vCPUs granted to the groups, for the quota.
+    pub used_cpu: f64,
     /// `ClientToken` of a create → the group it made and a fingerprint of its parameters.
     pub create_tokens: HashMap<String, (String, u64)>,
     /// `ClientToken` of a delete → the group it deleted.
     pub delete_tokens: HashMap<String, String>,
 }
 
-impl RegionState {
-    fn new(region: &RegionInfo, ids: &IdGenerator) -> Self {
-        RegionState {
-            groups: Table::default(),
-            network: RegionNetwork::default_for(region, ids),
-            create_tokens: HashMap::new(),
-            delete_tokens: HashMap::new(),
-        }
-    }
+/// How the ECI state is set up.
+#[derive(Default)]
+pub struct EciOptions {
+    pub seed: Option<u64>,
+    /// Refuse unknown vSwitch and security-group ids instead of registering them.
+    pub strict_network: bool,
+    /// Documents applied at start and again after every reset.
+    pub fixtures: Vec<FixtureDocument>,
 }
 
 /// Everything the ECI operations share.
 pub struct EciState {
     pub registry: Registry<RegionState>,
+    pub networks: Networks,
+    pub accounts: Accounts,
     pub ids: IdGenerator,
     pub clock: Arc<dyn Clock>,
+    pub strict_network: bool,
+    start_fixtures: Vec<FixtureDocument>,
 }
 
 impl EciState {
-    pub fn new(clock: Arc<dyn Clock>, seed: Option<u64>) -> Self {
-        EciState {
+    pub fn new(clock: Arc<dyn Clock>, options: EciOptions) -> Result<Self, String> {
+        let state = EciState {
             registry: Registry::default(),
-            ids: IdGenerator::new(seed),
+            networks: Networks::default(),
+            accounts: Accounts::default(),
+            ids: IdGenerator::new(options.seed),
             clock,
+            strict_network: options.strict_network,
+            start_fixtures: options.fixtures,
+        };
+        state.apply_start_fixtures()?;
+        Ok(state)
+    }
+
+    fn apply_start_fixtures(&self) -> Result<(), String> {
+        self.start_fixtures.iter().try_for_each(|doc| self.apply_fixtures(doc))
+    }
+
+    /// Merges a fixture document into the running state, whole or not at all.
+    pub fn apply_fixtures(&self, doc: &FixtureDocument) -> Result<(), String> {
+        fixtures::apply(doc, &self.networks, &self.accounts, &self.ids)
+    }
+
+    /// Drops every resource, then applies the start fixtures again.
+    pub fn reset(&self) {
+        self.registry.clear();
+        self.networks.clear();
+        self.accounts.clear();
+        if let Err(e) = self.apply_start_fixtures() {
+            tracing::error!("start fixtures no longer apply after reset: {e}");
         }
     }
 
-    pub fn reset(&self) {
-        self.registry.clear();
+    /// The network of `region`.
+    pub fn network(&self, region: &'static RegionInfo) -> Arc<parking_lot::Mutex<RegionNetwork>> {
+        self.networks.region(region, &self.ids)
     }
 }
 
@@ -74,11 +106,9 @@ impl Ctx<'_> {
         }
     }
 
-    /// The caller's state in `region`, created with its default network on first use.
+    /// The caller's state in `region`, created on first use.
     pub fn partition(&self, region: &RegionInfo) -> Arc<RwLock<RegionState>> {
-        self.eci
-            .registry
-            .partition(&self.key(region), || RegionState::new(region, &self.eci.ids))
+        self.eci.registry.partition(&self.key(region), RegionState::default)
     }
 
     /// The caller's state in `region` if it has any; reads never create it.
@@ -115,6 +145,10 @@ pub static OPERATIONS: &[Operation] = &[
         action: "DeleteContainerGroup",
         run: |ctx, params| handlers::delete(ctx, parse_input(params)?),
     },
+    Operation {
+        action: "ListUsage",
+        run: |ctx, params| handlers::list_usage(ctx, parse_input(params)?),
+    },
 ];
 
 /// The row for `action`, if this build serves it.
@@ -130,15 +164,21 @@ pub fn dump(eci: &EciState) -> Value {
         .into_iter()
         .map(|(key, state)| {
             let state = state.read();
-            serde_json::json!({
-                "account": key.account,
-                "regionId": key.region,
-                "containerGroups": state.groups.iter().map(|g| container_group::view::describe_item(g, true)).collect::<Vec<_>>(),
-                "network": state.network,
-            })
+            let groups: Vec<Value> = state
+                .groups
+                .iter()
+                .map(|g| container_group::view::describe_item(g, true))
+                .collect();
+            serde_json::json!({"account": key.account, "regionId": key.region, "containerGroups": groups})
         })
         .collect();
-    serde_json::json!({ "partitions": partitions })
+    let networks: Vec<Value> = eci
+        .networks
+        .snapshot()
+        .into_iter()
+        .map(|(_, network)| serde_json::to_value(&*network.lock()).unwrap_or_default())
+        .collect();
+    serde_json::json!({ "partitions": partitions, "networks": networks, "accounts": eci.accounts.all() })
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! The side API under `/_emulator`: health, reset and a dump of the state.
+//! The side API under `/_emulator`: health, reset, a dump of the state and fixture documents.
 
 use super::AppState;
+use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
@@ -26,4 +28,15 @@ pub(super) async fn reset(State(state): State<AppState>) -> Json<Value> {
 /// Every partition with its groups (as `DescribeContainerGroups` shows them) and its network.
 pub(super) async fn state(State(state): State<AppState>) -> Json<Value> {
     Json(crate::ops::dump(state.eci()))
+}
+
+/// Merges a fixture document into the running state: 200 when it applied whole, 400 with the reason
+/// when any part of it did not (and then nothing changed).
+pub(super) async fn fixtures(State(state): State<AppState>, body: Bytes) -> (StatusCode, Json<Value>) {
+    let text = String::from_utf8_lossy(&body);
+    let applied = crate::fixtures::parse(&text).and_then(|doc| state.eci().apply_fixtures(&doc));
+    match applied {
+        Ok(()) => (StatusCode::OK, Json(json!({"applied": true}))),
+        Err(error) => (StatusCode::BAD_REQUEST, Json(json!({"applied": false, "error": error}))),
+    }
 }

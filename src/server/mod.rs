@@ -5,7 +5,8 @@ mod rpc;
 
 use crate::auth::{Authenticator, Credential};
 use crate::error::{ApiError, ErrorCode};
-use crate::ops::EciState;
+use crate::fixtures::FixtureDocument;
+use crate::ops::{EciOptions, EciState};
 use crate::protocol::{render_error, Format, Rendered};
 use crate::util::{Clock, SystemClock};
 use axum::body::Body;
@@ -28,6 +29,10 @@ pub struct AppOptions {
     pub seed: Option<u64>,
     pub clock: Arc<dyn Clock>,
     pub max_body_bytes: usize,
+    /// Refuse unknown vSwitch and security-group ids instead of registering them.
+    pub strict_network: bool,
+    /// Applied at start and after every reset.
+    pub fixtures: Vec<FixtureDocument>,
 }
 
 impl Default for AppOptions {
@@ -37,6 +42,8 @@ impl Default for AppOptions {
             seed: None,
             clock: Arc::new(SystemClock),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            strict_network: false,
+            fixtures: Vec::new(),
         }
     }
 }
@@ -55,20 +62,26 @@ struct Shared {
 }
 
 impl AppState {
-    pub fn new(options: AppOptions) -> Self {
+    /// Fails when a start fixture document does not apply.
+    pub fn new(options: AppOptions) -> Result<Self, String> {
         let auth = if options.credentials.is_empty() {
             Authenticator::open()
         } else {
             Authenticator::strict(options.credentials)
         };
-        AppState {
+        let eci_options = EciOptions {
+            seed: options.seed,
+            strict_network: options.strict_network,
+            fixtures: options.fixtures,
+        };
+        Ok(AppState {
             inner: Arc::new(Shared {
-                eci: EciState::new(options.clock, options.seed),
+                eci: EciState::new(options.clock, eci_options)?,
                 auth,
                 started: Instant::now(),
                 max_body_bytes: options.max_body_bytes,
             }),
-        }
+        })
     }
 
     pub fn eci(&self) -> &EciState {
@@ -83,6 +96,7 @@ pub fn app(state: AppState) -> Router {
         .route("/_emulator/health", get(admin::health))
         .route("/_emulator/reset", post(admin::reset))
         .route("/_emulator/state", get(admin::state))
+        .route("/_emulator/fixtures", post(admin::fixtures))
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())

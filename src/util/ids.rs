@@ -37,6 +37,12 @@ impl IdGenerator {
         id
     }
 
+    /// Puts `items` in a random order drawn from the same seeded sequence.
+    pub fn shuffle<T>(&self, items: &mut [T]) {
+        use rand::seq::SliceRandom;
+        items.shuffle(&mut *self.rng.lock());
+    }
+
     /// An upper-case UUID, the form of every ECI `RequestId`.
     pub fn request_id(&self) -> String {
         let bytes: [u8; 16] = self.rng.lock().gen();

@@ -28,13 +28,18 @@ async fn state_dumps_and_reset_drops_everything() {
     assert_eq!(partition["account"], "AK-TEST");
     assert_eq!(partition["regionId"], "cn-hangzhou");
     assert_eq!(partition["containerGroups"][0]["ContainerGroupId"], id.as_str());
-    assert_eq!(partition["network"]["vpcCidr"], "172.16.0.0/12");
+    let network = &state["networks"][0];
+    assert_eq!(network["regionId"], "cn-hangzhou");
+    let vpc = network["defaultVpcId"].as_str().unwrap();
+    assert_eq!(network["vpcs"][vpc]["cidrBlock"], "172.16.0.0/12");
+    assert_eq!(network["vSwitches"][0]["ipsInUse"], 1);
     let reset = send(&app, Request::post("/_emulator/reset").body(Body::empty()).unwrap()).await;
     assert_eq!(reset.status, StatusCode::OK);
     let state = send(&app, Request::get("/_emulator/state").body(Body::empty()).unwrap())
         .await
         .json();
     assert_eq!(state["partitions"], serde_json::json!([]));
+    assert_eq!(state["networks"], serde_json::json!([]));
     let list = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")]).await;
     assert_eq!(list.json()["TotalCount"], 0);
 }

@@ -22,7 +22,20 @@ pub fn open_app() -> Router {
         clock: Arc::new(FixedClock::at_unix(NOW)),
         seed: Some(7),
         ..AppOptions::default()
-    }))
+    })
+    .unwrap())
+}
+
+/// An open app that starts with a fixture document (JSON text).
+pub fn app_with_fixtures(document: &str, strict_network: bool) -> Router {
+    app(AppState::new(AppOptions {
+        clock: Arc::new(FixedClock::at_unix(NOW)),
+        seed: Some(7),
+        strict_network,
+        fixtures: vec![eci_emulator::fixtures::parse(document).unwrap()],
+        ..AppOptions::default()
+    })
+    .unwrap())
 }
 
 pub fn strict_app(specs: &[&str]) -> Router {
@@ -31,7 +44,8 @@ pub fn strict_app(specs: &[&str]) -> Router {
         clock: Arc::new(FixedClock::at_unix(NOW)),
         seed: Some(7),
         ..AppOptions::default()
-    }))
+    })
+    .unwrap())
 }
 
 pub struct Reply {

@@ -217,10 +217,13 @@ async fn other_methods_and_paths_get_api_errors() {
 
 #[tokio::test]
 async fn oversized_bodies_are_refused_cleanly() {
-    let app = eci_emulator::app(eci_emulator::AppState::new(eci_emulator::server::AppOptions {
-        max_body_bytes: 1024,
-        ..Default::default()
-    }));
+    let app = eci_emulator::app(
+        eci_emulator::AppState::new(eci_emulator::server::AppOptions {
+            max_body_bytes: 1024,
+            ..Default::default()
+        })
+        .unwrap(),
+    );
     let body = format!("RegionId=cn-hangzhou&Pad={}", "x".repeat(2048));
     let request = Request::post("/?Action=DescribeContainerGroups&Version=2018-08-08")
         .header("content-type", "application/x-www-form-urlencoded")

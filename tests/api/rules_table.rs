@@ -193,7 +193,8 @@ fn request_with(param: &str, sample: &Sample) -> Pairs {
 
 async fn call(pairs: &Pairs) -> Reply {
     let list: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    rpc_get(&open_app(), "CreateContainerGroup", &list).await
+    let fixtures = format!(r#"{{"disks": [{{"diskId": "{TABLE_DISK}", "zoneId": "cn-hangzhou-b", "size": 40}}]}}"#);
+    rpc_get(&app_with_fixtures(&fixtures, false), "CreateContainerGroup", &list).await
 }
 
 fn describe(sample: &Sample) -> String {

@@ -425,3 +425,9 @@ pub struct DeleteContainerGroupRequest {
 pub struct CreateContainerGroupResponse {
     pub container_group_id: String,
 }
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListUsageRequest {
+    pub region_id: String,
+}

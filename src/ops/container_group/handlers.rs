@@ -1,39 +1,40 @@
 //! The container-group operations as functions of typed input on the store.
 
 use super::dto::{
-    CreateContainerGroupRequest, CreateContainerGroupResponse, DeleteContainerGroupRequest,
-    DescribeContainerGroupStatusExtras, DescribeContainerGroupsExtras, GroupFilter,
+    ContainerSpec, CreateContainerGroupRequest, CreateContainerGroupResponse, DeleteContainerGroupRequest,
+    DescribeContainerGroupStatusExtras, DescribeContainerGroupsExtras, GroupFilter, ListUsageRequest,
 };
 use super::model::{index, ContainerGroup, GroupEvent};
+use super::sizing::{self, Size, SizeRequest, DEFAULT_SIZE};
 use super::{rules, view};
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::GroupStatus;
-use crate::network::{self, PlacementRequest, RegionInfo};
+use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwork};
 use crate::ops::{Ctx, RegionState};
 use crate::store::{IndexKey, Page};
 use serde_json::{json, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::net::Ipv4Addr;
 use time::OffsetDateTime;
-
-/// Instance size when neither the group nor its containers ask for one (notes §5).
-const DEFAULT_CPU: f64 = 2.0;
-const DEFAULT_MEMORY_GIB: f64 = 4.0;
 
 pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<Value, ApiError> {
     let region = network::region(&req.region_id)?;
     rules::check_create(&req)?;
+    let account = ctx.eci.accounts.get(&ctx.caller.access_key_id);
+    account.check_may_create(req.ram_role_name.as_deref())?;
+    let size = granted_size(&req, account.cpu_mem_whitelist)?;
+    let mut vswitch_ids = rules::vswitch_ids(&req)?;
+    if req.schedule_strategy.as_deref() == Some("VSwitchRandom") {
+        ctx.eci.ids.shuffle(&mut vswitch_ids);
+    }
     let placement_request = PlacementRequest {
         zone_id: req.zone_id.as_deref(),
-        vswitch_ids: rules::vswitch_ids(&req)?,
+        vswitch_ids,
         security_group_id: req.security_group_id.as_deref(),
+        private_ip: req.private_ip_address.as_deref().and_then(|ip| ip.parse().ok()),
     };
     let partition = ctx.partition(region);
     let mut state = partition.write();
-    if req.dry_run == Some(true) {
-        // Placement is tried on a copy so a dry run reports network errors but changes nothing.
-        state.network.clone().place(region, &placement_request)?;
-        return Err(ApiError::new(ErrorCode::DryRunOperation));
-    }
     let fingerprint = fingerprint(&req);
     if let Some(token) = req.client_token.as_deref().filter(|t| !t.is_empty()) {
         if let Some((id, previous)) = state.create_tokens.get(token) {
@@ -46,18 +47,23 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<Value, 
             };
         }
     }
-    let placement = state.network.place(region, &placement_request)?;
-    let now = ctx.eci.clock.now();
+    account.check_quota(state.groups.len(), state.used_cpu, size.cpu)?;
     let id = ctx.eci.ids.resource_id("eci", &region.id_code);
-    let (cpu, memory) = requested_size(&req);
+    let (placement, eip) = {
+        let network = ctx.eci.network(region);
+        let mut net = network.lock();
+        attach_network(&mut net, &req, &placement_request, &id, ctx)?
+    };
+    let now = ctx.eci.clock.now();
     let group = ContainerGroup {
         uid: ctx.eci.ids.request_id().to_lowercase(),
         eni_id: ctx.eci.ids.resource_id("eni", &region.id_code),
         events: start_events(&req, &id, now),
         id: id.clone(),
         placement,
-        cpu,
-        memory,
+        eip,
+        cpu: size.cpu,
+        memory: size.memory,
         status: GroupStatus::Running,
         created_at: now,
         status_changed_at: now,
@@ -66,8 +72,115 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<Value, 
     if let Some(token) = group.spec.client_token.clone().filter(|t| !t.is_empty()) {
         state.create_tokens.insert(token, (id.clone(), fingerprint));
     }
+    state.used_cpu += group.cpu;
     state.groups.insert(group);
     to_body(CreateContainerGroupResponse { container_group_id: id })
+}
+
+/// The size granted: the request rounded up to a supported spec, or, with `InstanceType`, what was
+/// asked (the ECS type table is not modelled).
+fn granted_size(req: &CreateContainerGroupRequest, whitelisted: bool) -> Result<Size, ApiError> {
+    let sum = |field: fn(&ContainerSpec) -> Option<f64>| {
+        let total: f64 = req.containers.iter().filter_map(field).sum();
+        (total > 0.0).then_some(total)
+    };
+    let cpu = req.cpu.filter(|c| *c > 0.0).or_else(|| sum(|c| c.cpu));
+    let memory = req.memory.filter(|m| *m > 0.0).or_else(|| sum(|c| c.memory));
+    if req.instance_type.as_deref().is_some_and(|t| !t.is_empty()) {
+        return Ok(Size {
+            cpu: cpu.unwrap_or(DEFAULT_SIZE.cpu),
+            memory: memory.unwrap_or(DEFAULT_SIZE.memory),
+        });
+    }
+    let spot = matches!(
+        req.spot_strategy.as_deref(),
+        Some("SpotWithPriceLimit" | "SpotAsPriceGo")
+    );
+    sizing::grant(&SizeRequest {
+        region_id: &req.region_id,
+        cpu,
+        memory,
+        spot,
+        whitelisted,
+    })
+}
+
+/// Checks the resources the group names, places it and binds its EIP; on any failure nothing is
+/// kept. A dry run does the same on a copy and answers `DryRunOperation`.
+fn attach_network(
+    net: &mut RegionNetwork,
+    req: &CreateContainerGroupRequest,
+    placement_request: &PlacementRequest<'_>,
+    group_id: &str,
+    ctx: &Ctx<'_>,
+) -> Result<(Placement, Option<(String, Ipv4Addr)>), ApiError> {
+    let disks = disks_of(req, net)?;
+    if let Some(snapshot) = req.image_snapshot_id.as_deref().filter(|s| !s.is_empty()) {
+        if !net.has_image_cache(snapshot) {
+            return Err(ApiError::new(ErrorCode::ImageSnapshotNotFound));
+        }
+    }
+    let eip_id = req.eip_instance_id.as_deref().filter(|e| !e.is_empty());
+    if let Some(eip) = eip_id {
+        net.check_eip(eip)?;
+    }
+    let mut request = PlacementRequest {
+        vswitch_ids: placement_request.vswitch_ids.clone(),
+        ..*placement_request
+    };
+    if request.zone_id.is_none() && request.vswitch_ids.is_empty() {
+        // With no zone asked for, the group goes where its disks are.
+        request.zone_id = disks.first().map(|d| d.as_str());
+    }
+    let strict = ctx.eci.strict_network;
+    if req.dry_run == Some(true) {
+        net.clone().place(&request, strict)?;
+        return Err(ApiError::new(ErrorCode::DryRunOperation));
+    }
+    let placement = net.place(&request, strict)?;
+    if disks.iter().any(|zone| *zone != placement.zone_id) {
+        net.release(&placement.vswitch_id, placement.ip);
+        return Err(ApiError::new(ErrorCode::DiskNotInSameZone));
+    }
+    let eip = match (eip_id, req.auto_create_eip == Some(true)) {
+        (Some(eip), _) => net.bind_eip(eip, group_id).map(|ip| Some((eip.to_owned(), ip))),
+        (None, true) => net
+            .create_eip(group_id, &ctx.eci.ids)
+            .map(|e| Some((e.allocation_id, e.ip_address))),
+        (None, false) => Ok(None),
+    };
+    match eip {
+        Ok(eip) => Ok((placement, eip)),
+        Err(err) => {
+            net.release(&placement.vswitch_id, placement.ip);
+            Err(err)
+        }
+    }
+}
+
+/// The zones of the disks the group mounts (`DiskVolume.DiskId`, or a disk FlexVolume's `volumeId`).
+fn disks_of(req: &CreateContainerGroupRequest, net: &RegionNetwork) -> Result<Vec<String>, ApiError> {
+    let mut zones = Vec::new();
+    for volume in &req.volumes {
+        let disk_id = match volume.volume_type.as_deref() {
+            Some("DiskVolume") => volume.disk_volume.as_ref().and_then(|d| d.disk_id.clone()),
+            Some("FlexVolume") => volume
+                .flex_volume
+                .as_ref()
+                .filter(|f| f.driver.as_deref() == Some("alicloud/disk"))
+                .and_then(|f| f.options.as_deref())
+                .and_then(|o| serde_json::from_str::<Value>(o).ok())
+                .and_then(|o| o.get("volumeId").and_then(Value::as_str).map(str::to_owned)),
+            _ => None,
+        };
+        if let Some(disk_id) = disk_id {
+            let disk = net
+                .disk(&disk_id)
+                .ok_or_else(|| ApiError::new(ErrorCode::DiskNotFound))?;
+            zones.push(disk.zone_id.clone());
+        }
+    }
+    Ok(zones)
 }
 
 fn to_body<T: serde::Serialize>(body: T) -> Result<Value, ApiError> {
@@ -82,18 +195,6 @@ fn fingerprint(req: &CreateContainerGroupRequest) -> u64 {
     let mut hasher = DefaultHasher::new();
     serde_json::to_string(&comparable).unwrap_or_default().hash(&mut hasher);
     hasher.finish()
-}
-
-/// The group's size: its own `Cpu`/`Memory`, else the sum over its containers, else the default.
-/// Rounding to the supported specification table is not applied yet.
-fn requested_size(req: &CreateContainerGroupRequest) -> (f64, f64) {
-    let sum = |field: fn(&super::dto::ContainerSpec) -> Option<f64>| {
-        let values: Vec<f64> = req.containers.iter().filter_map(field).collect();
-        (!values.is_empty()).then(|| values.iter().sum::<f64>())
-    };
-    let cpu = req.cpu.or_else(|| sum(|c| c.cpu)).unwrap_or(DEFAULT_CPU);
-    let memory = req.memory.or_else(|| sum(|c| c.memory)).unwrap_or(DEFAULT_MEMORY_GIB);
-    (cpu, memory)
 }
 
 /// The events a group that started cleanly has recorded: scheduled, then each container pulled and started.
@@ -254,12 +355,49 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteContainerGroupRequest) -> Result<Value, 
         }
     }
     let group = state.groups.remove(&req.container_group_id).ok_or_else(not_found)?;
-    state.network.release(&group.placement.vswitch_id, group.placement.ip);
+    state.used_cpu = (state.used_cpu - group.cpu).max(0.0);
+    {
+        let network = ctx.eci.network(region);
+        let mut net = network.lock();
+        net.release(&group.placement.vswitch_id, group.placement.ip);
+        if let Some((eip, _)) = &group.eip {
+            net.release_eip(eip);
+        }
+    }
     if let Some(token) = token {
         state.delete_tokens.insert(token.to_owned(), group.id);
     }
     Ok(json!({}))
 }
+
+/// `ListUsage`: the caller's vCPU use and quota in the region. The image- and data-cache figures are
+/// the service's documented defaults until those resources exist here.
+pub fn list_usage(ctx: &Ctx<'_>, req: ListUsageRequest) -> Result<Value, ApiError> {
+    let region = network::region(&req.region_id)?;
+    let account = ctx.eci.accounts.get(&ctx.caller.access_key_id);
+    let (used_cpu, groups) = match ctx.existing_partition(region) {
+        Some(p) => {
+            let state = p.read();
+            (state.used_cpu, state.groups.len())
+        }
+        None => (0.0, 0),
+    };
+    Ok(json!({"Attributes": {
+        "UsedCpu": used_cpu,
+        "MaxCpu": account.quota.vcpus.unwrap_or(UNLIMITED),
+        "UsedContainerGroupCount": groups,
+        "MaxContainerGroupCount": account.quota.container_groups.map(|n| n as f64).unwrap_or(UNLIMITED),
+        "MaxImageCacheCount": 500,
+        "UsedImageCacheCount": 0,
+        "MaxAutoImageCacheCount": 25,
+        "UsedAutoImageCacheCount": 0,
+        "MaxDataCacheCount": 100,
+        "UsedDataCacheCount": 0,
+    }}))
+}
+
+/// What `ListUsage` reports for a quota nobody set.
+const UNLIMITED: f64 = 1_000_000.0;
 
 #[cfg(test)]
 mod tests {

@@ -4,4 +4,5 @@ pub mod dto;
 pub mod handlers;
 pub mod model;
 pub mod rules;
+pub mod sizing;
 pub mod view;

@@ -26,6 +26,8 @@ pub struct ContainerGroup {
     pub eni_id: String,
     pub spec: CreateContainerGroupRequest,
     pub placement: Placement,
+    /// The EIP bound to the group and its address.
+    pub eip: Option<(String, std::net::Ipv4Addr)>,
     pub cpu: f64,
     pub memory: f64,
     pub status: GroupStatus,

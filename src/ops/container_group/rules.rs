@@ -49,7 +49,7 @@ const ENV_KEY: Pattern = Pattern {
 const IPV4: Pattern = Pattern {
     test: |v| v.parse::<std::net::Ipv4Addr>().is_ok(),
     description: "must be an IPv4 address",
-    valid: &["10.0.0.1"],
+    valid: &["172.16.0.10"],
     invalid: &["10.0.0", "::1", "10.0.0.256"],
 };
 

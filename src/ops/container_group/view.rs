@@ -32,6 +32,7 @@ pub fn describe_item(group: &ContainerGroup, with_events: bool) -> Value {
         group.placement.security_group_id.clone().into(),
     );
     m.insert("IntranetIp".into(), group.placement.ip.to_string().into());
+    put(&mut m, "InternetIp", group.eip.as_ref().map(|(_, ip)| ip.to_string()));
     m.insert("EniInstanceId".into(), group.eni_id.clone().into());
     m.insert("Status".into(), group.status.as_str().into());
     m.insert("CreationTime".into(), ts(group.created_at).into());
