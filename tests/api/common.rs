@@ -64,15 +64,16 @@ impl Reply {
 pub async fn send(app: &Router, request: Request<Body>) -> Reply {
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default()
+    let (content_type, request_id_header) = {
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        (header("content-type"), header("x-acs-request-id"))
     };
-    let content_type = header("content-type");
-    let request_id_header = header("x-acs-request-id");
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     Reply {
         status,

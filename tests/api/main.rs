@@ -4,10 +4,12 @@
 
 mod common;
 
+mod accounts;
 mod admin;
 mod create;
 mod describe;
 mod errors;
+mod network;
 mod robustness;
 mod rules_table;
 mod signing;
