@@ -34,7 +34,7 @@ const ACCOUNTS: &str = r#"{"accounts": [
 #[tokio::test]
 async fn account_standing_gives_its_codes() {
     let app = app_with_fixtures(ACCOUNTS, false);
-    let cases: [(&str, &[(&str, &str)], u16, &str); 7] = [
+    let cases: [(&str, Params, u16, &str); 7] = [
         ("AK-ARREARS", &[], 400, "Account.Arrearage"),
         ("AK-UNVERIFIED", &[], 403, "Forbidden.UserNotRealNameAuthentication"),
         ("AK-CLOSED", &[], 403, "Forbidden.AccountClosed"),

@@ -13,6 +13,9 @@ use serde_json::Value;
 use std::sync::Arc;
 use tower::ServiceExt;
 
+/// A list of parameters as written in a test.
+pub type Params<'a> = &'a [(&'a str, &'a str)];
+
 /// 2026-11-27T22:00:00Z.
 pub const NOW: i64 = 1_795_816_800;
 pub const NOW_TEXT: &str = "2026-11-27T22:00:00Z";
