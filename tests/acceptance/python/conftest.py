@@ -50,6 +50,12 @@ class Emulator:
         with urllib.request.urlopen(f"http://{self.endpoint}{path}", timeout=5) as r:
             return json.loads(r.read())
 
+    def post_fixtures(self, document):
+        data = json.dumps(document).encode()
+        req = urllib.request.Request(f"http://{self.endpoint}/_emulator/fixtures", data=data, method="POST")
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return json.loads(r.read())
+
     def reset(self):
         req = urllib.request.Request(f"http://{self.endpoint}/_emulator/reset", method="POST")
         urllib.request.urlopen(req, timeout=5).read()

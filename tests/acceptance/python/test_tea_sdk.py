@@ -216,34 +216,77 @@ def sample(hint, depth):
     return filled(hint, depth + 1)
 
 
+EVERY_FIELD_FIXTURES = {
+    "eips": [{"allocationId": "eip-every", "regionId": REGION, "ipAddress": "47.0.0.99"}],
+    "disks": [{"diskId": "d-every", "zoneId": "cn-hangzhou-b", "size": 40}],
+    "imageCaches": [{"imageCacheId": "imc-every", "regionId": REGION}],
+}
+
+
 def test_every_parameter_the_sdk_sends_is_accepted_and_echoed(emulator):
+    emulator.post_fixtures(EVERY_FIELD_FIXTURES)
     request = filled(models.CreateContainerGroupRequest)
-    request.region_id = REGION
-    request.container_group_name = "every-field"
-    request.zone_id = "cn-hangzhou-b"
-    request.v_switch_id = "vsw-every"
-    request.security_group_id = "sg-every"
-    request.dry_run = False
-    request.client_token = None
+    valid = {
+        "region_id": REGION, "container_group_name": "every-field", "zone_id": "cn-hangzhou-b",
+        "v_switch_id": "vsw-every", "security_group_id": "sg-every", "dry_run": False, "client_token": None,
+        "restart_policy": "OnFailure", "dns_policy": "None", "spot_strategy": "SpotWithPriceLimit",
+        "spot_price_limit": 0.125, "spot_duration": 1, "schedule_strategy": "VSwitchOrdered",
+        "cpu_architecture": "AMD64", "os_type": "Linux", "eip_isp": "BGP", "image_accelerate_mode": "p2p",
+        "compute_category": ["general"], "data_cache_pl": "PL1", "private_ip_address": "172.16.128.10",
+        "eip_instance_id": "eip-every", "auto_create_eip": False, "image_snapshot_id": "imc-every",
+        "cpu": 2.0, "memory": 4.0, "instance_type": None,
+    }
+    for name, value in valid.items():
+        setattr(request, name, value)
+    request.security_context.sysctl[0].name = "net.ipv4.ping_group_range"
+    request.host_security_context.sysctl[0].name = "kernel.sem"
+    request.host_aliase[0].ip = "10.0.0.1"
+    volume = request.volume[0]
+    volume.type = "NFSVolume"
+    volume.disk_volume.disk_id = "d-every"
+    volume.empty_dir_volume.medium = "Memory"
+    volume.flex_volume.driver = "alicloud/nas"
+    volume.flex_volume.options = "{}"
+    volume.host_path_volume.type = "Directory"
+    volume.config_file_volume.config_file_to_path[0].content = "dg=="
+    for c in (request.container[0], request.init_container[0]):
+        c.image_pull_policy = "IfNotPresent"
+        c.environment_var[0].field_ref.field_path = "status.podIP"
+        c.port[0].protocol = "TCP"
+        c.volume_mount[0].mount_propagation = "HostToContainer"
+        c.security_context.capability.add = ["NET_ADMIN"]
+        c.termination_message_policy = "File"
     request.init_container[0].name = "init"
+    app = request.container[0]
+    app.liveness_probe.exec = None
+    app.liveness_probe.tcp_socket = None
+    app.liveness_probe.http_get.scheme = "HTTP"
+    app.readiness_probe.exec = None
+    app.readiness_probe.http_get = None
+    app.lifecycle_post_start_handler_http_get_scheme = "HTTPS"
+    app.lifecycle_pre_stop_handler_http_get_scheme = "HTTP"
+
     c = client(emulator)
     group_id = c.create_container_group(request).body.container_group_id
     g = describe_one(c, group_id)
     assert (g.v_switch_id, g.security_group_id, g.zone_id) == ("vsw-every", "sg-every", "cn-hangzhou-b")
-    assert g.restart_policy == "v" and g.ram_role_name == "v" and g.resource_group_id == "v"
-    assert g.instance_type == "v" and g.spot_strategy == "v" and g.spot_price_limit == 1.0
+    assert (g.intranet_ip, g.internet_ip) == ("172.16.128.10", "47.0.0.99")
+    assert g.restart_policy == "OnFailure" and g.ram_role_name == "v" and g.resource_group_id == "v"
+    assert g.spot_strategy == "SpotWithPriceLimit" and g.spot_price_limit == 0.125
+    assert (g.cpu, g.memory) == (2.0, 4.0)
     assert g.dns_config.name_servers == ["v"] and g.dns_config.options[0].name == "v"
-    assert g.eci_security_context.sysctls[0].value == "v"
+    assert g.eci_security_context.sysctls[0].name == "net.ipv4.ping_group_range"
     assert g.host_aliases[0].hostnames == ["v"]
     assert g.tags[0].key == "v"
     volume = g.volumes[0]
-    assert volume.nfsvolume_server == "v" and volume.flex_volume_options == "v" and volume.disk_volume_disk_id == "v"
-    assert volume.config_file_volume_config_file_to_paths[0].content == "v"
+    assert volume.type == "NFSVolume" and volume.nfsvolume_server == "v" and volume.nfsvolume_path == "v"
+    assert volume.flex_volume_options == "{}" and volume.disk_volume_disk_id == "d-every"
+    assert volume.config_file_volume_config_file_to_paths[0].content == "dg=="
     app = g.containers[0]
-    assert app.liveness_probe.http_get.path == "v" and app.liveness_probe.execs == ["v"]
+    assert app.liveness_probe.http_get.path == "v" and app.liveness_probe.http_get.scheme == "HTTP"
     assert app.readiness_probe.tcp_socket.port == 1
-    assert app.security_context.capability.adds == ["v"] and app.security_context.run_as_user == 1
-    assert app.volume_mounts[0].mount_propagation == "v"
-    assert app.environment_vars[0].value_from.field_ref.field_path == "v"
+    assert app.security_context.capability.adds == ["NET_ADMIN"] and app.security_context.run_as_user == 1
+    assert app.volume_mounts[0].mount_propagation == "HostToContainer"
+    assert app.environment_vars[0].value_from.field_ref.field_path == "status.podIP"
     assert app.stdin is True and app.stdin_once is True and app.tty is True
     assert g.init_containers[0].command == ["v"] and g.init_containers[0].name == "init"
