@@ -8,7 +8,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::fixtures::{self, FixtureDocument};
 use crate::network::{Networks, RegionInfo, RegionNetwork};
-use crate::protocol::{parse_input, Node};
+use crate::protocol::{parse_input, JsonBody, Node};
 use crate::store::{PartitionKey, Registry, Table};
 use crate::util::{Clock, IdGenerator};
 use crate::validate;
@@ -120,7 +120,7 @@ impl Ctx<'_> {
 /// One row of the operation table.
 pub struct Operation {
     pub action: &'static str,
-    pub run: fn(&Ctx<'_>, &Node) -> Result<Value, ApiError>,
+    pub run: fn(&Ctx<'_>, &Node) -> Result<JsonBody, ApiError>,
 }
 
 /// Every operation this build serves. Adding one is a row here plus its handler.
@@ -167,7 +167,7 @@ pub fn dump(eci: &EciState) -> Value {
             let groups: Vec<Value> = state
                 .groups
                 .iter()
-                .map(|g| container_group::view::describe_item(g, true))
+                .map(|g| serde_json::to_value(container_group::view::describe_item(g, true)).unwrap_or_default())
                 .collect();
             serde_json::json!({"account": key.account, "regionId": key.region, "containerGroups": groups})
         })

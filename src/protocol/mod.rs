@@ -7,7 +7,7 @@ pub mod render;
 
 pub use extract::{decode_pairs, extract, Format, RawRequest, RpcRequest, SUPPORTED_VERSION};
 pub use flat::{json_in_string, FlatError, FlatErrorKind, Node};
-pub use render::{render_error, render_success, Rendered};
+pub use render::{render_error, render_success, JsonBody, Rendered};
 
 use crate::error::ApiError;
 

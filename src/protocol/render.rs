@@ -19,14 +19,53 @@ pub struct Rendered {
     pub body: Vec<u8>,
 }
 
+/// An operation's answer, already serialized as a JSON object: operations serialize their borrowed
+/// views while they hold their locks, and JSON, the common case, then needs no second pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonBody(Vec<u8>);
+
+impl JsonBody {
+    pub fn of<T: serde::Serialize + ?Sized>(body: &T) -> Result<Self, ApiError> {
+        serde_json::to_vec(body)
+            .map(JsonBody)
+            .map_err(|_| ApiError::new(crate::error::ErrorCode::InternalError))
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 /// The body of a successful call, with `RequestId` added.
-pub fn render_success(format: Format, action: &str, request_id: &str, body: Value) -> Rendered {
-    let mut fields = match body {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    };
-    fields.insert("RequestId".into(), Value::String(request_id.to_owned()));
-    finish(format, 200, &format!("{action}Response"), fields)
+pub fn render_success(format: Format, action: &str, request_id: &str, body: &JsonBody) -> Rendered {
+    match format {
+        Format::Json => Rendered {
+            status: 200,
+            content_type: JSON_CONTENT_TYPE,
+            body: with_request_id(&body.0, request_id),
+        },
+        Format::Xml => {
+            let mut fields = match serde_json::from_slice(&body.0) {
+                Ok(Value::Object(map)) => map,
+                _ => Map::new(),
+            };
+            fields.insert("RequestId".into(), Value::String(request_id.to_owned()));
+            finish(format, 200, &format!("{action}Response"), fields)
+        }
+    }
+}
+
+/// `{"RequestId":"…",` spliced in front of the object's own fields.
+fn with_request_id(object: &[u8], request_id: &str) -> Vec<u8> {
+    let fields = object.strip_prefix(b"{").unwrap_or(b"}");
+    let mut out = Vec::with_capacity(object.len() + request_id.len() + 16);
+    out.extend_from_slice(b"{\"RequestId\":");
+    out.extend_from_slice(&serde_json::to_vec(request_id).unwrap_or_default());
+    if fields != b"}" {
+        out.push(b',');
+    }
+    out.extend_from_slice(fields);
+    out
 }
 
 /// An error in the service's envelope: `RequestId`, `HostId`, `Code`, `Message`, `Recommend`.
@@ -119,7 +158,7 @@ mod tests {
     #[test]
     fn xml_repeats_list_elements_and_escapes_text() {
         let body = json!({"Regions": [{"RegionId": "a", "Zones": ["z1", "z2"]}, {"RegionId": "b<&>\u{1}"}], "Empty": [], "Gone": null});
-        let r = render_success(Format::Xml, "DescribeRegions", "RID", body);
+        let r = render_success(Format::Xml, "DescribeRegions", "RID", &JsonBody::of(&body).unwrap());
         assert_eq!(r.content_type, "text/xml;charset=utf-8");
         assert_eq!(
             String::from_utf8(r.body).unwrap(),
@@ -128,6 +167,14 @@ mod tests {
              <Regions><RegionId>b&lt;&amp;&gt;\u{FFFD}</RegionId></Regions>\
              <RequestId>RID</RequestId></DescribeRegionsResponse>"
         );
+    }
+
+    #[test]
+    fn json_success_gets_the_request_id_first() {
+        let r = render_success(Format::Json, "X", "RID", &JsonBody::of(&json!({"A": 1})).unwrap());
+        assert_eq!(String::from_utf8(r.body).unwrap(), "{\"RequestId\":\"RID\",\"A\":1}");
+        let empty = render_success(Format::Json, "X", "RID", &JsonBody::of(&json!({})).unwrap());
+        assert_eq!(String::from_utf8(empty.body).unwrap(), "{\"RequestId\":\"RID\"}");
     }
 
     #[test]

@@ -52,7 +52,7 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Rendered {
     match outcome {
         Ok(body) => {
             tracing::debug!(action = %rpc.action, request_id, "ok");
-            render_success(rpc.format, &rpc.action, request_id, body)
+            render_success(rpc.format, &rpc.action, request_id, &body)
         }
         Err(err) => log_error(
             render_error(rpc.format, request_id, &err),

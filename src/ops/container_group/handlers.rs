@@ -11,13 +11,14 @@ use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::GroupStatus;
 use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwork};
 use crate::ops::{Ctx, RegionState};
+use crate::protocol::JsonBody;
 use crate::store::{IndexKey, Page};
 use serde_json::{json, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::net::Ipv4Addr;
 use time::OffsetDateTime;
 
-pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<Value, ApiError> {
+pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
     rules::check_create(&req)?;
     let account = ctx.eci.accounts.get(&ctx.caller.access_key_id);
@@ -183,8 +184,8 @@ fn disks_of(req: &CreateContainerGroupRequest, net: &RegionNetwork) -> Result<Ve
     Ok(zones)
 }
 
-fn to_body<T: serde::Serialize>(body: T) -> Result<Value, ApiError> {
-    serde_json::to_value(body).map_err(|_| ApiError::new(ErrorCode::InternalError))
+fn to_body<T: serde::Serialize>(body: T) -> Result<JsonBody, ApiError> {
+    JsonBody::of(&body)
 }
 
 /// Identifies a create's parameters, `ClientToken` and `DryRun` aside, for idempotency.
@@ -221,7 +222,11 @@ fn start_events(req: &CreateContainerGroupRequest, id: &str, now: OffsetDateTime
     events
 }
 
-pub fn describe(ctx: &Ctx<'_>, filter: GroupFilter, extras: DescribeContainerGroupsExtras) -> Result<Value, ApiError> {
+pub fn describe(
+    ctx: &Ctx<'_>,
+    filter: GroupFilter,
+    extras: DescribeContainerGroupsExtras,
+) -> Result<JsonBody, ApiError> {
     let limit = rules::describe_limit(filter.limit)?;
     let with_events = extras.with_event.unwrap_or(false);
     list(
@@ -229,7 +234,7 @@ pub fn describe(ctx: &Ctx<'_>, filter: GroupFilter, extras: DescribeContainerGro
         &filter,
         limit,
         None,
-        |g| view::describe_item(g, with_events),
+        &DescribeItems { with_events },
         "ContainerGroups",
     )
 }
@@ -238,24 +243,24 @@ pub fn describe_status(
     ctx: &Ctx<'_>,
     filter: GroupFilter,
     extras: DescribeContainerGroupStatusExtras,
-) -> Result<Value, ApiError> {
+) -> Result<JsonBody, ApiError> {
     let limit = rules::status_limit(filter.limit)?;
     let since = rules::since_second(extras.since_second)?;
     let cutoff = since.map(|s| ctx.eci.clock.now() - time::Duration::seconds(s));
     let changed_since = move |g: &ContainerGroup| cutoff.is_none_or(|c| g.status_changed_at >= c);
     let keep: Option<&dyn Fn(&ContainerGroup) -> bool> = since.map(|_| &changed_since as _);
-    list(ctx, &filter, limit, keep, view::status_item, "Data")
+    list(ctx, &filter, limit, keep, &StatusItems, "Data")
 }
 
 /// The listing both describes share: filters, paging and `TotalCount`.
-fn list(
+fn list<R: ItemView>(
     ctx: &Ctx<'_>,
     filter: &GroupFilter,
     limit: usize,
     keep: Option<&dyn Fn(&ContainerGroup) -> bool>,
-    render: impl Fn(&ContainerGroup) -> Value,
-    items_key: &str,
-) -> Result<Value, ApiError> {
+    render: &R,
+    items_key: &'static str,
+) -> Result<JsonBody, ApiError> {
     let region = network::region(&filter.region_id)?;
     rules::check_filter(filter)?;
     let before = filter
@@ -266,16 +271,66 @@ fn list(
         .transpose()?;
     let keys = index_filters(filter);
     let Some(partition) = ctx.existing_partition(region) else {
-        return Ok(json!({items_key: [], "TotalCount": 0, "NextToken": ""}));
+        return JsonBody::of(&json!({items_key: [], "TotalCount": 0, "NextToken": ""}));
     };
     let state = partition.read();
     let page = match &filter.container_group_ids {
         Some(ids) => by_ids(&state, ids, &keys, keep),
         None => state.groups.page(&keys, keep, before, limit),
     };
-    let items: Vec<Value> = page.items.iter().map(|g| render(g)).collect();
+    let items: Vec<R::View<'_>> = page.items.iter().map(|g| render.view(g)).collect();
     let next = page.next.map(encode_token).unwrap_or_default();
-    Ok(json!({items_key: items, "TotalCount": page.total, "NextToken": next}))
+    JsonBody::of(&Listing {
+        items_key,
+        items: &items,
+        total: page.total,
+        next: &next,
+    })
+}
+
+/// How a listing shows each group, borrowing from it.
+trait ItemView {
+    type View<'g>: serde::Serialize;
+    fn view<'g>(&self, group: &'g ContainerGroup) -> Self::View<'g>;
+}
+
+struct DescribeItems {
+    with_events: bool,
+}
+
+impl ItemView for DescribeItems {
+    type View<'g> = view::GroupView<'g>;
+    fn view<'g>(&self, group: &'g ContainerGroup) -> Self::View<'g> {
+        view::describe_item(group, self.with_events)
+    }
+}
+
+struct StatusItems;
+
+impl ItemView for StatusItems {
+    type View<'g> = Value;
+    fn view<'g>(&self, group: &'g ContainerGroup) -> Self::View<'g> {
+        view::status_item(group)
+    }
+}
+
+/// A page of a listing: `{items_key: [...], "TotalCount": n, "NextToken": "…"}`.
+struct Listing<'a, V> {
+    items_key: &'static str,
+    items: &'a [V],
+    total: usize,
+    next: &'a str,
+}
+
+impl<V: serde::Serialize> serde::Serialize for Listing<'_, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry(self.items_key, self.items)?;
+        map.serialize_entry("TotalCount", &self.total)?;
+        map.serialize_entry("NextToken", self.next)?;
+        map.end()
+    }
 }
 
 fn index_filters(filter: &GroupFilter) -> Vec<IndexKey> {
@@ -314,9 +369,12 @@ fn by_ids<'a>(
         .filter(|id| seen.insert(id.as_str()))
         .filter_map(|id| state.groups.get(id))
         .filter(|g| {
-            let own = crate::store::Record::index_keys(*g);
-            keys.iter().all(|k| own.contains(k)) && keep.is_none_or(|keep| keep(g))
+            keys.is_empty() || {
+                let own = crate::store::Record::index_keys(*g);
+                keys.iter().all(|k| own.contains(k))
+            }
         })
+        .filter(|g| keep.is_none_or(|keep| keep(g)))
         .collect();
     Page {
         total: items.len(),
@@ -337,7 +395,7 @@ fn decode_token(token: &str) -> Result<u64, ApiError> {
         .ok_or_else(|| ApiError::invalid("NextToken", "not a token this service issued"))
 }
 
-pub fn delete(ctx: &Ctx<'_>, req: DeleteContainerGroupRequest) -> Result<Value, ApiError> {
+pub fn delete(ctx: &Ctx<'_>, req: DeleteContainerGroupRequest) -> Result<JsonBody, ApiError> {
     let region: &RegionInfo = network::region(&req.region_id)?;
     let not_found = || {
         let detail = format!(
@@ -351,7 +409,7 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteContainerGroupRequest) -> Result<Value, 
     let token = req.client_token.as_deref().filter(|t| !t.is_empty());
     if let Some(token) = token {
         if state.delete_tokens.get(token) == Some(&req.container_group_id) {
-            return Ok(json!({}));
+            return JsonBody::of(&json!({}));
         }
     }
     let group = state.groups.remove(&req.container_group_id).ok_or_else(not_found)?;
@@ -367,12 +425,12 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteContainerGroupRequest) -> Result<Value, 
     if let Some(token) = token {
         state.delete_tokens.insert(token.to_owned(), group.id);
     }
-    Ok(json!({}))
+    JsonBody::of(&json!({}))
 }
 
 /// `ListUsage`: the caller's vCPU use and quota in the region. The image- and data-cache figures are
 /// the service's documented defaults until those resources exist here.
-pub fn list_usage(ctx: &Ctx<'_>, req: ListUsageRequest) -> Result<Value, ApiError> {
+pub fn list_usage(ctx: &Ctx<'_>, req: ListUsageRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
     let account = ctx.eci.accounts.get(&ctx.caller.access_key_id);
     let (used_cpu, groups) = match ctx.existing_partition(region) {
@@ -382,7 +440,7 @@ pub fn list_usage(ctx: &Ctx<'_>, req: ListUsageRequest) -> Result<Value, ApiErro
         }
         None => (0.0, 0),
     };
-    Ok(json!({"Attributes": {
+    JsonBody::of(&json!({"Attributes": {
         "UsedCpu": used_cpu,
         "MaxCpu": account.quota.vcpus.unwrap_or(UNLIMITED),
         "UsedContainerGroupCount": groups,

@@ -1,283 +1,581 @@
 //! How a stored group reads back: the `DescribeContainerGroups` item and the Kubernetes-shaped
 //! `DescribeContainerGroupStatus` item, under the response key names the SDK parses (notes §3.2, §3.3).
+//! Views borrow from the stored group and serialize directly, so a page costs no intermediate tree.
 
-use super::dto::{ContainerSpec, ProbeSpec, VolumeSpec};
+use super::dto::{ContainerSpec, ProbeSpec, VolumeMountSpec, VolumeSpec};
 use super::model::{ContainerGroup, GroupEvent};
-use crate::util::format_rfc3339_seconds as ts;
-use serde_json::{json, Map, Value};
+use crate::util::format_rfc3339_seconds;
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
+use serde_json::json;
+use std::net::Ipv4Addr;
+use time::OffsetDateTime;
 
-/// Adds `key` only when there is a value: absent fields stay absent, as the service leaves them.
-fn put<T: Into<Value>>(map: &mut Map<String, Value>, key: &str, value: Option<T>) {
-    if let Some(v) = value {
-        map.insert(key.to_owned(), v.into());
+/// A time as the service writes it: `YYYY-MM-DDThh:mm:ssZ`.
+#[derive(Debug, Clone, Copy)]
+pub struct Timestamp(pub OffsetDateTime);
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_rfc3339_seconds(self.0))
     }
 }
 
-fn opt_str(v: &Option<String>) -> Option<String> {
-    v.clone()
+/// Serializes `items` mapped through `view` as a list, without collecting them first.
+struct MapSeq<'a, T, V, F: Fn(&'a T) -> V>(&'a [T], F);
+
+impl<'a, T, V: Serialize, F: Fn(&'a T) -> V> Serialize for MapSeq<'a, T, V, F> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&(self.1)(item))?;
+        }
+        seq.end()
+    }
 }
+
+/// An empty JSON object (`PreviousState` of a container that never restarted).
+#[derive(Serialize)]
+struct Empty {}
 
 /// One `ContainerGroups[]` entry.
-pub fn describe_item(group: &ContainerGroup, with_events: bool) -> Value {
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GroupView<'a> {
+    container_group_id: &'a str,
+    container_group_name: &'a str,
+    region_id: &'a str,
+    zone_id: &'a str,
+    vpc_id: &'a str,
+    #[serde(rename = "VSwitchId")]
+    vswitch_id: &'a str,
+    security_group_id: &'a str,
+    intranet_ip: Ipv4Addr,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    internet_ip: Option<Ipv4Addr>,
+    eni_instance_id: &'a str,
+    status: &'static str,
+    creation_time: Timestamp,
+    cpu: f64,
+    memory: f64,
+    compute_category: &'a str,
+    discount: u8,
+    restart_policy: &'a str,
+    spot_strategy: &'a str,
+    ephemeral_storage: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spot_price_limit: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instance_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ram_role_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_group_id: Option<&'a str>,
+    tags: Vec<TagView<'a>>,
+    containers: Vec<ContainerView<'a>>,
+    init_containers: Vec<ContainerView<'a>>,
+    volumes: Vec<VolumeView<'a>>,
+    dns_config: DnsConfigView<'a>,
+    eci_security_context: SysctlsView<'a>,
+    host_aliases: Vec<HostAliasView<'a>>,
+    events: Vec<EventView<'a>>,
+}
+
+/// One `DescribeContainerGroups` item; `Events` only when asked for.
+pub fn describe_item(group: &ContainerGroup, with_events: bool) -> GroupView<'_> {
     let spec = &group.spec;
-    let mut m = Map::new();
-    m.insert("ContainerGroupId".into(), group.id.clone().into());
-    m.insert("ContainerGroupName".into(), spec.container_group_name.clone().into());
-    m.insert("RegionId".into(), spec.region_id.clone().into());
-    m.insert("ZoneId".into(), group.placement.zone_id.clone().into());
-    m.insert("VpcId".into(), group.placement.vpc_id.clone().into());
-    m.insert("VSwitchId".into(), group.placement.vswitch_id.clone().into());
-    m.insert(
-        "SecurityGroupId".into(),
-        group.placement.security_group_id.clone().into(),
-    );
-    m.insert("IntranetIp".into(), group.placement.ip.to_string().into());
-    put(&mut m, "InternetIp", group.eip.as_ref().map(|(_, ip)| ip.to_string()));
-    m.insert("EniInstanceId".into(), group.eni_id.clone().into());
-    m.insert("Status".into(), group.status.as_str().into());
-    m.insert("CreationTime".into(), ts(group.created_at).into());
-    m.insert("Cpu".into(), group.cpu.into());
-    m.insert("Memory".into(), group.memory.into());
-    m.insert("ComputeCategory".into(), group.compute_category().into());
-    m.insert("Discount".into(), 0.into());
-    m.insert(
-        "RestartPolicy".into(),
-        spec.restart_policy.clone().unwrap_or_else(|| "Always".into()).into(),
-    );
-    m.insert(
-        "SpotStrategy".into(),
-        spec.spot_strategy.clone().unwrap_or_else(|| "NoSpot".into()).into(),
-    );
-    m.insert("EphemeralStorage".into(), spec.ephemeral_storage.unwrap_or(0).into());
-    put(&mut m, "SpotPriceLimit", spec.spot_price_limit);
-    put(&mut m, "InstanceType", opt_str(&spec.instance_type));
-    put(&mut m, "RamRoleName", opt_str(&spec.ram_role_name));
-    put(&mut m, "ResourceGroupId", opt_str(&spec.resource_group_id));
-    m.insert("Tags".into(), tags(group));
-    m.insert(
-        "Containers".into(),
-        spec.containers.iter().map(|c| container(c, group, false)).collect(),
-    );
-    m.insert(
-        "InitContainers".into(),
-        spec.init_containers.iter().map(|c| container(c, group, true)).collect(),
-    );
-    m.insert("Volumes".into(), spec.volumes.iter().map(volume).collect());
-    m.insert("DnsConfig".into(), dns_config(group));
-    m.insert("EciSecurityContext".into(), eci_security_context(group));
-    m.insert("HostAliases".into(), host_aliases(group));
-    let events: Value = if with_events {
-        group.events.iter().map(event).collect()
-    } else {
-        Value::Array(Vec::new())
-    };
-    m.insert("Events".into(), events);
-    Value::Object(m)
+    let started = Timestamp(group.created_at);
+    GroupView {
+        container_group_id: &group.id,
+        container_group_name: &spec.container_group_name,
+        region_id: &spec.region_id,
+        zone_id: &group.placement.zone_id,
+        vpc_id: &group.placement.vpc_id,
+        vswitch_id: &group.placement.vswitch_id,
+        security_group_id: &group.placement.security_group_id,
+        intranet_ip: group.placement.ip,
+        internet_ip: group.eip.as_ref().map(|(_, ip)| *ip),
+        eni_instance_id: &group.eni_id,
+        status: group.status.as_str(),
+        creation_time: started,
+        cpu: group.cpu,
+        memory: group.memory,
+        compute_category: group.compute_category(),
+        discount: 0,
+        restart_policy: spec.restart_policy.as_deref().unwrap_or("Always"),
+        spot_strategy: spec.spot_strategy.as_deref().unwrap_or("NoSpot"),
+        ephemeral_storage: spec.ephemeral_storage.unwrap_or(0),
+        spot_price_limit: spec.spot_price_limit,
+        instance_type: spec.instance_type.as_deref(),
+        ram_role_name: spec.ram_role_name.as_deref(),
+        resource_group_id: spec.resource_group_id.as_deref(),
+        tags: spec
+            .tags
+            .iter()
+            .map(|t| TagView {
+                key: &t.key,
+                value: t.value.as_deref().unwrap_or(""),
+            })
+            .collect(),
+        containers: spec.containers.iter().map(|c| container(c, started, false)).collect(),
+        init_containers: spec
+            .init_containers
+            .iter()
+            .map(|c| container(c, started, true))
+            .collect(),
+        volumes: spec.volumes.iter().map(volume).collect(),
+        dns_config: dns_config(group),
+        eci_security_context: SysctlsView {
+            sysctls: group
+                .spec
+                .security_context
+                .as_ref()
+                .map(|s| s.sysctls.as_slice())
+                .unwrap_or_default(),
+        },
+        host_aliases: spec
+            .host_aliases
+            .iter()
+            .map(|h| HostAliasView {
+                ip: h.ip.as_deref(),
+                hostnames: &h.hostnames,
+            })
+            .collect(),
+        events: if with_events {
+            group.events.iter().map(event).collect()
+        } else {
+            Vec::new()
+        },
+    }
 }
 
-fn tags(group: &ContainerGroup) -> Value {
-    group
-        .spec
-        .tags
-        .iter()
-        .map(|t| json!({"Key": t.key, "Value": t.value.clone().unwrap_or_default()}))
-        .collect()
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct TagView<'a> {
+    key: &'a str,
+    value: &'a str,
 }
 
-fn dns_config(group: &ContainerGroup) -> Value {
-    let dns = group.spec.dns_config.clone().unwrap_or_default();
-    json!({
-        "NameServers": dns.name_servers,
-        "Searches": dns.searches,
-        "Options": dns.options.iter().map(|o| json!({"Name": o.name, "Value": o.value})).collect::<Vec<_>>(),
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct NameValueView<'a> {
+    name: Option<&'a str>,
+    value: Option<&'a str>,
+}
+
+fn name_values(list: &[super::dto::NameValue]) -> impl Serialize + '_ {
+    MapSeq(list, |o: &super::dto::NameValue| NameValueView {
+        name: o.name.as_deref(),
+        value: o.value.as_deref(),
     })
 }
 
-fn eci_security_context(group: &ContainerGroup) -> Value {
-    let sysctls = group.spec.security_context.clone().unwrap_or_default().sysctls;
-    json!({"Sysctls": sysctls.iter().map(|s| json!({"Name": s.name, "Value": s.value})).collect::<Vec<_>>()})
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DnsConfigView<'a> {
+    name_servers: &'a [String],
+    searches: &'a [String],
+    #[serde(serialize_with = "serialize_name_values")]
+    options: &'a [super::dto::NameValue],
 }
 
-fn host_aliases(group: &ContainerGroup) -> Value {
-    group
-        .spec
-        .host_aliases
-        .iter()
-        .map(|h| json!({"Ip": h.ip, "Hostnames": h.hostnames}))
-        .collect()
+fn serialize_name_values<S: Serializer>(list: &&[super::dto::NameValue], s: S) -> Result<S::Ok, S::Error> {
+    name_values(list).serialize(s)
 }
 
-fn container(c: &ContainerSpec, group: &ContainerGroup, init: bool) -> Value {
-    let mut m = Map::new();
-    m.insert("Name".into(), c.name.clone().into());
-    m.insert("Image".into(), c.image.clone().into());
-    m.insert("Cpu".into(), c.cpu.unwrap_or(0.0).into());
-    m.insert("Memory".into(), c.memory.unwrap_or(0.0).into());
-    m.insert("Gpu".into(), c.gpu.unwrap_or(0).into());
-    put(&mut m, "ImagePullPolicy", opt_str(&c.image_pull_policy));
-    put(&mut m, "WorkingDir", opt_str(&c.working_dir));
-    // The one asymmetry of the response: init containers say `Command`, containers `Commands`.
-    m.insert(
-        if init { "Command" } else { "Commands" }.into(),
-        c.commands.clone().into(),
-    );
-    m.insert("Args".into(), c.args.clone().into());
-    m.insert("EnvironmentVars".into(), environment_vars(c));
-    m.insert(
-        "Ports".into(),
-        c.ports
-            .iter()
-            .map(|p| json!({"Port": p.port, "Protocol": p.protocol}))
-            .collect(),
-    );
-    m.insert(
-        "VolumeMounts".into(),
-        c.volume_mounts.iter().map(|v| volume_mount(v, init)).collect(),
-    );
-    m.insert("SecurityContext".into(), security_context(c));
-    m.insert("Ready".into(), (!init).into());
-    m.insert("RestartCount".into(), 0.into());
-    m.insert("CurrentState".into(), current_state(group, init));
-    m.insert("PreviousState".into(), json!({}));
-    if !init {
-        m.insert("LivenessProbe".into(), probe(c.liveness_probe.as_ref()));
-        m.insert("ReadinessProbe".into(), probe(c.readiness_probe.as_ref()));
-        m.insert("Stdin".into(), c.stdin.unwrap_or(false).into());
-        m.insert("StdinOnce".into(), c.stdin_once.unwrap_or(false).into());
-        m.insert("Tty".into(), c.tty.unwrap_or(false).into());
+fn dns_config(group: &ContainerGroup) -> DnsConfigView<'_> {
+    match &group.spec.dns_config {
+        Some(dns) => DnsConfigView {
+            name_servers: &dns.name_servers,
+            searches: &dns.searches,
+            options: &dns.options,
+        },
+        None => DnsConfigView {
+            name_servers: &[],
+            searches: &[],
+            options: &[],
+        },
     }
-    Value::Object(m)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SysctlsView<'a> {
+    #[serde(serialize_with = "serialize_name_values")]
+    sysctls: &'a [super::dto::NameValue],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct HostAliasView<'a> {
+    ip: Option<&'a str>,
+    hostnames: &'a [String],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ContainerView<'a> {
+    name: &'a str,
+    image: &'a str,
+    cpu: f64,
+    memory: f64,
+    gpu: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image_pull_policy: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    working_dir: Option<&'a str>,
+    /// The one asymmetry of the response: containers say `Commands`, init containers `Command`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commands: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command: Option<&'a [String]>,
+    args: &'a [String],
+    environment_vars: Vec<EnvView<'a>>,
+    ports: Vec<PortView<'a>>,
+    volume_mounts: Vec<MountView<'a>>,
+    security_context: SecurityContextView<'a>,
+    ready: bool,
+    restart_count: u32,
+    current_state: StateView,
+    previous_state: Empty,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    liveness_probe: Option<ProbeView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    readiness_probe: Option<ProbeView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stdin: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stdin_once: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tty: Option<bool>,
+}
+
+fn container(c: &ContainerSpec, started: Timestamp, init: bool) -> ContainerView<'_> {
+    let app = !init;
+    ContainerView {
+        name: &c.name,
+        image: &c.image,
+        cpu: c.cpu.unwrap_or(0.0),
+        memory: c.memory.unwrap_or(0.0),
+        gpu: c.gpu.unwrap_or(0),
+        image_pull_policy: c.image_pull_policy.as_deref(),
+        working_dir: c.working_dir.as_deref(),
+        commands: app.then_some(c.commands.as_slice()),
+        command: init.then_some(c.commands.as_slice()),
+        args: &c.args,
+        environment_vars: environment_vars(c),
+        ports: c
+            .ports
+            .iter()
+            .map(|p| PortView {
+                port: p.port,
+                protocol: p.protocol.as_deref(),
+            })
+            .collect(),
+        volume_mounts: c.volume_mounts.iter().map(|v| mount(v, init)).collect(),
+        security_context: security_context(c),
+        ready: app,
+        restart_count: 0,
+        current_state: current_state(started, init),
+        previous_state: Empty {},
+        liveness_probe: app.then(|| probe(c.liveness_probe.as_ref())),
+        readiness_probe: app.then(|| probe(c.readiness_probe.as_ref())),
+        stdin: app.then(|| c.stdin.unwrap_or(false)),
+        stdin_once: app.then(|| c.stdin_once.unwrap_or(false)),
+        tty: app.then(|| c.tty.unwrap_or(false)),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct EnvView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
+    value: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_from: Option<ValueFrom<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ValueFrom<'a> {
+    field_ref: FieldRefView<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct FieldRefView<'a> {
+    field_path: &'a str,
 }
 
 /// With `EnvironmentVarHide` the values are left out, as the service hides them.
-fn environment_vars(c: &ContainerSpec) -> Value {
+fn environment_vars(c: &ContainerSpec) -> Vec<EnvView<'_>> {
     let hide = c.environment_var_hide.unwrap_or(false);
     c.environment_vars
         .iter()
-        .map(|e| {
-            let mut m = Map::new();
-            put(&mut m, "Key", e.key.clone());
-            let value = if hide { None } else { e.value.clone() };
-            m.insert("Value".into(), value.unwrap_or_default().into());
-            if let Some(path) = e.field_ref.as_ref().and_then(|f| f.field_path.clone()) {
-                m.insert("ValueFrom".into(), json!({"FieldRef": {"FieldPath": path}}));
-            }
-            Value::Object(m)
+        .map(|e| EnvView {
+            key: e.key.as_deref(),
+            value: if hide { "" } else { e.value.as_deref().unwrap_or("") },
+            value_from: e
+                .field_ref
+                .as_ref()
+                .and_then(|f| f.field_path.as_deref())
+                .map(|field_path| ValueFrom {
+                    field_ref: FieldRefView { field_path },
+                }),
         })
         .collect()
 }
 
-fn volume_mount(v: &super::dto::VolumeMountSpec, init: bool) -> Value {
-    let mut m = Map::new();
-    put(&mut m, "Name", v.name.clone());
-    put(&mut m, "MountPath", v.mount_path.clone());
-    m.insert("ReadOnly".into(), v.read_only.unwrap_or(false).into());
-    put(&mut m, "MountPropagation", v.mount_propagation.clone());
-    if !init {
-        put(&mut m, "SubPath", v.sub_path.clone());
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PortView<'a> {
+    port: Option<i32>,
+    protocol: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct MountView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mount_path: Option<&'a str>,
+    read_only: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mount_propagation: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub_path: Option<&'a str>,
+}
+
+fn mount(v: &VolumeMountSpec, init: bool) -> MountView<'_> {
+    MountView {
+        name: v.name.as_deref(),
+        mount_path: v.mount_path.as_deref(),
+        read_only: v.read_only.unwrap_or(false),
+        mount_propagation: v.mount_propagation.as_deref(),
+        sub_path: if init { None } else { v.sub_path.as_deref() },
     }
-    Value::Object(m)
 }
 
-fn security_context(c: &ContainerSpec) -> Value {
-    let sc = c.security_context.clone().unwrap_or_default();
-    let mut m = Map::new();
-    m.insert(
-        "Capability".into(),
-        json!({"Adds": sc.capability.map(|cap| cap.adds).unwrap_or_default()}),
-    );
-    put(&mut m, "ReadOnlyRootFilesystem", sc.read_only_root_filesystem);
-    put(&mut m, "RunAsUser", sc.run_as_user);
-    Value::Object(m)
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SecurityContextView<'a> {
+    capability: CapabilityView<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    read_only_root_filesystem: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run_as_user: Option<i64>,
 }
 
-fn probe(p: Option<&ProbeSpec>) -> Value {
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CapabilityView<'a> {
+    adds: &'a [String],
+}
+
+fn security_context(c: &ContainerSpec) -> SecurityContextView<'_> {
+    let sc = c.security_context.as_ref();
+    SecurityContextView {
+        capability: CapabilityView {
+            adds: sc
+                .and_then(|s| s.capability.as_ref())
+                .map(|cap| cap.adds.as_slice())
+                .unwrap_or_default(),
+        },
+        read_only_root_filesystem: sc.and_then(|s| s.read_only_root_filesystem),
+        run_as_user: sc.and_then(|s| s.run_as_user),
+    }
+}
+
+#[derive(Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct ProbeView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    execs: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http_get: Option<HttpGetView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tcp_socket: Option<TcpSocketView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    initial_delay_seconds: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period_seconds: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    success_threshold: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failure_threshold: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeout_seconds: Option<i32>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct HttpGetView<'a> {
+    path: Option<&'a str>,
+    port: Option<i32>,
+    scheme: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct TcpSocketView<'a> {
+    host: Option<&'a str>,
+    port: Option<i32>,
+}
+
+/// A probe as Describe shows it; an absent probe is an empty object, as clients expect one.
+fn probe(p: Option<&ProbeSpec>) -> ProbeView<'_> {
     let Some(p) = p else {
-        return json!({});
+        return ProbeView::default();
     };
-    let mut m = Map::new();
-    if let Some(exec) = &p.exec {
-        m.insert("Execs".into(), exec.commands.clone().into());
+    ProbeView {
+        execs: p.exec.as_ref().map(|e| e.commands.as_slice()),
+        http_get: p.http_get.as_ref().map(|h| HttpGetView {
+            path: h.path.as_deref(),
+            port: h.port,
+            scheme: h.scheme.as_deref(),
+        }),
+        tcp_socket: p.tcp_socket.as_ref().map(|t| TcpSocketView {
+            host: t.host.as_deref(),
+            port: t.port,
+        }),
+        initial_delay_seconds: p.initial_delay_seconds,
+        period_seconds: p.period_seconds,
+        success_threshold: p.success_threshold,
+        failure_threshold: p.failure_threshold,
+        timeout_seconds: p.timeout_seconds,
     }
-    if let Some(h) = &p.http_get {
-        m.insert(
-            "HttpGet".into(),
-            json!({"Path": h.path, "Port": h.port, "Scheme": h.scheme}),
-        );
-    }
-    if let Some(t) = &p.tcp_socket {
-        m.insert("TcpSocket".into(), json!({"Host": t.host, "Port": t.port}));
-    }
-    put(&mut m, "InitialDelaySeconds", p.initial_delay_seconds);
-    put(&mut m, "PeriodSeconds", p.period_seconds);
-    put(&mut m, "SuccessThreshold", p.success_threshold);
-    put(&mut m, "FailureThreshold", p.failure_threshold);
-    put(&mut m, "TimeoutSeconds", p.timeout_seconds);
-    Value::Object(m)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct StateView {
+    state: &'static str,
+    detail_status: &'static str,
+    reason: &'static str,
+    message: &'static str,
+    exit_code: i32,
+    signal: i32,
+    start_time: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    finish_time: Option<Timestamp>,
 }
 
 /// Containers run from creation; init containers have already completed.
-fn current_state(group: &ContainerGroup, init: bool) -> Value {
-    let started = ts(group.created_at);
-    if init {
-        json!({"State": "Terminated", "DetailStatus": "", "Reason": "Completed", "Message": "", "ExitCode": 0, "Signal": 0, "StartTime": started, "FinishTime": started})
-    } else {
-        json!({"State": "Running", "DetailStatus": "", "Reason": "Started", "Message": "", "ExitCode": 0, "Signal": 0, "StartTime": started})
+fn current_state(started: Timestamp, init: bool) -> StateView {
+    StateView {
+        state: if init { "Terminated" } else { "Running" },
+        detail_status: "",
+        reason: if init { "Completed" } else { "Started" },
+        message: "",
+        exit_code: 0,
+        signal: 0,
+        start_time: started,
+        finish_time: init.then_some(started),
     }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct VolumeView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    volume_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    empty_dir_volume_medium: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    empty_dir_volume_size_limit: Option<&'a str>,
+    #[serde(rename = "NFSVolumeServer", skip_serializing_if = "Option::is_none")]
+    nfs_volume_server: Option<&'a str>,
+    #[serde(rename = "NFSVolumePath", skip_serializing_if = "Option::is_none")]
+    nfs_volume_path: Option<&'a str>,
+    #[serde(rename = "NFSVolumeReadOnly", skip_serializing_if = "Option::is_none")]
+    nfs_volume_read_only: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config_file_volume_config_file_to_paths: Option<Vec<ConfigFileView<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flex_volume_driver: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flex_volume_fs_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flex_volume_options: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disk_volume_disk_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disk_volume_fs_type: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ConfigFileView<'a> {
+    path: Option<&'a str>,
+    content: Option<&'a str>,
 }
 
 /// Volume sub-structures come back flattened with the type as prefix.
-fn volume(v: &VolumeSpec) -> Value {
-    let mut m = Map::new();
-    put(&mut m, "Name", v.name.clone());
-    put(&mut m, "Type", v.volume_type.clone());
-    if let Some(e) = &v.empty_dir_volume {
-        put(&mut m, "EmptyDirVolumeMedium", e.medium.clone());
-        put(&mut m, "EmptyDirVolumeSizeLimit", e.size_limit.clone());
+fn volume(v: &VolumeSpec) -> VolumeView<'_> {
+    let empty = v.empty_dir_volume.as_ref();
+    let nfs = v.nfs_volume.as_ref();
+    let flex = v.flex_volume.as_ref();
+    let disk = v.disk_volume.as_ref();
+    VolumeView {
+        name: v.name.as_deref(),
+        volume_type: v.volume_type.as_deref(),
+        empty_dir_volume_medium: empty.and_then(|e| e.medium.as_deref()),
+        empty_dir_volume_size_limit: empty.and_then(|e| e.size_limit.as_deref()),
+        nfs_volume_server: nfs.and_then(|n| n.server.as_deref()),
+        nfs_volume_path: nfs.and_then(|n| n.path.as_deref()),
+        nfs_volume_read_only: nfs.map(|n| n.read_only.unwrap_or(false)),
+        config_file_volume_config_file_to_paths: v.config_file_volume.as_ref().map(|c| {
+            c.config_file_to_paths
+                .iter()
+                .map(|f| ConfigFileView {
+                    path: f.path.as_deref(),
+                    content: f.content.as_deref(),
+                })
+                .collect()
+        }),
+        flex_volume_driver: flex.and_then(|f| f.driver.as_deref()),
+        flex_volume_fs_type: flex.and_then(|f| f.fs_type.as_deref()),
+        flex_volume_options: flex.and_then(|f| f.options.as_deref()),
+        disk_volume_disk_id: disk.and_then(|d| d.disk_id.as_deref()),
+        disk_volume_fs_type: disk.and_then(|d| d.fs_type.as_deref()),
     }
-    if let Some(n) = &v.nfs_volume {
-        put(&mut m, "NFSVolumeServer", n.server.clone());
-        put(&mut m, "NFSVolumePath", n.path.clone());
-        m.insert("NFSVolumeReadOnly".into(), n.read_only.unwrap_or(false).into());
-    }
-    if let Some(c) = &v.config_file_volume {
-        let files: Value = c
-            .config_file_to_paths
-            .iter()
-            .map(|f| json!({"Path": f.path, "Content": f.content}))
-            .collect();
-        m.insert("ConfigFileVolumeConfigFileToPaths".into(), files);
-    }
-    if let Some(f) = &v.flex_volume {
-        put(&mut m, "FlexVolumeDriver", f.driver.clone());
-        put(&mut m, "FlexVolumeFsType", f.fs_type.clone());
-        put(&mut m, "FlexVolumeOptions", f.options.clone());
-    }
-    if let Some(d) = &v.disk_volume {
-        put(&mut m, "DiskVolumeDiskId", d.disk_id.clone());
-        put(&mut m, "DiskVolumeFsType", d.fs_type.clone());
-    }
-    Value::Object(m)
 }
 
-fn event(e: &GroupEvent) -> Value {
-    json!({
-        "Count": e.count,
-        "Type": e.kind,
-        "Name": e.object_name,
-        "Reason": e.reason,
-        "Message": e.message,
-        "FirstTimestamp": ts(e.first),
-        "LastTimestamp": ts(e.last),
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct EventView<'a> {
+    count: u32,
+    #[serde(rename = "Type")]
+    kind: &'a str,
+    name: &'a str,
+    reason: &'a str,
+    message: &'a str,
+    first_timestamp: Timestamp,
+    last_timestamp: Timestamp,
+}
+
+fn event(e: &GroupEvent) -> EventView<'_> {
+    EventView {
+        count: e.count,
+        kind: e.kind,
+        name: &e.object_name,
+        reason: e.reason,
+        message: &e.message,
+        first_timestamp: Timestamp(e.first),
+        last_timestamp: Timestamp(e.last),
+    }
 }
 
 /// One `DescribeContainerGroupStatus` `Data[]` entry (note the lower-case keys the service uses).
-pub fn status_item(group: &ContainerGroup) -> Value {
-    let started = ts(group.created_at);
+pub fn status_item(group: &ContainerGroup) -> serde_json::Value {
+    let started = format_rfc3339_seconds(group.created_at);
     let running = group.status.pod_phase() == "Running";
     let condition = |kind: &str| json!({"type": kind, "status": if running { "True" } else { "False" }, "lastTransitionTime": started, "Reason": "", "Message": ""});
-    let statuses: Vec<Value> = group
+    let statuses: Vec<serde_json::Value> = group
         .spec
         .containers
         .iter()
@@ -295,7 +593,7 @@ pub fn status_item(group: &ContainerGroup) -> Value {
         })
         .collect();
     let ip = group.placement.ip.to_string();
-    let conditions: Vec<Value> = ["PodScheduled", "Initialized", "ContainersReady", "Ready"]
+    let conditions: Vec<serde_json::Value> = ["PodScheduled", "Initialized", "ContainersReady", "Ready"]
         .map(condition)
         .into();
     json!({

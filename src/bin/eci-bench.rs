@@ -1,0 +1,667 @@
+//! eci-bench: drives a running eci-emulator over loopback with many connections and prints
+//! throughput and p50/p99 latency per call, each as a ratio to a bare axum handler measured in the same
+//! run; `--scale` preloads up to a million groups and reports page latency and resident memory.
+
+use axum::routing::get;
+use clap::Parser;
+use eci_emulator::auth::{acs3, encode::canonical_query, rpc_v1};
+use eci_emulator::protocol::{extract, RawRequest};
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const KEY: &str = "LTAI5tBench";
+const SECRET: &str = "bench-secret";
+
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "eci-bench",
+    about = "Throughput and latency of eci-emulator against a bare axum handler"
+)]
+struct Args {
+    /// The emulator binary (default: eci-emulator next to this program).
+    #[arg(long)]
+    emulator: Option<std::path::PathBuf>,
+    /// Concurrent keep-alive connections per scenario.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Seconds per scenario.
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// Run only the scenarios whose name contains this text.
+    #[arg(long)]
+    only: Option<String>,
+    /// Also preload groups and measure page latency and memory at each of `--sizes`.
+    #[arg(long)]
+    scale: bool,
+    /// Stored-group counts for `--scale`.
+    #[arg(long, value_delimiter = ',', default_value = "1000,100000,1000000")]
+    sizes: Vec<usize>,
+}
+
+/// One request shape a scenario sends over and over; `n` makes each one unique where needed.
+type MakeTarget = Arc<dyn Fn(u64) -> Target + Send + Sync>;
+
+struct Target {
+    path_and_query: String,
+    headers: Vec<(String, String)>,
+}
+
+struct Outcome {
+    requests: usize,
+    errors: usize,
+    seconds: f64,
+    latencies_us: Vec<u32>,
+}
+
+impl Outcome {
+    fn throughput(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+
+    fn percentile(&self, p: f64) -> f64 {
+        if self.latencies_us.is_empty() {
+            return 0.0;
+        }
+        let index = ((self.latencies_us.len() - 1) as f64 * p).round() as usize;
+        f64::from(self.latencies_us.get(index).copied().unwrap_or(0)) / 1000.0
+    }
+}
+
+fn main() -> std::io::Result<()> {
+    let args = Args::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run(args))
+}
+
+async fn run(args: Args) -> std::io::Result<()> {
+    let binary = args.emulator.clone().unwrap_or_else(sibling_binary);
+    println!(
+        "eci-bench: {} connections, {:.1} s per scenario, {} cores",
+        args.connections,
+        args.seconds,
+        cores()
+    );
+    let bare = start_bare().await?;
+    let open = Emulator::start(&binary, &[])?;
+    let strict = Emulator::start(&binary, &["--credentials", &format!("{KEY}:{SECRET}")])?;
+    println!(
+        "start to healthy: {:.1} ms (open), {:.1} ms (strict)\n",
+        open.started_ms, strict.started_ms
+    );
+    let id = create_one(open.addr).await?;
+    let strict_id = create_signed(strict.addr).await?;
+    preload(open.addr, 200, args.connections).await;
+    let scenarios = scenarios(&id, &strict_id, bare, open.addr, strict.addr);
+    let mut reference = None;
+    println!(
+        "{:<40} {:>10} {:>9} {:>9} {:>7} {:>7} {:>6}",
+        "scenario", "req/s", "p50 ms", "p99 ms", "×bare", "p50×", "errors"
+    );
+    for (name, addr, make) in scenarios {
+        let wanted = args
+            .only
+            .as_deref()
+            .is_none_or(|o| name.contains(o) || name.starts_with("bare"));
+        if !wanted {
+            continue;
+        }
+        let outcome = drive(addr, make, args.connections, Duration::from_secs_f64(args.seconds)).await;
+        let base = *reference.get_or_insert((outcome.throughput(), outcome.percentile(0.5)));
+        println!(
+            "{:<40} {:>10.0} {:>9.3} {:>9.3} {:>7.2} {:>7.2} {:>6}",
+            name,
+            outcome.throughput(),
+            outcome.percentile(0.5),
+            outcome.percentile(0.99),
+            outcome.throughput() / base.0,
+            outcome.percentile(0.5) / base.1.max(1e-9),
+            outcome.errors
+        );
+    }
+    if args.only.is_some() {
+        return Ok(());
+    }
+    let deletes = delete_run(open.addr, args.connections).await?;
+    let base = reference.unwrap_or((1.0, 1.0));
+    println!(
+        "{:<40} {:>10.0} {:>9.3} {:>9.3} {:>7.2} {:>7.2} {:>6}",
+        "DeleteContainerGroup",
+        deletes.throughput(),
+        deletes.percentile(0.5),
+        deletes.percentile(0.99),
+        deletes.throughput() / base.0,
+        deletes.percentile(0.5) / base.1.max(1e-9),
+        deletes.errors
+    );
+    println!(
+        "\nidle resident memory (fresh open emulator): {:.1} MiB",
+        fresh_idle_rss(&binary)? as f64 / 1048576.0
+    );
+    if args.scale {
+        scale(&binary, &args).await?;
+    }
+    Ok(())
+}
+
+fn scenarios(
+    id: &str,
+    strict_id: &str,
+    bare: SocketAddr,
+    open: SocketAddr,
+    strict: SocketAddr,
+) -> Vec<(String, SocketAddr, MakeTarget)> {
+    let ids = enc(&format!("[\"{id}\"]"));
+    let strict_ids = format!("[\"{strict_id}\"]");
+    let by_id = format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupIds={ids}");
+    let page =
+        format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20");
+    let create = format!(
+        "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=bench&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5"
+    );
+    let fixed = |path: String| -> MakeTarget {
+        Arc::new(move |_| Target {
+            path_and_query: path.clone(),
+            headers: Vec::new(),
+        })
+    };
+    let acs3_ids = strict_ids.clone();
+    vec![
+        ("bare axum handler (fixed ECI body)".into(), bare, fixed("/".into())),
+        ("DescribeContainerGroups by id".into(), open, fixed(by_id)),
+        ("DescribeContainerGroups page of 20".into(), open, fixed(page)),
+        ("CreateContainerGroup".into(), open, fixed(create)),
+        (
+            "DescribeContainerGroups by id, HMAC-SHA1".into(),
+            strict,
+            Arc::new(move |n| signed_v1(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &strict_ids)], n)),
+        ),
+        (
+            "DescribeContainerGroups by id, ACS3".into(),
+            strict,
+            Arc::new(move |n| signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &acs3_ids)], n)),
+        ),
+    ]
+}
+
+fn enc(text: &str) -> String {
+    eci_emulator::auth::encode::percent_encode(text)
+}
+
+fn now_stamp() -> String {
+    eci_emulator::util::format_rfc3339_seconds(time::OffsetDateTime::now_utc())
+}
+
+/// A DescribeContainerGroups request signed with HMAC-SHA1 v1.0.
+fn signed_v1(params: &[(&str, &str)], n: u64) -> Target {
+    let nonce = format!("bench-v1-{n}");
+    let stamp = now_stamp();
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("Action", "DescribeContainerGroups"),
+        ("Version", "2018-08-08"),
+        ("AccessKeyId", KEY),
+        ("SignatureMethod", "HMAC-SHA1"),
+        ("SignatureVersion", "1.0"),
+        ("SignatureNonce", &nonce),
+        ("Timestamp", &stamp),
+    ];
+    pairs.extend_from_slice(params);
+    let signature = rpc_v1::sign(SECRET, &rpc_v1::string_to_sign("GET", pairs.iter().copied()));
+    pairs.push(("Signature", &signature));
+    Target {
+        path_and_query: format!("/?{}", canonical_query(pairs.iter().copied())),
+        headers: Vec::new(),
+    }
+}
+
+/// A DescribeContainerGroups request signed with ACS3-HMAC-SHA256.
+fn signed_acs3(params: &[(&str, &str)], n: u64) -> Target {
+    let query = canonical_query(params.iter().copied());
+    let body_hash = hex::encode(Sha256::digest(b""));
+    let headers: Vec<(String, String)> = vec![
+        ("host".into(), "127.0.0.1".into()),
+        ("x-acs-action".into(), "DescribeContainerGroups".into()),
+        ("x-acs-content-sha256".into(), body_hash.clone()),
+        ("x-acs-date".into(), now_stamp()),
+        ("x-acs-signature-nonce".into(), format!("bench-acs3-{n}")),
+        ("x-acs-version".into(), "2018-08-08".into()),
+    ];
+    let raw = RawRequest {
+        method: "GET".into(),
+        query: query.clone(),
+        headers: headers.clone(),
+        body: Vec::new(),
+    };
+    let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
+    let signature = match extract(&raw) {
+        Ok(rpc) => acs3::sign(
+            SECRET,
+            &acs3::string_to_sign(&acs3::canonical_request(&raw, &rpc, &names, &body_hash)),
+        ),
+        Err(_) => String::new(),
+    };
+    let mut all = headers.clone();
+    all.retain(|(k, _)| k != "host");
+    all.push((
+        "authorization".into(),
+        format!(
+            "ACS3-HMAC-SHA256 Credential={KEY},SignedHeaders={},Signature={signature}",
+            names.join(";")
+        ),
+    ));
+    Target {
+        path_and_query: format!("/?{query}"),
+        headers: all,
+    }
+}
+
+/// Runs `connections` keep-alive clients for `duration` and gathers what they saw.
+async fn drive(addr: SocketAddr, make: MakeTarget, connections: usize, duration: Duration) -> Outcome {
+    let counter = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (make, counter) = (Arc::clone(&make), Arc::clone(&counter));
+        tasks.push(tokio::spawn(async move {
+            client_loop(addr, make, counter, |_| Instant::now() < deadline).await
+        }));
+    }
+    gather(tasks, started).await
+}
+
+async fn gather(tasks: Vec<tokio::task::JoinHandle<(Vec<u32>, usize)>>, started: Instant) -> Outcome {
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        if let Ok((l, e)) = task.await {
+            latencies.extend(l);
+            errors += e;
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    latencies.sort_unstable();
+    Outcome {
+        requests: latencies.len(),
+        errors,
+        seconds,
+        latencies_us: latencies,
+    }
+}
+
+/// One connection: send, wait, record, until `more` says stop. Returns latencies (µs) and error count.
+async fn client_loop(
+    addr: SocketAddr,
+    make: MakeTarget,
+    counter: Arc<AtomicU64>,
+    more: impl Fn(u64) -> bool,
+) -> (Vec<u32>, usize) {
+    let mut latencies = Vec::with_capacity(100_000);
+    let mut errors = 0;
+    let Ok(mut sender) = connect(addr).await else {
+        return (latencies, 1);
+    };
+    loop {
+        let n = counter.fetch_add(1, Ordering::Relaxed);
+        if !more(n) {
+            break;
+        }
+        let target = make(n);
+        let started = Instant::now();
+        match send(&mut sender, &target).await {
+            Ok(true) => latencies.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX)),
+            Ok(false) => errors += 1,
+            Err(_) => {
+                errors += 1;
+                match connect(addr).await {
+                    Ok(s) => sender = s,
+                    Err(_) => break,
+                }
+            }
+        }
+    }
+    (latencies, errors)
+}
+
+type Sender = hyper::client::conn::http1::SendRequest<Empty<Bytes>>;
+
+async fn connect(addr: SocketAddr) -> std::io::Result<Sender> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(std::io::Error::other)?;
+    tokio::spawn(connection);
+    Ok(sender)
+}
+
+/// Sends one request; `Ok(true)` for a 2xx answer read in full.
+async fn send(sender: &mut Sender, target: &Target) -> Result<bool, hyper::Error> {
+    let body = fetch(sender, target).await?;
+    Ok(body.0 < 300)
+}
+
+async fn fetch(sender: &mut Sender, target: &Target) -> Result<(u16, Bytes), hyper::Error> {
+    let mut builder = hyper::Request::get(target.path_and_query.as_str()).header("host", "127.0.0.1");
+    for (k, v) in &target.headers {
+        builder = builder.header(k.as_str(), v.as_str());
+    }
+    let Ok(request) = builder.body(Empty::<Bytes>::new()) else {
+        return Ok((0, Bytes::new()));
+    };
+    sender.ready().await?;
+    let response = sender.send_request(request).await?;
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await?.to_bytes();
+    Ok((status, body))
+}
+
+/// A bare axum server answering every request with a fixed DescribeContainerGroups-shaped body.
+async fn start_bare() -> std::io::Result<SocketAddr> {
+    const BODY: &str = r#"{"ContainerGroups":[{"ContainerGroupId":"eci-bp1aaaaaaaaaaaaaaaaa","ContainerGroupName":"bench","Status":"Running","RegionId":"cn-hangzhou","ZoneId":"cn-hangzhou-b","Cpu":2.0,"Memory":4.0,"IntranetIp":"172.16.0.1","Containers":[{"Name":"app","Image":"nginx","Ready":true}]}],"NextToken":"","RequestId":"8C8C6B0E-0000-4000-8000-000000000000","TotalCount":1}"#;
+    let app = axum::Router::new().route(
+        "/",
+        get(|| async {
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json;charset=utf-8")],
+                BODY,
+            )
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(addr)
+}
+
+struct Emulator {
+    child: Child,
+    addr: SocketAddr,
+    started_ms: f64,
+}
+
+impl Emulator {
+    fn start(binary: &std::path::Path, extra: &[&str]) -> std::io::Result<Self> {
+        let port = free_port()?;
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let started = Instant::now();
+        let child = Command::new(binary)
+            .arg("--listen")
+            .arg(addr.to_string())
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()?;
+        while started.elapsed() < Duration::from_secs(10) {
+            if health(addr) {
+                let started_ms = started.elapsed().as_secs_f64() * 1000.0;
+                return Ok(Emulator {
+                    child,
+                    addr,
+                    started_ms,
+                });
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        Err(std::io::Error::other("the emulator did not become healthy"))
+    }
+
+    fn rss_bytes(&self) -> u64 {
+        rss_of(self.child.id())
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn health(addr: SocketAddr) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    if stream
+        .write_all(b"GET /_emulator/health HTTP/1.0\r\nHost: x\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.ends_with(b" 200")
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn rss_of(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn sibling_binary() -> std::path::PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("eci-emulator")))
+        .unwrap_or_else(|| "eci-emulator".into())
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn fresh_idle_rss(binary: &std::path::Path) -> std::io::Result<u64> {
+    let emulator = Emulator::start(binary, &[])?;
+    std::thread::sleep(Duration::from_millis(200));
+    Ok(emulator.rss_bytes())
+}
+
+async fn create_one(addr: SocketAddr) -> std::io::Result<String> {
+    let path = format!(
+        "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=target&Container.1.Name=app&Container.1.Image=nginx"
+    );
+    let mut sender = connect(addr).await?;
+    let target = Target {
+        path_and_query: path,
+        headers: Vec::new(),
+    };
+    id_from(fetch(&mut sender, &target).await.map_err(std::io::Error::other)?)
+}
+
+async fn create_signed(addr: SocketAddr) -> std::io::Result<String> {
+    let params = [
+        ("RegionId", "cn-hangzhou"),
+        ("ContainerGroupName", "target"),
+        ("Container.1.Name", "app"),
+        ("Container.1.Image", "nginx"),
+    ];
+    let mut target = signed_v1(&params, u64::MAX);
+    target.path_and_query = target
+        .path_and_query
+        .replace("Action=DescribeContainerGroups", "Action=CreateContainerGroup");
+    // The action is part of what was signed, so sign again with it.
+    let stamp = now_stamp();
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("Action", "CreateContainerGroup"),
+        ("Version", "2018-08-08"),
+        ("AccessKeyId", KEY),
+        ("SignatureMethod", "HMAC-SHA1"),
+        ("SignatureVersion", "1.0"),
+        ("SignatureNonce", "bench-create"),
+        ("Timestamp", &stamp),
+    ];
+    pairs.extend_from_slice(&params);
+    let signature = rpc_v1::sign(SECRET, &rpc_v1::string_to_sign("GET", pairs.iter().copied()));
+    pairs.push(("Signature", &signature));
+    target.path_and_query = format!("/?{}", canonical_query(pairs.iter().copied()));
+    let mut sender = connect(addr).await?;
+    id_from(fetch(&mut sender, &target).await.map_err(std::io::Error::other)?)
+}
+
+fn id_from((status, body): (u16, Bytes)) -> std::io::Result<String> {
+    let value: serde_json::Value = serde_json::from_slice(&body).map_err(std::io::Error::other)?;
+    value["ContainerGroupId"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| std::io::Error::other(format!("create answered {status}: {value}")))
+}
+
+/// Creates `count` groups over `connections` connections (names `g-<n>`, tags and zones varied).
+async fn preload(addr: SocketAddr, count: usize, connections: usize) -> Outcome {
+    let make: MakeTarget = Arc::new(|n| {
+        let zone = ["cn-hangzhou-b", "cn-hangzhou-e", "cn-hangzhou-f", "cn-hangzhou-g"][(n % 4) as usize];
+        Target {
+            path_and_query: format!(
+                "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=g-{}&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5&ZoneId={zone}&Tag.1.Key=team&Tag.1.Value=t{}",
+                n % 1000,
+                n % 100
+            ),
+            headers: Vec::new(),
+        }
+    });
+    let limit = count as u64;
+    let counter = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (make, counter) = (Arc::clone(&make), Arc::clone(&counter));
+        tasks.push(tokio::spawn(async move {
+            client_loop(addr, make, counter, move |n| n < limit).await
+        }));
+    }
+    gather(tasks, started).await
+}
+
+/// Creates groups, then deletes every one of them as fast as it can.
+async fn delete_run(addr: SocketAddr, connections: usize) -> std::io::Result<Outcome> {
+    let count = 20_000;
+    let mut ids = Vec::with_capacity(count);
+    let mut sender = connect(addr).await?;
+    let mut token = String::new();
+    loop {
+        let path = format!(
+            "/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20&NextToken={token}"
+        );
+        let (_, body) = fetch(
+            &mut sender,
+            &Target {
+                path_and_query: path,
+                headers: Vec::new(),
+            },
+        )
+        .await
+        .map_err(std::io::Error::other)?;
+        let page: serde_json::Value = serde_json::from_slice(&body).map_err(std::io::Error::other)?;
+        for g in page["ContainerGroups"].as_array().into_iter().flatten() {
+            ids.extend(g["ContainerGroupId"].as_str().map(str::to_owned));
+        }
+        token = page["NextToken"].as_str().unwrap_or_default().to_owned();
+        if token.is_empty() || ids.len() >= count {
+            break;
+        }
+    }
+    let ids = Arc::new(ids);
+    let total = ids.len() as u64;
+    let make: MakeTarget = {
+        let ids = Arc::clone(&ids);
+        Arc::new(move |n| {
+            Target {
+            path_and_query: format!(
+                "/?Action=DeleteContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupId={}",
+                ids.get(n as usize).map(String::as_str).unwrap_or("eci-none")
+            ),
+            headers: Vec::new(),
+        }
+        })
+    };
+    let counter = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (make, counter) = (Arc::clone(&make), Arc::clone(&counter));
+        tasks.push(tokio::spawn(async move {
+            client_loop(addr, make, counter, move |n| n < total).await
+        }));
+    }
+    Ok(gather(tasks, started).await)
+}
+
+/// Page latency and memory with 1k…1M stored groups, each in a fresh emulator.
+async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
+    println!(
+        "\nscale: {:<10} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "groups", "RSS MiB", "B/group", "page ms", "name ms", "status ms", "tag ms", "vsw ms", "zone ms"
+    );
+    for &size in &args.sizes {
+        let emulator = Emulator::start(binary, &[])?;
+        let before = emulator.rss_bytes();
+        let loaded = preload(emulator.addr, size, args.connections).await;
+        let after = emulator.rss_bytes();
+        let per_group = after.saturating_sub(before) as f64 / size.max(1) as f64;
+        let vsw = first_vswitch(emulator.addr).await?;
+        let queries = [
+            String::new(),
+            "&ContainerGroupName=g-7".into(),
+            "&Status=Running".into(),
+            "&Tag.1.Key=team&Tag.1.Value=t7".into(),
+            format!("&VSwitchId={vsw}"),
+            "&ZoneId=cn-hangzhou-e".into(),
+        ];
+        let mut cells = Vec::new();
+        for q in &queries {
+            let path = format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20{q}");
+            let fixed: MakeTarget = Arc::new(move |_| Target {
+                path_and_query: path.clone(),
+                headers: Vec::new(),
+            });
+            let outcome = drive(emulator.addr, fixed, 4, Duration::from_secs_f64(args.seconds.min(2.0))).await;
+            cells.push(format!("{:>10.3}", outcome.percentile(0.5)));
+        }
+        println!(
+            "       {:<10} {:>9.1} {:>10.0} {} (preload {:.0}/s, {} errors)",
+            size,
+            after as f64 / 1048576.0,
+            per_group,
+            cells.join(" "),
+            loaded.throughput(),
+            loaded.errors
+        );
+    }
+    Ok(())
+}
+
+async fn first_vswitch(addr: SocketAddr) -> std::io::Result<String> {
+    let path =
+        format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=1");
+    let mut sender = connect(addr).await?;
+    let (_, body) = fetch(
+        &mut sender,
+        &Target {
+            path_and_query: path,
+            headers: Vec::new(),
+        },
+    )
+    .await
+    .map_err(std::io::Error::other)?;
+    let page: serde_json::Value = serde_json::from_slice(&body).map_err(std::io::Error::other)?;
+    Ok(page["ContainerGroups"][0]["VSwitchId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
+}
