@@ -48,6 +48,7 @@ struct Args {
 /// One request shape a scenario sends over and over; `n` makes each one unique where needed.
 type MakeTarget = Arc<dyn Fn(u64) -> Target + Send + Sync>;
 
+#[derive(Clone, Default)]
 struct Target {
     path_and_query: String,
     headers: Vec<(String, String)>,
@@ -163,7 +164,8 @@ fn scenarios(
     let page =
         format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20");
     let create = format!(
-        "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=bench&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5"
+        "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=bench&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5&VSwitchId={}",
+        ZONE_SWITCHES.join(",")
     );
     let fixed = |path: String| -> MakeTarget {
         Arc::new(move |_| Target {
@@ -180,14 +182,25 @@ fn scenarios(
         (
             "DescribeContainerGroups by id, HMAC-SHA1".into(),
             strict,
-            Arc::new(move |n| signed_v1(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &strict_ids)], n)),
+            presigned(move |n| signed_v1(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &strict_ids)], n)),
         ),
         (
             "DescribeContainerGroups by id, ACS3".into(),
             strict,
-            Arc::new(move |n| signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &acs3_ids)], n)),
+            presigned(move |n| signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &acs3_ids)], n)),
         ),
     ]
+}
+
+/// How many signed requests are prepared before a signed scenario starts, so the client's signing
+/// does not compete with the server for the same cores.
+const PRESIGNED: u64 = 400_000;
+
+/// Signs `PRESIGNED` requests up front (each with its own nonce) and hands them out in turn; the
+/// nonces of different scenarios never collide because they carry the scenario's prefix.
+fn presigned(sign: impl Fn(u64) -> Target) -> MakeTarget {
+    let prepared: Arc<Vec<Target>> = Arc::new((0..PRESIGNED).map(sign).collect());
+    Arc::new(move |n| prepared.get((n % PRESIGNED) as usize).cloned().unwrap_or_default())
 }
 
 fn enc(text: &str) -> String {
@@ -387,7 +400,14 @@ struct Emulator {
 }
 
 impl Emulator {
+    /// Starts an emulator with the bench's roomy network declared.
     fn start(binary: &std::path::Path, extra: &[&str]) -> std::io::Result<Self> {
+        let emulator = Self::start_bare(binary, extra)?;
+        post_fixtures(emulator.addr)?;
+        Ok(emulator)
+    }
+
+    fn start_bare(binary: &std::path::Path, extra: &[&str]) -> std::io::Result<Self> {
         let port = free_port()?;
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let started = Instant::now();
@@ -422,6 +442,32 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Room for a million groups: a /8 VPC with a /10 vSwitch in each of four zones.
+const BENCH_FIXTURES: &str = r#"{"vpcs": [{"vpcId": "vpc-bench", "regionId": "cn-hangzhou", "cidrBlock": "10.0.0.0/8"}],
+ "vSwitches": [{"vSwitchId": "vsw-bench-b", "vpcId": "vpc-bench", "zoneId": "cn-hangzhou-b", "cidrBlock": "10.0.0.0/10"},
+               {"vSwitchId": "vsw-bench-e", "vpcId": "vpc-bench", "zoneId": "cn-hangzhou-e", "cidrBlock": "10.64.0.0/10"},
+               {"vSwitchId": "vsw-bench-f", "vpcId": "vpc-bench", "zoneId": "cn-hangzhou-f", "cidrBlock": "10.128.0.0/10"},
+               {"vSwitchId": "vsw-bench-g", "vpcId": "vpc-bench", "zoneId": "cn-hangzhou-g", "cidrBlock": "10.192.0.0/10"}]}"#;
+
+const ZONE_SWITCHES: [&str; 4] = ["vsw-bench-b", "vsw-bench-e", "vsw-bench-f", "vsw-bench-g"];
+
+fn post_fixtures(addr: SocketAddr) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    let request = format!(
+        "POST /_emulator/fixtures HTTP/1.0\r\nHost: x\r\nContent-Length: {}\r\n\r\n{BENCH_FIXTURES}",
+        BENCH_FIXTURES.len()
+    );
+    stream.write_all(request.as_bytes())?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    if answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200") {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!("fixtures refused: {answer}")))
     }
 }
 
@@ -467,7 +513,7 @@ fn cores() -> usize {
 }
 
 fn fresh_idle_rss(binary: &std::path::Path) -> std::io::Result<u64> {
-    let emulator = Emulator::start(binary, &[])?;
+    let emulator = Emulator::start_bare(binary, &[])?;
     std::thread::sleep(Duration::from_millis(200));
     Ok(emulator.rss_bytes())
 }
@@ -525,10 +571,10 @@ fn id_from((status, body): (u16, Bytes)) -> std::io::Result<String> {
 /// Creates `count` groups over `connections` connections (names `g-<n>`, tags and zones varied).
 async fn preload(addr: SocketAddr, count: usize, connections: usize) -> Outcome {
     let make: MakeTarget = Arc::new(|n| {
-        let zone = ["cn-hangzhou-b", "cn-hangzhou-e", "cn-hangzhou-f", "cn-hangzhou-g"][(n % 4) as usize];
+        let vswitch = ZONE_SWITCHES[(n % 4) as usize];
         Target {
             path_and_query: format!(
-                "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=g-{}&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5&ZoneId={zone}&Tag.1.Key=team&Tag.1.Value=t{}",
+                "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=g-{}&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5&VSwitchId={vswitch}&Tag.1.Key=team&Tag.1.Value=t{}",
                 n % 1000,
                 n % 100
             ),

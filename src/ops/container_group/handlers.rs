@@ -4,7 +4,7 @@ use super::dto::{
     ContainerSpec, CreateContainerGroupRequest, CreateContainerGroupResponse, DeleteContainerGroupRequest,
     DescribeContainerGroupStatusExtras, DescribeContainerGroupsExtras, GroupFilter, ListUsageRequest,
 };
-use super::model::{index, ContainerGroup, GroupEvent};
+use super::model::{index, ContainerGroup};
 use super::sizing::{self, Size, SizeRequest, DEFAULT_SIZE};
 use super::{rules, view};
 use crate::error::{ApiError, ErrorCode};
@@ -16,7 +16,6 @@ use crate::store::{IndexKey, Page};
 use serde_json::{json, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::net::Ipv4Addr;
-use time::OffsetDateTime;
 
 pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
@@ -36,8 +35,9 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
     };
     let partition = ctx.partition(region);
     let mut state = partition.write();
-    let fingerprint = fingerprint(&req);
-    if let Some(token) = req.client_token.as_deref().filter(|t| !t.is_empty()) {
+    let token = req.client_token.as_deref().filter(|t| !t.is_empty());
+    let fingerprint = token.map(|_| fingerprint(&req)).unwrap_or_default();
+    if let Some(token) = token {
         if let Some((id, previous)) = state.create_tokens.get(token) {
             return if *previous == fingerprint {
                 to_body(CreateContainerGroupResponse {
@@ -59,7 +59,6 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
     let group = ContainerGroup {
         uid: ctx.eci.ids.request_id().to_lowercase(),
         eni_id: ctx.eci.ids.resource_id("eni", &region.id_code),
-        events: start_events(&req, &id, now),
         id: id.clone(),
         placement,
         eip,
@@ -196,30 +195,6 @@ fn fingerprint(req: &CreateContainerGroupRequest) -> u64 {
     let mut hasher = DefaultHasher::new();
     serde_json::to_string(&comparable).unwrap_or_default().hash(&mut hasher);
     hasher.finish()
-}
-
-/// The events a group that started cleanly has recorded: scheduled, then each container pulled and started.
-fn start_events(req: &CreateContainerGroupRequest, id: &str, now: OffsetDateTime) -> Vec<GroupEvent> {
-    let event = |reason: &'static str, message: String| GroupEvent {
-        kind: "Normal",
-        reason,
-        message,
-        object_name: id.to_owned(),
-        count: 1,
-        first: now,
-        last: now,
-    };
-    let mut events = vec![event(
-        "Scheduled",
-        format!("Successfully assigned {id} to the instance"),
-    )];
-    for c in req.init_containers.iter().chain(req.containers.iter()) {
-        events.push(event("Pulling", format!("pulling image \"{}\"", c.image)));
-        events.push(event("Pulled", format!("Successfully pulled image \"{}\"", c.image)));
-        events.push(event("Created", format!("Created container {}", c.name)));
-        events.push(event("Started", format!("Started container {}", c.name)));
-    }
-    events
 }
 
 pub fn describe(

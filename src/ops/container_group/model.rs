@@ -6,16 +6,21 @@ use crate::network::Placement;
 use crate::store::{IndexKey, Record};
 use time::OffsetDateTime;
 
-/// A Kubernetes-style event recorded on a group.
-#[derive(Debug, Clone, PartialEq)]
+/// A Kubernetes-style event of a group.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct GroupEvent {
+    #[serde(rename = "Type")]
     pub kind: &'static str,
     pub reason: &'static str,
     pub message: String,
+    #[serde(rename = "Name")]
     pub object_name: String,
     pub count: u32,
-    pub first: OffsetDateTime,
-    pub last: OffsetDateTime,
+    #[serde(rename = "FirstTimestamp")]
+    pub first: super::view::Timestamp,
+    #[serde(rename = "LastTimestamp")]
+    pub last: super::view::Timestamp,
 }
 
 #[derive(Debug, Clone)]
@@ -33,10 +38,35 @@ pub struct ContainerGroup {
     pub status: GroupStatus,
     pub created_at: OffsetDateTime,
     pub status_changed_at: OffsetDateTime,
-    pub events: Vec<GroupEvent>,
 }
 
 impl ContainerGroup {
+    /// The events a group that started cleanly has recorded: scheduled, then each container pulled,
+    /// created and started. Derived when asked for, so a stored group carries none.
+    pub fn events(&self) -> Vec<GroupEvent> {
+        let at = super::view::Timestamp(self.created_at);
+        let event = |reason: &'static str, message: String| GroupEvent {
+            kind: "Normal",
+            reason,
+            message,
+            object_name: self.id.clone(),
+            count: 1,
+            first: at,
+            last: at,
+        };
+        let mut events = vec![event(
+            "Scheduled",
+            format!("Successfully assigned {} to the instance", self.id),
+        )];
+        for c in self.spec.init_containers.iter().chain(self.spec.containers.iter()) {
+            events.push(event("Pulling", format!("pulling image \"{}\"", c.image)));
+            events.push(event("Pulled", format!("Successfully pulled image \"{}\"", c.image)));
+            events.push(event("Created", format!("Created container {}", c.name)));
+            events.push(event("Started", format!("Started container {}", c.name)));
+        }
+        events
+    }
+
     /// The first compute category asked for; `general` when none was.
     pub fn compute_category(&self) -> &str {
         self.spec

@@ -12,7 +12,7 @@ use std::net::Ipv4Addr;
 use time::OffsetDateTime;
 
 /// A time as the service writes it: `YYYY-MM-DDThh:mm:ssZ`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timestamp(pub OffsetDateTime);
 
 impl Serialize for Timestamp {
@@ -78,7 +78,7 @@ pub struct GroupView<'a> {
     dns_config: DnsConfigView<'a>,
     eci_security_context: SysctlsView<'a>,
     host_aliases: Vec<HostAliasView<'a>>,
-    events: Vec<EventView<'a>>,
+    events: Vec<GroupEvent>,
 }
 
 /// One `DescribeContainerGroups` item; `Events` only when asked for.
@@ -141,11 +141,7 @@ pub fn describe_item(group: &ContainerGroup, with_events: bool) -> GroupView<'_>
                 hostnames: &h.hostnames,
             })
             .collect(),
-        events: if with_events {
-            group.events.iter().map(event).collect()
-        } else {
-            Vec::new()
-        },
+        events: if with_events { group.events() } else { Vec::new() },
     }
 }
 
@@ -542,31 +538,6 @@ fn volume(v: &VolumeSpec) -> VolumeView<'_> {
         flex_volume_options: flex.and_then(|f| f.options.as_deref()),
         disk_volume_disk_id: disk.and_then(|d| d.disk_id.as_deref()),
         disk_volume_fs_type: disk.and_then(|d| d.fs_type.as_deref()),
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct EventView<'a> {
-    count: u32,
-    #[serde(rename = "Type")]
-    kind: &'a str,
-    name: &'a str,
-    reason: &'a str,
-    message: &'a str,
-    first_timestamp: Timestamp,
-    last_timestamp: Timestamp,
-}
-
-fn event(e: &GroupEvent) -> EventView<'_> {
-    EventView {
-        count: e.count,
-        kind: e.kind,
-        name: &e.object_name,
-        reason: e.reason,
-        message: &e.message,
-        first_timestamp: Timestamp(e.first),
-        last_timestamp: Timestamp(e.last),
     }
 }
 
