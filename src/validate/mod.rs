@@ -79,27 +79,33 @@ pub fn check_fields(tree: &Node, sections: &[&[FieldRule]]) -> Result<(), ApiErr
 
 fn check_rule(tree: &Node, rule: &FieldRule) -> Result<(), ApiError> {
     let segments: Vec<&str> = rule.param.split('.').collect();
+    let mut stack = Vec::with_capacity(segments.len());
     if rule.required {
         let (parent, last) = segments.split_at(segments.len().saturating_sub(1));
         let last = last.first().copied().unwrap_or_default();
-        for (path, node) in matches(tree, parent) {
+        each_match(tree, parent, &mut stack, &mut |path, node| {
             let present = match node {
                 Node::Branch(children) => children.get(last).is_some_and(|n| !is_empty(n)),
                 Node::Leaf(_) => true,
             };
-            if !present {
-                return Err(ApiError::missing(&join(&path, last)));
+            if present {
+                Ok(())
+            } else {
+                Err(ApiError::missing(&join(&path.join("."), last)))
             }
-        }
+        })?;
     }
-    for (path, node) in matches(tree, &segments) {
-        for check in rule.checks {
-            if let Some(why) = violation(check, node) {
-                return Err(ApiError::invalid(&path, &why));
-            }
-        }
+    if rule.checks.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    each_match(tree, &segments, &mut stack, &mut |path, node| match rule
+        .checks
+        .iter()
+        .find_map(|check| violation(check, node))
+    {
+        Some(why) => Err(ApiError::invalid(&path.join("."), &why)),
+        None => Ok(()),
+    })
 }
 
 fn is_empty(node: &Node) -> bool {
@@ -114,29 +120,39 @@ fn join(path: &str, segment: &str) -> String {
     }
 }
 
-/// Every node the pattern names, with its concrete path, indices in numeric order.
-fn matches<'a>(tree: &'a Node, segments: &[&str]) -> Vec<(String, &'a Node)> {
-    let mut found = vec![(String::new(), tree)];
-    for segment in segments {
-        let mut next = Vec::new();
-        for (path, node) in found {
-            let Node::Branch(children) = node else {
-                continue;
-            };
-            if *segment == "N" {
-                let mut items: Vec<(usize, &String, &Node)> = children
-                    .iter()
-                    .filter_map(|(k, n)| parse_index(k).map(|i| (i, k, n)))
-                    .collect();
-                items.sort_by_key(|(i, _, _)| *i);
-                next.extend(items.into_iter().map(|(_, k, n)| (join(&path, k), n)));
-            } else if let Some(child) = children.get(*segment) {
-                next.push((join(&path, segment), child));
-            }
+/// Calls `visit` with every node the pattern names and its path, indices in numeric order. The path
+/// is a stack of borrowed segments, so nothing is allocated unless a rule fails.
+fn each_match<'a>(
+    node: &'a Node,
+    segments: &[&str],
+    stack: &mut Vec<&'a str>,
+    visit: &mut dyn FnMut(&[&'a str], &'a Node) -> Result<(), ApiError>,
+) -> Result<(), ApiError> {
+    let Some((first, rest)) = segments.split_first() else {
+        return visit(stack, node);
+    };
+    let Node::Branch(children) = node else {
+        return Ok(());
+    };
+    if *first == "N" {
+        let mut items: Vec<(usize, &'a String, &'a Node)> = children
+            .iter()
+            .filter_map(|(k, n)| parse_index(k).map(|i| (i, k, n)))
+            .collect();
+        items.sort_by_key(|(i, _, _)| *i);
+        for (_, key, child) in items {
+            stack.push(key);
+            let result = each_match(child, rest, stack, visit);
+            stack.pop();
+            result?;
         }
-        found = next;
+    } else if let Some((key, child)) = children.get_key_value(*first) {
+        stack.push(key);
+        let result = each_match(child, rest, stack, visit);
+        stack.pop();
+        result?;
     }
-    found
+    Ok(())
 }
 
 /// Why the node fails the check, if it does.
