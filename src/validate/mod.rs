@@ -120,13 +120,16 @@ fn join(path: &str, segment: &str) -> String {
     }
 }
 
+/// What `each_match` calls with a node's path and the node.
+type Visitor<'a, 'f> = dyn FnMut(&[&'a str], &'a Node) -> Result<(), ApiError> + 'f;
+
 /// Calls `visit` with every node the pattern names and its path, indices in numeric order. The path
 /// is a stack of borrowed segments, so nothing is allocated unless a rule fails.
 fn each_match<'a>(
     node: &'a Node,
     segments: &[&str],
     stack: &mut Vec<&'a str>,
-    visit: &mut dyn FnMut(&[&'a str], &'a Node) -> Result<(), ApiError>,
+    visit: &mut Visitor<'a, '_>,
 ) -> Result<(), ApiError> {
     let Some((first, rest)) = segments.split_first() else {
         return visit(stack, node);
