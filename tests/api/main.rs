@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod admin;
+mod concurrency;
 mod create;
 mod describe;
 mod errors;
