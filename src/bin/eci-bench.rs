@@ -126,11 +126,21 @@ async fn run(args: Args) -> std::io::Result<()> {
             outcome.errors
         );
     }
-    if args.only.is_some() {
-        return Ok(());
+    if args.only.is_none() {
+        let deletes = delete_run(open.addr, args.connections).await?;
+        print_deletes(&deletes, reference.unwrap_or((1.0, 1.0)));
     }
-    let deletes = delete_run(open.addr, args.connections).await?;
-    let base = reference.unwrap_or((1.0, 1.0));
+    println!(
+        "\nidle resident memory (fresh open emulator): {:.1} MiB",
+        fresh_idle_rss(&binary)? as f64 / 1048576.0
+    );
+    if args.scale {
+        scale(&binary, &args).await?;
+    }
+    Ok(())
+}
+
+fn print_deletes(deletes: &Outcome, base: (f64, f64)) {
     println!(
         "{:<40} {:>10.0} {:>9.3} {:>9.3} {:>7.2} {:>7.2} {:>6}",
         "DeleteContainerGroup",
@@ -141,14 +151,6 @@ async fn run(args: Args) -> std::io::Result<()> {
         deletes.percentile(0.5) / base.1.max(1e-9),
         deletes.errors
     );
-    println!(
-        "\nidle resident memory (fresh open emulator): {:.1} MiB",
-        fresh_idle_rss(&binary)? as f64 / 1048576.0
-    );
-    if args.scale {
-        scale(&binary, &args).await?;
-    }
-    Ok(())
 }
 
 fn scenarios(

@@ -417,8 +417,14 @@ struct ListAccess<'a, I> {
     parent: &'a Path<'a>,
 }
 
-impl<'de, 'a, I: Iterator<Item = (&'a str, &'a Node)>> SeqAccess<'de> for ListAccess<'a, I> {
+impl<'de, 'a, I: ExactSizeIterator<Item = (&'a str, &'a Node)>> SeqAccess<'de> for ListAccess<'a, I> {
     type Error = FlatError;
+
+    /// The exact length, so lists are allocated once at their size (an element of a kilobyte would
+    /// otherwise start at a capacity of four).
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, FlatError> {
         match self.items.next() {

@@ -1,6 +1,7 @@
 //! One kind of record in one partition: by id, in creation order, and under secondary indexes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// A secondary index entry: a field and its value (`("Status", "Running")`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -34,17 +35,19 @@ pub struct Page<'a, R> {
     pub total: usize,
 }
 
+/// Boxed, so the map's spare capacity costs a pointer per slot, not a whole record.
 #[derive(Debug)]
 struct Entry<R> {
     seq: u64,
-    record: R,
+    record: Box<R>,
 }
 
-/// Records by id, ordered by creation and indexed by their `index_keys`.
+/// Records by id, ordered by creation and indexed by their `index_keys`. The id is stored once and
+/// shared by the map and the order.
 #[derive(Debug)]
 pub struct Table<R> {
-    by_id: HashMap<String, Entry<R>>,
-    order: BTreeMap<u64, String>,
+    by_id: HashMap<Arc<str>, Entry<R>>,
+    order: BTreeMap<u64, Arc<str>>,
     index: HashMap<IndexKey, BTreeSet<u64>>,
     next_seq: u64,
 }
@@ -70,7 +73,7 @@ impl<R: Record> Table<R> {
     }
 
     pub fn get(&self, id: &str) -> Option<&R> {
-        self.by_id.get(id).map(|e| &e.record)
+        self.by_id.get(id).map(|e| e.record.as_ref())
     }
 
     /// Adds a record; a record with the same id is replaced.
@@ -79,8 +82,15 @@ impl<R: Record> Table<R> {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.add_to_indexes(seq, &record);
-        self.order.insert(seq, record.id().to_owned());
-        self.by_id.insert(record.id().to_owned(), Entry { seq, record });
+        let id: Arc<str> = Arc::from(record.id());
+        self.order.insert(seq, Arc::clone(&id));
+        self.by_id.insert(
+            id,
+            Entry {
+                seq,
+                record: Box::new(record),
+            },
+        );
     }
 
     pub fn remove(&mut self, id: &str) -> Option<R> {
@@ -94,7 +104,7 @@ impl<R: Record> Table<R> {
                 }
             }
         }
-        Some(entry.record)
+        Some(*entry.record)
     }
 
     /// Changes a record in place and re-indexes it.

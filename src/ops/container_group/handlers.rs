@@ -57,8 +57,6 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
     };
     let now = ctx.eci.clock.now();
     let group = ContainerGroup {
-        uid: ctx.eci.ids.request_id().to_lowercase(),
-        eni_id: ctx.eci.ids.resource_id("eni", &region.id_code),
         id: id.clone(),
         placement,
         eip,
@@ -70,7 +68,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
         spec: req,
     };
     if let Some(token) = group.spec.client_token.clone().filter(|t| !t.is_empty()) {
-        state.create_tokens.insert(token, (id.clone(), fingerprint));
+        state.create_tokens.insert(token.into(), (id.clone(), fingerprint));
     }
     state.used_cpu += group.cpu;
     state.groups.insert(group);
@@ -163,7 +161,10 @@ fn disks_of(req: &CreateContainerGroupRequest, net: &RegionNetwork) -> Result<Ve
     let mut zones = Vec::new();
     for volume in &req.volumes {
         let disk_id = match volume.volume_type.as_deref() {
-            Some("DiskVolume") => volume.disk_volume.as_ref().and_then(|d| d.disk_id.clone()),
+            Some("DiskVolume") => volume
+                .disk_volume
+                .as_ref()
+                .and_then(|d| d.disk_id.as_deref().map(str::to_owned)),
             Some("FlexVolume") => volume
                 .flex_volume
                 .as_ref()

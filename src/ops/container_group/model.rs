@@ -26,9 +26,6 @@ pub struct GroupEvent {
 #[derive(Debug, Clone)]
 pub struct ContainerGroup {
     pub id: String,
-    /// The Kubernetes-style uid `DescribeContainerGroupStatus` shows.
-    pub uid: String,
-    pub eni_id: String,
     pub spec: CreateContainerGroupRequest,
     pub placement: Placement,
     /// The EIP bound to the group and its address.
@@ -41,6 +38,29 @@ pub struct ContainerGroup {
 }
 
 impl ContainerGroup {
+    /// The Kubernetes-style uid `DescribeContainerGroupStatus` shows, derived from the id so a
+    /// stored group does not carry it.
+    pub fn uid(&self) -> String {
+        use std::hash::{Hash, Hasher};
+        let half = |salt: u8| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            (salt, &self.id).hash(&mut hasher);
+            hasher.finish().to_le_bytes()
+        };
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&half(1));
+        bytes[8..].copy_from_slice(&half(2));
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .hyphenated()
+            .to_string()
+    }
+
+    /// The elastic network interface: `eni-` with the group id's suffix.
+    pub fn eni_id(&self) -> String {
+        format!("eni-{}", self.id.strip_prefix("eci-").unwrap_or(&self.id))
+    }
+
     /// The events a group that started cleanly has recorded: scheduled, then each container pulled,
     /// created and started. Derived when asked for, so a stored group carries none.
     pub fn events(&self) -> Vec<GroupEvent> {
@@ -110,7 +130,7 @@ impl Record for ContainerGroup {
             IndexKey::new(index::COMPUTE_CATEGORY, self.compute_category()),
         ];
         if let Some(rg) = &self.spec.resource_group_id {
-            keys.push(IndexKey::new(index::RESOURCE_GROUP, rg.as_str()));
+            keys.push(IndexKey::new(index::RESOURCE_GROUP, &**rg));
         }
         for tag in &self.spec.tags {
             let value = tag.value.as_deref().unwrap_or("");
@@ -120,5 +140,21 @@ impl Record for ContainerGroup {
         keys.sort();
         keys.dedup();
         keys
+    }
+}
+
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn print_sizes() {
+        use super::super::dto::*;
+        eprintln!(
+            "request {} container {} group {} probe {} volume {}",
+            std::mem::size_of::<CreateContainerGroupRequest>(),
+            std::mem::size_of::<ContainerSpec>(),
+            std::mem::size_of::<super::ContainerGroup>(),
+            std::mem::size_of::<ProbeSpec>(),
+            std::mem::size_of::<VolumeSpec>()
+        );
     }
 }

@@ -53,7 +53,7 @@ pub struct GroupView<'a> {
     intranet_ip: Ipv4Addr,
     #[serde(skip_serializing_if = "Option::is_none")]
     internet_ip: Option<Ipv4Addr>,
-    eni_instance_id: &'a str,
+    eni_instance_id: String,
     status: &'static str,
     creation_time: Timestamp,
     cpu: f64,
@@ -95,7 +95,7 @@ pub fn describe_item(group: &ContainerGroup, with_events: bool) -> GroupView<'_>
         security_group_id: &group.placement.security_group_id,
         intranet_ip: group.placement.ip,
         internet_ip: group.eip.as_ref().map(|(_, ip)| *ip),
-        eni_instance_id: &group.eni_id,
+        eni_instance_id: group.eni_id(),
         status: group.status.as_str(),
         creation_time: started,
         cpu: group.cpu,
@@ -572,7 +572,7 @@ pub fn status_item(group: &ContainerGroup) -> serde_json::Value {
         "Name": group.spec.container_group_name,
         "Namespace": "default",
         "Status": group.status.as_str(),
-        "uuid": group.uid,
+        "uuid": group.uid(),
         "Annotations": "{}",
         "PodStatus": {
             "Phase": group.status.pod_phase(),
