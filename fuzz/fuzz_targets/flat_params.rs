@@ -19,5 +19,5 @@ fuzz_target!(|data: &[u8]| {
     if let Err(err) = &parsed {
         let _ = eci_emulator::error::ApiError::from(err.clone());
     }
-    let _ = check_fields(&tree, CREATE_FIELD_RULES);
+    let _ = check_fields(&tree, &CREATE_FIELD_RULES);
 });

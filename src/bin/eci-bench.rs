@@ -48,6 +48,9 @@ struct Args {
 /// One request shape a scenario sends over and over; `n` makes each one unique where needed.
 type MakeTarget = Arc<dyn Fn(u64) -> Target + Send + Sync>;
 
+/// Builds a scenario's requests when (and only if) the scenario runs; signed ones are prepared up front.
+type Prepare = Box<dyn FnOnce() -> MakeTarget>;
+
 #[derive(Clone, Default)]
 struct Target {
     path_and_query: String,
@@ -105,7 +108,7 @@ async fn run(args: Args) -> std::io::Result<()> {
         "{:<40} {:>10} {:>9} {:>9} {:>7} {:>7} {:>6}",
         "scenario", "req/s", "p50 ms", "p99 ms", "×bare", "p50×", "errors"
     );
-    for (name, addr, make) in scenarios {
+    for (name, addr, prepare) in scenarios {
         let wanted = args
             .only
             .as_deref()
@@ -113,7 +116,7 @@ async fn run(args: Args) -> std::io::Result<()> {
         if !wanted {
             continue;
         }
-        let outcome = drive(addr, make, args.connections, Duration::from_secs_f64(args.seconds)).await;
+        let outcome = drive(addr, prepare(), args.connections, Duration::from_secs_f64(args.seconds)).await;
         let base = *reference.get_or_insert((outcome.throughput(), outcome.percentile(0.5)));
         println!(
             "{:<40} {:>10.0} {:>9.3} {:>9.3} {:>7.2} {:>7.2} {:>6}",
@@ -159,7 +162,7 @@ fn scenarios(
     bare: SocketAddr,
     open: SocketAddr,
     strict: SocketAddr,
-) -> Vec<(String, SocketAddr, MakeTarget)> {
+) -> Vec<(String, SocketAddr, Prepare)> {
     let ids = enc(&format!("[\"{id}\"]"));
     let strict_ids = format!("[\"{strict_id}\"]");
     let by_id = format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupIds={ids}");
@@ -169,10 +172,12 @@ fn scenarios(
         "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=bench&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5&VSwitchId={}",
         ZONE_SWITCHES.join(",")
     );
-    let fixed = |path: String| -> MakeTarget {
-        Arc::new(move |_| Target {
-            path_and_query: path.clone(),
-            headers: Vec::new(),
+    let fixed = |path: String| -> Prepare {
+        Box::new(move || {
+            Arc::new(move |_| Target {
+                path_and_query: path.clone(),
+                headers: Vec::new(),
+            })
         })
     };
     let acs3_ids = strict_ids.clone();
@@ -184,12 +189,16 @@ fn scenarios(
         (
             "DescribeContainerGroups by id, HMAC-SHA1".into(),
             strict,
-            presigned(move |n| signed_v1(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &strict_ids)], n)),
+            Box::new(move || {
+                presigned(move |n| signed_v1(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &strict_ids)], n))
+            }),
         ),
         (
             "DescribeContainerGroups by id, ACS3".into(),
             strict,
-            presigned(move |n| signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &acs3_ids)], n)),
+            Box::new(move || {
+                presigned(move |n| signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &acs3_ids)], n))
+            }),
         ),
     ]
 }
@@ -570,6 +579,10 @@ fn id_from((status, body): (u16, Bytes)) -> std::io::Result<String> {
         .ok_or_else(|| std::io::Error::other(format!("create answered {status}: {value}")))
 }
 
+/// Distinct names and tag values among preloaded groups: few enough that even the smallest scale
+/// size fills a page of 20 for every filter, so pages compare like for like across sizes.
+const NAMES: u64 = 50;
+
 /// Creates `count` groups over `connections` connections (names `g-<n>`, tags and zones varied).
 async fn preload(addr: SocketAddr, count: usize, connections: usize) -> Outcome {
     let make: MakeTarget = Arc::new(|n| {
@@ -577,8 +590,8 @@ async fn preload(addr: SocketAddr, count: usize, connections: usize) -> Outcome 
         Target {
             path_and_query: format!(
                 "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=g-{}&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5&VSwitchId={vswitch}&Tag.1.Key=team&Tag.1.Value=t{}",
-                n % 1000,
-                n % 100
+                n % NAMES,
+                n % NAMES
             ),
             headers: Vec::new(),
         }

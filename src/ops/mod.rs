@@ -129,7 +129,7 @@ pub static OPERATIONS: &[Operation] = &[
         action: "CreateContainerGroup",
         run: |ctx, params| {
             let input = parse_input(params)?;
-            validate::check_fields(params, container_group::rules::CREATE_FIELD_RULES)?;
+            validate::check_fields(params, &container_group::rules::CREATE_FIELD_RULES)?;
             handlers::create(ctx, input)
         },
     },

@@ -69,21 +69,53 @@ impl FieldRule {
     }
 }
 
-/// Applies every rule to the tree, section by section, in order.
-pub fn check_fields(tree: &Node, sections: &[&[FieldRule]]) -> Result<(), ApiError> {
-    for rule in sections.iter().flat_map(|section| section.iter()) {
-        check_rule(tree, rule)?;
+/// An operation's rules, in sections, with each parameter split into its segments once.
+pub struct RuleTable {
+    pub sections: &'static [&'static [FieldRule]],
+    compiled: std::sync::OnceLock<Vec<(Vec<&'static str>, &'static FieldRule)>>,
+}
+
+impl RuleTable {
+    pub const fn new(sections: &'static [&'static [FieldRule]]) -> Self {
+        RuleTable {
+            sections,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Every rule in order.
+    pub fn rules(&self) -> impl Iterator<Item = &'static FieldRule> {
+        self.sections.iter().flat_map(|section| section.iter())
+    }
+
+    fn compiled(&self) -> &[(Vec<&'static str>, &'static FieldRule)] {
+        self.compiled.get_or_init(|| {
+            self.rules()
+                .map(|rule| (rule.param.split('.').collect(), rule))
+                .collect()
+        })
+    }
+}
+
+/// Applies every rule of the table to the tree, in order.
+pub fn check_fields(tree: &Node, table: &RuleTable) -> Result<(), ApiError> {
+    let mut stack = Vec::with_capacity(8);
+    for (segments, rule) in table.compiled() {
+        check_rule(tree, segments, rule, &mut stack)?;
     }
     Ok(())
 }
 
-fn check_rule(tree: &Node, rule: &FieldRule) -> Result<(), ApiError> {
-    let segments: Vec<&str> = rule.param.split('.').collect();
-    let mut stack = Vec::with_capacity(segments.len());
+fn check_rule<'a>(
+    tree: &'a Node,
+    segments: &[&str],
+    rule: &FieldRule,
+    stack: &mut Vec<&'a str>,
+) -> Result<(), ApiError> {
     if rule.required {
         let (parent, last) = segments.split_at(segments.len().saturating_sub(1));
         let last = last.first().copied().unwrap_or_default();
-        each_match(tree, parent, &mut stack, &mut |path, node| {
+        each_match(tree, parent, stack, &mut |path, node| {
             let present = match node {
                 Node::Branch(children) => children.get(last).is_some_and(|n| !is_empty(n)),
                 Node::Leaf(_) => true,
@@ -98,7 +130,7 @@ fn check_rule(tree: &Node, rule: &FieldRule) -> Result<(), ApiError> {
     if rule.checks.is_empty() {
         return Ok(());
     }
-    each_match(tree, &segments, &mut stack, &mut |path, node| match rule
+    each_match(tree, segments, stack, &mut |path, node| match rule
         .checks
         .iter()
         .find_map(|check| violation(check, node))
@@ -217,7 +249,7 @@ mod tests {
     use super::*;
     use crate::protocol::flat::build_tree;
 
-    const RULES: &[FieldRule] = &[
+    static RULES: RuleTable = RuleTable::new(&[&[
         FieldRule::required("RegionId", &[]),
         FieldRule::optional("Container", &[Check::MaxItems(2)]),
         FieldRule::required("Container.N.Name", &[Check::Len(1, 3)]),
@@ -225,11 +257,11 @@ mod tests {
         FieldRule::optional("Token", &[Check::Ascii, Check::Len(0, 4)]),
         FieldRule::optional("Price", &[Check::MaxDecimals(3)]),
         FieldRule::optional("Content", &[Check::Base64Max(3)]),
-    ];
+    ]]);
 
     fn run(pairs: &[(&str, &str)]) -> Result<(), ApiError> {
         let tree = build_tree(pairs.iter().copied()).unwrap();
-        check_fields(&tree, &[RULES])
+        check_fields(&tree, &RULES)
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::dto::{CreateContainerGroupRequest, GroupFilter, ProbeSpec, VolumeSpec};
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::GroupStatus;
-use crate::validate::{Check, FieldRule, Pattern};
+use crate::validate::{Check, FieldRule, Pattern, RuleTable};
 use std::collections::HashSet;
 
 /// Documented most vSwitch ids in one `VSwitchId`.
@@ -204,7 +204,7 @@ macro_rules! lifecycle_rules {
 /// Field rules of `CreateContainerGroup`, in the order they are checked (sources: the seed document,
 /// notes §2, the API metadata). Where a value's documented minimum conflicts with the SDK's (environment
 /// values: seed 2–256, SDK and metadata 0–256) the more permissive one is used.
-pub static CREATE_FIELD_RULES: &[&[FieldRule]] = &[
+pub static CREATE_FIELD_RULES: RuleTable = RuleTable::new(&[
     &[
         FieldRule::required("RegionId", &[]),
         FieldRule::required("ContainerGroupName", &[Check::Pattern(GROUP_NAME)]),
@@ -305,7 +305,7 @@ pub static CREATE_FIELD_RULES: &[&[FieldRule]] = &[
         FieldRule::optional("NtpServer", &[Check::MaxItems(20)]),
         FieldRule::optional("DataCachePL", &[Check::OneOf(&["PL0", "PL1", "PL2", "PL3"])]),
     ],
-];
+]);
 
 /// The rules that read several parameters at once, after the field rules.
 pub fn check_create(req: &CreateContainerGroupRequest) -> Result<(), ApiError> {
