@@ -10,6 +10,9 @@ use sha2::{Digest, Sha256};
 
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
+/// SHA-256 of nothing: the payload hash of every request without a body, the SDKs' usual case.
+const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// The three parts of `Authorization: ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct AuthorizationHeader<'a> {
@@ -48,25 +51,33 @@ impl<'a> AuthorizationHeader<'a> {
 pub fn canonical_request(raw: &RawRequest, rpc: &RpcRequest, signed_headers: &[&str], payload_hash: &str) -> String {
     let query = canonical_query(rpc.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let mut names: Vec<String> = signed_headers.iter().map(|h| h.to_ascii_lowercase()).collect();
-    names.sort();
-    let mut headers = String::new();
+    names.sort_unstable();
+    let mut out = String::with_capacity(256 + query.len());
+    out.push_str(&raw.method);
+    out.push_str("\n/\n");
+    out.push_str(&query);
+    out.push('\n');
     for name in &names {
-        let values: Vec<&str> = raw
+        out.push_str(name);
+        out.push(':');
+        let values = raw
             .headers
             .iter()
             .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim())
-            .collect();
-        headers.push_str(name);
-        headers.push(':');
-        headers.push_str(&values.join(","));
-        headers.push('\n');
+            .map(|(_, v)| v.trim());
+        for (i, value) in values.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(value);
+        }
+        out.push('\n');
     }
-    format!(
-        "{}\n/\n{query}\n{headers}\n{}\n{payload_hash}",
-        raw.method,
-        names.join(";")
-    )
+    out.push('\n');
+    out.push_str(&names.join(";"));
+    out.push('\n');
+    out.push_str(payload_hash);
+    out
 }
 
 /// `ACS3-HMAC-SHA256\n` + hex SHA-256 of the canonical request.
@@ -96,7 +107,11 @@ pub fn verify<'c>(
     let timestamp = parse_timestamp(required(raw.header("x-acs-date"), "x-acs-date")?)?;
     let nonce = required(raw.header("x-acs-signature-nonce"), "x-acs-signature-nonce")?;
     let credential = lookup(header.credential)?;
-    let body_hash = hex::encode(Sha256::digest(&raw.body));
+    let body_hash = if raw.body.is_empty() {
+        EMPTY_BODY_SHA256.to_owned()
+    } else {
+        hex::encode(Sha256::digest(&raw.body))
+    };
     if let Some(claimed) = raw.header("x-acs-content-sha256") {
         if !claimed.trim().eq_ignore_ascii_case(&body_hash) {
             return Err(ApiError::new(ErrorCode::SignatureDoesNotMatch));
@@ -113,4 +128,14 @@ pub fn verify<'c>(
         timestamp,
         nonce: nonce.to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_body_hash_is_sha256_of_nothing() {
+        assert_eq!(EMPTY_BODY_SHA256, hex::encode(Sha256::digest(b"")));
+    }
 }

@@ -108,6 +108,7 @@ async fn run(args: Args) -> std::io::Result<()> {
         "{:<40} {:>10} {:>9} {:>9} {:>7} {:>7} {:>6}",
         "scenario", "req/s", "p50 ms", "p99 ms", "×bare", "p50×", "errors"
     );
+    let mut seen: Vec<(String, f64)> = Vec::new();
     for (name, addr, prepare) in scenarios {
         let wanted = args
             .only
@@ -117,6 +118,7 @@ async fn run(args: Args) -> std::io::Result<()> {
             continue;
         }
         let outcome = drive(addr, prepare(), args.connections, Duration::from_secs_f64(args.seconds)).await;
+        seen.push((name.clone(), outcome.throughput()));
         let base = *reference.get_or_insert((outcome.throughput(), outcome.percentile(0.5)));
         println!(
             "{:<40} {:>10.0} {:>9.3} {:>9.3} {:>7.2} {:>7.2} {:>6}",
@@ -129,6 +131,7 @@ async fn run(args: Args) -> std::io::Result<()> {
             outcome.errors
         );
     }
+    print_signature_costs(&seen);
     if args.only.is_none() {
         let deletes = delete_run(open.addr, args.connections).await?;
         print_deletes(&deletes, reference.unwrap_or((1.0, 1.0)));
@@ -141,6 +144,21 @@ async fn run(args: Args) -> std::io::Result<()> {
         scale(&binary, &args).await?;
     }
     Ok(())
+}
+
+/// Verification cost: signed throughput against the same requests left unverified.
+fn print_signature_costs(seen: &[(String, f64)]) {
+    let rate = |name: &str| seen.iter().find(|(n, _)| n == name).map(|(_, r)| *r);
+    for scheme in ["HMAC-SHA1", "ACS3"] {
+        let verified = rate(&format!("DescribeContainerGroups by id, {scheme}"));
+        let unverified = rate(&format!("DescribeContainerGroups by id, {scheme}{UNVERIFIED}"));
+        if let (Some(v), Some(u)) = (verified, unverified) {
+            println!(
+                "signature verification cost, {scheme}: {:.1}% of throughput",
+                (1.0 - v / u) * 100.0
+            );
+        }
+    }
 }
 
 fn print_deletes(deletes: &Outcome, base: (f64, f64)) {
@@ -165,6 +183,7 @@ fn scenarios(
 ) -> Vec<(String, SocketAddr, Prepare)> {
     let ids = enc(&format!("[\"{id}\"]"));
     let strict_ids = format!("[\"{strict_id}\"]");
+    let (open_ids_v1, open_ids_acs3) = (format!("[\"{id}\"]"), format!("[\"{id}\"]"));
     let by_id = format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupIds={ids}");
     let page =
         format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20");
@@ -200,8 +219,28 @@ fn scenarios(
                 presigned(move |n| signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &acs3_ids)], n))
             }),
         ),
+        // The same signed requests to the open emulator, which does not verify them: the difference to
+        // the two rows above is the cost of verification alone.
+        (
+            format!("DescribeContainerGroups by id, HMAC-SHA1{UNVERIFIED}"),
+            open,
+            Box::new(move || {
+                presigned(move |n| signed_v1(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &open_ids_v1)], n))
+            }),
+        ),
+        (
+            format!("DescribeContainerGroups by id, ACS3{UNVERIFIED}"),
+            open,
+            Box::new(move || {
+                presigned(move |n| {
+                    signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &open_ids_acs3)], n)
+                })
+            }),
+        ),
     ]
 }
+
+const UNVERIFIED: &str = ", unverified";
 
 /// How many signed requests are prepared before a signed scenario starts, so the client's signing
 /// does not compete with the server for the same cores.
