@@ -60,16 +60,11 @@ pub fn canonical_request(raw: &RawRequest, rpc: &RpcRequest, signed_headers: &[&
     for name in &names {
         out.push_str(name);
         out.push(':');
-        let values = raw
-            .headers
-            .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim());
-        for (i, value) in values.enumerate() {
+        for (i, value) in raw.header_values(name).enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(value);
+            out.push_str(value.trim());
         }
         out.push('\n');
     }

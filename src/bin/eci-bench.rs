@@ -295,12 +295,8 @@ fn signed_acs3(params: &[(&str, &str)], n: u64) -> Target {
         ("x-acs-signature-nonce".into(), format!("bench-acs3-{n}")),
         ("x-acs-version".into(), "2018-08-08".into()),
     ];
-    let raw = RawRequest {
-        method: "GET".into(),
-        query: query.clone(),
-        headers: headers.clone(),
-        body: Vec::new(),
-    };
+    let pairs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let raw = RawRequest::from_parts("GET", &query, &pairs, b"");
     let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
     let signature = match extract(&raw) {
         Ok(rpc) => acs3::sign(

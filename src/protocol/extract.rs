@@ -21,17 +21,41 @@ pub struct RawRequest {
     pub method: String,
     /// The query string as sent, without the leading `?`.
     pub query: String,
-    /// Header names in lower case, values as sent.
-    pub headers: Vec<(String, String)>,
+    /// The headers as received (taken over from the server, not copied).
+    pub headers: http::HeaderMap,
     pub body: Vec<u8>,
 }
 
 impl RawRequest {
+    /// A request from plain parts; headers whose name or value HTTP cannot carry are left out.
+    pub fn from_parts(method: &str, query: &str, headers: &[(&str, &str)], body: &[u8]) -> Self {
+        let mut map = http::HeaderMap::new();
+        for (name, value) in headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes());
+            let value = http::HeaderValue::from_bytes(value.as_bytes());
+            if let (Ok(name), Ok(value)) = (name, value) {
+                map.append(name, value);
+            }
+        }
+        RawRequest {
+            method: method.to_owned(),
+            query: query.to_owned(),
+            headers: map,
+            body: body.to_vec(),
+        }
+    }
+
+    /// The first value of a header, if it is text.
     pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Every value of a header, as text (bytes that are not UTF-8 replaced).
+    pub fn header_values(&self, name: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
         self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .get_all(name)
+            .into_iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()))
     }
 }
 
@@ -145,12 +169,7 @@ mod tests {
     use super::*;
 
     fn raw(method: &str, query: &str, headers: &[(&str, &str)], body: &str) -> RawRequest {
-        RawRequest {
-            method: method.into(),
-            query: query.into(),
-            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            body: body.as_bytes().to_vec(),
-        }
+        RawRequest::from_parts(method, query, headers, body.as_bytes())
     }
 
     #[test]

@@ -21,16 +21,7 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
     let raw = RawRequest {
         method: parts.method.as_str().to_owned(),
         query: parts.uri.query().unwrap_or("").to_owned(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
+        headers: parts.headers,
         body: body.to_vec(),
     };
     into_response(serve(&state, &raw, &request_id), &request_id)

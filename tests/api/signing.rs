@@ -135,12 +135,7 @@ fn acs3_request(secret: &str, nonce: &str, date: &str, query: &str) -> Request<B
         ("x-acs-signature-nonce", nonce),
         ("x-acs-version", "2018-08-08"),
     ];
-    let raw = RawRequest {
-        method: "POST".into(),
-        query: query.into(),
-        headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        body: Vec::new(),
-    };
+    let raw = RawRequest::from_parts("POST", query, &headers, b"");
     let rpc = extract(&raw).unwrap_or_else(|(e, _)| panic!("{e}"));
     let names: Vec<&str> = headers.iter().map(|(k, _)| *k).collect();
     let canonical = acs3::canonical_request(&raw, &rpc, &names, &body_hash);
