@@ -209,7 +209,13 @@ fn scenarios(
             "DescribeContainerGroups by id, HMAC-SHA1".into(),
             strict,
             Box::new(move || {
-                presigned(move |n| signed_v1(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &strict_ids)], n))
+                presigned(move |n| {
+                    signed_v1(
+                        DESCRIBE,
+                        &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &strict_ids)],
+                        n,
+                    )
+                })
             }),
         ),
         (
@@ -225,7 +231,13 @@ fn scenarios(
             format!("DescribeContainerGroups by id, HMAC-SHA1{UNVERIFIED}"),
             open,
             Box::new(move || {
-                presigned(move |n| signed_v1(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &open_ids_v1)], n))
+                presigned(move |n| {
+                    signed_v1(
+                        DESCRIBE,
+                        &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &open_ids_v1)],
+                        n,
+                    )
+                })
             }),
         ),
         (
@@ -262,11 +274,14 @@ fn now_stamp() -> String {
 }
 
 /// A DescribeContainerGroups request signed with HMAC-SHA1 v1.0.
-fn signed_v1(params: &[(&str, &str)], n: u64) -> Target {
-    let nonce = format!("bench-v1-{n}");
+const DESCRIBE: &str = "DescribeContainerGroups";
+
+/// A request signed with HMAC-SHA1 v1.0, its nonce made unique by `n`.
+fn signed_v1(action: &str, params: &[(&str, &str)], n: u64) -> Target {
+    let nonce = format!("bench-v1-{action}-{n}");
     let stamp = now_stamp();
     let mut pairs: Vec<(&str, &str)> = vec![
-        ("Action", "DescribeContainerGroups"),
+        ("Action", action),
         ("Version", "2018-08-08"),
         ("AccessKeyId", KEY),
         ("SignatureMethod", "HMAC-SHA1"),
@@ -568,12 +583,34 @@ async fn create_one(addr: SocketAddr) -> std::io::Result<String> {
     let path = format!(
         "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=target&Container.1.Name=app&Container.1.Image=nginx"
     );
-    let mut sender = connect(addr).await?;
-    let target = Target {
-        path_and_query: path,
-        headers: Vec::new(),
-    };
-    id_from(fetch(&mut sender, &target).await.map_err(std::io::Error::other)?)
+    id_from(
+        get_json(
+            &mut connect(addr).await?,
+            &Target {
+                path_and_query: path,
+                headers: Vec::new(),
+            },
+        )
+        .await?,
+    )
+}
+
+/// One request whose answer is JSON.
+async fn get_json(sender: &mut Sender, target: &Target) -> std::io::Result<serde_json::Value> {
+    let (_, body) = fetch(sender, target).await.map_err(std::io::Error::other)?;
+    serde_json::from_slice(&body).map_err(std::io::Error::other)
+}
+
+/// A plain GET of `path` whose answer is JSON.
+async fn get_path(sender: &mut Sender, path: String) -> std::io::Result<serde_json::Value> {
+    get_json(
+        sender,
+        &Target {
+            path_and_query: path,
+            headers: Vec::new(),
+        },
+    )
+    .await
 }
 
 async fn create_signed(addr: SocketAddr) -> std::io::Result<String> {
@@ -583,35 +620,15 @@ async fn create_signed(addr: SocketAddr) -> std::io::Result<String> {
         ("Container.1.Name", "app"),
         ("Container.1.Image", "nginx"),
     ];
-    let mut target = signed_v1(&params, u64::MAX);
-    target.path_and_query = target
-        .path_and_query
-        .replace("Action=DescribeContainerGroups", "Action=CreateContainerGroup");
-    // The action is part of what was signed, so sign again with it.
-    let stamp = now_stamp();
-    let mut pairs: Vec<(&str, &str)> = vec![
-        ("Action", "CreateContainerGroup"),
-        ("Version", "2018-08-08"),
-        ("AccessKeyId", KEY),
-        ("SignatureMethod", "HMAC-SHA1"),
-        ("SignatureVersion", "1.0"),
-        ("SignatureNonce", "bench-create"),
-        ("Timestamp", &stamp),
-    ];
-    pairs.extend_from_slice(&params);
-    let signature = rpc_v1::sign(SECRET, &rpc_v1::string_to_sign("GET", pairs.iter().copied()));
-    pairs.push(("Signature", &signature));
-    target.path_and_query = format!("/?{}", canonical_query(pairs.iter().copied()));
-    let mut sender = connect(addr).await?;
-    id_from(fetch(&mut sender, &target).await.map_err(std::io::Error::other)?)
+    let target = signed_v1("CreateContainerGroup", &params, 0);
+    id_from(get_json(&mut connect(addr).await?, &target).await?)
 }
 
-fn id_from((status, body): (u16, Bytes)) -> std::io::Result<String> {
-    let value: serde_json::Value = serde_json::from_slice(&body).map_err(std::io::Error::other)?;
+fn id_from(value: serde_json::Value) -> std::io::Result<String> {
     value["ContainerGroupId"]
         .as_str()
         .map(str::to_owned)
-        .ok_or_else(|| std::io::Error::other(format!("create answered {status}: {value}")))
+        .ok_or_else(|| std::io::Error::other(format!("create answered {value}")))
 }
 
 /// Distinct names and tag values among preloaded groups: few enough that even the smallest scale
@@ -654,16 +671,7 @@ async fn delete_run(addr: SocketAddr, connections: usize) -> std::io::Result<Out
         let path = format!(
             "/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20&NextToken={token}"
         );
-        let (_, body) = fetch(
-            &mut sender,
-            &Target {
-                path_and_query: path,
-                headers: Vec::new(),
-            },
-        )
-        .await
-        .map_err(std::io::Error::other)?;
-        let page: serde_json::Value = serde_json::from_slice(&body).map_err(std::io::Error::other)?;
+        let page = get_path(&mut sender, path).await?;
         for g in page["ContainerGroups"].as_array().into_iter().flatten() {
             ids.extend(g["ContainerGroupId"].as_str().map(str::to_owned));
         }
@@ -745,17 +753,7 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
 async fn first_vswitch(addr: SocketAddr) -> std::io::Result<String> {
     let path =
         format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=1");
-    let mut sender = connect(addr).await?;
-    let (_, body) = fetch(
-        &mut sender,
-        &Target {
-            path_and_query: path,
-            headers: Vec::new(),
-        },
-    )
-    .await
-    .map_err(std::io::Error::other)?;
-    let page: serde_json::Value = serde_json::from_slice(&body).map_err(std::io::Error::other)?;
+    let page = get_path(&mut connect(addr).await?, path).await?;
     Ok(page["ContainerGroups"][0]["VSwitchId"]
         .as_str()
         .unwrap_or_default()

@@ -109,25 +109,36 @@ async fn quotas_refuse_and_list_usage_shows_them() {
     assert_eq!(attributes["UsedContainerGroupCount"], 2);
 }
 
-#[tokio::test]
-async fn sizes_round_up_to_a_supported_spec() {
-    let app = open_app();
-    let id = create_group(&app, "spec", &[("Cpu", "7"), ("Memory", "13")]).await;
+/// The size Describe shows for a group.
+async fn size_of(app: &axum::Router, id: &str) -> (Option<f64>, Option<f64>) {
     let ids = format!("[\"{id}\"]");
-    let g = rpc_get(
-        &app,
+    let body = rpc_get(
+        app,
         "DescribeContainerGroups",
         &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)],
     )
     .await
     .json();
-    assert_eq!(
-        (
-            g["ContainerGroups"][0]["Cpu"].as_f64(),
-            g["ContainerGroups"][0]["Memory"].as_f64()
-        ),
-        (Some(8.0), Some(14.0))
-    );
+    let group = &body["ContainerGroups"][0];
+    (group["Cpu"].as_f64(), group["Memory"].as_f64())
+}
+
+async fn create_sized(app: &axum::Router, name: &str, extra: Params<'_>) -> Reply {
+    let mut pairs = vec![
+        ("RegionId", "cn-hangzhou"),
+        ("ContainerGroupName", name),
+        ("Container.1.Name", "a"),
+        ("Container.1.Image", "i"),
+    ];
+    pairs.extend_from_slice(extra);
+    rpc_get(app, "CreateContainerGroup", &pairs).await
+}
+
+#[tokio::test]
+async fn sizes_round_up_to_a_supported_spec() {
+    let app = open_app();
+    let id = create_group(&app, "spec", &[("Cpu", "7"), ("Memory", "13")]).await;
+    assert_eq!(size_of(&app, &id).await, (Some(8.0), Some(14.0)));
     let summed = create_group(
         &app,
         "sum",
@@ -141,52 +152,18 @@ async fn sizes_round_up_to_a_supported_spec() {
         ],
     )
     .await;
-    let ids = format!("[\"{summed}\"]");
-    let g = rpc_get(
-        &app,
-        "DescribeContainerGroups",
-        &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)],
-    )
-    .await
-    .json();
-    assert_eq!(
-        (
-            g["ContainerGroups"][0]["Cpu"].as_f64(),
-            g["ContainerGroups"][0]["Memory"].as_f64()
-        ),
-        (Some(1.0), Some(4.0))
-    );
-    let too_big = rpc_get(
-        &app,
-        "CreateContainerGroup",
-        &[
-            ("RegionId", "cn-hangzhou"),
-            ("ContainerGroupName", "huge"),
-            ("Container.1.Name", "a"),
-            ("Container.1.Image", "i"),
-            ("Cpu", "128"),
-            ("Memory", "1024"),
-        ],
-    )
-    .await;
+    assert_eq!(size_of(&app, &summed).await, (Some(1.0), Some(4.0)));
+    let too_big = create_sized(&app, "huge", &[("Cpu", "128"), ("Memory", "1024")]).await;
     assert_error(
         &too_big,
         400,
         "InvalidParameter.CPU.Memory",
         "The specified cpu and memory are not allowed",
     );
-    let spot = rpc_get(
+    let spot = create_sized(
         &app,
-        "CreateContainerGroup",
-        &[
-            ("RegionId", "cn-hangzhou"),
-            ("ContainerGroupName", "spot"),
-            ("Container.1.Name", "a"),
-            ("Container.1.Image", "i"),
-            ("Cpu", "2"),
-            ("Memory", "6"),
-            ("SpotStrategy", "SpotAsPriceGo"),
-        ],
+        "spot",
+        &[("Cpu", "2"), ("Memory", "6"), ("SpotStrategy", "SpotAsPriceGo")],
     )
     .await;
     assert_eq!(spot.json()["Code"], "InvalidSpotCpuMemorySpec");
