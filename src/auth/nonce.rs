@@ -1,48 +1,70 @@
 //! Replay protection: nonces seen within the clock window, per access key, pruned as they age.
+//!
+//! A nonce is remembered as a 64-bit fingerprint of (key, nonce), in one of several shards, so a busy
+//! emulator neither allocates per request nor funnels every request through one lock. Two different
+//! nonces share a fingerprint with a chance of about 2⁻⁶⁴ per pair.
 
 use parking_lot::Mutex;
 use std::collections::{HashSet, VecDeque};
+use std::hash::{BuildHasher, Hash, Hasher};
 use time::OffsetDateTime;
 
 /// Long enough that a nonce outlives every timestamp the clock check still accepts.
 const RETENTION_SECONDS: i64 = 2 * super::MAX_CLOCK_SKEW_SECONDS;
+const SHARDS: usize = 16;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct NonceCache {
-    inner: Mutex<Seen>,
+    hasher: std::hash::RandomState,
+    shards: [Mutex<Seen>; SHARDS],
+}
+
+impl Default for NonceCache {
+    fn default() -> Self {
+        NonceCache {
+            hasher: std::hash::RandomState::new(),
+            shards: std::array::from_fn(|_| Mutex::new(Seen::default())),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 struct Seen {
-    keys: HashSet<String>,
-    by_age: VecDeque<(i64, String)>,
+    fingerprints: HashSet<u64>,
+    by_age: VecDeque<(i64, u64)>,
 }
 
 impl NonceCache {
     /// Records the nonce; `false` if it was already seen within the window.
     pub fn insert_if_new(&self, access_key_id: &str, nonce: &str, now: OffsetDateTime) -> bool {
         let now = now.unix_timestamp();
-        let key = format!("{access_key_id}\n{nonce}");
-        let mut seen = self.inner.lock();
-        while let Some((expires, _)) = seen.by_age.front() {
-            if *expires > now {
+        let mut hasher = self.hasher.build_hasher();
+        (access_key_id, nonce).hash(&mut hasher);
+        let fingerprint = hasher.finish();
+        let Some(shard) = self.shards.get((fingerprint as usize) % SHARDS) else {
+            return true;
+        };
+        let mut seen = shard.lock();
+        while let Some(&(expires, old)) = seen.by_age.front() {
+            if expires > now {
                 break;
             }
-            if let Some((_, old)) = seen.by_age.pop_front() {
-                seen.keys.remove(&old);
-            }
+            seen.by_age.pop_front();
+            seen.fingerprints.remove(&old);
         }
-        if !seen.keys.insert(key.clone()) {
+        if !seen.fingerprints.insert(fingerprint) {
             return false;
         }
-        seen.by_age.push_back((now + RETENTION_SECONDS, key));
+        seen.by_age.push_back((now + RETENTION_SECONDS, fingerprint));
         true
     }
 
     pub fn clear(&self) {
-        let mut seen = self.inner.lock();
-        seen.keys.clear();
-        seen.by_age.clear();
+        for shard in &self.shards {
+            let mut seen = shard.lock();
+            seen.fingerprints.clear();
+            seen.by_age.clear();
+        }
     }
 }
 
@@ -57,7 +79,20 @@ mod tests {
         assert!(cache.insert_if_new("ak", "n1", t0));
         assert!(!cache.insert_if_new("ak", "n1", t0));
         assert!(cache.insert_if_new("other", "n1", t0));
+        assert!(cache.insert_if_new("ak", "n2", t0));
         let later = t0 + time::Duration::seconds(RETENTION_SECONDS + 1);
         assert!(cache.insert_if_new("ak", "n1", later));
+        cache.clear();
+        assert!(cache.insert_if_new("ak", "n1", later));
+    }
+
+    #[test]
+    fn many_nonces_are_all_remembered() {
+        let cache = NonceCache::default();
+        let t0 = OffsetDateTime::from_unix_timestamp(1_000_000).unwrap();
+        for i in 0..10_000 {
+            assert!(cache.insert_if_new("ak", &i.to_string(), t0));
+        }
+        assert!((0..10_000).all(|i| !cache.insert_if_new("ak", &i.to_string(), t0)));
     }
 }

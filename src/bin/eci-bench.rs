@@ -16,6 +16,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The client shares the cores with the server it measures, so it should spend as little as it can.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const KEY: &str = "LTAI5tBench";
 const SECRET: &str = "bench-secret";
 
@@ -46,7 +50,7 @@ struct Args {
 }
 
 /// One request shape a scenario sends over and over; `n` makes each one unique where needed.
-type MakeTarget = Arc<dyn Fn(u64) -> Target + Send + Sync>;
+type MakeTarget = Arc<dyn Fn(u64) -> Arc<Target> + Send + Sync>;
 
 /// Builds a scenario's requests when (and only if) the scenario runs; signed ones are prepared up front.
 type Prepare = Box<dyn FnOnce() -> MakeTarget>;
@@ -193,10 +197,11 @@ fn scenarios(
     );
     let fixed = |path: String| -> Prepare {
         Box::new(move || {
-            Arc::new(move |_| Target {
-                path_and_query: path.clone(),
+            let target = Arc::new(Target {
+                path_and_query: path,
                 headers: Vec::new(),
-            })
+            });
+            Arc::new(move |_| Arc::clone(&target))
         })
     };
     let acs3_ids = strict_ids.clone();
@@ -261,7 +266,7 @@ const PRESIGNED: u64 = 400_000;
 /// Signs `PRESIGNED` requests up front (each with its own nonce) and hands them out in turn; the
 /// nonces of different scenarios never collide because they carry the scenario's prefix.
 fn presigned(sign: impl Fn(u64) -> Target) -> MakeTarget {
-    let prepared: Arc<Vec<Target>> = Arc::new((0..PRESIGNED).map(sign).collect());
+    let prepared: Arc<Vec<Arc<Target>>> = Arc::new((0..PRESIGNED).map(|n| Arc::new(sign(n))).collect());
     Arc::new(move |n| prepared.get((n % PRESIGNED) as usize).cloned().unwrap_or_default())
 }
 
@@ -639,14 +644,14 @@ const NAMES: u64 = 50;
 async fn preload(addr: SocketAddr, count: usize, connections: usize) -> Outcome {
     let make: MakeTarget = Arc::new(|n| {
         let vswitch = ZONE_SWITCHES[(n % 4) as usize];
-        Target {
+        Arc::new(Target {
             path_and_query: format!(
                 "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=g-{}&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5&VSwitchId={vswitch}&Tag.1.Key=team&Tag.1.Value=t{}",
                 n % NAMES,
                 n % NAMES
             ),
             headers: Vec::new(),
-        }
+        })
     });
     let limit = count as u64;
     let counter = Arc::new(AtomicU64::new(0));
@@ -685,13 +690,13 @@ async fn delete_run(addr: SocketAddr, connections: usize) -> std::io::Result<Out
     let make: MakeTarget = {
         let ids = Arc::clone(&ids);
         Arc::new(move |n| {
-            Target {
-            path_and_query: format!(
-                "/?Action=DeleteContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupId={}",
-                ids.get(n as usize).map(String::as_str).unwrap_or("eci-none")
-            ),
-            headers: Vec::new(),
-        }
+            Arc::new(Target {
+                path_and_query: format!(
+                    "/?Action=DeleteContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupId={}",
+                    ids.get(n as usize).map(String::as_str).unwrap_or("eci-none")
+                ),
+                headers: Vec::new(),
+            })
         })
     };
     let counter = Arc::new(AtomicU64::new(0));
@@ -730,10 +735,11 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
         let mut cells = Vec::new();
         for q in &queries {
             let path = format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20{q}");
-            let fixed: MakeTarget = Arc::new(move |_| Target {
-                path_and_query: path.clone(),
+            let target = Arc::new(Target {
+                path_and_query: path,
                 headers: Vec::new(),
             });
+            let fixed: MakeTarget = Arc::new(move |_| Arc::clone(&target));
             let outcome = drive(emulator.addr, fixed, 4, Duration::from_secs_f64(args.seconds.min(2.0))).await;
             cells.push(format!("{:>10.3}", outcome.percentile(0.5)));
         }
