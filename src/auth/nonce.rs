@@ -6,7 +6,7 @@
 
 use parking_lot::Mutex;
 use std::collections::{HashSet, VecDeque};
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use time::OffsetDateTime;
 
 /// Long enough that a nonce outlives every timestamp the clock check still accepts.
@@ -38,9 +38,7 @@ impl NonceCache {
     /// Records the nonce; `false` if it was already seen within the window.
     pub fn insert_if_new(&self, access_key_id: &str, nonce: &str, now: OffsetDateTime) -> bool {
         let now = now.unix_timestamp();
-        let mut hasher = self.hasher.build_hasher();
-        (access_key_id, nonce).hash(&mut hasher);
-        let fingerprint = hasher.finish();
+        let fingerprint = self.hasher.hash_one((access_key_id, nonce));
         let Some(shard) = self.shards.get((fingerprint as usize) % SHARDS) else {
             return true;
         };
