@@ -84,7 +84,7 @@ impl Authenticator {
 
     /// Checks the request's signature, if strict, and says who sent it.
     pub fn verify(&self, raw: &RawRequest, rpc: &RpcRequest, now: OffsetDateTime) -> Result<Caller, ApiError> {
-        let scheme = Scheme::of(raw, rpc);
+        let scheme = Scheme::of(raw);
         let Some(credentials) = &self.credentials else {
             let access_key_id = scheme
                 .claimed_key(raw, rpc)
@@ -140,7 +140,7 @@ enum Scheme {
 }
 
 impl Scheme {
-    fn of(raw: &RawRequest, _rpc: &RpcRequest) -> Self {
+    fn of(raw: &RawRequest) -> Self {
         match raw.header("authorization") {
             Some(value) if value.trim_start().starts_with(acs3::ALGORITHM) => Scheme::Acs3,
             _ => Scheme::RpcV1,

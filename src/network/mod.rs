@@ -42,9 +42,13 @@ pub struct VSwitch {
     pub cidr_block: Ipv4Net,
     /// Registered because a request named it.
     pub auto_registered: bool,
-    pub ips_in_use: usize,
-    #[serde(skip)]
+    /// Shown in the state dump as the number of addresses in use.
+    #[serde(rename = "ipsInUse", serialize_with = "addresses_in_use")]
     pool: IpPool,
+}
+
+fn addresses_in_use<S: serde::Serializer>(pool: &IpPool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(pool.in_use() as u64)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -190,7 +194,6 @@ impl RegionNetwork {
             zone_id: zone_id.to_owned(),
             cidr_block: cidr,
             auto_registered,
-            ips_in_use: 0,
             pool: IpPool::for_cidr(cidr),
         });
         self.by_id.insert(id, index);
@@ -244,7 +247,6 @@ impl RegionNetwork {
                 continue;
             };
             if let Some(ip) = vswitch.pool.allocate() {
-                vswitch.ips_in_use += 1;
                 return Ok(Placement {
                     zone_id: vswitch.zone_id.clone(),
                     vswitch_id: vswitch.v_switch_id.clone(),
@@ -264,16 +266,13 @@ impl RegionNetwork {
             .get_mut(index)
             .ok_or_else(|| ApiError::new(ErrorCode::IpNotEnough))?;
         match vswitch.pool.claim(ip) {
-            Ok(()) => {
-                vswitch.ips_in_use += 1;
-                Ok(Placement {
-                    zone_id: vswitch.zone_id.clone(),
-                    vswitch_id: vswitch.v_switch_id.clone(),
-                    vpc_id: vswitch.vpc_id.clone(),
-                    security_group_id,
-                    ip,
-                })
-            }
+            Ok(()) => Ok(Placement {
+                zone_id: vswitch.zone_id.clone(),
+                vswitch_id: vswitch.v_switch_id.clone(),
+                vpc_id: vswitch.vpc_id.clone(),
+                security_group_id,
+                ip,
+            }),
             Err(pool::ClaimError::InUse) => Err(ApiError::new(ErrorCode::PrivateIpInUse)),
             Err(pool::ClaimError::Reserved) => Err(ApiError::invalid(
                 "PrivateIpAddress",
@@ -349,9 +348,7 @@ impl RegionNetwork {
     /// Returns an address to its vSwitch.
     pub fn release(&mut self, vswitch_id: &str, ip: Ipv4Addr) {
         if let Some(v) = self.by_id.get(vswitch_id).and_then(|i| self.v_switches.get_mut(*i)) {
-            if v.pool.release(ip) {
-                v.ips_in_use = v.ips_in_use.saturating_sub(1);
-            }
+            v.pool.release(ip);
         }
     }
 

@@ -104,7 +104,7 @@ pub fn app(state: AppState) -> Router {
 }
 
 async fn not_found() -> Response {
-    let request_id = uuid::Uuid::new_v4().hyphenated().to_string().to_uppercase();
+    let request_id = crate::util::new_request_id();
     into_response(
         render_error(Format::Json, &request_id, &ApiError::new(ErrorCode::InvalidAction)),
         &request_id,
@@ -113,7 +113,7 @@ async fn not_found() -> Response {
 
 /// A panic anywhere below becomes `InternalError`, never a dropped connection.
 fn panic_response(_payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let request_id = uuid::Uuid::new_v4().hyphenated().to_string().to_uppercase();
+    let request_id = crate::util::new_request_id();
     tracing::error!(request_id, "handler panicked");
     into_response(
         render_error(Format::Json, &request_id, &ApiError::new(ErrorCode::InternalError)),

@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::response::Response;
 
 pub(super) async fn handle(State(state): State<AppState>, request: Request) -> Response {
-    let request_id = uuid::Uuid::new_v4().hyphenated().to_string().to_uppercase();
+    let request_id = crate::util::new_request_id();
     let (parts, body) = request.into_parts();
     let body = match axum::body::to_bytes(body, state.inner.max_body_bytes).await {
         Ok(bytes) => bytes,

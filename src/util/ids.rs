@@ -1,4 +1,4 @@
-//! Resource and request identifiers from one seedable generator, so a seeded run repeats exactly.
+//! Resource identifiers from one seedable generator (so a seeded run repeats exactly), and request ids.
 
 use parking_lot::Mutex;
 use rand::rngs::SmallRng;
@@ -42,16 +42,15 @@ impl IdGenerator {
         use rand::seq::SliceRandom;
         items.shuffle(&mut *self.rng.lock());
     }
+}
 
-    /// An upper-case UUID, the form of every ECI `RequestId`.
-    pub fn request_id(&self) -> String {
-        let bytes: [u8; 16] = self.rng.lock().gen();
-        uuid::Builder::from_random_bytes(bytes)
-            .into_uuid()
-            .hyphenated()
-            .encode_upper(&mut uuid::Uuid::encode_buffer())
-            .to_owned()
-    }
+/// A fresh `RequestId`: an upper-case UUID, as the service writes them. Not drawn from the seeded
+/// sequence, so resource ids do not depend on how many requests came before.
+pub fn new_request_id() -> String {
+    uuid::Uuid::new_v4()
+        .hyphenated()
+        .encode_upper(&mut uuid::Uuid::encode_buffer())
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -66,12 +65,11 @@ mod tests {
         assert_eq!(id, b.resource_id("eci", "bp1"));
         assert!(id.starts_with("eci-bp1"));
         assert_eq!(id.len(), 24);
-        assert_eq!(a.request_id(), b.request_id());
     }
 
     #[test]
     fn request_id_is_an_upper_case_uuid() {
-        let id = IdGenerator::new(None).request_id();
+        let id = new_request_id();
         assert_eq!(id.len(), 36);
         assert!(uuid::Uuid::parse_str(&id).is_ok());
         assert_eq!(id, id.to_uppercase());

@@ -4,4 +4,4 @@ pub mod clock;
 pub mod ids;
 
 pub use clock::{format_rfc3339_seconds, Clock, FixedClock, SystemClock};
-pub use ids::IdGenerator;
+pub use ids::{new_request_id, IdGenerator};
