@@ -14,11 +14,11 @@ use std::fmt;
 /// Highest list index accepted; anything above cannot be a real list of the API.
 const MAX_INDEX: usize = 10_000;
 
-/// One node of the parameter tree.
+/// One node of the parameter tree, borrowing its names and values from the decoded parameters.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Node {
-    Leaf(String),
-    Branch(BTreeMap<String, Node>),
+pub enum Node<'t> {
+    Leaf(&'t str),
+    Branch(BTreeMap<&'t str, Node<'t>>),
 }
 
 /// Why a parameter map was refused, and which parameter it concerns.
@@ -89,7 +89,7 @@ impl de::Error for FlatError {
 }
 
 /// Builds the tree from decoded `key=value` pairs.
-pub fn build_tree<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Node, FlatError> {
+pub fn build_tree<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Node<'a>, FlatError> {
     let mut root = BTreeMap::new();
     for (key, value) in pairs {
         insert(&mut root, key, value)?;
@@ -97,7 +97,7 @@ pub fn build_tree<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Re
     Ok(Node::Branch(root))
 }
 
-fn insert(root: &mut BTreeMap<String, Node>, key: &str, value: &str) -> Result<(), FlatError> {
+fn insert<'a>(root: &mut BTreeMap<&'a str, Node<'a>>, key: &'a str, value: &'a str) -> Result<(), FlatError> {
     if key.split('.').any(str::is_empty) {
         return Err(FlatError::invalid(key, "the parameter name has an empty segment"));
     }
@@ -110,14 +110,12 @@ fn insert(root: &mut BTreeMap<String, Node>, key: &str, value: &str) -> Result<(
                 Some(Node::Leaf(_)) => Err(FlatError::invalid(key, "the parameter is given more than once")),
                 Some(Node::Branch(_)) => Err(conflict(key)),
                 None => {
-                    branch.insert(segment.to_owned(), Node::Leaf(value.to_owned()));
+                    branch.insert(segment, Node::Leaf(value));
                     Ok(())
                 }
             };
         }
-        let entry = branch
-            .entry(segment.to_owned())
-            .or_insert_with(|| Node::Branch(BTreeMap::new()));
+        let entry = branch.entry(segment).or_insert_with(|| Node::Branch(BTreeMap::new()));
         branch = match entry {
             Node::Branch(children) => children,
             Node::Leaf(_) => return Err(conflict(key)),
@@ -139,7 +137,7 @@ pub fn from_pairs<'a, T: DeserializeOwned>(
 }
 
 /// Deserializes a `T` from an already built tree.
-pub fn from_tree<T: DeserializeOwned>(tree: &Node) -> Result<T, FlatError> {
+pub fn from_tree<T: DeserializeOwned>(tree: &Node<'_>) -> Result<T, FlatError> {
     let root = Path::Root;
     T::deserialize(NodeDeserializer {
         node: tree,
@@ -165,14 +163,14 @@ impl Path<'_> {
 }
 
 struct NodeDeserializer<'a> {
-    node: &'a Node,
+    node: &'a Node<'a>,
     path: &'a Path<'a>,
 }
 
 impl<'a> NodeDeserializer<'a> {
     fn leaf(&self, expected: &str) -> Result<&'a str, FlatError> {
         match self.node {
-            Node::Leaf(v) => Ok(v.as_str()),
+            Node::Leaf(v) => Ok(v),
             Node::Branch(_) => Err(FlatError::invalid(
                 &self.path.render(),
                 format!("expected {expected}, found a structure"),
@@ -185,7 +183,7 @@ impl<'a> NodeDeserializer<'a> {
         parse(raw).ok_or_else(|| FlatError::invalid(&self.path.render(), format!("expected {expected}")))
     }
 
-    fn branch(&self, expected: &str) -> Result<&'a BTreeMap<String, Node>, FlatError> {
+    fn branch(&self, expected: &str) -> Result<&'a BTreeMap<&'a str, Node<'a>>, FlatError> {
         match self.node {
             Node::Branch(children) => Ok(children),
             Node::Leaf(_) => Err(FlatError::invalid(
@@ -195,7 +193,7 @@ impl<'a> NodeDeserializer<'a> {
         }
     }
 
-    fn list_items(&self) -> Result<Vec<(&'a str, &'a Node)>, FlatError> {
+    fn list_items(&self) -> Result<Vec<(&'a str, &'a Node<'a>)>, FlatError> {
         let children = self.branch("a list (Name.1, Name.2, …)")?;
         let mut items = Vec::with_capacity(children.len());
         for (key, node) in children {
@@ -205,7 +203,7 @@ impl<'a> NodeDeserializer<'a> {
                     "a list index must be a whole number from 1",
                 )
             })?;
-            items.push((index, key.as_str(), node));
+            items.push((index, *key, node));
         }
         items.sort_unstable_by_key(|(index, _, _)| *index);
         for (position, (index, key, _)) in items.iter().enumerate() {
@@ -330,7 +328,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'_> {
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FlatError> {
         match self.node {
-            Node::Leaf(v) if v.is_empty() => self.wrap(visitor.visit_none()),
+            Node::Leaf("") => self.wrap(visitor.visit_none()),
             _ => visitor.visit_some(self),
         }
     }
@@ -417,7 +415,7 @@ struct ListAccess<'a, I> {
     parent: &'a Path<'a>,
 }
 
-impl<'de, 'a, I: ExactSizeIterator<Item = (&'a str, &'a Node)>> SeqAccess<'de> for ListAccess<'a, I> {
+impl<'de, 'a, I: ExactSizeIterator<Item = (&'a str, &'a Node<'a>)>> SeqAccess<'de> for ListAccess<'a, I> {
     type Error = FlatError;
 
     /// The exact length, so lists are allocated once at their size (an element of a kilobyte would
@@ -442,19 +440,19 @@ impl<'de, 'a, I: ExactSizeIterator<Item = (&'a str, &'a Node)>> SeqAccess<'de> f
 
 struct FieldAccess<'a, I> {
     entries: I,
-    pending: Option<(&'a str, &'a Node)>,
+    pending: Option<(&'a str, &'a Node<'a>)>,
     parent: &'a Path<'a>,
 }
 
-impl<'de, 'a, I: Iterator<Item = (&'a String, &'a Node)>> MapAccess<'de> for FieldAccess<'a, I> {
+impl<'de, 'a, I: Iterator<Item = (&'a &'a str, &'a Node<'a>)>> MapAccess<'de> for FieldAccess<'a, I> {
     type Error = FlatError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, FlatError> {
         match self.entries.next() {
             None => Ok(None),
             Some((key, node)) => {
-                self.pending = Some((key.as_str(), node));
-                let key_de: de::value::StrDeserializer<'_, FlatError> = key.as_str().into_deserializer();
+                self.pending = Some((*key, node));
+                let key_de: de::value::StrDeserializer<'_, FlatError> = (*key).into_deserializer();
                 seed.deserialize(key_de).map(Some)
             }
         }

@@ -141,7 +141,7 @@ fn check_rule<'a>(
 }
 
 fn is_empty(node: &Node) -> bool {
-    matches!(node, Node::Leaf(v) if v.is_empty())
+    matches!(node, Node::Leaf(""))
 }
 
 fn join(path: &str, segment: &str) -> String {
@@ -170,9 +170,9 @@ fn each_match<'a>(
         return Ok(());
     };
     if *first == "N" {
-        let mut items: Vec<(usize, &'a String, &'a Node)> = children
+        let mut items: Vec<(usize, &'a str, &'a Node<'a>)> = children
             .iter()
-            .filter_map(|(k, n)| parse_index(k).map(|i| (i, k, n)))
+            .filter_map(|(k, n)| parse_index(k).map(|i| (i, *k, n)))
             .collect();
         items.sort_by_key(|(i, _, _)| *i);
         for (_, key, child) in items {
@@ -182,7 +182,7 @@ fn each_match<'a>(
             result?;
         }
     } else if let Some((key, child)) = children.get_key_value(*first) {
-        stack.push(key);
+        stack.push(*key);
         let result = each_match(child, rest, stack, visit);
         stack.pop();
         result?;
@@ -197,7 +197,7 @@ fn violation(check: &Check, node: &Node) -> Option<String> {
             (children.len() > *max).then(|| format!("at most {max} entries may be given"))
         }
         (_, Node::Branch(_)) | (Check::MaxItems(_), _) => None,
-        (_, Node::Leaf(value)) if value.is_empty() => None,
+        (_, Node::Leaf("")) => None,
         (check, Node::Leaf(value)) => value_violation(check, value),
     }
 }
