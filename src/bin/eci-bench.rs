@@ -351,15 +351,25 @@ fn signed_acs3(params: &[(&str, &str)], n: u64) -> Target {
 
 /// Runs `connections` keep-alive clients for `duration` and gathers what they saw.
 async fn drive(addr: SocketAddr, make: MakeTarget, connections: usize, duration: Duration) -> Outcome {
+    let deadline = Instant::now() + duration;
+    run_clients(addr, make, connections, move |_| Instant::now() < deadline).await
+}
+
+/// Runs `connections` clients sharing one request counter while `more(n)` holds for the next request.
+async fn run_clients(
+    addr: SocketAddr,
+    make: MakeTarget,
+    connections: usize,
+    more: impl Fn(u64) -> bool + Clone + Send + 'static,
+) -> Outcome {
     let counter = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
-    let deadline = started + duration;
     let mut tasks = Vec::new();
     for _ in 0..connections {
-        let (make, counter) = (Arc::clone(&make), Arc::clone(&counter));
-        tasks.push(tokio::spawn(async move {
-            client_loop(addr, make, counter, |_| Instant::now() < deadline).await
-        }));
+        let (make, counter, more) = (Arc::clone(&make), Arc::clone(&counter), more.clone());
+        tasks.push(tokio::spawn(
+            async move { client_loop(addr, make, counter, more).await },
+        ));
     }
     gather(tasks, started).await
 }
@@ -663,19 +673,10 @@ async fn preload(addr: SocketAddr, count: usize, connections: usize) -> Outcome 
         })
     });
     let limit = count as u64;
-    let counter = Arc::new(AtomicU64::new(0));
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let (make, counter) = (Arc::clone(&make), Arc::clone(&counter));
-        tasks.push(tokio::spawn(async move {
-            client_loop(addr, make, counter, move |n| n < limit).await
-        }));
-    }
-    gather(tasks, started).await
+    run_clients(addr, make, connections, move |n| n < limit).await
 }
 
-/// Creates groups, then deletes every one of them as fast as it can.
+/// Lists up to 20,000 stored groups, then deletes every one of them as fast as it can.
 async fn delete_run(addr: SocketAddr, connections: usize) -> std::io::Result<Outcome> {
     let count = 20_000;
     let mut ids = Vec::with_capacity(count);
@@ -708,16 +709,7 @@ async fn delete_run(addr: SocketAddr, connections: usize) -> std::io::Result<Out
             })
         })
     };
-    let counter = Arc::new(AtomicU64::new(0));
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let (make, counter) = (Arc::clone(&make), Arc::clone(&counter));
-        tasks.push(tokio::spawn(async move {
-            client_loop(addr, make, counter, move |n| n < total).await
-        }));
-    }
-    Ok(gather(tasks, started).await)
+    Ok(run_clients(addr, make, connections, move |n| n < total).await)
 }
 
 /// Page latency and memory with 1k…1M stored groups, each in a fresh emulator.

@@ -23,7 +23,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
     let account = ctx.eci.accounts.get(&ctx.caller.access_key_id);
     account.check_may_create(req.ram_role_name.as_deref())?;
     let size = granted_size(&req, account.cpu_mem_whitelist)?;
-    let mut vswitch_ids = rules::vswitch_ids(&req)?;
+    let mut vswitch_ids = rules::vswitch_ids(&req);
     if req.schedule_strategy.as_deref() == Some("VSwitchRandom") {
         ctx.eci.ids.shuffle(&mut vswitch_ids);
     }

@@ -466,19 +466,15 @@ fn check_spot(req: &CreateContainerGroupRequest) -> Result<(), ApiError> {
 }
 
 /// The vSwitch ids of `VSwitchId`, in the order given.
-pub fn vswitch_ids(req: &CreateContainerGroupRequest) -> Result<Vec<&str>, ApiError> {
-    let ids: Vec<&str> = req
-        .vswitch_id
+pub fn vswitch_ids(req: &CreateContainerGroupRequest) -> Vec<&str> {
+    // At most ten: the `VSwitchId` field rule has already refused more.
+    req.vswitch_id
         .as_deref()
         .unwrap_or("")
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .collect();
-    if ids.len() > MAX_VSWITCHES {
-        return Err(ApiError::invalid("VSwitchId", "at most 10 vSwitch ids may be given"));
-    }
-    Ok(ids)
+        .collect()
 }
 
 /// The shared describe filter: id and tag counts, a known status.
