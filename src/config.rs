@@ -1,6 +1,7 @@
 //! Configuration from flags and `ECI_EMULATOR_*` environment variables (a flag wins over its variable).
 
 use crate::auth::Credential;
+use crate::faults::throttle::Limit;
 use crate::server::DEFAULT_MAX_BODY_BYTES;
 use clap::{Parser, ValueEnum};
 use std::net::SocketAddr;
@@ -46,6 +47,17 @@ pub struct Config {
     #[arg(long, env = "ECI_EMULATOR_STRICT_NETWORK")]
     pub strict_network: bool,
 
+    /// A JSON file of fault rules (one rule, a list, or `{"rules": [...]}`) in force at start and after
+    /// every reset (repeatable; the variable takes a comma-separated list).
+    #[arg(long = "faults", env = "ECI_EMULATOR_FAULTS", value_delimiter = ',')]
+    pub faults: Vec<std::path::PathBuf>,
+
+    /// A rate limit answered with `Throttling.User`: `ACTION[@ACCOUNT]=N/s` or `=N/min`, `*` for every
+    /// action (each action counted on its own), per account (repeatable; the variable takes a
+    /// comma-separated list).
+    #[arg(long = "rate-limit", env = "ECI_EMULATOR_RATE_LIMITS", value_delimiter = ',', value_parser = Limit::parse)]
+    pub rate_limits: Vec<Limit>,
+
     /// Instead of serving, ask the emulator at `--listen` for its health and exit 0 if it is healthy
     /// (the container image's HEALTHCHECK, which has no curl).
     #[arg(long)]
@@ -81,5 +93,8 @@ mod tests {
         assert_eq!(c.credentials[1].account, "acct");
         assert_eq!((c.log_format, c.seed), (LogFormat::Json, Some(9)));
         assert!(Config::try_parse_from(["eci-emulator", "--credentials", "nocolon"]).is_err());
+        let c = Config::try_parse_from(["eci-emulator", "--rate-limit", "*=5/s", "--faults", "a.json"]).unwrap();
+        assert_eq!((c.rate_limits.len(), c.faults.len()), (1, 1));
+        assert!(Config::try_parse_from(["eci-emulator", "--rate-limit", "5/s"]).is_err());
     }
 }

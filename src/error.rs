@@ -1,5 +1,6 @@
 //! The one API error type and the catalogue that maps each error code to its wire code, HTTP status and message.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Declares the error catalogue: one row per code, read by `code()`, `status()` and `template()`.
@@ -85,10 +86,13 @@ error_catalogue! {
     RequestTooLarge => 413, "InvalidParameter.LengthExceeded", "%s";
 }
 
-/// A failure as the service renders it: a catalogue row plus the detail for this request.
+/// A failure as the service renders it: a wire code, its HTTP status and the message for this request.
+///
+/// Most errors come from a catalogue row; injected faults may carry any documented code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    pub kind: ErrorCode,
+    code: Cow<'static, str>,
+    status: u16,
     pub message: String,
 }
 
@@ -96,13 +100,26 @@ impl ApiError {
     /// The documented message, with `%s` filled by `detail`.
     pub fn with_detail(kind: ErrorCode, detail: &str) -> Self {
         let message = kind.template().replace("%s", detail);
-        ApiError { kind, message }
+        ApiError {
+            code: Cow::Borrowed(kind.code()),
+            status: kind.status(),
+            message,
+        }
     }
 
     /// The documented message without a detail (a bare `%s` becomes the code).
     pub fn new(kind: ErrorCode) -> Self {
         let detail = if kind.template() == "%s" { kind.code() } else { "" };
         Self::with_detail(kind, detail)
+    }
+
+    /// An error of any code, status and message: what a fault rule asks for.
+    pub fn custom(code: impl Into<Cow<'static, str>>, status: u16, message: impl Into<String>) -> Self {
+        ApiError {
+            code: code.into(),
+            status,
+            message: message.into(),
+        }
     }
 
     pub fn missing(param: &str) -> Self {
@@ -115,12 +132,17 @@ impl ApiError {
         Self::with_detail(ErrorCode::InvalidParameter, &detail)
     }
 
-    pub fn code(&self) -> &'static str {
-        self.kind.code()
+    pub fn code(&self) -> &str {
+        &self.code
     }
 
     pub fn status(&self) -> u16 {
-        self.kind.status()
+        self.status
+    }
+
+    /// Whether this is the catalogue row `kind`.
+    pub fn is(&self, kind: ErrorCode) -> bool {
+        self.code == kind.code()
     }
 }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod faults;
 pub mod fixtures;
 pub mod lifecycle;
 pub mod network;

@@ -79,6 +79,17 @@ fn load_fixtures(paths: &[std::path::PathBuf]) -> std::io::Result<Vec<eci_emulat
         .collect()
 }
 
+fn load_faults(paths: &[std::path::PathBuf]) -> std::io::Result<Vec<eci_emulator::faults::rule::RuleSpec>> {
+    let mut rules = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(path)?;
+        let parsed = eci_emulator::faults::parse_rules(&text)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))?;
+        rules.extend(parsed);
+    }
+    Ok(rules)
+}
+
 async fn serve(config: Config) -> std::io::Result<()> {
     let strict = !config.credentials.is_empty();
     let state = AppState::new(AppOptions {
@@ -88,13 +99,19 @@ async fn serve(config: Config) -> std::io::Result<()> {
         max_body_bytes: config.max_body_bytes,
         strict_network: config.strict_network,
         fixtures: load_fixtures(&config.fixtures)?,
+        faults: load_faults(&config.faults)?,
+        rate_limits: config.rate_limits,
     })
-    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("fixtures: {e}")))?;
+    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let local = listener.local_addr()?;
     tracing::info!(address = %local, signatures = if strict { "verified" } else { "not checked" }, "eci-emulator listening");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
+    let router = app(state.clone());
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            state.begin_shutdown();
+        })
         .await
 }
 

@@ -97,6 +97,36 @@ pub struct PlacementRequest<'a> {
     pub private_ip: Option<Ipv4Addr>,
 }
 
+/// What `zone_open` said of each zone during one placement, so each zone is asked once.
+#[derive(Default)]
+struct ZoneVerdicts {
+    open: Vec<String>,
+    refused: Vec<String>,
+    last_refusal: Option<ApiError>,
+}
+
+impl ZoneVerdicts {
+    fn is_open(&mut self, zone: &str, zone_open: &mut dyn FnMut(&str) -> Result<(), ApiError>) -> bool {
+        if self.open.iter().any(|z| z == zone) {
+            return true;
+        }
+        if self.refused.iter().any(|z| z == zone) {
+            return false;
+        }
+        match zone_open(zone) {
+            Ok(()) => {
+                self.open.push(zone.to_owned());
+                true
+            }
+            Err(refusal) => {
+                self.refused.push(zone.to_owned());
+                self.last_refusal = Some(refusal);
+                false
+            }
+        }
+    }
+}
+
 /// One region's network.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -209,6 +239,18 @@ impl RegionNetwork {
     /// With several vSwitches the first with a free address wins, as multi-zone creation does. Unknown
     /// vSwitch and security-group ids are registered on first use unless `strict`.
     pub fn place(&mut self, request: &PlacementRequest<'_>, strict: bool) -> Result<Placement, ApiError> {
+        self.place_in_open_zones(request, strict, &mut |_| Ok(()))
+    }
+
+    /// `place`, asking `zone_open` before using a zone: a zone it refuses is passed over for the next
+    /// candidate, as multi-zone creation passes over a zone out of stock, and when every candidate
+    /// was refused its last refusal is the answer.
+    pub fn place_in_open_zones(
+        &mut self,
+        request: &PlacementRequest<'_>,
+        strict: bool,
+        zone_open: &mut dyn FnMut(&str) -> Result<(), ApiError>,
+    ) -> Result<Placement, ApiError> {
         if let Some(zone) = request.zone_id {
             if !self.region.zones.iter().any(|z| z == zone) {
                 return Err(ApiError::new(ErrorCode::ZoneNotOnSale));
@@ -240,12 +282,19 @@ impl RegionNetwork {
                     "the address is not in the CIDR block of the vSwitch",
                 )
             })?;
+            if let Some(vswitch) = self.v_switches.get(index) {
+                zone_open(&vswitch.zone_id)?;
+            }
             return self.claim(index, ip, security_group_id);
         }
+        let mut zones = ZoneVerdicts::default();
         for index in candidates {
             let Some(vswitch) = self.v_switches.get_mut(index) else {
                 continue;
             };
+            if !vswitch.pool.has_free() || !zones.is_open(&vswitch.zone_id, zone_open) {
+                continue;
+            }
             if let Some(ip) = vswitch.pool.allocate() {
                 return Ok(Placement {
                     zone_id: vswitch.zone_id.clone(),
@@ -256,7 +305,9 @@ impl RegionNetwork {
                 });
             }
         }
-        Err(ApiError::new(ErrorCode::IpNotEnough))
+        Err(zones
+            .last_refusal
+            .unwrap_or_else(|| ApiError::new(ErrorCode::IpNotEnough)))
     }
 
     /// Takes one named address of a vSwitch.

@@ -100,6 +100,10 @@ impl IpPool {
     pub fn in_use(&self) -> usize {
         self.in_use
     }
+
+    pub fn has_free(&self) -> bool {
+        self.last != 0 && self.in_use < self.last as usize
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod container_group;
 use crate::accounts::Accounts;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::faults::CallFaults;
 use crate::fixtures::{self, FixtureDocument};
 use crate::network::{Networks, RegionInfo, RegionNetwork};
 use crate::protocol::{parse_input, JsonBody, Node};
@@ -92,10 +93,11 @@ impl EciState {
     }
 }
 
-/// One call's view of the world: the shared state and who is calling.
+/// One call's view of the world: the shared state, who is calling and the faults in force.
 pub struct Ctx<'a> {
     pub eci: &'a EciState,
     pub caller: &'a Caller,
+    pub faults: &'a CallFaults<'a>,
 }
 
 impl Ctx<'_> {

@@ -1,8 +1,11 @@
-//! The side API under `/_emulator`: health, reset, a dump of the state and fixture documents.
+//! The side API under `/_emulator`: health, reset, a dump of the state, fixture documents, fault rules
+//! and rate limits.
 
 use super::AppState;
+use crate::faults::rule::RuleSpec;
+use crate::faults::throttle::Limit;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
@@ -17,10 +20,12 @@ pub(super) async fn health(State(state): State<AppState>) -> Json<Value> {
     }))
 }
 
-/// Drops every resource and every seen nonce.
+/// Drops every resource and every seen nonce; fault rules and rate limits go back to those given at start.
 pub(super) async fn reset(State(state): State<AppState>) -> Json<Value> {
     state.eci().reset();
     state.inner.auth.reset();
+    state.faults().reset();
+    state.throttle().reset();
     tracing::info!("state reset");
     Json(json!({"reset": true}))
 }
@@ -39,4 +44,67 @@ pub(super) async fn fixtures(State(state): State<AppState>, body: Bytes) -> (Sta
         Ok(()) => (StatusCode::OK, Json(json!({"applied": true}))),
         Err(error) => (StatusCode::BAD_REQUEST, Json(json!({"applied": false, "error": error}))),
     }
+}
+
+/// Adds one fault rule: 201 with its id, or 400 saying what is wrong with it.
+pub(super) async fn add_fault(State(state): State<AppState>, body: Bytes) -> (StatusCode, Json<Value>) {
+    let added = serde_json::from_slice::<RuleSpec>(&body)
+        .map_err(|e| e.to_string())
+        .and_then(|spec| state.faults().add(spec, "api"));
+    match added {
+        Ok(id) => {
+            tracing::info!(rule = %id, "fault rule added");
+            (StatusCode::CREATED, Json(json!({ "id": &*id })))
+        }
+        Err(error) => (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))),
+    }
+}
+
+/// Every rule with how often it matched and fired, how many firings remain and whether it is active.
+pub(super) async fn list_faults(State(state): State<AppState>) -> Json<Value> {
+    Json(state.faults().list())
+}
+
+pub(super) async fn remove_fault(State(state): State<AppState>, Path(id): Path<String>) -> (StatusCode, Json<Value>) {
+    if state.faults().remove(&id) {
+        (StatusCode::OK, Json(json!({ "deleted": id })))
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": format!("no fault rule {id}") })),
+        )
+    }
+}
+
+pub(super) async fn clear_faults(State(state): State<AppState>) -> Json<Value> {
+    state.faults().clear();
+    Json(json!({ "deleted": "all" }))
+}
+
+pub(super) async fn rate_limits(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({ "limits": state.throttle().limits() }))
+}
+
+/// Replaces the rate limits with `{"limits": [...]}`; 400 leaves the old ones in force.
+pub(super) async fn set_rate_limits(State(state): State<AppState>, body: Bytes) -> (StatusCode, Json<Value>) {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Limits {
+        limits: Vec<Limit>,
+    }
+    let parsed = serde_json::from_slice::<Limits>(&body)
+        .map_err(|e| e.to_string())
+        .and_then(|l| l.limits.iter().try_for_each(Limit::check).map(|()| l.limits));
+    match parsed {
+        Ok(limits) => {
+            state.throttle().replace(limits.clone());
+            (StatusCode::OK, Json(json!({ "limits": limits })))
+        }
+        Err(error) => (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))),
+    }
+}
+
+pub(super) async fn clear_rate_limits(State(state): State<AppState>) -> Json<Value> {
+    state.throttle().replace(Vec::new());
+    Json(json!({ "limits": [] }))
 }

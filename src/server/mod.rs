@@ -1,10 +1,16 @@
 //! The HTTP face: the router, its tower layers, the RPC endpoint and the `/_emulator` side API.
 
 mod admin;
+mod broken_body;
 mod rpc;
+
+pub use rpc::{FAULT_HEADER, RETRY_AFTER_HEADER};
 
 use crate::auth::{Authenticator, Credential};
 use crate::error::{ApiError, ErrorCode};
+use crate::faults::rule::RuleSpec;
+use crate::faults::throttle::{Limit, Throttle};
+use crate::faults::Faults;
 use crate::fixtures::FixtureDocument;
 use crate::ops::{EciOptions, EciState};
 use crate::protocol::{render_error, Format, Rendered};
@@ -12,10 +18,11 @@ use crate::util::{Clock, SystemClock};
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::Router;
 use std::sync::Arc;
 use std::time::Instant;
+use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
@@ -33,6 +40,10 @@ pub struct AppOptions {
     pub strict_network: bool,
     /// Applied at start and after every reset.
     pub fixtures: Vec<FixtureDocument>,
+    /// Fault rules in force at start and after every reset.
+    pub faults: Vec<RuleSpec>,
+    /// Rate limits in force at start and after every reset.
+    pub rate_limits: Vec<Limit>,
 }
 
 impl Default for AppOptions {
@@ -44,6 +55,8 @@ impl Default for AppOptions {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             strict_network: false,
             fixtures: Vec::new(),
+            faults: Vec::new(),
+            rate_limits: Vec::new(),
         }
     }
 }
@@ -57,8 +70,11 @@ pub struct AppState {
 struct Shared {
     eci: EciState,
     auth: Authenticator,
+    faults: Faults,
+    throttle: Throttle,
     started: Instant,
     max_body_bytes: usize,
+    shutting_down: watch::Sender<bool>,
 }
 
 impl AppState {
@@ -69,6 +85,8 @@ impl AppState {
         } else {
             Authenticator::strict(options.credentials)
         };
+        let faults = Faults::new(options.clock.clone(), options.seed, options.faults)?;
+        let throttle = Throttle::new(options.clock.clone(), options.rate_limits);
         let eci_options = EciOptions {
             seed: options.seed,
             strict_network: options.strict_network,
@@ -76,16 +94,38 @@ impl AppState {
         };
         Ok(AppState {
             inner: Arc::new(Shared {
-                eci: EciState::new(options.clock, eci_options)?,
+                eci: EciState::new(options.clock, eci_options).map_err(|e| format!("fixtures: {e}"))?,
                 auth,
+                faults,
+                throttle,
                 started: Instant::now(),
                 max_body_bytes: options.max_body_bytes,
+                shutting_down: watch::Sender::new(false),
             }),
         })
     }
 
     pub fn eci(&self) -> &EciState {
         &self.inner.eci
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
+    }
+
+    pub fn throttle(&self) -> &Throttle {
+        &self.inner.throttle
+    }
+
+    /// Ends every hanging request, so a graceful shutdown does not wait for them.
+    pub fn begin_shutdown(&self) {
+        self.inner.shutting_down.send_replace(true);
+    }
+
+    /// Resolves after `limit`, or as soon as shutdown begins.
+    async fn until_shutdown(&self, limit: std::time::Duration) {
+        let mut shutting_down = self.inner.shutting_down.subscribe();
+        let _ = tokio::time::timeout(limit, shutting_down.wait_for(|down| *down)).await;
     }
 }
 
@@ -97,6 +137,19 @@ pub fn app(state: AppState) -> Router {
         .route("/_emulator/reset", post(admin::reset))
         .route("/_emulator/state", get(admin::state))
         .route("/_emulator/fixtures", post(admin::fixtures))
+        .route(
+            "/_emulator/faults",
+            get(admin::list_faults)
+                .post(admin::add_fault)
+                .delete(admin::clear_faults),
+        )
+        .route("/_emulator/faults/{id}", delete(admin::remove_fault))
+        .route(
+            "/_emulator/throttling",
+            get(admin::rate_limits)
+                .put(admin::set_rate_limits)
+                .delete(admin::clear_rate_limits),
+        )
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())

@@ -1,11 +1,22 @@
-//! The RPC endpoint: extract, authenticate, look up, run, render.
+//! The RPC endpoint: extract, authenticate, look up, throttle, apply faults, run, render, deliver.
 
+use super::broken_body::BrokenBody;
 use super::{into_response, AppState};
 use crate::error::{ApiError, ErrorCode};
+use crate::faults::rule::{Effect, Phase};
+use crate::faults::{Call, CallFaults, Outcome, Verdict};
 use crate::ops::{self, Ctx};
-use crate::protocol::{self, flat, render_error, render_success, Format, RawRequest, Rendered};
+use crate::protocol::{self, flat, render_error, render_success, Format, RawRequest, Rendered, RpcRequest};
+use axum::body::Body;
 use axum::extract::{Request, State};
+use axum::http::HeaderValue;
 use axum::response::Response;
+use std::sync::Arc;
+
+/// Names the fault rules that fired on a response.
+pub const FAULT_HEADER: &str = "x-eci-emulator-fault";
+/// Milliseconds to wait before retrying, as the gateway sends with `Throttling.User`.
+pub const RETRY_AFTER_HEADER: &str = "x-acs-retry-after";
 
 pub(super) async fn handle(State(state): State<AppState>, request: Request) -> Response {
     let request_id = crate::util::new_request_id();
@@ -24,41 +35,173 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
         headers: parts.headers,
         body: body.to_vec(),
     };
-    into_response(serve(&state, &raw, &request_id), &request_id)
+    let served = serve(&state, &raw, &request_id);
+    deliver(&state, served, &request_id).await
 }
 
-/// Everything between the bytes and the rendered answer, free of HTTP types.
-fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Rendered {
-    let rpc = match protocol::extract(raw) {
-        Ok(rpc) => rpc,
-        Err((err, format)) => return log_error(render_error(format, request_id, &err), &err, "?", request_id),
-    };
-    let outcome = (|| {
-        let eci = state.eci();
-        let caller = state.inner.auth.verify(raw, &rpc, eci.clock.now())?;
-        let operation = ops::lookup(&rpc.action).ok_or_else(|| ApiError::new(ErrorCode::InvalidAction))?;
-        let params = flat::build_tree(rpc.params())?;
-        (operation.run)(&Ctx { eci, caller: &caller }, &params)
-    })();
-    match outcome {
-        Ok(body) => {
-            tracing::debug!(action = %rpc.action, request_id, "ok");
-            render_success(rpc.format, &rpc.action, request_id, &body)
+/// A rendered answer and what the faults and rate limits ask of its delivery.
+struct Served {
+    rendered: Rendered,
+    verdict: Verdict,
+    retry_after_ms: Option<u64>,
+}
+
+impl Served {
+    fn plain(rendered: Rendered) -> Self {
+        Served {
+            rendered,
+            verdict: Verdict::default(),
+            retry_after_ms: None,
         }
-        Err(err) => log_error(
-            render_error(rpc.format, request_id, &err),
-            &err,
-            &rpc.action,
-            request_id,
-        ),
     }
 }
 
-fn log_error(rendered: Rendered, err: &ApiError, action: &str, request_id: &str) -> Rendered {
+/// Everything between the bytes and the rendered answer, free of HTTP types.
+fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
+    let rpc = match protocol::extract(raw) {
+        Ok(rpc) => rpc,
+        Err((err, format)) => return Served::plain(refused(format, request_id, &err, "?")),
+    };
+    let refuse = |err: &ApiError| Served::plain(refused(rpc.format, request_id, err, &rpc.action));
+    let eci = state.eci();
+    let caller = match state.inner.auth.verify(raw, &rpc, eci.clock.now()) {
+        Ok(caller) => caller,
+        Err(err) => return refuse(&err),
+    };
+    let Some(operation) = ops::lookup(&rpc.action) else {
+        return refuse(&ApiError::new(ErrorCode::InvalidAction));
+    };
+    if let Err(throttled) = state.inner.throttle.admit(&caller.account, &rpc.action) {
+        let mut served = refuse(&throttled.error);
+        served.retry_after_ms = Some(throttled.retry_after_ms);
+        return served;
+    }
+    let faults = &state.inner.faults;
+    let params: Vec<(&str, &str)> = if faults.is_empty() {
+        Vec::new()
+    } else {
+        rpc.params().collect()
+    };
+    let call = Call {
+        action: &rpc.action,
+        region_id: rpc.param("RegionId"),
+        zone_id: rpc.param("ZoneId"),
+        access_key_id: &caller.access_key_id,
+        params: &params,
+    };
+    let mut verdict = faults.decide(&call);
+    let before = verdict.outcome.as_ref().filter(|o| o.phase == Phase::Before);
+    if let Some(outcome) = before {
+        let rendered = fault_error(&rpc, request_id, outcome);
+        return with_verdict(rendered, verdict);
+    }
+    let call_faults = CallFaults::new(faults, call);
+    let outcome = flat::build_tree(rpc.params())
+        .map_err(ApiError::from)
+        .and_then(|params| {
+            let ctx = Ctx {
+                eci,
+                caller: &caller,
+                faults: &call_faults,
+            };
+            (operation.run)(&ctx, &params)
+        });
+    verdict.fired.extend(call_faults.into_fired());
+    let rendered = match (outcome, verdict.outcome.as_ref()) {
+        (_, Some(fault)) if fault.effect == Effect::Error => fault_error(&rpc, request_id, fault),
+        (Ok(body), _) => {
+            tracing::debug!(action = %rpc.action, request_id, "ok");
+            render_success(rpc.format, &rpc.action, request_id, &body)
+        }
+        (Err(err), _) => refused(rpc.format, request_id, &err, &rpc.action),
+    };
+    with_verdict(rendered, verdict)
+}
+
+fn with_verdict(rendered: Rendered, verdict: Verdict) -> Served {
+    let retry_after_ms = verdict.outcome.as_ref().and_then(|o| o.retry_after_ms);
+    Served {
+        rendered,
+        verdict,
+        retry_after_ms,
+    }
+}
+
+/// The rule's error, or `ServiceUnavailable` for a rule that breaks the connection without one.
+fn fault_error(rpc: &RpcRequest, request_id: &str, outcome: &Outcome) -> Rendered {
+    let err = outcome
+        .error
+        .clone()
+        .unwrap_or_else(|| ApiError::new(ErrorCode::ServiceUnavailable));
+    render_error(rpc.format, request_id, &err)
+}
+
+fn refused(format: Format, request_id: &str, err: &ApiError, action: &str) -> Rendered {
     if err.status() >= 500 {
         tracing::warn!(action, request_id, code = err.code(), message = %err.message, "failed");
     } else {
         tracing::debug!(action, request_id, code = err.code(), message = %err.message, "refused");
     }
-    rendered
+    render_error(format, request_id, err)
+}
+
+/// Waits out any injected latency, then answers, or breaks the connection as a rule asks.
+async fn deliver(state: &AppState, served: Served, request_id: &str) -> Response {
+    let Served {
+        rendered,
+        verdict,
+        retry_after_ms,
+    } = served;
+    if !verdict.fired.is_empty() {
+        let effect = verdict.outcome.as_ref().map_or(Effect::Delay, |o| o.effect);
+        let rules = verdict.fired.iter().map(|id| &**id).collect::<Vec<_>>().join(",");
+        tracing::info!(
+            rules,
+            request_id,
+            ?effect,
+            delay_ms = verdict.delay.as_millis() as u64,
+            "fault injected"
+        );
+    }
+    if !verdict.delay.is_zero() {
+        tokio::time::sleep(verdict.delay).await;
+    }
+    let mut response = match verdict.outcome.as_ref().map(|o| (o.effect, o.hang)) {
+        Some((Effect::Reset, _)) => Response::new(Body::new(BrokenBody::reset())),
+        Some((Effect::Hang, hang)) => {
+            state.until_shutdown(hang).await;
+            Response::new(Body::new(BrokenBody::reset()))
+        }
+        Some((Effect::Truncate, _)) => {
+            let Rendered {
+                status,
+                content_type,
+                body,
+            } = rendered;
+            let head = Rendered {
+                status,
+                content_type,
+                body: Vec::new(),
+            };
+            let mut response = into_response(head, request_id);
+            *response.body_mut() = Body::new(BrokenBody::truncate(body));
+            response
+        }
+        _ => into_response(rendered, request_id),
+    };
+    name_fault_and_retry(&mut response, &verdict.fired, retry_after_ms);
+    response
+}
+
+fn name_fault_and_retry(response: &mut Response, fired: &[Arc<str>], retry_after_ms: Option<u64>) {
+    let headers = response.headers_mut();
+    if !fired.is_empty() {
+        let names = fired.iter().map(|id| &**id).collect::<Vec<_>>().join(",");
+        if let Ok(value) = HeaderValue::from_str(&names) {
+            headers.insert(FAULT_HEADER, value);
+        }
+    }
+    if let Some(ms) = retry_after_ms {
+        headers.insert(RETRY_AFTER_HEADER, HeaderValue::from(ms));
+    }
 }

@@ -8,6 +8,8 @@ use super::model::{index, ContainerGroup};
 use super::sizing::{self, Size, SizeRequest, DEFAULT_SIZE};
 use super::{rules, view};
 use crate::error::{ApiError, ErrorCode};
+use crate::faults::rule::RuleSpec;
+use crate::faults::tag;
 use crate::lifecycle::GroupStatus;
 use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwork};
 use crate::ops::{Ctx, RegionState};
@@ -20,6 +22,7 @@ use std::net::Ipv4Addr;
 pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
     rules::check_create(&req)?;
+    let fault_rules = fault_tag_rules(ctx, &req)?;
     let account = ctx.eci.accounts.get(&ctx.caller.access_key_id);
     account.check_may_create(req.ram_role_name.as_deref())?;
     let size = granted_size(&req, account.cpu_mem_whitelist)?;
@@ -72,7 +75,28 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
     }
     state.used_cpu += group.cpu;
     state.groups.insert(group);
+    if !fault_rules.is_empty() {
+        if let Err(e) = ctx.faults.engine().add_group_rules(&id, fault_rules) {
+            tracing::error!(group = %id, "fault tags checked at create no longer compile: {e}");
+        }
+    }
     to_body(CreateContainerGroupResponse { container_group_id: id })
+}
+
+/// The fault rules the group's reserved tags ask for; a tag that cannot be a rule is refused, naming it.
+fn fault_tag_rules(ctx: &Ctx<'_>, req: &CreateContainerGroupRequest) -> Result<Vec<RuleSpec>, ApiError> {
+    let mut specs = Vec::new();
+    for (index, tag) in req.tags.iter().enumerate() {
+        let value = tag.value.as_deref().unwrap_or_default();
+        let Some(parsed) = tag::rule_from_tag(&tag.key, value) else {
+            continue;
+        };
+        let spec = parsed
+            .and_then(|spec| ctx.faults.engine().check(&spec).map(|()| spec))
+            .map_err(|why| ApiError::invalid(&format!("Tag.{}", index + 1), &why))?;
+        specs.push(spec);
+    }
+    Ok(specs)
 }
 
 /// The size granted: the request rounded up to a supported spec, or, with `InstanceType`, what was
@@ -132,10 +156,11 @@ fn attach_network(
     }
     let strict = ctx.eci.strict_network;
     if req.dry_run == Some(true) {
-        net.clone().place(&request, strict)?;
+        net.clone()
+            .place_in_open_zones(&request, strict, &mut |zone| ctx.faults.zone_open(zone))?;
         return Err(ApiError::new(ErrorCode::DryRunOperation));
     }
-    let placement = net.place(&request, strict)?;
+    let placement = net.place_in_open_zones(&request, strict, &mut |zone| ctx.faults.zone_open(zone))?;
     if disks.iter().any(|zone| *zone != placement.zone_id) {
         net.release(&placement.vswitch_id, placement.ip);
         return Err(ApiError::new(ErrorCode::DiskNotInSameZone));
@@ -398,6 +423,7 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteContainerGroupRequest) -> Result<JsonBod
             net.release_eip(eip);
         }
     }
+    ctx.faults.engine().remove_group_rules(&group.id);
     if let Some(token) = token {
         state.delete_tokens.insert(token.to_owned(), group.id);
     }

@@ -1,0 +1,282 @@
+//! The error catalogue: every code each ECI operation documents, plus the gateway codes every action
+//! can answer, with HTTP status and message; fault rules take their defaults from it.
+
+use crate::error::ApiError;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The operations' documented codes, one `action\tstatus\tcode\tmessage` row each, written by
+/// `scripts/error-catalogue.py` from the API metadata.
+const OPERATION_ROWS: &str = include_str!("catalogue.tsv");
+
+/// The codes the API gateway answers for any action (the product documentation's common error codes).
+const GATEWAY_ROWS: &[(u16, &str, &str)] = &[
+    (400, "Throttling", "Request was denied due to request throttling."),
+    (400, "Throttling.User", "Request was denied due to user flow control."),
+    (400, "Throttling.Api", "Request was denied due to api flow control."),
+    (
+        503,
+        "ServiceUnavailable",
+        "The request has failed due to a temporary failure of the server.",
+    ),
+    (
+        500,
+        "InternalError",
+        "The request processing has failed due to some unknown error, exception or failure.",
+    ),
+    (
+        500,
+        "UnknownError",
+        "The request processing has failed due to some unknown error.",
+    ),
+    (
+        403,
+        "Forbidden.RAM",
+        "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+    ),
+    (400, "InvalidAccessKeyId.Inactive", "Specified access key is disabled."),
+    (404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."),
+    (
+        400,
+        "SignatureDoesNotMatch",
+        "Specified signature is not matched with our calculation.",
+    ),
+    (400, "SignatureNonceUsed", "Specified signature nonce was used already."),
+    (
+        400,
+        "InvalidTimeStamp.Expired",
+        "Specified time stamp or date value is expired.",
+    ),
+    (
+        400,
+        "MissingParameter",
+        "The input parameter that is mandatory for processing this request is not supplied.",
+    ),
+    (400, "InvalidParameter", "%s"),
+    (
+        404,
+        "InvalidAction.NotFound",
+        "Specified api is not found, please check your url and method.",
+    ),
+];
+
+/// One documented error: its code, HTTP status and message (with any `%s` already filled).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub action: &'static str,
+    pub status: u16,
+    pub code: &'static str,
+    pub template: &'static str,
+}
+
+impl Entry {
+    /// The message with each `%s` replaced by a detail that reads naturally for this code.
+    pub fn message(&self) -> String {
+        let mut message = self.template.to_owned();
+        for detail in detail_for(self.code) {
+            if !message.contains("%s") {
+                break;
+            }
+            message = message.replacen("%s", detail, 1);
+        }
+        message.replace("%s", self.code)
+    }
+
+    pub fn to_error(&self) -> ApiError {
+        ApiError::custom(self.code, self.status, self.message())
+    }
+}
+
+/// The whole catalogue, parsed once.
+pub struct Catalogue {
+    entries: Vec<Entry>,
+    /// Code → indices into `entries`, in documented order.
+    by_code: HashMap<&'static str, Vec<usize>>,
+}
+
+/// The action under which the gateway's codes are filed.
+pub const ANY_ACTION: &str = "*";
+
+impl Catalogue {
+    pub fn get() -> &'static Catalogue {
+        static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+        CATALOGUE.get_or_init(Catalogue::parse)
+    }
+
+    fn parse() -> Catalogue {
+        let operation_rows = OPERATION_ROWS
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+            .filter_map(parse_row);
+        let gateway_rows = GATEWAY_ROWS.iter().map(|(status, code, template)| Entry {
+            action: ANY_ACTION,
+            status: *status,
+            code,
+            template,
+        });
+        let entries: Vec<Entry> = operation_rows.chain(gateway_rows).collect();
+        let mut by_code: HashMap<_, Vec<usize>> = HashMap::new();
+        for (index, entry) in entries.iter().enumerate() {
+            by_code.entry(entry.code).or_default().push(index);
+        }
+        Catalogue { entries, by_code }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entries documented for `action` (not the gateway's).
+    pub fn for_action<'a>(&'a self, action: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries.iter().filter(move |e| e.action == action)
+    }
+
+    /// The row for `code` as `action` documents it; with `status`, the row of that status (one code
+    /// can be documented twice, e.g. `NoPermission` as 400 and 403). Failing a row of `action` itself,
+    /// the gateway's row, then the first operation that documents the code.
+    pub fn find(&self, action: &str, code: &str, status: Option<u16>) -> Option<&Entry> {
+        let rows = || {
+            self.by_code
+                .get(code)
+                .into_iter()
+                .flatten()
+                .filter_map(|i| self.entries.get(*i))
+                .filter(|e| status.is_none_or(|wanted| e.status == wanted))
+        };
+        rows()
+            .find(|e| e.action == action)
+            .or_else(|| rows().find(|e| e.action == ANY_ACTION))
+            .or_else(|| rows().next())
+    }
+}
+
+fn parse_row(line: &'static str) -> Option<Entry> {
+    let mut fields = line.splitn(4, '\t');
+    let action = fields.next()?;
+    let status = fields.next()?.parse().ok()?;
+    let code = fields.next()?;
+    let template = fields.next()?;
+    Some(Entry {
+        action,
+        status,
+        code,
+        template,
+    })
+}
+
+/// What stands for each `%s` of a code's message; the documentation gives none, so these say what a
+/// user of the service would read in that situation.
+fn detail_for(code: &str) -> &'static [&'static str] {
+    match code {
+        "IncorrectStatus" | "IncorrectStatusDetail" => {
+            &["The current status of the resource does not support this operation."]
+        }
+        "ServiceNotEnabled" => &["The Elastic Container Instance service is not activated for this account."],
+        "ImageSnapshot.IncorrectStatus" | "ImageCache.IncorrectStatus" => {
+            &["The image cache is not in a status that supports this operation."]
+        }
+        "ImageSnapshot.NotSupport" => &["Image caches based on disk snapshots are not available to this account."],
+        "InstanceTypeNotMatchCpuArch" => &["The instance type does not match the CPU architecture of the image"],
+        "IncorrectOperation" => &["The operation is not supported for the resource in its current state."],
+        "FeatureBasedConstraintConflict" => &["SpotStrategy, InstanceType"],
+        "OperationFailed.RiskControl" => &["The operation has been identified as abnormal and cannot be processed"],
+        "QuotaExceeded" => &["ContainerGroup"],
+        "Spot.NotMatched" => &["No spot instance type in the specified zones matches the requested specification"],
+        "FeatureAccessRestricted" => &["the requested feature"],
+        "InvalidParameter.LengthExceeded" => &["The length of a parameter exceeds its limit."],
+        "InvalidParameter.ValueExceeded" => &["The value of a parameter exceeds its limit."],
+        "InvalidParameter" => &["The specified parameter is not valid."],
+        "MissingParameter" => &["A parameter that is mandatory for processing this request is not supplied."],
+        "InvalidParameter.NotFound" => &["The specified resource does not exist."],
+        "VnodeDedicatedHostIdAlreadyExist" => &["dh-emulator", "vnd-emulator"],
+        "Ops.TypeNotSupport" => &["The specified O&M task type is not supported."],
+        "Ops.InstanceNotSupport" => &["The specified instance does not support this O&M task."],
+        "Ops.RegionNotSupport" | "Coredump.RegionNotSupport" => &["The O&M task is not supported in this region."],
+        "Ops.ExecuteTaskFail" => &["The O&M task failed to execute."],
+        "Coredump.InvalidCorePatternType" => &["The specified core pattern type is not valid."],
+        "InvalidCorePatternValue" => &["The specified core pattern value is not valid."],
+        "Tcpdump.InvalidValue" => &["The specified tcpdump setting is not valid."],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn every_row_parses_with_a_status_and_a_message_free_of_placeholders() {
+        let catalogue = Catalogue::get();
+        let from_operations = catalogue.entries().iter().filter(|e| e.action != ANY_ACTION).count();
+        assert_eq!(from_operations, 456, "every documented row of the 36 operations");
+        let actions: std::collections::HashSet<_> = catalogue.entries().iter().map(|e| e.action).collect();
+        assert_eq!(actions.len(), 24 + 1, "operations documenting codes, plus the gateway");
+        for entry in catalogue.entries() {
+            assert!(matches!(entry.status, 400 | 403 | 404 | 500 | 503), "{entry:?}");
+            let message = entry.message();
+            assert!(!message.contains("%s") && !message.is_empty(), "{entry:?}: {message}");
+            assert!(!entry.code.contains(char::is_whitespace), "{entry:?}");
+            let found = catalogue.find(entry.action, entry.code, Some(entry.status));
+            assert_eq!(found, Some(entry), "every row can be found again");
+        }
+    }
+
+    #[test]
+    fn not_found_codes_are_404_and_duplicated_codes_pick_by_status() {
+        let catalogue = Catalogue::get();
+        let disk = catalogue.find("CreateContainerGroup", "InvalidDiskId.NotFound", None);
+        assert_eq!(disk.map(|e| e.status), Some(404));
+        let first = catalogue.find("CreateContainerGroup", "NoPermission", None);
+        assert_eq!(first.map(|e| e.status), Some(400));
+        let forbidden = catalogue.find("CreateContainerGroup", "NoPermission", Some(403));
+        assert_eq!(forbidden.map(|e| e.status), Some(403));
+        assert!(catalogue
+            .find("CreateContainerGroup", "NoPermission", Some(500))
+            .is_none());
+    }
+
+    #[test]
+    fn gateway_codes_answer_for_every_action_and_details_fill_placeholders() {
+        let catalogue = Catalogue::get();
+        let throttled = catalogue.find("DescribeContainerGroups", "Throttling.User", None);
+        assert_eq!(throttled.map(|e| e.status), Some(400));
+        let unavailable = catalogue.find(ANY_ACTION, "ServiceUnavailable", None);
+        assert_eq!(unavailable.map(|e| e.status), Some(503));
+        let quota = catalogue.find(ANY_ACTION, "QuotaExceeded", None);
+        assert_eq!(
+            quota.map(Entry::message).as_deref(),
+            Some("ContainerGroup quota exceeded.")
+        );
+        let host = catalogue.find("CreateVirtualNode", "VnodeDedicatedHostIdAlreadyExist", None);
+        assert_eq!(
+            host.map(Entry::message).as_deref(),
+            Some("DedicatedHostId:dh-emulator of Vnode:vnd-emulator already exists.")
+        );
+        assert!(catalogue.find("CreateContainerGroup", "NoSuchCode", None).is_none());
+        let borrowed = catalogue.find("DescribeContainerGroups", "OperationDenied.NoStock", None);
+        assert_eq!(
+            borrowed.map(|e| (e.action, e.status)),
+            Some(("CreateContainerGroup", 403))
+        );
+    }
+
+    #[test]
+    fn built_in_errors_agree_with_the_documented_rows() {
+        for kind in ErrorCode::ALL {
+            let Some(entry) = catalogue_row_for_create(*kind) else {
+                continue;
+            };
+            assert_eq!(entry.status, kind.status(), "{kind:?}");
+            if !kind.template().contains("%s") {
+                assert_eq!(entry.template, kind.template(), "{kind:?}");
+            }
+        }
+    }
+
+    fn catalogue_row_for_create(kind: ErrorCode) -> Option<&'static Entry> {
+        Catalogue::get()
+            .for_action("CreateContainerGroup")
+            .find(|e| e.code == kind.code())
+    }
+}

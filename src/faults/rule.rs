@@ -1,0 +1,386 @@
+//! One fault rule: what a user writes (`RuleSpec`, JSON or a reserved tag), checked and compiled into
+//! what the engine matches (`Rule`).
+
+use super::catalogue::{Catalogue, ANY_ACTION};
+use crate::error::ApiError;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What happens to a call a rule fires on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effect {
+    /// The client gets the rule's error.
+    Error,
+    /// The connection is closed without a response.
+    Reset,
+    /// No response until `hangMs` passes or the emulator shuts down; then the connection closes.
+    Hang,
+    /// The status line and headers arrive, with half the body, then the connection closes.
+    Truncate,
+    /// Only the latency: the call is answered normally.
+    Delay,
+}
+
+/// Whether the call takes effect before the fault is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// The call is not carried out.
+    #[default]
+    Before,
+    /// The call is carried out; the client still sees the fault.
+    After,
+}
+
+/// A fault rule as written by a user: `POST /_emulator/faults`, `--faults FILE`, or a reserved tag.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RuleSpec {
+    /// An action name, or `*` for every action.
+    #[serde(default = "any_action")]
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// Only calls naming this group (`ContainerGroupId` or within `ContainerGroupIds`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_group_id: Option<String>,
+    /// Parameter name (a `*` segment stands for any list index) → regex its value must match.
+    #[serde(default, rename = "match", skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<Effect>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitter_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hang_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_seconds: Option<u64>,
+}
+
+fn any_action() -> String {
+    ANY_ACTION.to_owned()
+}
+
+/// A hang with no `hangMs` lasts this long at most (or until shutdown).
+pub const DEFAULT_HANG: Duration = Duration::from_secs(3600);
+
+/// The action that decides a zone: its zone-scoped rules refuse candidate zones instead of the call.
+pub const ZONE_DECIDING_ACTION: &str = "CreateContainerGroup";
+
+/// A rule ready to match: its spec, compiled matchers, resolved error and running counters.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: Arc<str>,
+    pub spec: RuleSpec,
+    pub origin: String,
+    pub effect: Effect,
+    pub phase: Phase,
+    pub error: Option<ApiError>,
+    pub matchers: Vec<ParamMatcher>,
+    /// Unix milliseconds after which the rule no longer fires.
+    pub expires_at_ms: Option<i64>,
+    pub counters: parking_lot::Mutex<Counters>,
+}
+
+/// How often a rule matched and fired, and the random sequence its probability and jitter draw from.
+#[derive(Debug)]
+pub struct Counters {
+    pub matched: u64,
+    pub hits: u64,
+    pub rng: StdRng,
+}
+
+impl Rule {
+    /// Checks `spec` and compiles it; the message says what is wrong, naming the field.
+    pub fn compile(id: Arc<str>, spec: RuleSpec, origin: String, now_ms: i64, seed: u64) -> Result<Rule, String> {
+        check_scope(&spec)?;
+        let effect = effect_of(&spec)?;
+        let error = error_of(&spec, effect)?;
+        if spec.zone_id.is_some() && spec.action == ZONE_DECIDING_ACTION && effect != Effect::Error {
+            return Err(format!(
+                "a zoneId rule for {ZONE_DECIDING_ACTION} refuses zones where the zone is decided, so its effect must be \"error\""
+            ));
+        }
+        let matchers = spec
+            .params
+            .iter()
+            .map(|(name, pattern)| ParamMatcher::new(name, pattern))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ttl_ms = spec
+            .ttl_seconds
+            .map(|s| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX));
+        Ok(Rule {
+            id,
+            phase: spec.phase.unwrap_or_default(),
+            expires_at_ms: ttl_ms.map(|ttl| now_ms.saturating_add(ttl)),
+            counters: parking_lot::Mutex::new(Counters {
+                matched: 0,
+                hits: 0,
+                rng: StdRng::seed_from_u64(spec.seed.unwrap_or(seed)),
+            }),
+            spec,
+            origin,
+            effect,
+            error,
+            matchers,
+        })
+    }
+
+    pub fn is_expired(&self, now_ms: i64) -> bool {
+        self.expires_at_ms.is_some_and(|at| now_ms >= at)
+    }
+
+    pub fn is_spent(&self, hits: u64) -> bool {
+        self.spec.times.is_some_and(|times| hits >= times)
+    }
+
+    /// Counts a match and decides, from `after`, `probability` and `times`, whether the rule fires;
+    /// a firing returns the latency drawn for it.
+    pub fn try_fire(&self) -> Option<Duration> {
+        let mut counters = self.counters.lock();
+        if self.is_spent(counters.hits) {
+            return None;
+        }
+        counters.matched += 1;
+        if counters.matched <= self.spec.after.unwrap_or(0) {
+            return None;
+        }
+        if let Some(p) = self.spec.probability {
+            if counters.rng.gen::<f64>() >= p {
+                return None;
+            }
+        }
+        counters.hits += 1;
+        Some(self.latency(&mut counters.rng))
+    }
+
+    /// `latencyMs` give or take up to `jitterMs`, never below zero.
+    fn latency(&self, rng: &mut StdRng) -> Duration {
+        let base = self.spec.latency_ms.unwrap_or(0);
+        let jitter = self.spec.jitter_ms.unwrap_or(0);
+        let ms = if jitter == 0 {
+            base
+        } else {
+            let offset = rng.gen_range(0..=jitter.saturating_mul(2));
+            (base + offset).saturating_sub(jitter)
+        };
+        Duration::from_millis(ms)
+    }
+
+    pub fn hang(&self) -> Duration {
+        self.spec.hang_ms.map(Duration::from_millis).unwrap_or(DEFAULT_HANG)
+    }
+}
+
+fn check_scope(spec: &RuleSpec) -> Result<(), String> {
+    if spec.action.is_empty() {
+        return Err("action must be an action name or \"*\"".into());
+    }
+    if let Some(p) = spec.probability {
+        if !(p > 0.0 && p <= 1.0) {
+            return Err("probability must be greater than 0 and at most 1".into());
+        }
+    }
+    if spec.times == Some(0) {
+        return Err("times must be at least 1 (leave it out for no limit)".into());
+    }
+    if spec.ttl_seconds == Some(0) {
+        return Err("ttlSeconds must be at least 1 (leave it out for no expiry)".into());
+    }
+    if spec.http_status.is_some_and(|s| !(400..600).contains(&s)) {
+        return Err("httpStatus must be a client or server error status (400-599)".into());
+    }
+    Ok(())
+}
+
+/// `effect` as given, else `error` with a code, else `delay` with a latency.
+fn effect_of(spec: &RuleSpec) -> Result<Effect, String> {
+    match (spec.effect, &spec.code, spec.latency_ms) {
+        (Some(Effect::Delay), Some(_), _) => Err("a delay rule answers normally, so it takes no code".into()),
+        (Some(Effect::Error), None, _) => Err("an error rule needs a code".into()),
+        (Some(effect), _, _) => Ok(effect),
+        (None, Some(_), _) => Ok(Effect::Error),
+        (None, None, Some(_)) => Ok(Effect::Delay),
+        (None, None, None) => Err("a rule needs a code, an effect or a latencyMs".into()),
+    }
+}
+
+/// The error the client sees: the catalogue's row for the code (status and message may be overridden),
+/// or, for a code the catalogue does not document at all, the given status and message. A truncated answer
+/// with no code is a truncated `ServiceUnavailable`.
+fn error_of(spec: &RuleSpec, effect: Effect) -> Result<Option<ApiError>, String> {
+    let code = match (&spec.code, effect) {
+        (Some(code), _) => code.as_str(),
+        (None, Effect::Truncate) => "ServiceUnavailable",
+        (None, _) => return Ok(None),
+    };
+    if code.is_empty() || code.contains(char::is_whitespace) {
+        return Err("code must be an error code without spaces".into());
+    }
+    let documented = Catalogue::get().find(&spec.action, code, spec.http_status);
+    let (status, message) = match (documented, spec.http_status, &spec.message) {
+        (Some(entry), _, message) => (
+            spec.http_status.unwrap_or(entry.status),
+            message.clone().unwrap_or_else(|| entry.message()),
+        ),
+        (None, Some(status), Some(message)) => (status, message.clone()),
+        (None, _, _) => {
+            return Err(format!(
+                "code {code} is not in the error catalogue; give httpStatus and message to use it anyway"
+            ))
+        }
+    };
+    Ok(Some(ApiError::custom(code.to_owned(), status, message)))
+}
+
+/// One `match` entry: a parameter name pattern and the regex its value must match.
+#[derive(Debug)]
+pub struct ParamMatcher {
+    segments: Vec<String>,
+    pattern: regex_lite::Regex,
+}
+
+impl ParamMatcher {
+    fn new(name: &str, pattern: &str) -> Result<Self, String> {
+        let pattern = regex_lite::Regex::new(pattern).map_err(|e| format!("match.{name}: {e}"))?;
+        Ok(ParamMatcher {
+            segments: name.split('.').map(str::to_owned).collect(),
+            pattern,
+        })
+    }
+
+    fn names(&self, name: &str) -> bool {
+        let mut parts = name.split('.');
+        let all_match = self
+            .segments
+            .iter()
+            .all(|segment| parts.next().is_some_and(|part| segment == "*" || segment == part));
+        all_match && parts.next().is_none()
+    }
+
+    /// Whether some parameter this pattern names has a value the regex matches.
+    pub fn matches(&self, params: &[(&str, &str)]) -> bool {
+        params
+            .iter()
+            .any(|(name, value)| self.names(name) && self.pattern.is_match(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile(json: &str) -> Result<Rule, String> {
+        let spec: RuleSpec = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        Rule::compile("r1".into(), spec, "api".into(), 0, 1)
+    }
+
+    #[test]
+    fn codes_take_status_and_message_from_the_catalogue_unless_overridden() {
+        let rule = compile(r#"{"action":"CreateContainerGroup","code":"OperationDenied.NoStock"}"#).unwrap();
+        let error = rule.error.unwrap();
+        assert_eq!((error.code(), error.status()), ("OperationDenied.NoStock", 403));
+        assert!(error
+            .message
+            .starts_with("Sales of this resource are temporarily suspended"));
+        let rule = compile(r#"{"code":"ServiceUnavailable","httpStatus":502,"message":"down"}"#).unwrap();
+        let error = rule.error.unwrap();
+        assert_eq!((error.status(), error.message.as_str()), (502, "down"));
+        assert_eq!(rule.effect, Effect::Error);
+    }
+
+    #[test]
+    fn refuses_what_cannot_mean_anything() {
+        let refused = [
+            (
+                r#"{"action":"CreateContainerGroup","code":"Made.Up"}"#,
+                "not in the error catalogue",
+            ),
+            (r#"{"action":"*"}"#, "needs a code"),
+            (r#"{"effect":"error"}"#, "needs a code"),
+            (r#"{"effect":"delay","code":"InternalError"}"#, "takes no code"),
+            (r#"{"code":"InternalError","probability":0}"#, "probability"),
+            (r#"{"code":"InternalError","probability":1.5}"#, "probability"),
+            (r#"{"code":"InternalError","times":0}"#, "times"),
+            (r#"{"code":"InternalError","httpStatus":200}"#, "httpStatus"),
+            (r#"{"code":"InternalError","match":{"RegionId":"("}}"#, "match.RegionId"),
+            (
+                r#"{"action":"CreateContainerGroup","zoneId":"cn-hangzhou-b","effect":"reset"}"#,
+                "zoneId",
+            ),
+            (r#"{"code":"InternalError","bogus":1}"#, "unknown field"),
+        ];
+        for (json, why) in refused {
+            let err = compile(json).err().unwrap_or_else(|| panic!("{json} was accepted"));
+            assert!(err.contains(why), "{json}: {err}");
+        }
+        assert!(compile(r#"{"code":"Made.Up","httpStatus":418,"message":"teapot"}"#).is_ok());
+    }
+
+    #[test]
+    fn after_times_and_probability_decide_firing() {
+        let rule = compile(r#"{"code":"InternalError","after":2,"times":2}"#).unwrap();
+        let fired: Vec<bool> = (0..6).map(|_| rule.try_fire().is_some()).collect();
+        assert_eq!(fired, [false, false, true, true, false, false]);
+        let sequence = |seed: u64| {
+            let rule = compile(&format!(
+                r#"{{"code":"InternalError","probability":0.3,"seed":{seed}}}"#
+            ))
+            .unwrap();
+            (0..1000).map(|_| rule.try_fire().is_some()).collect::<Vec<_>>()
+        };
+        assert_eq!(sequence(42), sequence(42));
+        assert_ne!(sequence(42), sequence(43));
+        let rate = sequence(42).iter().filter(|f| **f).count();
+        assert!((240..=360).contains(&rate), "{rate} of 1000 at p=0.3");
+    }
+
+    #[test]
+    fn latency_stays_within_the_jitter_band() {
+        let rule = compile(r#"{"latencyMs":100,"jitterMs":20}"#).unwrap();
+        assert_eq!(rule.effect, Effect::Delay);
+        for _ in 0..200 {
+            let ms = rule.try_fire().unwrap().as_millis();
+            assert!((80..=120).contains(&ms), "{ms}");
+        }
+    }
+
+    #[test]
+    fn parameter_names_match_exactly_or_with_any_index() {
+        let matcher = ParamMatcher::new("Container.*.Image", "^nginx").unwrap();
+        assert!(matcher.matches(&[("Container.2.Image", "nginx:1")]));
+        assert!(!matcher.matches(&[("Container.2.Image", "busybox")]));
+        assert!(!matcher.matches(&[("Container.2.ImagePullPolicy", "nginx")]));
+        assert!(!matcher.matches(&[("Container.2.Image.Extra", "nginx")]));
+        assert!(!matcher.matches(&[("Container", "nginx")]));
+    }
+}
