@@ -10,6 +10,7 @@ mod concurrency;
 mod create;
 mod describe;
 mod errors;
+mod faults;
 mod network;
 mod robustness;
 mod rules_table;

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -49,6 +50,21 @@ class Emulator:
     def get(self, path):
         with urllib.request.urlopen(f"http://{self.endpoint}{path}", timeout=5) as r:
             return json.loads(r.read())
+
+    def call(self, method, path, document=None):
+        """A side-API call with an optional JSON body; answers (status, parsed JSON body)."""
+        data = None if document is None else json.dumps(document).encode()
+        req = urllib.request.Request(f"http://{self.endpoint}{path}", data=data, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+
+    def add_fault(self, rule):
+        status, body = self.call("POST", "/_emulator/faults", rule)
+        assert status == 201, body
+        return body["id"]
 
     def post_fixtures(self, document):
         data = json.dumps(document).encode()
