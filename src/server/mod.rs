@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 /// The default most bytes a request body may have.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
@@ -152,7 +152,9 @@ pub fn app(state: AppState) -> Router {
         )
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(TraceLayer::new_for_http())
+        // The RPC endpoint logs its own failures (with code and request id), and injected 5xx are not
+        // the emulator failing, so the layer's own failure lines go to debug.
+        .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)))
         .with_state(state)
 }
 
