@@ -493,3 +493,20 @@ async fn rate_limits_answer_throttling_user_with_a_retry_hint() {
         .unwrap();
     assert_eq!(send(&app, bad).await.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_hang_ends_when_shutdown_begins() {
+    let state = AppState::new(AppOptions::default()).unwrap();
+    let app = app(state.clone());
+    add_rule(&app, json!({"action": "ListUsage", "effect": "hang", "hangMs": 60_000})).await;
+    let started = std::time::Instant::now();
+    let call = tokio::spawn({
+        let app = app.clone();
+        async move { raw_call(&app, "ListUsage", &[REGION]).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    state.begin_shutdown();
+    let (_, _, body) = call.await.unwrap();
+    assert!(body.is_err(), "the hung call is broken off");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
