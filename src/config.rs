@@ -2,9 +2,37 @@
 
 use crate::auth::Credential;
 use crate::faults::throttle::Limit;
+use crate::lifecycle::machine::{Policy, PolicyKind};
 use crate::server::DEFAULT_MAX_BODY_BYTES;
 use clap::{Parser, ValueEnum};
 use std::net::SocketAddr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LifecyclePolicy {
+    Immediate,
+    Time,
+    Manual,
+}
+
+impl Config {
+    /// The progression policy the flags describe.
+    pub fn policy(&self) -> Policy {
+        let mut policy = crate::ops::default_policy();
+        policy.kind = match self.lifecycle {
+            LifecyclePolicy::Immediate => PolicyKind::Immediate,
+            LifecyclePolicy::Time => PolicyKind::Time,
+            LifecyclePolicy::Manual => PolicyKind::Manual,
+        };
+        if let Some(ms) = self.stage_delay_ms {
+            let d = &mut policy.delays;
+            (d.scheduling_ms, d.pending_ms, d.restarting_ms, d.updating_ms) = (ms, ms, ms, ms);
+        }
+        if let Some(ms) = self.stage_jitter_ms {
+            policy.delays.jitter_ms = ms;
+        }
+        policy
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -57,6 +85,21 @@ pub struct Config {
     /// comma-separated list).
     #[arg(long = "rate-limit", env = "ECI_EMULATOR_RATE_LIMITS", value_delimiter = ',', value_parser = Limit::parse)]
     pub rate_limits: Vec<Limit>,
+
+    /// How container groups move through their statuses: `time` (each stage lasts
+    /// `--stage-delay-ms`, give or take `--stage-jitter-ms`), `immediate` (a created group is
+    /// `Running` at once) or `manual` (stages advance by the side API). A group's
+    /// `emulator.lifecycle/policy` tag overrides it.
+    #[arg(long, env = "ECI_EMULATOR_LIFECYCLE", value_enum, default_value = "time")]
+    pub lifecycle: LifecyclePolicy,
+
+    /// Length of each stage (Scheduling, Pending, Restarting, Updating) under the `time` policy.
+    #[arg(long, env = "ECI_EMULATOR_STAGE_DELAY_MS")]
+    pub stage_delay_ms: Option<u32>,
+
+    /// Spread of each stage's length under the `time` policy (seeded by `--seed`).
+    #[arg(long, env = "ECI_EMULATOR_STAGE_JITTER_MS")]
+    pub stage_jitter_ms: Option<u32>,
 
     /// Instead of serving, ask the emulator at `--listen` for its health and exit 0 if it is healthy
     /// (the container image's HEALTHCHECK, which has no curl).

@@ -91,6 +91,7 @@ fn load_faults(paths: &[std::path::PathBuf]) -> std::io::Result<Vec<eci_emulator
 }
 
 async fn serve(config: Config) -> std::io::Result<()> {
+    let lifecycle = config.policy();
     let strict = !config.credentials.is_empty();
     let state = AppState::new(AppOptions {
         credentials: config.credentials,
@@ -101,6 +102,7 @@ async fn serve(config: Config) -> std::io::Result<()> {
         fixtures: load_fixtures(&config.fixtures)?,
         faults: load_faults(&config.faults)?,
         rate_limits: config.rate_limits,
+        lifecycle,
     })
     .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;

@@ -1,5 +1,8 @@
 //! Status vocabularies of container groups and containers, and how they map to Kubernetes phases.
 
+pub mod machine;
+pub mod tags;
+
 use serde::Serialize;
 
 /// Declares the group statuses once: wire name and Kubernetes phase (notes §4.1).

@@ -8,6 +8,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::faults::CallFaults;
 use crate::fixtures::{self, FixtureDocument};
+use crate::lifecycle::machine::{self, Delays, Life, Policy, PolicyKind};
 use crate::network::{Networks, RegionInfo, RegionNetwork};
 use crate::protocol::{parse_input, JsonBody, Node};
 use crate::store::{PartitionKey, Registry, Table};
@@ -17,8 +18,9 @@ use container_group::handlers;
 use container_group::model::ContainerGroup;
 use parking_lot::RwLock;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
+use time::OffsetDateTime;
 
 /// One account's resources in one region.
 #[derive(Debug, Default)]
@@ -30,16 +32,97 @@ pub struct RegionState {
     pub create_tokens: HashMap<String, (String, u64)>,
     /// `ClientToken` of a delete → the group it deleted.
     pub delete_tokens: HashMap<String, String>,
+    /// When each group moves next by itself, soonest first: a partition's groups are brought up to
+    /// date on access, at O(log n) per step, with no background work.
+    pub due: BTreeSet<(OffsetDateTime, String)>,
+    /// Groups that move after a number of describes.
+    pub counting_describes: usize,
+}
+
+impl RegionState {
+    /// Stores a new group and notes when it moves next.
+    pub fn add_group(&mut self, group: ContainerGroup) {
+        if let Some(at) = group.life.due {
+            self.due.insert((at, group.id.clone()));
+        }
+        if counts_describes(&group.life) {
+            self.counting_describes += 1;
+        }
+        self.groups.insert(group);
+    }
+
+    pub fn remove_group(&mut self, id: &str) -> Option<ContainerGroup> {
+        let group = self.groups.remove(id)?;
+        if let Some(at) = group.life.due {
+            self.due.remove(&(at, group.id.clone()));
+        }
+        if counts_describes(&group.life) {
+            self.counting_describes -= 1;
+        }
+        Some(group)
+    }
+
+    /// Changes a group's lifecycle, keeping the status index and the due queue in step.
+    pub fn change_life<T>(&mut self, id: &str, change: impl FnOnce(&mut Life) -> T) -> Option<T> {
+        let before = self.groups.get(id)?;
+        let (due_before, counted_before) = (before.life.due, counts_describes(&before.life));
+        let out = self.groups.update(id, |g| change(&mut g.life))?;
+        let after = self.groups.get(id)?;
+        let (due_after, counted_after) = (after.life.due, counts_describes(&after.life));
+        if due_before != due_after {
+            if let Some(at) = due_before {
+                self.due.remove(&(at, id.to_owned()));
+            }
+            if let Some(at) = due_after {
+                self.due.insert((at, id.to_owned()));
+            }
+        }
+        match (counted_before, counted_after) {
+            (true, false) => self.counting_describes -= 1,
+            (false, true) => self.counting_describes += 1,
+            _ => {}
+        }
+        Some(out)
+    }
+
+    pub fn has_due(&self, now: OffsetDateTime) -> bool {
+        self.due.first().is_some_and(|(at, _)| *at <= now)
+    }
+
+    /// Moves every group whose next step is due by `now`.
+    pub fn advance_due(&mut self, now: OffsetDateTime) {
+        while let Some((at, id)) = self.due.first().cloned() {
+            if at > now {
+                break;
+            }
+            self.change_life(&id, |life| life.advance_to(now));
+            self.due.remove(&(at, id));
+        }
+    }
+}
+
+fn counts_describes(life: &Life) -> bool {
+    life.policy.kind == PolicyKind::Manual && life.policy.describes_per_step > 0 && !machine::is_final(life.status)
 }
 
 /// How the ECI state is set up.
-#[derive(Default)]
 pub struct EciOptions {
     pub seed: Option<u64>,
     /// Refuse unknown vSwitch and security-group ids instead of registering them.
     pub strict_network: bool,
     /// Documents applied at start and again after every reset.
     pub fixtures: Vec<FixtureDocument>,
+    /// How groups move unless their tags say otherwise.
+    pub lifecycle: Policy,
+}
+
+/// The default progression: the `time` policy with sub-second stages.
+pub fn default_policy() -> Policy {
+    Policy {
+        kind: PolicyKind::Time,
+        delays: Delays::default(),
+        describes_per_step: 0,
+    }
 }
 
 /// Everything the ECI operations share.
@@ -50,6 +133,7 @@ pub struct EciState {
     pub ids: IdGenerator,
     pub clock: Arc<dyn Clock>,
     pub strict_network: bool,
+    pub lifecycle: Policy,
     start_fixtures: Vec<FixtureDocument>,
 }
 
@@ -62,6 +146,7 @@ impl EciState {
             ids: IdGenerator::new(options.seed),
             clock,
             strict_network: options.strict_network,
+            lifecycle: options.lifecycle,
             start_fixtures: options.fixtures,
         };
         state.apply_start_fixtures()?;
@@ -113,9 +198,15 @@ impl Ctx<'_> {
         self.eci.registry.partition(&self.key(region), RegionState::default)
     }
 
-    /// The caller's state in `region` if it has any; reads never create it.
+    /// The caller's state in `region` if it has any (reads never create it), with every group that
+    /// was due to move moved.
     pub fn existing_partition(&self, region: &RegionInfo) -> Option<Arc<RwLock<RegionState>>> {
-        self.eci.registry.existing(&self.key(region))
+        let partition = self.eci.registry.existing(&self.key(region))?;
+        let now = self.eci.clock.now();
+        if partition.read().has_due(now) {
+            partition.write().advance_due(now);
+        }
+        Some(partition)
     }
 }
 

@@ -12,6 +12,7 @@ use crate::faults::rule::RuleSpec;
 use crate::faults::throttle::{Limit, Throttle};
 use crate::faults::Faults;
 use crate::fixtures::FixtureDocument;
+use crate::lifecycle::machine::Policy;
 use crate::ops::{EciOptions, EciState};
 use crate::protocol::{render_error, Format, Rendered};
 use crate::util::{Clock, SystemClock};
@@ -44,6 +45,8 @@ pub struct AppOptions {
     pub faults: Vec<RuleSpec>,
     /// Rate limits in force at start and after every reset.
     pub rate_limits: Vec<Limit>,
+    /// How groups move through their statuses unless their tags say otherwise.
+    pub lifecycle: Policy,
 }
 
 impl Default for AppOptions {
@@ -57,6 +60,7 @@ impl Default for AppOptions {
             fixtures: Vec::new(),
             faults: Vec::new(),
             rate_limits: Vec::new(),
+            lifecycle: crate::ops::default_policy(),
         }
     }
 }
@@ -91,6 +95,7 @@ impl AppState {
             seed: options.seed,
             strict_network: options.strict_network,
             fixtures: options.fixtures,
+            lifecycle: options.lifecycle,
         };
         Ok(AppState {
             inner: Arc::new(Shared {

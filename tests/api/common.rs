@@ -20,10 +20,18 @@ pub type Params<'a> = &'a [(&'a str, &'a str)];
 pub const NOW: i64 = 1_795_816_800;
 pub const NOW_TEXT: &str = "2026-11-27T22:00:00Z";
 
+/// Groups are `Running` in the create's answer: most tests are about other things than progression.
+pub fn immediate() -> eci_emulator::lifecycle::machine::Policy {
+    let mut policy = eci_emulator::ops::default_policy();
+    policy.kind = eci_emulator::lifecycle::machine::PolicyKind::Immediate;
+    policy
+}
+
 pub fn open_app() -> Router {
     app(AppState::new(AppOptions {
         clock: Arc::new(FixedClock::at_unix(NOW)),
         seed: Some(7),
+        lifecycle: immediate(),
         ..AppOptions::default()
     })
     .unwrap())
@@ -34,6 +42,7 @@ pub fn app_with_fixtures(document: &str, strict_network: bool) -> Router {
     app(AppState::new(AppOptions {
         clock: Arc::new(FixedClock::at_unix(NOW)),
         seed: Some(7),
+        lifecycle: immediate(),
         strict_network,
         fixtures: vec![eci_emulator::fixtures::parse(document).unwrap()],
         ..AppOptions::default()
@@ -46,6 +55,7 @@ pub fn strict_app(specs: &[&str]) -> Router {
         credentials: specs.iter().map(|s| Credential::parse(s).unwrap()).collect(),
         clock: Arc::new(FixedClock::at_unix(NOW)),
         seed: Some(7),
+        lifecycle: immediate(),
         ..AppOptions::default()
     })
     .unwrap())

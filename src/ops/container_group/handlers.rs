@@ -10,7 +10,10 @@ use super::{rules, view};
 use crate::error::{ApiError, ErrorCode};
 use crate::faults::rule::RuleSpec;
 use crate::faults::tag;
-use crate::lifecycle::GroupStatus;
+use crate::lifecycle::{
+    self,
+    machine::{Life, Policy, RestartPolicy, ScriptedExit, Shape},
+};
 use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwork};
 use crate::ops::{Ctx, RegionState};
 use crate::protocol::JsonBody;
@@ -23,6 +26,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
     let region = network::region(&req.region_id)?;
     rules::check_create(&req)?;
     let fault_rules = fault_tag_rules(ctx, &req)?;
+    let policy = group_policy(ctx, &req)?;
     let account = ctx.eci.accounts.get(&ctx.caller.access_key_id);
     account.check_may_create(req.ram_role_name.as_deref())?;
     let size = granted_size(&req, account.cpu_mem_whitelist)?;
@@ -59,28 +63,63 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
         attach_network(&mut net, &req, &placement_request, &id, ctx)?
     };
     let now = ctx.eci.clock.now();
+    let (policy, shape) = policy;
     let group = ContainerGroup {
+        life: Life::new(policy, shape_of(&req, shape, &id), now),
         id: id.clone(),
         placement,
         eip,
         cpu: size.cpu,
         memory: size.memory,
-        status: GroupStatus::Running,
         created_at: now,
-        status_changed_at: now,
         spec: req,
     };
     if let Some(token) = group.spec.client_token.clone().filter(|t| !t.is_empty()) {
         state.create_tokens.insert(token.into(), (id.clone(), fingerprint));
     }
     state.used_cpu += group.cpu;
-    state.groups.insert(group);
+    state.add_group(group);
     if !fault_rules.is_empty() {
         if let Err(e) = ctx.faults.engine().add_group_rules(&id, fault_rules) {
             tracing::error!(group = %id, "fault tags checked at create no longer compile: {e}");
         }
     }
     to_body(CreateContainerGroupResponse { container_group_id: id })
+}
+
+/// The group's progression: the emulator's policy, overridden by its lifecycle tags.
+fn group_policy(ctx: &Ctx<'_>, req: &CreateContainerGroupRequest) -> Result<(Policy, Option<ScriptedExit>), ApiError> {
+    let tags = req
+        .tags
+        .iter()
+        .map(|t| (t.key.as_str(), t.value.as_deref().unwrap_or_default()));
+    let settings = lifecycle::tags::settings(tags)
+        .map_err(|(position, why)| ApiError::invalid(&format!("Tag.{position}"), &why))?;
+    let mut policy = ctx.eci.lifecycle;
+    if let Some(kind) = settings.policy {
+        policy.kind = kind;
+    }
+    if let Some(n) = settings.describes_per_step {
+        policy.describes_per_step = n;
+    }
+    Ok((policy, settings.exit))
+}
+
+fn shape_of(req: &CreateContainerGroupRequest, exit: Option<ScriptedExit>, id: &str) -> Shape {
+    let count = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    let mut hasher = DefaultHasher::new();
+    id.hash(&mut hasher);
+    Shape {
+        init_containers: count(req.init_containers.len()),
+        containers: count(req.containers.len()),
+        restart_policy: RestartPolicy::parse(req.restart_policy.as_deref()),
+        active_deadline_seconds: req
+            .active_deadline_seconds
+            .and_then(|s| u32::try_from(s).ok())
+            .filter(|s| *s > 0),
+        exit,
+        jitter_seed: hasher.finish(),
+    }
 }
 
 /// The fault rules the group's reserved tags ask for; a tag that cannot be a rule is refused, naming it.
@@ -248,7 +287,7 @@ pub fn describe_status(
     let limit = rules::status_limit(filter.limit)?;
     let since = rules::since_second(extras.since_second)?;
     let cutoff = since.map(|s| ctx.eci.clock.now() - time::Duration::seconds(s));
-    let changed_since = move |g: &ContainerGroup| cutoff.is_none_or(|c| g.status_changed_at >= c);
+    let changed_since = move |g: &ContainerGroup| cutoff.is_none_or(|c| g.life.since >= c);
     let keep: Option<&dyn Fn(&ContainerGroup) -> bool> = since.map(|_| &changed_since as _);
     list(ctx, &filter, limit, keep, &StatusItems, "Data")
 }
@@ -413,7 +452,7 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteContainerGroupRequest) -> Result<JsonBod
             return JsonBody::of(&json!({}));
         }
     }
-    let group = state.groups.remove(&req.container_group_id).ok_or_else(not_found)?;
+    let group = state.remove_group(&req.container_group_id).ok_or_else(not_found)?;
     state.used_cpu = (state.used_cpu - group.cpu).max(0.0);
     {
         let network = ctx.eci.network(region);

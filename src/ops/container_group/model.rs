@@ -1,6 +1,7 @@
 //! The stored container group: the request as sent plus what the service decided for it.
 
 use super::dto::CreateContainerGroupRequest;
+use crate::lifecycle::machine::{Event, EventReason, Life};
 use crate::lifecycle::GroupStatus;
 use crate::network::Placement;
 use crate::store::{IndexKey, Record};
@@ -32,12 +33,16 @@ pub struct ContainerGroup {
     pub eip: Option<(String, std::net::Ipv4Addr)>,
     pub cpu: f64,
     pub memory: f64,
-    pub status: GroupStatus,
     pub created_at: OffsetDateTime,
-    pub status_changed_at: OffsetDateTime,
+    /// Status, containers' runs and events, and when the group moves next.
+    pub life: Life,
 }
 
 impl ContainerGroup {
+    pub fn status(&self) -> GroupStatus {
+        self.life.status
+    }
+
     /// The Kubernetes-style uid `DescribeContainerGroupStatus` shows, derived from the id so a
     /// stored group does not carry it.
     pub fn uid(&self) -> String {
@@ -61,30 +66,26 @@ impl ContainerGroup {
         format!("eni-{}", self.id.strip_prefix("eci-").unwrap_or(&self.id))
     }
 
-    /// The events a group that started cleanly has recorded: scheduled, then each container pulled,
-    /// created and started. Derived when asked for, so a stored group carries none.
+    /// The recorded events as the service shows them, oldest first.
     pub fn events(&self) -> Vec<GroupEvent> {
-        let at = super::view::Timestamp(self.created_at);
-        let event = |reason: &'static str, message: String| GroupEvent {
-            kind: "Normal",
-            reason,
-            message,
-            object_name: self.id.clone(),
-            count: 1,
-            first: at,
-            last: at,
-        };
-        let mut events = vec![event(
-            "Scheduled",
-            format!("Successfully assigned {} to the instance", self.id),
-        )];
-        for c in self.spec.init_containers.iter().chain(self.spec.containers.iter()) {
-            events.push(event("Pulling", format!("pulling image \"{}\"", c.image)));
-            events.push(event("Pulled", format!("Successfully pulled image \"{}\"", c.image)));
-            events.push(event("Created", format!("Created container {}", c.name)));
-            events.push(event("Started", format!("Started container {}", c.name)));
-        }
-        events
+        let all = || self.spec.init_containers.iter().chain(self.spec.containers.iter());
+        self.life
+            .events
+            .iter()
+            .map(|event| {
+                let container = event.container.and_then(|i| all().nth(usize::from(i)));
+                let at = super::view::Timestamp(event.at);
+                GroupEvent {
+                    kind: event.reason.kind(),
+                    reason: event.reason.as_str(),
+                    message: event_message(&self.id, event, container),
+                    object_name: self.id.clone(),
+                    count: 1,
+                    first: at,
+                    last: at,
+                }
+            })
+            .collect()
     }
 
     /// The first compute category asked for; `general` when none was.
@@ -94,6 +95,26 @@ impl ContainerGroup {
             .first()
             .map(String::as_str)
             .unwrap_or("general")
+    }
+}
+
+fn event_message(group_id: &str, event: &Event, container: Option<&super::dto::ContainerSpec>) -> String {
+    let name = container.map(|c| c.name.as_str()).unwrap_or_default();
+    let image = container.map(|c| c.image.as_str()).unwrap_or_default();
+    match event.reason {
+        EventReason::Scheduled => format!("Successfully assigned {group_id} to the instance"),
+        EventReason::FailedScheduling => "0/1 nodes are available: insufficient resources in the zone.".into(),
+        EventReason::Pulling => format!("pulling image \"{image}\""),
+        EventReason::Pulled => format!("Successfully pulled image \"{image}\""),
+        EventReason::Created => format!("Created container {name}"),
+        EventReason::Started => format!("Started container {name}"),
+        EventReason::Killing => format!("Stopping container {name}"),
+        EventReason::BackOff => format!("Back-off restarting container {name} (exit code {})", event.exit_code),
+        EventReason::Completed => format!("Container {name} completed"),
+        EventReason::Failed => format!("Container {name} exited with code {}", event.exit_code),
+        EventReason::DeadlineExceeded => "Pod was active on the node longer than the specified deadline".into(),
+        EventReason::SpotReclaimed => "The spot instance is about to be released".into(),
+        EventReason::Updated => format!("Updating container group {group_id}"),
     }
 }
 
@@ -123,7 +144,7 @@ impl Record for ContainerGroup {
     fn index_keys(&self) -> Vec<IndexKey> {
         let mut keys = vec![
             IndexKey::new(index::NAME, self.spec.container_group_name.as_str()),
-            IndexKey::new(index::STATUS, self.status.as_str()),
+            IndexKey::new(index::STATUS, self.status().as_str()),
             IndexKey::new(index::VSWITCH, self.placement.vswitch_id.as_str()),
             IndexKey::new(index::ZONE, self.placement.zone_id.as_str()),
             IndexKey::new(index::SECURITY_GROUP, self.placement.security_group_id.as_str()),

@@ -4,6 +4,8 @@
 
 use super::dto::{ContainerSpec, ProbeSpec, VolumeMountSpec, VolumeSpec};
 use super::model::{ContainerGroup, GroupEvent};
+use crate::lifecycle::machine::{ContainerLife, Run, RunState};
+use crate::lifecycle::GroupStatus;
 use crate::util::format_rfc3339_seconds;
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
@@ -56,6 +58,12 @@ pub struct GroupView<'a> {
     eni_instance_id: String,
     status: &'static str,
     creation_time: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    succeeded_time: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failed_time: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expired_time: Option<Timestamp>,
     cpu: f64,
     memory: f64,
     compute_category: &'a str,
@@ -81,6 +89,29 @@ pub struct GroupView<'a> {
     events: Vec<GroupEvent>,
 }
 
+/// When the group ended in `status`, if it did.
+fn finished_as(group: &ContainerGroup, status: GroupStatus) -> Option<Timestamp> {
+    (group.status() == status)
+        .then_some(group.life.finished_at)
+        .flatten()
+        .map(Timestamp)
+}
+
+/// The container's run, or one waiting to be created when the group has none for it.
+fn life_of(group: &ContainerGroup, index: usize) -> ContainerLife {
+    group.life.containers.get(index).cloned().unwrap_or(ContainerLife {
+        current: Run {
+            state: RunState::Waiting,
+            reason: "ContainerCreating",
+            exit_code: 0,
+            started_at: None,
+            finished_at: None,
+        },
+        previous: None,
+        restart_count: 0,
+    })
+}
+
 /// One `DescribeContainerGroups` item; `Events` only when asked for.
 pub fn describe_item(group: &ContainerGroup, with_events: bool) -> GroupView<'_> {
     let spec = &group.spec;
@@ -96,8 +127,11 @@ pub fn describe_item(group: &ContainerGroup, with_events: bool) -> GroupView<'_>
         intranet_ip: group.placement.ip,
         internet_ip: group.eip.as_ref().map(|(_, ip)| *ip),
         eni_instance_id: group.eni_id(),
-        status: group.status.as_str(),
+        status: group.status().as_str(),
         creation_time: started,
+        succeeded_time: finished_as(group, GroupStatus::Succeeded),
+        failed_time: finished_as(group, GroupStatus::Failed),
+        expired_time: finished_as(group, GroupStatus::Expired),
         cpu: group.cpu,
         memory: group.memory,
         compute_category: group.compute_category(),
@@ -117,11 +151,17 @@ pub fn describe_item(group: &ContainerGroup, with_events: bool) -> GroupView<'_>
                 value: t.value.as_deref().unwrap_or(""),
             })
             .collect(),
-        containers: spec.containers.iter().map(|c| container(c, started, false)).collect(),
+        containers: spec
+            .containers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| container(c, life_of(group, group.life.init_containers() + i), false))
+            .collect(),
         init_containers: spec
             .init_containers
             .iter()
-            .map(|c| container(c, started, true))
+            .enumerate()
+            .map(|(i, c)| container(c, life_of(group, i), true))
             .collect(),
         volumes: spec.volumes.iter().map(volume).collect(),
         dns_config: dns_config(group),
@@ -232,8 +272,9 @@ struct ContainerView<'a> {
     security_context: SecurityContextView<'a>,
     ready: bool,
     restart_count: u32,
-    current_state: StateView,
-    previous_state: Empty,
+    current_state: Option<StateView>,
+    #[serde(serialize_with = "state_or_empty")]
+    previous_state: Option<StateView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     liveness_probe: Option<ProbeView<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -246,7 +287,7 @@ struct ContainerView<'a> {
     tty: Option<bool>,
 }
 
-fn container(c: &ContainerSpec, started: Timestamp, init: bool) -> ContainerView<'_> {
+fn container(c: &ContainerSpec, life: ContainerLife, init: bool) -> ContainerView<'_> {
     let app = !init;
     ContainerView {
         name: &c.name,
@@ -270,10 +311,10 @@ fn container(c: &ContainerSpec, started: Timestamp, init: bool) -> ContainerView
             .collect(),
         volume_mounts: c.volume_mounts.iter().map(|v| mount(v, init)).collect(),
         security_context: security_context(c),
-        ready: app,
-        restart_count: 0,
-        current_state: current_state(started, init),
-        previous_state: Empty {},
+        ready: app && life.ready(),
+        restart_count: life.restart_count,
+        current_state: Some(state_view(&life.current)),
+        previous_state: life.previous.as_ref().map(state_view),
         liveness_probe: app.then(|| probe(c.liveness_probe.as_ref())),
         readiness_probe: app.then(|| probe(c.readiness_probe.as_ref())),
         stdin: app.then(|| c.stdin.unwrap_or(false)),
@@ -453,22 +494,30 @@ struct StateView {
     message: &'static str,
     exit_code: i32,
     signal: i32,
-    start_time: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_time: Option<Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     finish_time: Option<Timestamp>,
 }
 
-/// Containers run from creation; init containers have already completed.
-fn current_state(started: Timestamp, init: bool) -> StateView {
+fn state_view(run: &Run) -> StateView {
     StateView {
-        state: if init { "Terminated" } else { "Running" },
+        state: run.state.as_str(),
         detail_status: "",
-        reason: if init { "Completed" } else { "Started" },
+        reason: run.reason,
         message: "",
-        exit_code: 0,
+        exit_code: run.exit_code,
         signal: 0,
-        start_time: started,
-        finish_time: init.then_some(started),
+        start_time: run.started_at.map(Timestamp),
+        finish_time: run.finished_at.map(Timestamp),
+    }
+}
+
+/// A container that never restarted shows `PreviousState` as an empty object.
+fn state_or_empty<S: Serializer>(state: &Option<StateView>, s: S) -> Result<S::Ok, S::Error> {
+    match state {
+        Some(state) => state.serialize(s),
+        None => Empty {}.serialize(s),
     }
 }
 
@@ -541,25 +590,50 @@ fn volume(v: &VolumeSpec) -> VolumeView<'_> {
     }
 }
 
+/// A run as Kubernetes writes a container state: `{"Running": {…}}`, `{"Waiting": {…}}` or
+/// `{"Terminated": {…}}`; `{}` for none.
+fn pod_state(run: Option<&Run>) -> serde_json::Value {
+    let time = |t: Option<OffsetDateTime>| t.map(format_rfc3339_seconds);
+    match run {
+        None => json!({}),
+        Some(run) => match run.state {
+            RunState::Running => json!({"Running": {"StartedAtstartedAt": time(run.started_at)}}),
+            RunState::Waiting => json!({"Waiting": {"Reason": run.reason, "Message": ""}}),
+            RunState::Terminated => json!({"Terminated": {
+                "ExitCode": run.exit_code,
+                "Reason": run.reason,
+                "Message": "",
+                "Signal": 0,
+                "StartedAt": time(run.started_at),
+                "FinishedAt": time(run.finished_at),
+            }}),
+        },
+    }
+}
+
 /// One `DescribeContainerGroupStatus` `Data[]` entry (note the lower-case keys the service uses).
 pub fn status_item(group: &ContainerGroup) -> serde_json::Value {
-    let started = format_rfc3339_seconds(group.created_at);
-    let running = group.status.pod_phase() == "Running";
-    let condition = |kind: &str| json!({"type": kind, "status": if running { "True" } else { "False" }, "lastTransitionTime": started, "Reason": "", "Message": ""});
+    let started = format_rfc3339_seconds(group.life.started_at.unwrap_or(group.created_at));
+    let running = group.status().pod_phase() == "Running";
+    let since = format_rfc3339_seconds(group.life.since);
+    let condition = |kind: &str| json!({"type": kind, "status": if running { "True" } else { "False" }, "lastTransitionTime": since, "Reason": "", "Message": ""});
+    let init = group.life.init_containers();
     let statuses: Vec<serde_json::Value> = group
         .spec
         .containers
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
+            let life = life_of(group, init + i);
             json!({
                 "Name": c.name,
                 "Image": c.image,
                 "ImageID": format!("{}@sha256:{}", c.image, "0".repeat(64)),
-                "Ready": running,
-                "Started": running,
-                "RestartCount": 0,
-                "State": {"Running": {"StartedAtstartedAt": started}},
-                "LastState": {},
+                "Ready": life.ready(),
+                "Started": life.ready(),
+                "RestartCount": life.restart_count,
+                "State": pod_state(Some(&life.current)),
+                "LastState": pod_state(life.previous.as_ref()),
             })
         })
         .collect();
@@ -571,11 +645,11 @@ pub fn status_item(group: &ContainerGroup) -> serde_json::Value {
         "ContainerGroupId": group.id,
         "Name": group.spec.container_group_name,
         "Namespace": "default",
-        "Status": group.status.as_str(),
+        "Status": group.status().as_str(),
         "uuid": group.uid(),
         "Annotations": "{}",
         "PodStatus": {
-            "Phase": group.status.pod_phase(),
+            "Phase": group.status().pod_phase(),
             "HostIp": ip,
             "PodIp": ip,
             "PodIps": [{"Ip": ip}],

@@ -39,7 +39,9 @@ function getJson(url) {
   });
 }
 
+// Groups are Running at once unless --lifecycle is given: most tests are about other things.
 async function startEmulator(...args) {
+  if (!args.includes('--lifecycle')) args = ['--lifecycle', 'immediate', ...args];
   const port = await freePort();
   const endpoint = `127.0.0.1:${port}`;
   const env = { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' };

@@ -28,7 +28,12 @@ def free_port():
 
 
 class Emulator:
+    """The binary on a free port. Groups are `Running` at once unless `--lifecycle` is given: most
+    tests are about other things than progression."""
+
     def __init__(self, *args):
+        if "--lifecycle" not in args:
+            args = ("--lifecycle", "immediate", *args)
         self.port = free_port()
         self.endpoint = f"127.0.0.1:{self.port}"
         env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
