@@ -650,6 +650,20 @@ impl Life {
         });
     }
 
+    /// After an update changed the containers: every container waits to be created again.
+    pub fn reshape(&mut self, init_containers: u16, containers: u16) {
+        let total = usize::from(init_containers) + usize::from(containers);
+        self.init_containers = init_containers;
+        self.containers.resize(
+            total,
+            ContainerLife {
+                current: Run::waiting("ContainerCreating"),
+                previous: None,
+                restart_count: 0,
+            },
+        );
+    }
+
     pub fn init_containers(&self) -> usize {
         usize::from(self.init_containers)
     }

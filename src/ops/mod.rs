@@ -9,13 +9,14 @@ use crate::error::ApiError;
 use crate::faults::CallFaults;
 use crate::fixtures::{self, FixtureDocument};
 use crate::lifecycle::machine::{self, Delays, Life, Policy, PolicyKind};
+use crate::lifecycle::GroupStatus;
 use crate::network::{Networks, RegionInfo, RegionNetwork};
 use crate::protocol::{parse_input, JsonBody, Node};
 use crate::store::{PartitionKey, Registry, Table};
 use crate::util::{Clock, IdGenerator};
 use crate::validate;
-use container_group::handlers;
 use container_group::model::ContainerGroup;
+use container_group::{handlers, progress};
 use parking_lot::RwLock;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -239,6 +240,22 @@ pub static OPERATIONS: &[Operation] = &[
         run: |ctx, params| handlers::delete(ctx, parse_input(params)?),
     },
     Operation {
+        action: "DescribeContainerGroupEvents",
+        run: |ctx, params| progress::events(ctx, parse_input(params)?, parse_input(params)?),
+    },
+    Operation {
+        action: "RestartContainerGroup",
+        run: |ctx, params| progress::restart(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "UpdateContainerGroup",
+        run: |ctx, params| {
+            let input = parse_input(params)?;
+            validate::check_fields(params, &container_group::rules::UPDATE_FIELD_RULES)?;
+            progress::update(ctx, input)
+        },
+    },
+    Operation {
         action: "ListUsage",
         run: |ctx, params| handlers::list_usage(ctx, parse_input(params)?),
     },
@@ -247,6 +264,70 @@ pub static OPERATIONS: &[Operation] = &[
 /// The row for `action`, if this build serves it.
 pub fn lookup(action: &str) -> Option<&'static Operation> {
     OPERATIONS.iter().find(|op| op.action == action)
+}
+
+/// What the side API can do to a group's lifecycle.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "action")]
+pub enum Drive {
+    /// One stage forward, whatever the policy.
+    Advance,
+    /// Straight to a status.
+    SetStatus { status: String },
+    /// A container ends with an exit code; the restart policy decides what follows.
+    Terminate { container: String, exit_code: i32 },
+    /// The spot instance is reclaimed: `Expired`.
+    Reclaim,
+}
+
+/// Applies `drive` to group `id`, wherever it is; answers the group's status after it, or why not.
+pub fn drive_group(eci: &EciState, id: &str, drive: &Drive) -> Result<&'static str, (u16, String)> {
+    let now = eci.clock.now();
+    let partition = eci
+        .registry
+        .snapshot()
+        .into_iter()
+        .map(|(_, partition)| partition)
+        .find(|partition| partition.read().groups.get(id).is_some())
+        .ok_or_else(|| (404, format!("no container group {id}")))?;
+    let mut state = partition.write();
+    state.advance_due(now);
+    let container = match drive {
+        Drive::Terminate { container, .. } => {
+            let group = state
+                .groups
+                .get(id)
+                .ok_or_else(|| (404, format!("no container group {id}")))?;
+            let index = group.spec.containers.iter().position(|c| c.name == *container);
+            Some(index.ok_or_else(|| (404, format!("group {id} has no container {container}")))?)
+        }
+        _ => None,
+    };
+    let outcome = state.change_life(id, |life| match drive {
+        Drive::Advance => life
+            .advance_one(now)
+            .then_some(())
+            .ok_or_else(|| (409, format!("{} does not move on", life.status.as_str()))),
+        Drive::SetStatus { status } => {
+            let status = GroupStatus::parse(status)
+                .ok_or_else(|| (400, format!("'{status}' is not a container group status")))?;
+            life.set_status(status, now);
+            Ok(())
+        }
+        Drive::Terminate { exit_code, .. } => life
+            .terminate_container(container.unwrap_or_default(), *exit_code, now)
+            .map_err(|refused| {
+                (
+                    409,
+                    format!("no container runs while the group is {}", refused.status.as_str()),
+                )
+            }),
+        Drive::Reclaim => life
+            .fire(machine::Trigger::Reclaimed, now)
+            .map_err(|refused| (409, format!("a {} group cannot be reclaimed", refused.status.as_str()))),
+    });
+    outcome.ok_or_else(|| (404, format!("no container group {id}")))??;
+    Ok(state.groups.get(id).map(|g| g.status().as_str()).unwrap_or_default())
 }
 
 /// A JSON dump of all state, for `GET /_emulator/state`.

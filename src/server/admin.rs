@@ -108,3 +108,26 @@ pub(super) async fn clear_rate_limits(State(state): State<AppState>) -> Json<Val
     state.throttle().replace(Vec::new());
     Json(json!({ "limits": [] }))
 }
+
+/// Drives a group's lifecycle: `{"action": "advance"}`, `{"action": "setStatus", "status": "Failed"}`,
+/// `{"action": "terminate", "container": "app", "exitCode": 1}` or `{"action": "reclaim"}`.
+pub(super) async fn drive_group(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> (StatusCode, Json<Value>) {
+    let drive = match serde_json::from_slice::<crate::ops::Drive>(&body) {
+        Ok(drive) => drive,
+        Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({ "error": e.to_string() }))),
+    };
+    match crate::ops::drive_group(state.eci(), &id, &drive) {
+        Ok(status) => (
+            StatusCode::OK,
+            Json(json!({ "containerGroupId": id, "status": status })),
+        ),
+        Err((code, error)) => (
+            StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),
+            Json(json!({ "error": error })),
+        ),
+    }
+}

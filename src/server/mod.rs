@@ -149,6 +149,7 @@ pub fn app(state: AppState) -> Router {
                 .delete(admin::clear_faults),
         )
         .route("/_emulator/faults/{id}", delete(admin::remove_fault))
+        .route("/_emulator/container-groups/{id}/lifecycle", post(admin::drive_group))
         .route(
             "/_emulator/throttling",
             get(admin::rate_limits)

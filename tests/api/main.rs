@@ -11,6 +11,7 @@ mod create;
 mod describe;
 mod errors;
 mod faults;
+mod lifecycle;
 mod network;
 mod robustness;
 mod rules_table;

@@ -435,3 +435,47 @@ pub struct CreateContainerGroupResponse {
 pub struct ListUsageRequest {
     pub region_id: String,
 }
+
+/// `UpdateContainerGroup`: what may change on a running group.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateContainerGroupRequest {
+    pub region_id: String,
+    pub container_group_id: String,
+    pub update_type: Option<String>,
+    pub restart_policy: Option<Text>,
+    pub cpu: Option<f64>,
+    pub memory: Option<f64>,
+    pub resource_group_id: Option<Text>,
+    pub dns_config: Option<DnsConfigSpec>,
+    #[serde(default, rename = "Container")]
+    pub containers: Vec<ContainerSpec>,
+    #[serde(default, rename = "InitContainer")]
+    pub init_containers: Vec<ContainerSpec>,
+    #[serde(default, rename = "Volume")]
+    pub volumes: Vec<VolumeSpec>,
+    #[serde(default, rename = "Tag")]
+    pub tags: Vec<TagSpec>,
+    #[serde(default, rename = "ImageRegistryCredential")]
+    pub image_registry_credentials: Vec<RegistryCredentialSpec>,
+    #[serde(default, rename = "AcrRegistryInfo")]
+    pub acr_registry_infos: Vec<AcrRegistryInfoSpec>,
+    pub client_token: Option<String>,
+}
+
+/// `RestartContainerGroup`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RestartContainerGroupRequest {
+    pub region_id: String,
+    pub container_group_id: String,
+    pub client_token: Option<String>,
+}
+
+/// What `DescribeContainerGroupEvents` takes beyond the shared filter.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeContainerGroupEventsExtras {
+    pub event_source: Option<String>,
+    pub since_second: Option<i64>,
+}

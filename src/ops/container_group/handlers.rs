@@ -18,6 +18,7 @@ use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwor
 use crate::ops::{Ctx, RegionState};
 use crate::protocol::JsonBody;
 use crate::store::{IndexKey, Page};
+use parking_lot::RwLock;
 use serde_json::{json, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::net::Ipv4Addr;
@@ -293,7 +294,7 @@ pub fn describe_status(
 }
 
 /// The listing both describes share: filters, paging and `TotalCount`.
-fn list<R: ItemView>(
+pub(super) fn list<R: ItemView>(
     ctx: &Ctx<'_>,
     filter: &GroupFilter,
     limit: usize,
@@ -320,16 +321,37 @@ fn list<R: ItemView>(
     };
     let items: Vec<R::View<'_>> = page.items.iter().map(|g| render.view(g)).collect();
     let next = page.next.map(encode_token).unwrap_or_default();
-    JsonBody::of(&Listing {
+    let body = JsonBody::of(&Listing {
         items_key,
         items: &items,
         total: page.total,
         next: &next,
-    })
+    });
+    let counted: Vec<String> = if state.counting_describes > 0 {
+        page.items.iter().map(|g| g.id.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    drop(items);
+    drop(state);
+    count_describes(ctx, &partition, &counted);
+    body
+}
+
+/// A describe that showed groups moving after so many describes counts for each of them.
+fn count_describes(ctx: &Ctx<'_>, partition: &RwLock<RegionState>, ids: &[String]) {
+    if ids.is_empty() {
+        return;
+    }
+    let now = ctx.eci.clock.now();
+    let mut state = partition.write();
+    for id in ids {
+        state.change_life(id, |life| life.count_describe(now));
+    }
 }
 
 /// How a listing shows each group, borrowing from it.
-trait ItemView {
+pub(super) trait ItemView {
     type View<'g>: serde::Serialize;
     fn view<'g>(&self, group: &'g ContainerGroup) -> Self::View<'g>;
 }

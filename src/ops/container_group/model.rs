@@ -68,24 +68,27 @@ impl ContainerGroup {
 
     /// The recorded events as the service shows them, oldest first.
     pub fn events(&self) -> Vec<GroupEvent> {
-        let all = || self.spec.init_containers.iter().chain(self.spec.containers.iter());
-        self.life
-            .events
-            .iter()
-            .map(|event| {
-                let container = event.container.and_then(|i| all().nth(usize::from(i)));
-                let at = super::view::Timestamp(event.at);
-                GroupEvent {
-                    kind: event.reason.kind(),
-                    reason: event.reason.as_str(),
-                    message: event_message(&self.id, event, container),
-                    object_name: self.id.clone(),
-                    count: 1,
-                    first: at,
-                    last: at,
-                }
-            })
-            .collect()
+        self.life.events.iter().map(|event| self.event(event)).collect()
+    }
+
+    /// One recorded event as the service shows it.
+    pub fn event(&self, event: &Event) -> GroupEvent {
+        let container = event.container.and_then(|i| {
+            let index = usize::from(i);
+            let init = &self.spec.init_containers;
+            init.get(index)
+                .or_else(|| self.spec.containers.get(index.checked_sub(init.len())?))
+        });
+        let at = super::view::Timestamp(event.at);
+        GroupEvent {
+            kind: event.reason.kind(),
+            reason: event.reason.as_str(),
+            message: event_message(&self.id, event, container),
+            object_name: self.id.clone(),
+            count: 1,
+            first: at,
+            last: at,
+        }
     }
 
     /// The first compute category asked for; `general` when none was.

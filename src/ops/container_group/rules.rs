@@ -201,6 +201,34 @@ macro_rules! lifecycle_rules {
     };
 }
 
+/// Field rules of `UpdateContainerGroup`: the create's rules for what may change, with every list
+/// optional.
+pub static UPDATE_FIELD_RULES: RuleTable = RuleTable::new(&[
+    &[
+        FieldRule::required("RegionId", &[]),
+        FieldRule::required("ContainerGroupId", &[Check::Len(1, 64)]),
+        FieldRule::optional("UpdateType", &[Check::OneOf(&["RenewUpdate", "IncrementalUpdate"])]),
+        FieldRule::optional("RestartPolicy", &[Check::OneOf(&["Always", "Never", "OnFailure"])]),
+        FieldRule::optional("ClientToken", &[Check::Ascii, Check::Len(1, 64)]),
+        FieldRule::optional("Container", &[Check::MaxItems(MAX_CONTAINERS)]),
+        FieldRule::required("Container.N.Name", &[Check::Len(1, 128)]),
+        FieldRule::required("Container.N.Image", &[Check::Len(1, 255)]),
+        FieldRule::optional("InitContainer", &[Check::MaxItems(MAX_CONTAINERS)]),
+        FieldRule::required("InitContainer.N.Name", &[Check::Len(1, 128)]),
+        FieldRule::required("InitContainer.N.Image", &[Check::Len(1, 255)]),
+        FieldRule::optional("Volume", &[Check::MaxItems(MAX_VOLUMES)]),
+        FieldRule::required("Volume.N.Name", &[Check::Len(1, 128)]),
+        FieldRule::required("Volume.N.Type", &[Check::OneOf(VOLUME_TYPES)]),
+        FieldRule::optional("Tag", &[Check::MaxItems(MAX_TAGS)]),
+        FieldRule::required("Tag.N.Key", &[Check::Len(1, 64), Check::NoPrefix(&["aliyun", "acs:"])]),
+        FieldRule::optional("Tag.N.Value", &[Check::Len(0, 128), Check::NoPrefix(&["acs:"])]),
+    ],
+    &container_rules!("Container"),
+    &container_rules!("InitContainer"),
+    &probe_rules!("Container.N.LivenessProbe"),
+    &probe_rules!("Container.N.ReadinessProbe"),
+]);
+
 /// Field rules of `CreateContainerGroup`, in the order they are checked (sources: the seed document,
 /// notes §2, the API metadata). Where a value's documented minimum conflicts with the SDK's (environment
 /// values: seed 2–256, SDK and metadata 0–256) the more permissive one is used.
