@@ -202,7 +202,7 @@ fn source_of(reason: EventReason) -> &'static str {
 
 impl ItemView for EventItems {
     type View<'g> = Value;
-    fn view<'g>(&self, group: &'g ContainerGroup) -> Value {
+    fn view(&self, group: &ContainerGroup) -> Value {
         let uid = group.uid();
         let events: Vec<Value> = group
             .life
