@@ -2,6 +2,7 @@
 //! input to a JSON body; they never see HTTP.
 
 pub mod container_group;
+pub mod service;
 
 use crate::accounts::Accounts;
 use crate::auth::Caller;
@@ -16,7 +17,7 @@ use crate::store::{PartitionKey, Registry, Table};
 use crate::util::{Clock, IdGenerator};
 use crate::validate;
 use container_group::model::ContainerGroup;
-use container_group::{handlers, progress};
+use container_group::{console, handlers, progress};
 use parking_lot::RwLock;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -256,6 +257,18 @@ pub static OPERATIONS: &[Operation] = &[
         },
     },
     Operation {
+        action: "DescribeContainerLog",
+        run: |ctx, params| console::log(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "ExecContainerCommand",
+        run: |ctx, params| console::exec(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "DescribeRegions",
+        run: |_, params| service::regions(parse_input(params)?),
+    },
+    Operation {
         action: "ListUsage",
         run: |ctx, params| handlers::list_usage(ctx, parse_input(params)?),
     },
@@ -278,6 +291,10 @@ pub enum Drive {
     Terminate { container: String, exit_code: i32 },
     /// The spot instance is reclaimed: `Expired`.
     Reclaim,
+    /// What `DescribeContainerLog` shows for a container.
+    SetLog { container: String, text: String },
+    /// What `ExecContainerCommand` with `Sync` answers for a container.
+    SetExecReply { container: String, reply: String },
 }
 
 /// Applies `drive` to group `id`, wherever it is; answers the group's status after it, or why not.
@@ -292,6 +309,9 @@ pub fn drive_group(eci: &EciState, id: &str, drive: &Drive) -> Result<&'static s
         .ok_or_else(|| (404, format!("no container group {id}")))?;
     let mut state = partition.write();
     state.advance_due(now);
+    if let Drive::SetLog { container, .. } | Drive::SetExecReply { container, .. } = drive {
+        return set_script(&mut state, id, container, drive);
+    }
     let container = match drive {
         Drive::Terminate { container, .. } => {
             let group = state
@@ -325,9 +345,35 @@ pub fn drive_group(eci: &EciState, id: &str, drive: &Drive) -> Result<&'static s
         Drive::Reclaim => life
             .fire(machine::Trigger::Reclaimed, now)
             .map_err(|refused| (409, format!("a {} group cannot be reclaimed", refused.status.as_str()))),
+        Drive::SetLog { .. } | Drive::SetExecReply { .. } => Ok(()),
     });
     outcome.ok_or_else(|| (404, format!("no container group {id}")))??;
     Ok(state.groups.get(id).map(|g| g.status().as_str()).unwrap_or_default())
+}
+
+fn set_script(
+    state: &mut RegionState,
+    id: &str,
+    container: &str,
+    drive: &Drive,
+) -> Result<&'static str, (u16, String)> {
+    let group = state
+        .groups
+        .get(id)
+        .ok_or_else(|| (404, format!("no container group {id}")))?;
+    if !group.spec.containers.iter().any(|c| c.name == container) {
+        return Err((404, format!("group {id} has no container {container}")));
+    }
+    let status = group.status().as_str();
+    state.groups.update(id, |g| {
+        let scripts = g.scripts.get_or_insert_with(Box::default);
+        match drive {
+            Drive::SetLog { text, .. } => scripts.logs.insert(container.to_owned(), text.clone()),
+            Drive::SetExecReply { reply, .. } => scripts.exec_replies.insert(container.to_owned(), reply.clone()),
+            _ => None,
+        };
+    });
+    Ok(status)
 }
 
 /// A JSON dump of all state, for `GET /_emulator/state`.

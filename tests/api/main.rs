@@ -7,6 +7,7 @@ mod common;
 mod accounts;
 mod admin;
 mod concurrency;
+mod console;
 mod create;
 mod describe;
 mod errors;

@@ -479,3 +479,33 @@ pub struct DescribeContainerGroupEventsExtras {
     pub event_source: Option<String>,
     pub since_second: Option<i64>,
 }
+
+/// `DescribeContainerLog`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeContainerLogRequest {
+    pub region_id: String,
+    pub container_group_id: String,
+    pub container_name: String,
+    pub start_time: Option<String>,
+    pub tail: Option<i64>,
+    pub last_time: Option<bool>,
+    pub since_seconds: Option<i64>,
+    pub limit_bytes: Option<i64>,
+    pub timestamps: Option<bool>,
+}
+
+/// `ExecContainerCommand`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExecContainerCommandRequest {
+    pub region_id: String,
+    pub container_group_id: String,
+    pub container_name: String,
+    /// A JSON array of strings inside the string: `["/bin/sh","-c","echo hi"]`.
+    pub command: String,
+    #[serde(rename = "TTY")]
+    pub tty: Option<bool>,
+    pub stdin: Option<bool>,
+    pub sync: Option<bool>,
+}

@@ -73,6 +73,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
         cpu: size.cpu,
         memory: size.memory,
         created_at: now,
+        scripts: None,
         spec: req,
     };
     if let Some(token) = group.spec.client_token.clone().filter(|t| !t.is_empty()) {

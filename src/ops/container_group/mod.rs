@@ -1,5 +1,6 @@
-//! Container groups (ECI instances): create, describe, status, delete, restart, update, events.
+//! Container groups (ECI instances): create, describe, status, delete, restart, update, events, logs, exec.
 
+pub mod console;
 pub mod dto;
 pub mod handlers;
 pub mod model;

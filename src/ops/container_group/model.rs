@@ -36,6 +36,15 @@ pub struct ContainerGroup {
     pub created_at: OffsetDateTime,
     /// Status, containers' runs and events, and when the group moves next.
     pub life: Life,
+    /// Log text and exec replies set through the side API; none for most groups.
+    pub scripts: Option<Box<Scripts>>,
+}
+
+/// What the side API scripted for a group's containers, by container name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scripts {
+    pub logs: std::collections::HashMap<String, String>,
+    pub exec_replies: std::collections::HashMap<String, String>,
 }
 
 impl ContainerGroup {
