@@ -3,6 +3,7 @@
 
 pub mod container_group;
 pub mod service;
+pub mod tags;
 
 use crate::accounts::Accounts;
 use crate::auth::Caller;
@@ -267,6 +268,18 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         action: "DescribeRegions",
         run: |_, params| service::regions(parse_input(params)?),
+    },
+    Operation {
+        action: "TagResources",
+        run: |ctx, params| tags::tag(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "UntagResources",
+        run: |ctx, params| tags::untag(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "ListTagResources",
+        run: |ctx, params| tags::list(ctx, parse_input(params)?),
     },
     Operation {
         action: "ListUsage",

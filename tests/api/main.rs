@@ -17,3 +17,4 @@ mod network;
 mod robustness;
 mod rules_table;
 mod signing;
+mod tags;
