@@ -2,6 +2,7 @@
 pointed at the emulator (ECI_ENDPOINT, default 127.0.0.1:8080)."""
 
 import json
+import time
 import os
 
 from alibabacloud_eci20180808 import models
@@ -27,9 +28,14 @@ created = eci.create_container_group(
 group_id = created.body.container_group_id
 print("created", group_id)
 
-found = eci.describe_container_groups(
-    models.DescribeContainerGroupsRequest(region_id="cn-hangzhou", container_group_ids=json.dumps([group_id]))
-).body.container_groups[0]
+# Groups pass Scheduling and Pending first, as on the service; poll the way Terraform does.
+for _ in range(100):
+    found = eci.describe_container_groups(
+        models.DescribeContainerGroupsRequest(region_id="cn-hangzhou", container_group_ids=json.dumps([group_id]))
+    ).body.container_groups[0]
+    if found.status in ("Running", "Succeeded", "Failed"):
+        break
+    time.sleep(0.05)
 print(found.container_group_name, found.status, found.intranet_ip, found.zone_id)
 
 eci.delete_container_group(models.DeleteContainerGroupRequest(region_id="cn-hangzhou", container_group_id=group_id))
