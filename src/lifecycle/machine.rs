@@ -176,6 +176,7 @@ pub enum EventReason {
     DeadlineExceeded,
     SpotReclaimed,
     Updated,
+    ImageCacheHit,
 }
 
 impl EventReason {
@@ -194,6 +195,7 @@ impl EventReason {
             EventReason::DeadlineExceeded => "DeadlineExceeded",
             EventReason::SpotReclaimed => "SpotToBeReleased",
             EventReason::Updated => "Updated",
+            EventReason::ImageCacheHit => "SuccessfulHitImageCache",
         }
     }
 
@@ -648,6 +650,19 @@ impl Life {
             container,
             exit_code,
         });
+    }
+
+    /// The create found an image cache for the group's images.
+    pub fn record_image_cache_hit(&mut self, at: OffsetDateTime) {
+        self.events.insert(
+            0,
+            Event {
+                reason: EventReason::ImageCacheHit,
+                at,
+                container: None,
+                exit_code: 0,
+            },
+        );
     }
 
     /// After an update changed the containers: every container waits to be created again.

@@ -1,6 +1,7 @@
 //! Status vocabularies of container groups and containers, and how they map to Kubernetes phases.
 
 pub mod machine;
+pub mod stages;
 pub mod tags;
 
 use serde::Serialize;

@@ -2,6 +2,7 @@
 //! input to a JSON body; they never see HTTP.
 
 pub mod container_group;
+pub mod image_cache;
 pub mod service;
 pub mod tags;
 
@@ -40,6 +41,8 @@ pub struct RegionState {
     pub due: BTreeSet<(OffsetDateTime, String)>,
     /// Groups that move after a number of describes.
     pub counting_describes: usize,
+    /// Image caches, oldest first.
+    pub image_caches: Vec<image_cache::ImageCache>,
 }
 
 impl RegionState {
@@ -280,6 +283,30 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         action: "ListTagResources",
         run: |ctx, params| tags::list(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "CreateImageCache",
+        run: |ctx, params| {
+            let input = parse_input(params)?;
+            validate::check_fields(params, &image_cache::CREATE_RULES)?;
+            image_cache::create(ctx, input)
+        },
+    },
+    Operation {
+        action: "UpdateImageCache",
+        run: |ctx, params| {
+            let input = parse_input(params)?;
+            validate::check_fields(params, &image_cache::UPDATE_RULES)?;
+            image_cache::update(ctx, input)
+        },
+    },
+    Operation {
+        action: "DeleteImageCache",
+        run: |ctx, params| image_cache::delete(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "DescribeImageCaches",
+        run: |ctx, params| image_cache::describe(ctx, parse_input(params)?),
     },
     Operation {
         action: "ListUsage",

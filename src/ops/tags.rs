@@ -128,6 +128,16 @@ pub fn untag(ctx: &Ctx<'_>, req: UntagResourcesRequest) -> Result<JsonBody, ApiE
     JsonBody::of(&json!({}))
 }
 
+/// The position a `NextToken` of the small listings stands for (they page by offset).
+pub fn offset_token(token: Option<&str>) -> Result<usize, ApiError> {
+    match token.filter(|t| !t.is_empty()) {
+        None => Ok(0),
+        Some(token) => token
+            .parse::<usize>()
+            .map_err(|_| ApiError::invalid("NextToken", "is not a token this API returned")),
+    }
+}
+
 /// One row per (resource, tag), for the resources named or those carrying every tag given.
 pub fn list(ctx: &Ctx<'_>, req: ListTagResourcesRequest) -> Result<JsonBody, ApiError> {
     check_type(&req.resource_type)?;
@@ -138,12 +148,7 @@ pub fn list(ctx: &Ctx<'_>, req: ListTagResourcesRequest) -> Result<JsonBody, Api
             _ => return Err(ApiError::invalid("Limit", "must be a whole number from 1 to 1000")),
         },
     };
-    let offset = match req.next_token.as_deref().filter(|t| !t.is_empty()) {
-        None => 0,
-        Some(token) => token
-            .parse::<usize>()
-            .map_err(|_| ApiError::invalid("NextToken", "is not a token this API returned"))?,
-    };
+    let offset = offset_token(req.next_token.as_deref())?;
     let region = network::region(&req.region_id)?;
     let mut rows = Vec::new();
     if req.resource_type == "ContainerGroup" {

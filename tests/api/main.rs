@@ -12,6 +12,7 @@ mod create;
 mod describe;
 mod errors;
 mod faults;
+mod image_caches;
 mod lifecycle;
 mod network;
 mod robustness;

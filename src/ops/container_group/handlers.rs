@@ -15,7 +15,7 @@ use crate::lifecycle::{
     machine::{Life, Policy, RestartPolicy, ScriptedExit, Shape},
 };
 use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwork};
-use crate::ops::{Ctx, RegionState};
+use crate::ops::{image_cache, Ctx, RegionState};
 use crate::protocol::JsonBody;
 use crate::store::{IndexKey, Page};
 use parking_lot::RwLock;
@@ -57,16 +57,33 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
         }
     }
     account.check_quota(state.groups.len(), state.used_cpu, size.cpu)?;
+    let now = ctx.eci.clock.now();
+    let snapshot = req.image_snapshot_id.as_deref().filter(|s| !s.is_empty());
+    let images = req
+        .containers
+        .iter()
+        .chain(&req.init_containers)
+        .map(|c| c.image.as_str());
+    let cache_hit = image_cache::pick_for_group(
+        &mut state,
+        snapshot,
+        req.auto_match_image_cache == Some(true),
+        images,
+        now,
+    )?;
     let id = ctx.eci.ids.resource_id("eci", &region.id_code);
     let (placement, eip) = {
         let network = ctx.eci.network(region);
         let mut net = network.lock();
-        attach_network(&mut net, &req, &placement_request, &id, ctx)?
+        attach_network(&mut net, &req, &placement_request, &id, cache_hit.is_some(), ctx)?
     };
-    let now = ctx.eci.clock.now();
     let (policy, shape) = policy;
+    let mut life = Life::new(policy, shape_of(&req, shape, &id), now);
+    if cache_hit.is_some() {
+        life.record_image_cache_hit(now);
+    }
     let group = ContainerGroup {
-        life: Life::new(policy, shape_of(&req, shape, &id), now),
+        life,
         id: id.clone(),
         placement,
         eip,
@@ -175,10 +192,11 @@ fn attach_network(
     req: &CreateContainerGroupRequest,
     placement_request: &PlacementRequest<'_>,
     group_id: &str,
+    cache_hit: bool,
     ctx: &Ctx<'_>,
 ) -> Result<(Placement, Option<(String, Ipv4Addr)>), ApiError> {
     let disks = disks_of(req, net)?;
-    if let Some(snapshot) = req.image_snapshot_id.as_deref().filter(|s| !s.is_empty()) {
+    if let Some(snapshot) = req.image_snapshot_id.as_deref().filter(|s| !s.is_empty() && !cache_hit) {
         if !net.has_image_cache(snapshot) {
             return Err(ApiError::new(ErrorCode::ImageSnapshotNotFound));
         }

@@ -32,7 +32,7 @@ const URL_MARKERS: &[&str] = &["http://", "https://"];
 /// The only sysctls `SecurityContext.Sysctl` takes (the safe set).
 const SAFE_SYSCTLS: &[&str] = &["net.ipv4.ping_group_range", "net.ipv4.ip_unprivileged_port_start"];
 
-const GROUP_NAME: Pattern = Pattern {
+pub(crate) const GROUP_NAME: Pattern = Pattern {
     test: is_group_name,
     description: "2 to 128 characters of lower-case letters, digits and hyphens, not starting or ending with a hyphen",
     valid: &["ab", "web-1", "0a"],
