@@ -2,6 +2,7 @@
 //! input to a JSON body; they never see HTTP.
 
 pub mod container_group;
+pub mod data_cache;
 pub mod image_cache;
 pub mod service;
 pub mod tags;
@@ -43,6 +44,8 @@ pub struct RegionState {
     pub counting_describes: usize,
     /// Image caches, oldest first.
     pub image_caches: Vec<image_cache::ImageCache>,
+    /// Data caches, oldest first.
+    pub data_caches: Vec<data_cache::DataCache>,
 }
 
 impl RegionState {
@@ -307,6 +310,30 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         action: "DescribeImageCaches",
         run: |ctx, params| image_cache::describe(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "CreateDataCache",
+        run: |ctx, params| {
+            let input = parse_input(params)?;
+            validate::check_fields(params, &data_cache::CREATE_RULES)?;
+            data_cache::create(ctx, input)
+        },
+    },
+    Operation {
+        action: "UpdateDataCache",
+        run: |ctx, params| {
+            let input = parse_input(params)?;
+            validate::check_fields(params, &data_cache::UPDATE_RULES)?;
+            data_cache::update(ctx, input)
+        },
+    },
+    Operation {
+        action: "DeleteDataCache",
+        run: |ctx, params| data_cache::delete(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "DescribeDataCaches",
+        run: |ctx, params| data_cache::describe(ctx, parse_input(params)?),
     },
     Operation {
         action: "ListUsage",

@@ -9,6 +9,7 @@ mod admin;
 mod concurrency;
 mod console;
 mod create;
+mod data_caches;
 mod describe;
 mod errors;
 mod faults;
