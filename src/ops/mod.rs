@@ -6,6 +6,7 @@ pub mod data_cache;
 pub mod image_cache;
 pub mod service;
 pub mod tags;
+pub mod virtual_node;
 
 use crate::accounts::Accounts;
 use crate::auth::Caller;
@@ -46,6 +47,8 @@ pub struct RegionState {
     pub image_caches: Vec<image_cache::ImageCache>,
     /// Data caches, oldest first.
     pub data_caches: Vec<data_cache::DataCache>,
+    /// Virtual nodes, oldest first.
+    pub virtual_nodes: Vec<virtual_node::VirtualNode>,
 }
 
 impl RegionState {
@@ -334,6 +337,30 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         action: "DescribeDataCaches",
         run: |ctx, params| data_cache::describe(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "CreateVirtualNode",
+        run: |ctx, params| {
+            let input = parse_input(params)?;
+            validate::check_fields(params, &virtual_node::CREATE_RULES)?;
+            virtual_node::create(ctx, input)
+        },
+    },
+    Operation {
+        action: "UpdateVirtualNode",
+        run: |ctx, params| {
+            let input = parse_input(params)?;
+            validate::check_fields(params, &virtual_node::UPDATE_RULES)?;
+            virtual_node::update(ctx, input)
+        },
+    },
+    Operation {
+        action: "DeleteVirtualNode",
+        run: |ctx, params| virtual_node::delete(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "DescribeVirtualNodes",
+        run: |ctx, params| virtual_node::describe(ctx, parse_input(params)?),
     },
     Operation {
         action: "ListUsage",

@@ -20,3 +20,4 @@ mod robustness;
 mod rules_table;
 mod signing;
 mod tags;
+mod virtual_nodes;

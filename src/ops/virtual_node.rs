@@ -1,0 +1,325 @@
+//! Virtual nodes: create (placed in the network like a group: an address from its vSwitch, an EIP when
+//! asked), update, delete and describe, passing `Pending → Ready`.
+
+use crate::error::{ApiError, ErrorCode};
+use crate::lifecycle::stages::Stages;
+use crate::network::{self, Placement, PlacementRequest};
+use crate::ops::container_group::dto::TagSpec;
+use crate::ops::{Ctx, RegionState};
+use crate::protocol::{json_in_string, JsonBody};
+use crate::util::format_rfc3339_seconds;
+use crate::validate::{Check, FieldRule, Pattern, RuleTable};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::net::Ipv4Addr;
+use time::OffsetDateTime;
+
+const STAGES: &[&str] = &["Pending", "Ready"];
+const STAGE_MS: u32 = 300;
+
+const NODE_NAME: Pattern = Pattern {
+    test: |v| {
+        let chars_ok = v
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
+        (2..=128).contains(&v.len()) && chars_ok
+    },
+    description: "2 to 128 characters of lower-case letters, digits, dots and hyphens",
+    valid: &["vk-1", "node.a"],
+    invalid: &["a", "Node", "a_b"],
+};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateVirtualNodeRequest {
+    pub region_id: String,
+    pub zone_id: Option<String>,
+    pub security_group_id: String,
+    #[serde(rename = "VSwitchId")]
+    pub vswitch_id: String,
+    pub virtual_node_name: Option<String>,
+    pub resource_group_id: Option<String>,
+    pub client_token: Option<String>,
+    pub enable_public_network: Option<bool>,
+    pub eip_instance_id: Option<String>,
+    pub kube_config: Option<String>,
+    pub custom_resources: Option<String>,
+    pub cluster_domain: Option<String>,
+    #[serde(rename = "ClusterDNS")]
+    pub cluster_dns: Option<String>,
+    #[serde(default, rename = "Tag")]
+    pub tags: Vec<TagSpec>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateVirtualNodeRequest {
+    pub region_id: String,
+    pub virtual_node_id: String,
+    pub virtual_node_name: Option<String>,
+    pub custom_resources: Option<String>,
+    pub cluster_domain: Option<String>,
+    #[serde(rename = "ClusterDNS")]
+    pub cluster_dns: Option<String>,
+    #[serde(default, rename = "Tag")]
+    pub tags: Vec<TagSpec>,
+    pub client_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteVirtualNodeRequest {
+    pub region_id: String,
+    pub virtual_node_id: String,
+    pub client_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeVirtualNodesRequest {
+    pub region_id: String,
+    pub virtual_node_name: Option<String>,
+    #[serde(default, deserialize_with = "json_in_string")]
+    pub virtual_node_ids: Option<Vec<String>>,
+    pub status: Option<String>,
+    pub resource_group_id: Option<String>,
+    #[serde(default, rename = "Tag")]
+    pub tags: Vec<TagSpec>,
+    pub limit: Option<i64>,
+    pub next_token: Option<String>,
+}
+
+pub static CREATE_RULES: RuleTable = RuleTable::new(&[&[
+    FieldRule::required("RegionId", &[]),
+    FieldRule::required("SecurityGroupId", &[Check::Len(1, 64)]),
+    FieldRule::required("VSwitchId", &[Check::Len(1, 1024)]),
+    FieldRule::optional("VirtualNodeName", &[Check::Pattern(NODE_NAME)]),
+    FieldRule::optional("Tag", &[Check::MaxItems(20)]),
+    FieldRule::optional("ClientToken", &[Check::Ascii, Check::Len(1, 64)]),
+]]);
+
+pub static UPDATE_RULES: RuleTable = RuleTable::new(&[&[
+    FieldRule::required("RegionId", &[]),
+    FieldRule::required("VirtualNodeId", &[Check::Len(1, 64)]),
+    FieldRule::optional("VirtualNodeName", &[Check::Pattern(NODE_NAME)]),
+    FieldRule::optional("Tag", &[Check::MaxItems(20)]),
+]]);
+
+#[derive(Debug, Clone)]
+pub struct VirtualNode {
+    pub id: String,
+    pub name: String,
+    pub placement: Placement,
+    pub eip: Option<(String, Ipv4Addr)>,
+    pub resource_group_id: Option<String>,
+    pub custom_resources: Option<String>,
+    pub cluster_domain: Option<String>,
+    pub cluster_dns: Option<String>,
+    pub tags: Vec<TagSpec>,
+    pub created_at: OffsetDateTime,
+    pub stages: Stages,
+}
+
+fn advance_all(state: &mut RegionState, now: OffsetDateTime) {
+    for node in &mut state.virtual_nodes {
+        node.stages.advance_to(now);
+    }
+}
+
+pub fn create(ctx: &Ctx<'_>, req: CreateVirtualNodeRequest) -> Result<JsonBody, ApiError> {
+    let region = network::region(&req.region_id)?;
+    let vswitch_ids: Vec<&str> = req
+        .vswitch_id
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect();
+    if vswitch_ids.is_empty() || vswitch_ids.len() > 10 {
+        return Err(ApiError::invalid("VSwitchId", "1 to 10 vSwitch ids, comma-separated"));
+    }
+    let now = ctx.eci.clock.now();
+    let id = ctx.eci.ids.resource_id("vnd", &region.id_code);
+    let placement_request = PlacementRequest {
+        zone_id: req.zone_id.as_deref().filter(|z| !z.is_empty()),
+        vswitch_ids,
+        security_group_id: Some(req.security_group_id.as_str()),
+        private_ip: None,
+    };
+    let (placement, eip) = {
+        let network = ctx.eci.network(region);
+        let mut net = network.lock();
+        let placement = net.place(&placement_request, ctx.eci.strict_network)?;
+        let eip = match (
+            req.eip_instance_id.as_deref().filter(|e| !e.is_empty()),
+            req.enable_public_network,
+        ) {
+            (Some(eip), _) => net.bind_eip(eip, &id).map(|ip| Some((eip.to_owned(), ip))),
+            (None, Some(true)) => net
+                .create_eip(&id, &ctx.eci.ids)
+                .map(|e| Some((e.allocation_id, e.ip_address))),
+            _ => Ok(None),
+        };
+        match eip {
+            Ok(eip) => (placement, eip),
+            Err(err) => {
+                net.release(&placement.vswitch_id, placement.ip);
+                return Err(err);
+            }
+        }
+    };
+    let node = VirtualNode {
+        name: req.virtual_node_name.unwrap_or_else(|| id.clone()),
+        id: id.clone(),
+        placement,
+        eip,
+        resource_group_id: req.resource_group_id,
+        custom_resources: req.custom_resources,
+        cluster_domain: req.cluster_domain,
+        cluster_dns: req.cluster_dns,
+        tags: req.tags,
+        created_at: now,
+        stages: Stages::new(STAGES, ctx.eci.lifecycle, STAGE_MS, now),
+    };
+    ctx.partition(region).write().virtual_nodes.push(node);
+    JsonBody::of(&json!({ "VirtualNodeId": id }))
+}
+
+pub fn update(ctx: &Ctx<'_>, req: UpdateVirtualNodeRequest) -> Result<JsonBody, ApiError> {
+    let region = network::region(&req.region_id)?;
+    let partition = ctx
+        .existing_partition(region)
+        .ok_or_else(|| not_found(&req.virtual_node_id))?;
+    let mut state = partition.write();
+    advance_all(&mut state, ctx.eci.clock.now());
+    let node = state
+        .virtual_nodes
+        .iter_mut()
+        .find(|n| n.id == req.virtual_node_id)
+        .ok_or_else(|| not_found(&req.virtual_node_id))?;
+    if let Some(name) = req.virtual_node_name {
+        node.name = name;
+    }
+    for (field, value) in [
+        (&mut node.custom_resources, req.custom_resources),
+        (&mut node.cluster_domain, req.cluster_domain),
+        (&mut node.cluster_dns, req.cluster_dns),
+    ] {
+        if value.is_some() {
+            *field = value;
+        }
+    }
+    if !req.tags.is_empty() {
+        node.tags = req.tags;
+    }
+    JsonBody::of(&json!({}))
+}
+
+/// Frees the node's address and its EIP (one made for it is released).
+pub fn delete(ctx: &Ctx<'_>, req: DeleteVirtualNodeRequest) -> Result<JsonBody, ApiError> {
+    let region = network::region(&req.region_id)?;
+    let partition = ctx
+        .existing_partition(region)
+        .ok_or_else(|| not_found(&req.virtual_node_id))?;
+    let mut state = partition.write();
+    let index = state
+        .virtual_nodes
+        .iter()
+        .position(|n| n.id == req.virtual_node_id)
+        .ok_or_else(|| not_found(&req.virtual_node_id))?;
+    let node = state.virtual_nodes.remove(index);
+    let network = ctx.eci.network(region);
+    let mut net = network.lock();
+    net.release(&node.placement.vswitch_id, node.placement.ip);
+    if let Some((eip, _)) = &node.eip {
+        net.release_eip(eip);
+    }
+    JsonBody::of(&json!({}))
+}
+
+pub fn describe(ctx: &Ctx<'_>, req: DescribeVirtualNodesRequest) -> Result<JsonBody, ApiError> {
+    let region = network::region(&req.region_id)?;
+    let limit = match req.limit {
+        None => 20,
+        Some(n @ 1..=20) => usize::try_from(n).unwrap_or(20),
+        Some(_) => return Err(ApiError::invalid("Limit", "must be from 1 to 20")),
+    };
+    if let Some(status) = req.status.as_deref().filter(|s| !s.is_empty()) {
+        if !["Pending", "Ready", "Failed"].contains(&status) {
+            return Err(ApiError::invalid("Status", "must be Pending, Ready or Failed"));
+        }
+    }
+    let offset = crate::ops::tags::offset_token(req.next_token.as_deref())?;
+    let Some(partition) = ctx.existing_partition(region) else {
+        return JsonBody::of(&json!({"VirtualNodes": [], "TotalCount": 0, "NextToken": ""}));
+    };
+    let mut state = partition.write();
+    advance_all(&mut state, ctx.eci.clock.now());
+    let given = |f: &Option<String>| f.clone().filter(|v| !v.is_empty());
+    let (name, status, rg) = (
+        given(&req.virtual_node_name),
+        given(&req.status),
+        given(&req.resource_group_id),
+    );
+    let matching: Vec<&VirtualNode> = state
+        .virtual_nodes
+        .iter()
+        .rev()
+        .filter(|n| req.virtual_node_ids.as_ref().is_none_or(|ids| ids.contains(&n.id)))
+        .filter(|n| name.as_ref().is_none_or(|w| *w == n.name))
+        .filter(|n| status.as_deref().is_none_or(|s| n.stages.status() == s))
+        .filter(|n| rg.as_ref().is_none_or(|rg| n.resource_group_id.as_ref() == Some(rg)))
+        .filter(|n| {
+            req.tags.iter().all(|t| {
+                n.tags
+                    .iter()
+                    .any(|o| o.key == t.key && (t.value.is_none() || o.value == t.value))
+            })
+        })
+        .collect();
+    let total = matching.len();
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|n| view(n, &req.region_id))
+        .collect();
+    let next = if offset + page.len() < total {
+        (offset + page.len()).to_string()
+    } else {
+        String::new()
+    };
+    JsonBody::of(&json!({"VirtualNodes": page, "TotalCount": total, "NextToken": next}))
+}
+
+fn view(node: &VirtualNode, region_id: &str) -> Value {
+    let created = format_rfc3339_seconds(node.created_at);
+    let mut events = vec![
+        json!({"Type": "Normal", "Reason": "Created", "Message": format!("Virtual node {} created", node.id),
+        "Name": node.id, "Count": 1, "FirstTimestamp": created, "LastTimestamp": created}),
+    ];
+    if node.stages.status() == "Ready" {
+        let ready = format_rfc3339_seconds(node.stages.since);
+        events.push(json!({"Type": "Normal", "Reason": "NodeReady", "Message": format!("Node {} status is now: NodeReady", node.name),
+            "Name": node.id, "Count": 1, "FirstTimestamp": ready, "LastTimestamp": ready}));
+    }
+    json!({
+        "VirtualNodeId": node.id,
+        "VirtualNodeName": node.name,
+        "RegionId": region_id,
+        "Status": node.stages.status(),
+        "CreationTime": created,
+        "VpcId": node.placement.vpc_id,
+        "VirtualNodeVSwitchId": node.placement.vswitch_id,
+        "VirtualNodeSecurityGroupId": node.placement.security_group_id,
+        "IntranetIp": node.placement.ip.to_string(),
+        "InternetIp": node.eip.as_ref().map(|(_, ip)| ip.to_string()).unwrap_or_default(),
+        "ResourceGroupId": node.resource_group_id.as_deref().unwrap_or_default(),
+        "Tags": node.tags.iter().map(|t| json!({"Key": t.key, "Value": t.value.as_deref().unwrap_or_default()})).collect::<Vec<_>>(),
+        "Events": events,
+    })
+}
+
+fn not_found(id: &str) -> ApiError {
+    let detail = format!("The specified VirtualNodeId \"{id}\" is not found.");
+    ApiError::with_detail(ErrorCode::NotFound, &detail)
+}

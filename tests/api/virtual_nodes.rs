@@ -1,0 +1,110 @@
+//! Virtual nodes: placed in the network, described, updated and deleted.
+
+use crate::common::*;
+use serde_json::json;
+
+const REGION: (&str, &str) = ("RegionId", "cn-hangzhou");
+
+#[tokio::test]
+async fn virtual_nodes_take_an_address_and_give_it_back() {
+    let app = open_app();
+    let created = rpc_get(
+        &app,
+        "CreateVirtualNode",
+        &[
+            REGION,
+            ("VSwitchId", "vsw-vk"),
+            ("SecurityGroupId", "sg-vk"),
+            ("VirtualNodeName", "vk-1"),
+            ("EnablePublicNetwork", "true"),
+        ],
+    )
+    .await;
+    assert_eq!(created.status.as_u16(), 200, "{}", created.text);
+    let id = created.json()["VirtualNodeId"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("vnd-"));
+    let listed = rpc_get(&app, "DescribeVirtualNodes", &[REGION]).await.json();
+    let node = &listed["VirtualNodes"][0];
+    assert_eq!(
+        (node["Status"].clone(), node["VirtualNodeName"].clone()),
+        (json!("Ready"), json!("vk-1"))
+    );
+    assert_eq!(node["VirtualNodeVSwitchId"], "vsw-vk");
+    assert_eq!(node["VirtualNodeSecurityGroupId"], "sg-vk");
+    assert!(node["IntranetIp"]
+        .as_str()
+        .unwrap()
+        .parse::<std::net::Ipv4Addr>()
+        .is_ok());
+    assert_ne!(node["InternetIp"], "");
+    let ids = format!("[\"{id}\"]");
+    assert_eq!(
+        rpc_get(&app, "DescribeVirtualNodes", &[REGION, ("VirtualNodeIds", &ids)])
+            .await
+            .json()["TotalCount"],
+        1
+    );
+    assert_eq!(
+        rpc_get(&app, "DescribeVirtualNodes", &[REGION, ("Status", "Pending")])
+            .await
+            .json()["TotalCount"],
+        0
+    );
+    assert_eq!(
+        rpc_get(&app, "DescribeVirtualNodes", &[REGION, ("Status", "Gone")])
+            .await
+            .status
+            .as_u16(),
+        400
+    );
+    let renamed = rpc_get(
+        &app,
+        "UpdateVirtualNode",
+        &[REGION, ("VirtualNodeId", &id), ("VirtualNodeName", "vk-2")],
+    )
+    .await;
+    assert_eq!(renamed.status.as_u16(), 200);
+    assert_eq!(
+        rpc_get(&app, "DescribeVirtualNodes", &[REGION, ("VirtualNodeName", "vk-2")])
+            .await
+            .json()["TotalCount"],
+        1
+    );
+    let state = send(
+        &app,
+        axum::http::Request::get("/_emulator/state")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .json();
+    let in_use = |state: &serde_json::Value| {
+        state["networks"][0]["vSwitches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["ipsInUse"].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(in_use(&state), 1);
+    assert_eq!(
+        rpc_get(&app, "DeleteVirtualNode", &[REGION, ("VirtualNodeId", &id)])
+            .await
+            .status
+            .as_u16(),
+        200
+    );
+    let state = send(
+        &app,
+        axum::http::Request::get("/_emulator/state")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .json();
+    assert_eq!(in_use(&state), 0, "the address is free again");
+    let gone = rpc_get(&app, "DeleteVirtualNode", &[REGION, ("VirtualNodeId", &id)]).await;
+    assert_eq!(gone.status.as_u16(), 404);
+    let missing = rpc_get(&app, "CreateVirtualNode", &[REGION, ("VSwitchId", "vsw-vk")]).await;
+    assert_eq!(missing.json()["Code"], "MissingParameter");
+}
