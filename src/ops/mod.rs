@@ -1,6 +1,7 @@
 //! The operation table and the state operations work on. Handlers are plain functions of typed
 //! input to a JSON body; they never see HTTP.
 
+pub mod catalog;
 pub mod container_group;
 pub mod data_cache;
 pub mod image_cache;
@@ -361,6 +362,14 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         action: "DescribeVirtualNodes",
         run: |ctx, params| virtual_node::describe(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "DescribeContainerGroupPrice",
+        run: |_, params| catalog::price(parse_input(params)?),
+    },
+    Operation {
+        action: "DescribeAvailableResource",
+        run: |_, params| catalog::available_resource(parse_input(params)?),
     },
     Operation {
         action: "ListUsage",

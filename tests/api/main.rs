@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod admin;
+mod catalog;
 mod concurrency;
 mod console;
 mod create;
