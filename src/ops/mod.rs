@@ -22,7 +22,7 @@ use crate::store::{PartitionKey, Registry, Table};
 use crate::util::{Clock, IdGenerator};
 use crate::validate;
 use container_group::model::ContainerGroup;
-use container_group::{console, handlers, progress};
+use container_group::{console, handlers, metrics, progress};
 use parking_lot::RwLock;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -370,6 +370,14 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         action: "DescribeAvailableResource",
         run: |_, params| catalog::available_resource(parse_input(params)?),
+    },
+    Operation {
+        action: "DescribeContainerGroupMetric",
+        run: |ctx, params| metrics::metric(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "DescribeMultiContainerGroupMetric",
+        run: |ctx, params| metrics::multi_metric(ctx, parse_input(params)?),
     },
     Operation {
         action: "ListUsage",

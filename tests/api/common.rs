@@ -27,6 +27,19 @@ pub fn immediate() -> eci_emulator::lifecycle::machine::Policy {
     policy
 }
 
+/// An open app whose clock the test moves.
+pub fn open_app_with_clock() -> (Router, Arc<FixedClock>) {
+    let clock = Arc::new(FixedClock::at_unix(NOW));
+    let state = AppState::new(AppOptions {
+        clock: clock.clone(),
+        seed: Some(7),
+        lifecycle: immediate(),
+        ..AppOptions::default()
+    })
+    .unwrap();
+    (app(state), clock)
+}
+
 pub fn open_app() -> Router {
     app(AppState::new(AppOptions {
         clock: Arc::new(FixedClock::at_unix(NOW)),

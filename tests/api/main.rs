@@ -16,6 +16,7 @@ mod errors;
 mod faults;
 mod image_caches;
 mod lifecycle;
+mod metrics;
 mod network;
 mod robustness;
 mod rules_table;

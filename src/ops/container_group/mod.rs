@@ -1,8 +1,9 @@
-//! Container groups (ECI instances): create, describe, status, delete, restart, update, events, logs, exec.
+//! Container groups (ECI instances): create, describe, status, delete, restart, update, events, logs, exec, metrics.
 
 pub mod console;
 pub mod dto;
 pub mod handlers;
+pub mod metrics;
 pub mod model;
 pub mod progress;
 pub mod rules;
