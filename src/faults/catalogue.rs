@@ -150,6 +150,21 @@ impl Catalogue {
     }
 }
 
+/// The documented error `code` of `action`, with `detail` in its `%s` (or the catalogue's sentence).
+/// A code missing from the catalogue is a bug of the caller; it still answers, as `InternalError`.
+pub fn documented_error(action: &str, code: &str, detail: Option<&str>) -> ApiError {
+    match Catalogue::get().find(action, code, None) {
+        Some(entry) => match detail {
+            Some(detail) => ApiError::custom(entry.code, entry.status, entry.template.replacen("%s", detail, 1)),
+            None => entry.to_error(),
+        },
+        None => {
+            tracing::error!(action, code, "error code missing from the catalogue");
+            ApiError::new(crate::error::ErrorCode::InternalError)
+        }
+    }
+}
+
 fn parse_row(line: &'static str) -> Option<Entry> {
     let mut fields = line.splitn(4, '\t');
     let action = fields.next()?;
@@ -258,6 +273,25 @@ mod tests {
         assert_eq!(
             borrowed.map(|e| (e.action, e.status)),
             Some(("CreateContainerGroup", 403))
+        );
+    }
+
+    #[test]
+    fn documented_errors_take_a_detail_or_the_catalogue_sentence() {
+        let with = documented_error(
+            "CreateInstanceOpsTask",
+            "Tcpdump.InvalidValue",
+            Some("Enable is required."),
+        );
+        assert_eq!(
+            (with.code(), with.status(), with.message.as_str()),
+            ("Tcpdump.InvalidValue", 400, "Enable is required.")
+        );
+        let without = documented_error("CommitContainer", "InvalidVolumeType", None);
+        assert_eq!(without.status(), 403);
+        assert_eq!(
+            documented_error("CommitContainer", "No.Such", None).code(),
+            "InternalError"
         );
     }
 

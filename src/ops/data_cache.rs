@@ -1,4 +1,4 @@
-//! Data caches: create, update, delete and describe, passing `Creating → Available`.
+//! Data caches: create, update, copy to another region, delete and describe, passing `Creating → Available`.
 
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
@@ -343,4 +343,92 @@ fn view(cache: &DataCache, region_id: &str) -> Value {
 fn not_found(id: &str) -> ApiError {
     let detail = format!("The specified data cache \"{id}\" is not found.");
     ApiError::with_detail(ErrorCode::NotFound, &detail)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CopyDataCacheRequest {
+    pub region_id: String,
+    pub data_cache_id: String,
+    pub destination_region_id: String,
+    pub bucket: Option<String>,
+    pub path: Option<String>,
+    pub name: Option<String>,
+    pub retention_days: Option<i64>,
+    #[serde(default, rename = "Tag")]
+    pub tags: Vec<TagSpec>,
+    pub resource_group_id: Option<String>,
+    pub client_token: Option<String>,
+}
+
+/// Copies an `Available` cache to another region, where the copy starts `Creating`.
+pub fn copy(ctx: &Ctx<'_>, req: CopyDataCacheRequest) -> Result<JsonBody, ApiError> {
+    let region = network::region(&req.region_id)?;
+    let destination = network::region(&req.destination_region_id)?;
+    let now = ctx.eci.clock.now();
+    let source = {
+        let partition = ctx
+            .existing_partition(region)
+            .ok_or_else(|| not_found(&req.data_cache_id))?;
+        let mut state = partition.write();
+        advance_all(&mut state, now);
+        let cache = state
+            .data_caches
+            .iter()
+            .find(|c| c.id == req.data_cache_id)
+            .ok_or_else(|| not_found(&req.data_cache_id))?;
+        if cache.stages.status() != "Available" {
+            let detail = format!(
+                "The data cache is {}; only an Available one can be copied.",
+                cache.stages.status()
+            );
+            return Err(ApiError::with_detail(ErrorCode::IncorrectStatus, &detail));
+        }
+        cache.clone()
+    };
+    let bucket = match req.bucket.as_deref() {
+        Some(b) => bucket_of(Some(b))?,
+        None => source.bucket.clone(),
+    };
+    let path = req.path.filter(|p| !p.is_empty()).unwrap_or(source.path.clone());
+    let id = ctx.eci.ids.resource_id("edc", &destination.id_code);
+    let copy = DataCache {
+        events: vec![(
+            "Created",
+            format!("Data cache {id} is being copied from {}", source.id),
+            now,
+        )],
+        id: id.clone(),
+        name: req.name.unwrap_or_else(|| source.name.clone()),
+        bucket,
+        path,
+        retention_days: req.retention_days.or(source.retention_days),
+        resource_group_id: req.resource_group_id.or(source.resource_group_id.clone()),
+        tags: if req.tags.is_empty() {
+            source.tags.clone()
+        } else {
+            req.tags
+        },
+        snapshot_id: ctx.eci.ids.resource_id("s", &destination.id_code),
+        builder_group_id: ctx.eci.ids.resource_id("eci", &destination.id_code),
+        created_at: now,
+        stages: Stages::new(STAGES, ctx.eci.lifecycle, STAGE_MS, now),
+        ..source
+    };
+    let partition = ctx.partition(destination);
+    let mut state = partition.write();
+    if state
+        .data_caches
+        .iter()
+        .any(|c| c.bucket == copy.bucket && c.path == copy.path)
+    {
+        let detail = format!(
+            "A data cache already holds path \"{}\" in bucket \"{}\".",
+            copy.path, copy.bucket
+        );
+        return Err(ApiError::invalid("Path", &detail));
+    }
+    state.data_caches.push(copy);
+    advance_all(&mut state, now);
+    JsonBody::of(&json!({ "DataCacheId": id }))
 }

@@ -22,7 +22,7 @@ use crate::store::{PartitionKey, Registry, Table};
 use crate::util::{Clock, IdGenerator};
 use crate::validate;
 use container_group::model::ContainerGroup;
-use container_group::{console, handlers, metrics, progress};
+use container_group::{console, handlers, metrics, progress, tasks};
 use parking_lot::RwLock;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -50,6 +50,10 @@ pub struct RegionState {
     pub data_caches: Vec<data_cache::DataCache>,
     /// Virtual nodes, oldest first.
     pub virtual_nodes: Vec<virtual_node::VirtualNode>,
+    /// `CommitContainer` tasks, oldest first.
+    pub commit_tasks: Vec<tasks::CommitTask>,
+    /// O&M task results, oldest first.
+    pub ops_records: Vec<tasks::OpsRecord>,
 }
 
 impl RegionState {
@@ -332,6 +336,10 @@ pub static OPERATIONS: &[Operation] = &[
         },
     },
     Operation {
+        action: "CopyDataCache",
+        run: |ctx, params| data_cache::copy(ctx, parse_input(params)?),
+    },
+    Operation {
         action: "DeleteDataCache",
         run: |ctx, params| data_cache::delete(ctx, parse_input(params)?),
     },
@@ -378,6 +386,26 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         action: "DescribeMultiContainerGroupMetric",
         run: |ctx, params| metrics::multi_metric(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "CommitContainer",
+        run: |ctx, params| tasks::commit(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "DescribeCommitContainerTask",
+        run: |ctx, params| tasks::describe_commits(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "CreateInstanceOpsTask",
+        run: |ctx, params| tasks::create_ops_task(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "DescribeInstanceOpsRecords",
+        run: |ctx, params| tasks::describe_ops_records(ctx, parse_input(params)?),
+    },
+    Operation {
+        action: "ResizeContainerGroupVolume",
+        run: |ctx, params| tasks::resize_volume(ctx, parse_input(params)?),
     },
     Operation {
         action: "ListUsage",

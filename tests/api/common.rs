@@ -27,13 +27,20 @@ pub fn immediate() -> eci_emulator::lifecycle::machine::Policy {
     policy
 }
 
-/// An open app whose clock the test moves.
+/// An open app whose clock the test moves; groups are `Running` at once.
 pub fn open_app_with_clock() -> (Router, Arc<FixedClock>) {
+    app_with_policy(eci_emulator::lifecycle::machine::PolicyKind::Immediate)
+}
+
+/// An open app under a progression policy, with a clock the test moves.
+pub fn app_with_policy(kind: eci_emulator::lifecycle::machine::PolicyKind) -> (Router, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::at_unix(NOW));
+    let mut lifecycle = eci_emulator::ops::default_policy();
+    lifecycle.kind = kind;
     let state = AppState::new(AppOptions {
         clock: clock.clone(),
         seed: Some(7),
-        lifecycle: immediate(),
+        lifecycle,
         ..AppOptions::default()
     })
     .unwrap();

@@ -4,26 +4,12 @@
 use crate::common::*;
 use axum::Router;
 use eci_emulator::lifecycle::machine::PolicyKind;
-use eci_emulator::server::AppOptions;
-use eci_emulator::util::FixedClock;
-use eci_emulator::{app, AppState};
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 const REGION: (&str, &str) = ("RegionId", "cn-hangzhou");
 
-fn timed_app() -> (Router, Arc<FixedClock>) {
-    let clock = Arc::new(FixedClock::at_unix(NOW));
-    let mut lifecycle = eci_emulator::ops::default_policy();
-    lifecycle.kind = PolicyKind::Time;
-    let state = AppState::new(AppOptions {
-        clock: clock.clone(),
-        seed: Some(7),
-        lifecycle,
-        ..AppOptions::default()
-    })
-    .unwrap();
-    (app(state), clock)
+fn timed_app() -> (Router, std::sync::Arc<eci_emulator::util::FixedClock>) {
+    app_with_policy(PolicyKind::Time)
 }
 
 async fn create_cache(app: &Router, name: &str, images: &[&str]) -> Value {

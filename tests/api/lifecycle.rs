@@ -6,26 +6,12 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use eci_emulator::lifecycle::machine::PolicyKind;
-use eci_emulator::server::AppOptions;
-use eci_emulator::util::FixedClock;
-use eci_emulator::{app, AppState};
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 const REGION: (&str, &str) = ("RegionId", "cn-hangzhou");
 
-fn app_with(kind: PolicyKind) -> (Router, Arc<FixedClock>) {
-    let clock = Arc::new(FixedClock::at_unix(NOW));
-    let mut lifecycle = eci_emulator::ops::default_policy();
-    lifecycle.kind = kind;
-    let state = AppState::new(AppOptions {
-        clock: clock.clone(),
-        seed: Some(7),
-        lifecycle,
-        ..AppOptions::default()
-    })
-    .unwrap();
-    (app(state), clock)
+fn app_with(kind: PolicyKind) -> (Router, std::sync::Arc<eci_emulator::util::FixedClock>) {
+    app_with_policy(kind)
 }
 
 async fn group(app: &Router, id: &str) -> Value {

@@ -22,4 +22,5 @@ mod robustness;
 mod rules_table;
 mod signing;
 mod tags;
+mod tasks;
 mod virtual_nodes;

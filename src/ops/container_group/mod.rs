@@ -1,4 +1,4 @@
-//! Container groups (ECI instances): create, describe, status, delete, restart, update, events, logs, exec, metrics.
+//! Container groups (ECI instances): create, describe, status, delete, restart, update, events, logs, exec, metrics, commits, O&M tasks, volume resizes.
 
 pub mod console;
 pub mod dto;
@@ -8,4 +8,5 @@ pub mod model;
 pub mod progress;
 pub mod rules;
 pub mod sizing;
+pub mod tasks;
 pub mod view;
