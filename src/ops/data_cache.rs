@@ -4,7 +4,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network;
 use crate::ops::container_group::dto::TagSpec;
-use crate::ops::{Ctx, RegionState};
+use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
 use crate::util::format_rfc3339_seconds;
 use crate::validate::{Check, FieldRule, RuleTable};
@@ -265,7 +265,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeDataCachesRequest) -> Result<JsonBod
         Some(n @ 1..=20) => usize::try_from(n).unwrap_or(20),
         Some(_) => return Err(ApiError::invalid("Limit", "must be from 1 to 20")),
     };
-    let offset = crate::ops::tags::offset_token(req.next_token.as_deref())?;
+    let offset = listing::offset_token(req.next_token.as_deref())?;
     let Some(partition) = ctx.existing_partition(region) else {
         return JsonBody::of(&json!({"DataCaches": [], "TotalCount": 0, "NextToken": ""}));
     };
@@ -281,42 +281,16 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeDataCachesRequest) -> Result<JsonBod
         .filter(|c| req.data_cache_ids.is_empty() || req.data_cache_ids.contains(&c.id))
         .filter(|c| bucket.is_none_or(|b| c.bucket == b) && path.is_none_or(|p| c.path == p))
         .filter(|c| rg.is_none_or(|rg| c.resource_group_id.as_deref() == Some(rg)))
-        .filter(|c| {
-            req.tags.iter().all(|t| {
-                c.tags
-                    .iter()
-                    .any(|o| o.key == t.key && (t.value.is_none() || o.value == t.value))
-            })
-        })
+        .filter(|c| listing::carries_tags(&c.tags, &req.tags))
         .collect();
-    let total = matching.len();
-    let page: Vec<Value> = matching
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|c| view(c, &req.region_id))
-        .collect();
-    let next = if offset + page.len() < total {
-        (offset + page.len()).to_string()
-    } else {
-        String::new()
-    };
-    JsonBody::of(&json!({"DataCaches": page, "TotalCount": total, "NextToken": next}))
+    listing::page("DataCaches", &matching, offset, limit, |c| view(c, &req.region_id))
 }
 
 fn view(cache: &DataCache, region_id: &str) -> Value {
     let expires = cache
         .retention_days
         .map(|days| format_rfc3339_seconds(cache.created_at + time::Duration::days(days)));
-    let events: Vec<Value> = cache
-        .events
-        .iter()
-        .map(|(reason, message, at)| {
-            let at = format_rfc3339_seconds(*at);
-            json!({"Type": "Normal", "Reason": reason, "Message": message, "Name": cache.id, "Count": 1,
-                   "FirstTimestamp": at, "LastTimestamp": at})
-        })
-        .collect();
+    let events = listing::events_json(&cache.id, &cache.events);
     let options = serde_json::to_string(&cache.data_source.options).unwrap_or_default();
     json!({
         "DataCacheId": cache.id,
@@ -335,7 +309,7 @@ fn view(cache: &DataCache, region_id: &str) -> Value {
         "LastMatchedTime": "",
         "ResourceGroupId": cache.resource_group_id.as_deref().unwrap_or_default(),
         "DataSource": {"Type": cache.data_source.kind.as_deref().unwrap_or_default(), "Options": options},
-        "Tags": cache.tags.iter().map(|t| json!({"Key": t.key, "Value": t.value.as_deref().unwrap_or_default()})).collect::<Vec<_>>(),
+        "Tags": listing::tags_json(&cache.tags),
         "Events": events,
     })
 }

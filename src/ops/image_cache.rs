@@ -7,7 +7,7 @@ use crate::lifecycle::stages::Stages;
 use crate::network;
 use crate::ops::container_group::dto::{AcrRegistryInfoSpec, RegistryCredentialSpec, TagSpec};
 use crate::ops::container_group::rules::GROUP_NAME;
-use crate::ops::{Ctx, RegionState};
+use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
 use crate::util::format_rfc3339_seconds;
 use crate::validate::{Check, FieldRule, RuleTable};
@@ -290,7 +290,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeImageCachesRequest) -> Result<JsonBo
         Some(n @ 1..=100) => usize::try_from(n).unwrap_or(10),
         Some(_) => return Err(ApiError::invalid("Limit", "must be from 1 to 100")),
     };
-    let offset = crate::ops::tags::offset_token(req.next_token.as_deref())?;
+    let offset = listing::offset_token(req.next_token.as_deref())?;
     let now = ctx.eci.clock.now();
     let Some(partition) = ctx.existing_partition(region) else {
         return JsonBody::of(&json!({"ImageCaches": [], "TotalCount": 0, "NextToken": ""}));
@@ -311,19 +311,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeImageCachesRequest) -> Result<JsonBo
         }
         matching.sort_by_key(|c| std::cmp::Reverse(wanted(c)));
     }
-    let total = matching.len();
-    let page: Vec<Value> = matching
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|c| view(c, &req.region_id))
-        .collect();
-    let next = if offset + page.len() < total {
-        (offset + page.len()).to_string()
-    } else {
-        String::new()
-    };
-    JsonBody::of(&json!({"ImageCaches": page, "TotalCount": total, "NextToken": next}))
+    listing::page("ImageCaches", &matching, offset, limit, |c| view(c, &req.region_id))
 }
 
 fn matches_filters(cache: &ImageCache, req: &DescribeImageCachesRequest) -> bool {
@@ -335,27 +323,14 @@ fn matches_filters(cache: &ImageCache, req: &DescribeImageCachesRequest) -> bool
         && given(&req.snapshot_id).is_none_or(|s| cache.snapshot_id == s)
         && given(&req.image).is_none_or(|image| cache.images.iter().any(|i| i == image))
         && given(&req.resource_group_id).is_none_or(|rg| cache.resource_group_id.as_deref() == Some(rg))
-        && req.tags.iter().all(|t| {
-            cache
-                .tags
-                .iter()
-                .any(|c| c.key == t.key && (t.value.is_none() || c.value == t.value))
-        })
+        && listing::carries_tags(&cache.tags, &req.tags)
 }
 
 fn view(cache: &ImageCache, region_id: &str) -> Value {
     let expires = cache
         .retention_days
         .map(|days| format_rfc3339_seconds(cache.created_at + time::Duration::days(days)));
-    let events: Vec<Value> = cache
-        .events
-        .iter()
-        .map(|(reason, message, at)| {
-            let at = format_rfc3339_seconds(*at);
-            json!({"Type": "Normal", "Reason": reason, "Message": message, "Name": cache.id, "Count": 1,
-                   "FirstTimestamp": at, "LastTimestamp": at})
-        })
-        .collect();
+    let events = listing::events_json(&cache.id, &cache.events);
     json!({
         "ImageCacheId": cache.id,
         "ImageCacheName": cache.name,
@@ -372,7 +347,7 @@ fn view(cache: &ImageCache, region_id: &str) -> Value {
         "LastMatchedTime": cache.last_matched_at.map(format_rfc3339_seconds).unwrap_or_default(),
         "ResourceGroupId": cache.resource_group_id.as_deref().unwrap_or_default(),
         "EliminationStrategy": cache.elimination_strategy.as_deref().unwrap_or_default(),
-        "Tags": cache.tags.iter().map(|t| json!({"Key": t.key, "Value": t.value.as_deref().unwrap_or_default()})).collect::<Vec<_>>(),
+        "Tags": listing::tags_json(&cache.tags),
         "Events": events,
     })
 }

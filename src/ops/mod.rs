@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod container_group;
 pub mod data_cache;
 pub mod image_cache;
+pub mod listing;
 pub mod service;
 pub mod tags;
 pub mod virtual_node;

@@ -4,7 +4,7 @@
 use crate::error::{ApiError, ErrorCode};
 use crate::network;
 use crate::ops::container_group::dto::TagSpec;
-use crate::ops::Ctx;
+use crate::ops::{listing, Ctx};
 use crate::protocol::JsonBody;
 use serde::Deserialize;
 use serde_json::json;
@@ -128,16 +128,6 @@ pub fn untag(ctx: &Ctx<'_>, req: UntagResourcesRequest) -> Result<JsonBody, ApiE
     JsonBody::of(&json!({}))
 }
 
-/// The position a `NextToken` of the small listings stands for (they page by offset).
-pub fn offset_token(token: Option<&str>) -> Result<usize, ApiError> {
-    match token.filter(|t| !t.is_empty()) {
-        None => Ok(0),
-        Some(token) => token
-            .parse::<usize>()
-            .map_err(|_| ApiError::invalid("NextToken", "is not a token this API returned")),
-    }
-}
-
 /// One row per (resource, tag), for the resources named or those carrying every tag given.
 pub fn list(ctx: &Ctx<'_>, req: ListTagResourcesRequest) -> Result<JsonBody, ApiError> {
     check_type(&req.resource_type)?;
@@ -148,24 +138,21 @@ pub fn list(ctx: &Ctx<'_>, req: ListTagResourcesRequest) -> Result<JsonBody, Api
             _ => return Err(ApiError::invalid("Limit", "must be a whole number from 1 to 1000")),
         },
     };
-    let offset = offset_token(req.next_token.as_deref())?;
+    let offset = listing::offset_token(req.next_token.as_deref())?;
     let region = network::region(&req.region_id)?;
     let mut rows = Vec::new();
     if req.resource_type == "ContainerGroup" {
         if let Some(partition) = ctx.existing_partition(region) {
             let state = partition.read();
-            let carries = |tags: &[TagSpec]| {
-                req.tags.iter().all(|wanted| {
-                    tags.iter()
-                        .any(|t| t.key == wanted.key && (wanted.value.is_none() || t.value == wanted.value))
-                })
-            };
             let groups: Vec<_> = if req.resource_ids.is_empty() {
                 state.groups.iter().collect()
             } else {
                 req.resource_ids.iter().filter_map(|id| state.groups.get(id)).collect()
             };
-            for group in groups.into_iter().filter(|g| carries(&g.spec.tags)) {
+            for group in groups
+                .into_iter()
+                .filter(|g| listing::carries_tags(&g.spec.tags, &req.tags))
+            {
                 for t in &group.spec.tags {
                     rows.push(json!({
                         "ResourceType": "ContainerGroup",

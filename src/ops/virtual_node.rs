@@ -5,7 +5,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network::{self, Placement, PlacementRequest};
 use crate::ops::container_group::dto::TagSpec;
-use crate::ops::{Ctx, RegionState};
+use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::{json_in_string, JsonBody};
 use crate::util::format_rfc3339_seconds;
 use crate::validate::{Check, FieldRule, Pattern, RuleTable};
@@ -248,7 +248,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVirtualNodesRequest) -> Result<JsonB
             return Err(ApiError::invalid("Status", "must be Pending, Ready or Failed"));
         }
     }
-    let offset = crate::ops::tags::offset_token(req.next_token.as_deref())?;
+    let offset = listing::offset_token(req.next_token.as_deref())?;
     let Some(partition) = ctx.existing_partition(region) else {
         return JsonBody::of(&json!({"VirtualNodes": [], "TotalCount": 0, "NextToken": ""}));
     };
@@ -268,27 +268,9 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVirtualNodesRequest) -> Result<JsonB
         .filter(|n| name.as_ref().is_none_or(|w| *w == n.name))
         .filter(|n| status.as_deref().is_none_or(|s| n.stages.status() == s))
         .filter(|n| rg.as_ref().is_none_or(|rg| n.resource_group_id.as_ref() == Some(rg)))
-        .filter(|n| {
-            req.tags.iter().all(|t| {
-                n.tags
-                    .iter()
-                    .any(|o| o.key == t.key && (t.value.is_none() || o.value == t.value))
-            })
-        })
+        .filter(|n| listing::carries_tags(&n.tags, &req.tags))
         .collect();
-    let total = matching.len();
-    let page: Vec<Value> = matching
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|n| view(n, &req.region_id))
-        .collect();
-    let next = if offset + page.len() < total {
-        (offset + page.len()).to_string()
-    } else {
-        String::new()
-    };
-    JsonBody::of(&json!({"VirtualNodes": page, "TotalCount": total, "NextToken": next}))
+    listing::page("VirtualNodes", &matching, offset, limit, |c| view(c, &req.region_id))
 }
 
 fn view(node: &VirtualNode, region_id: &str) -> Value {
@@ -314,7 +296,7 @@ fn view(node: &VirtualNode, region_id: &str) -> Value {
         "IntranetIp": node.placement.ip.to_string(),
         "InternetIp": node.eip.as_ref().map(|(_, ip)| ip.to_string()).unwrap_or_default(),
         "ResourceGroupId": node.resource_group_id.as_deref().unwrap_or_default(),
-        "Tags": node.tags.iter().map(|t| json!({"Key": t.key, "Value": t.value.as_deref().unwrap_or_default()})).collect::<Vec<_>>(),
+        "Tags": listing::tags_json(&node.tags),
         "Events": events,
     })
 }

@@ -158,7 +158,7 @@ pub fn describe_commits(ctx: &Ctx<'_>, req: DescribeCommitContainerTaskRequest) 
     if status.is_some_and(|s| !["Running", "Succeeded", "Failed"].contains(&s)) {
         return Err(ApiError::invalid("TaskStatus", "must be Running, Succeeded or Failed"));
     }
-    let offset = crate::ops::tags::offset_token(req.next_token.as_deref())?;
+    let offset = crate::ops::listing::offset_token(req.next_token.as_deref())?;
     let now = ctx.eci.clock.now();
     let mut tasks = Vec::new();
     let mut total = 0;
