@@ -152,6 +152,7 @@ pub struct EciState {
     pub clock: Arc<dyn Clock>,
     pub strict_network: bool,
     pub lifecycle: Policy,
+    pub exec_sessions: console::ExecSessions,
     start_fixtures: Vec<FixtureDocument>,
 }
 
@@ -165,6 +166,7 @@ impl EciState {
             clock,
             strict_network: options.strict_network,
             lifecycle: options.lifecycle,
+            exec_sessions: console::ExecSessions::default(),
             start_fixtures: options.fixtures,
         };
         state.apply_start_fixtures()?;
@@ -185,6 +187,7 @@ impl EciState {
         self.registry.clear();
         self.networks.clear();
         self.accounts.clear();
+        self.exec_sessions.clear();
         if let Err(e) = self.apply_start_fixtures() {
             tracing::error!("start fixtures no longer apply after reset: {e}");
         }
@@ -201,6 +204,8 @@ pub struct Ctx<'a> {
     pub eci: &'a EciState,
     pub caller: &'a Caller,
     pub faults: &'a CallFaults<'a>,
+    /// The `Host` the caller reached the emulator by, for the URLs it hands out.
+    pub host: &'a str,
 }
 
 impl Ctx<'_> {

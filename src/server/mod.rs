@@ -2,6 +2,7 @@
 
 mod admin;
 mod broken_body;
+mod exec_socket;
 mod rpc;
 
 pub use rpc::{FAULT_HEADER, RETRY_AFTER_HEADER};
@@ -150,6 +151,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/_emulator/faults/{id}", delete(admin::remove_fault))
         .route("/_emulator/container-groups/{id}/lifecycle", post(admin::drive_group))
+        .route("/_emulator/exec/{token}", get(exec_socket::exec))
         .route(
             "/_emulator/throttling",
             get(admin::rate_limits)

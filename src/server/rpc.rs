@@ -103,6 +103,7 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
                 eci,
                 caller: &caller,
                 faults: &call_faults,
+                host: advertised_host(raw),
             };
             (operation.run)(&ctx, &params)
         });
@@ -116,6 +117,16 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
         (Err(err), _) => refused(rpc.format, request_id, &err, &rpc.action),
     };
     with_verdict(rendered, verdict)
+}
+
+/// The `Host` header when it is a plain host\[:port\] (it goes into URLs handed out), else the default.
+fn advertised_host(raw: &RawRequest) -> &str {
+    let plain = |h: &&str| {
+        !h.is_empty()
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
+    };
+    raw.header("host").filter(plain).unwrap_or("127.0.0.1:8080")
 }
 
 fn with_verdict(rendered: Rendered, verdict: Verdict) -> Served {

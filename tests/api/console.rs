@@ -84,7 +84,10 @@ async fn exec_answers_sync_echo_scripted_replies_or_a_websocket_uri() {
     assert_eq!(exec(r#"["ls"]"#, "true").await.json()["SyncResponse"], "scripted\n");
     let interactive = exec(r#"["bash"]"#, "false").await.json();
     assert!(
-        interactive["WebSocketUri"].as_str().unwrap().starts_with("wss://"),
+        interactive["WebSocketUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("ws://127.0.0.1:8080/_emulator/exec/"),
         "{interactive}"
     );
     assert_eq!(exec("ls", "true").await.status.as_u16(), 400, "not a JSON array");

@@ -13,6 +13,7 @@ mod create;
 mod data_caches;
 mod describe;
 mod errors;
+mod exec_socket;
 mod faults;
 mod image_caches;
 mod lifecycle;

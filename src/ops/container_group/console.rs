@@ -1,4 +1,5 @@
-//! What a user reads from and runs in a container: `DescribeContainerLog` and `ExecContainerCommand`.
+//! What a user reads from and runs in a container: `DescribeContainerLog` and `ExecContainerCommand`
+//! (with the sessions its websocket serves).
 
 use super::dto::{DescribeContainerLogRequest, ExecContainerCommandRequest};
 use super::model::ContainerGroup;
@@ -10,6 +11,7 @@ use crate::network;
 use crate::ops::Ctx;
 use crate::protocol::JsonBody;
 use serde_json::json;
+use time::OffsetDateTime;
 
 /// `DescribeContainerLog`: the text set through the side API, or lines derived from the container's
 /// runs; `Tail`, `LimitBytes` and `Timestamps` apply to either.
@@ -98,7 +100,7 @@ fn log_lines(group: &ContainerGroup, index: usize, name: &str, timestamps: bool)
 }
 
 /// `ExecContainerCommand`: with `Sync`, the reply set through the side API, or, for `echo`, what echo
-/// prints; without, a `WebSocketUri` for an interactive session.
+/// prints; without, a `WebSocketUri` on this emulator that prints the same and, with `Stdin`, echoes.
 pub fn exec(ctx: &Ctx<'_>, req: ExecContainerCommandRequest) -> Result<JsonBody, ApiError> {
     let command: Vec<String> = serde_json::from_str(&req.command).map_err(|_| {
         ApiError::invalid(
@@ -126,21 +128,73 @@ pub fn exec(ctx: &Ctx<'_>, req: ExecContainerCommandRequest) -> Result<JsonBody,
         );
         return Err(ApiError::with_detail(ErrorCode::IncorrectStatus, &detail));
     }
-    let uri = format!(
-        "wss://eci-emulator.invalid/exec/{}/{}?command={}",
-        group.id,
-        req.container_name,
-        crate::auth::encode::percent_encode(&req.command)
-    );
-    if req.sync != Some(true) {
-        return JsonBody::of(&json!({"WebSocketUri": uri, "HttpUrl": ""}));
-    }
     let scripted = group
         .scripts
         .as_ref()
         .and_then(|s| s.exec_replies.get(&req.container_name));
     let reply = scripted.cloned().unwrap_or_else(|| echo_reply(&command));
-    JsonBody::of(&json!({"SyncResponse": reply, "WebSocketUri": "", "HttpUrl": ""}))
+    if req.sync == Some(true) {
+        return JsonBody::of(&json!({"SyncResponse": reply, "WebSocketUri": "", "HttpUrl": ""}));
+    }
+    let session = ExecSession {
+        group_id: group.id.clone(),
+        container: req.container_name.clone(),
+        reply,
+        stdin: req.stdin == Some(true),
+    };
+    let token = ctx.eci.exec_sessions.open(session, ctx.eci.clock.now());
+    let uri = format!("ws://{}/_emulator/exec/{token}", ctx.host);
+    JsonBody::of(&json!({"WebSocketUri": uri, "HttpUrl": ""}))
+}
+
+/// An interactive exec waiting for its websocket: what it prints first, and whether it reads stdin
+/// (then the session echoes what it is sent, like a shell's terminal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecSession {
+    pub group_id: String,
+    pub container: String,
+    pub reply: String,
+    pub stdin: bool,
+}
+
+/// Exec sessions by token, each usable once within `EXEC_TOKEN_TTL`; at most `MAX_OPEN_SESSIONS`.
+#[derive(Debug, Default)]
+pub struct ExecSessions {
+    open: parking_lot::Mutex<std::collections::HashMap<String, (ExecSession, OffsetDateTime)>>,
+}
+
+/// How long a `WebSocketUri` stays valid.
+pub const EXEC_TOKEN_TTL: time::Duration = time::Duration::seconds(60);
+const MAX_OPEN_SESSIONS: usize = 10_000;
+
+impl ExecSessions {
+    /// Registers a session; answers its token.
+    pub fn open(&self, session: ExecSession, now: OffsetDateTime) -> String {
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        let mut open = self.open.lock();
+        open.retain(|_, (_, issued)| now - *issued < EXEC_TOKEN_TTL);
+        if open.len() >= MAX_OPEN_SESSIONS {
+            let oldest = open
+                .iter()
+                .min_by_key(|(_, (_, issued))| *issued)
+                .map(|(t, _)| t.clone());
+            if let Some(oldest) = oldest {
+                open.remove(&oldest);
+            }
+        }
+        open.insert(token.clone(), (session, now));
+        token
+    }
+
+    /// The session of `token` if it is still valid; a token is good once.
+    pub fn take(&self, token: &str, now: OffsetDateTime) -> Option<ExecSession> {
+        let (session, issued) = self.open.lock().remove(token)?;
+        (now - issued < EXEC_TOKEN_TTL).then_some(session)
+    }
+
+    pub fn clear(&self) {
+        self.open.lock().clear();
+    }
 }
 
 /// What `echo` (directly or through `sh -c "echo …"`) would print; nothing for anything else.

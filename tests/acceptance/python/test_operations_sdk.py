@@ -39,7 +39,7 @@ def test_exec_sync_replies(emulator):
     )
     assert c.exec_container_command(request).body.sync_response == "ready\n"
     request.sync = False
-    assert c.exec_container_command(request).body.web_socket_uri.startswith("wss://")
+    assert c.exec_container_command(request).body.web_socket_uri.startswith(f"ws://{emulator.endpoint}/_emulator/exec/")
 
 
 def test_regions_list_zones(emulator):
