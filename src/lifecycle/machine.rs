@@ -24,6 +24,8 @@ pub enum Trigger {
     DeadlineExceeded,
     /// The spot instance was reclaimed.
     Reclaimed,
+    /// `DeleteContainerGroup`: containers are stopped, then the group is gone.
+    Delete,
 }
 
 use GroupStatus::*;
@@ -46,6 +48,11 @@ pub static TRANSITIONS: &[(GroupStatus, Trigger, GroupStatus)] = &[
     (Running, DeadlineExceeded, Failed),
     (Pending, Reclaimed, Expired),
     (Running, Reclaimed, Expired),
+    (Scheduling, Delete, Terminating),
+    (Pending, Delete, Terminating),
+    (Running, Delete, Terminating),
+    (Restarting, Delete, Terminating),
+    (Updating, Delete, Terminating),
 ];
 
 /// Where `trigger` takes a group in `from`, if it may fire there.
@@ -279,6 +286,8 @@ pub struct Life {
     pub events: Vec<Event>,
     pub started_at: Option<OffsetDateTime>,
     pub finished_at: Option<OffsetDateTime>,
+    /// Terminating is over: the group is to be removed.
+    pub gone: bool,
     init_containers: u16,
     restart_policy: RestartPolicy,
     active_deadline_seconds: Option<u32>,
@@ -315,6 +324,7 @@ impl Life {
             events: Vec::new(),
             started_at: None,
             finished_at: None,
+            gone: false,
             init_containers: shape.init_containers,
             restart_policy: shape.restart_policy,
             active_deadline_seconds: shape.active_deadline_seconds,
@@ -387,6 +397,10 @@ impl Life {
                 self.terminate_apps(now, 137, "Error");
             }
             Unschedulable => self.record(EventReason::FailedScheduling, now, None, 0),
+            Delete => {
+                self.record_each_app(EventReason::Killing, now);
+                self.terminate_apps(now, 0, "Completed");
+            }
             _ => {}
         }
         self.enter(to, now);
@@ -483,6 +497,11 @@ impl Life {
                 self.start_containers(at);
                 self.record_each_app(EventReason::Started, at);
                 self.enter(Running, at);
+            }
+            Terminating => {
+                self.gone = true;
+                self.due = None;
+                return;
             }
             Running => self.running_due(at),
             _ => {}
@@ -595,6 +614,7 @@ impl Life {
             Pending => Some(delays.pending_ms),
             Restarting => Some(delays.restarting_ms),
             Updating => Some(delays.updating_ms),
+            Terminating => Some(delays.restarting_ms),
             _ => None,
         };
         if let Some(ms) = stage {

@@ -69,6 +69,7 @@ impl RegionState {
         self.groups.insert(group);
     }
 
+    /// Takes a group out, with its share of the vCPU quota; its network is the caller's to release.
     pub fn remove_group(&mut self, id: &str) -> Option<ContainerGroup> {
         let group = self.groups.remove(id)?;
         if let Some(at) = group.life.due {
@@ -77,6 +78,7 @@ impl RegionState {
         if counts_describes(&group.life) {
             self.counting_describes -= 1;
         }
+        self.used_cpu = (self.used_cpu - group.cpu).max(0.0);
         Some(group)
     }
 
@@ -107,15 +109,24 @@ impl RegionState {
         self.due.first().is_some_and(|(at, _)| *at <= now)
     }
 
-    /// Moves every group whose next step is due by `now`.
-    pub fn advance_due(&mut self, now: OffsetDateTime) {
+    /// Moves every group whose next step is due by `now`; answers the groups whose termination ended,
+    /// now removed (their network is the caller's to release).
+    pub fn advance_due(&mut self, now: OffsetDateTime) -> Vec<ContainerGroup> {
+        let mut gone = Vec::new();
         while let Some((at, id)) = self.due.first().cloned() {
             if at > now {
                 break;
             }
-            self.change_life(&id, |life| life.advance_to(now));
-            self.due.remove(&(at, id));
+            let ended = self.change_life(&id, |life| {
+                life.advance_to(now);
+                life.gone
+            });
+            self.due.remove(&(at, id.clone()));
+            if ended == Some(true) {
+                gone.extend(self.remove_group(&id));
+            }
         }
+        gone
     }
 }
 
@@ -227,9 +238,18 @@ impl Ctx<'_> {
         let partition = self.eci.registry.existing(&self.key(region))?;
         let now = self.eci.clock.now();
         if partition.read().has_due(now) {
-            partition.write().advance_due(now);
+            let gone = partition.write().advance_due(now);
+            self.release(gone);
         }
         Some(partition)
+    }
+
+    /// Gives back what removed groups held: addresses, EIPs and their fault rules.
+    pub fn release(&self, groups: Vec<ContainerGroup>) {
+        for group in &groups {
+            self.faults.engine().remove_group_rules(&group.id);
+        }
+        release_network(self.eci, groups);
     }
 }
 
@@ -424,6 +444,21 @@ pub fn lookup(action: &str) -> Option<&'static Operation> {
     OPERATIONS.iter().find(|op| op.action == action)
 }
 
+/// Frees the addresses and EIPs of removed groups.
+pub fn release_network(eci: &EciState, groups: Vec<ContainerGroup>) {
+    for group in groups {
+        let Ok(region) = crate::network::region(&group.spec.region_id) else {
+            continue;
+        };
+        let network = eci.network(region);
+        let mut net = network.lock();
+        net.release(&group.placement.vswitch_id, group.placement.ip);
+        if let Some((eip, _)) = &group.eip {
+            net.release_eip(eip);
+        }
+    }
+}
+
 /// What the side API can do to a group's lifecycle.
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "action")]
@@ -453,7 +488,8 @@ pub fn drive_group(eci: &EciState, id: &str, drive: &Drive) -> Result<&'static s
         .find(|partition| partition.read().groups.get(id).is_some())
         .ok_or_else(|| (404, format!("no container group {id}")))?;
     let mut state = partition.write();
-    state.advance_due(now);
+    let gone = state.advance_due(now);
+    release_network(eci, gone);
     if let Drive::SetLog { container, .. } | Drive::SetExecReply { container, .. } = drive {
         return set_script(&mut state, id, container, drive);
     }

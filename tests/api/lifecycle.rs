@@ -308,3 +308,50 @@ async fn scripted_exits_and_deadlines_end_groups_by_restart_policy() {
     assert_eq!(bad.status.as_u16(), 400);
     assert!(bad.json()["Message"].as_str().unwrap().contains("Tag.1"));
 }
+
+#[tokio::test]
+async fn delete_passes_terminating_and_frees_the_address_when_gone() {
+    let (app, clock) = app_with(PolicyKind::Time);
+    let id = create_group(&app, "leaving", &[]).await;
+    let forced = create_group(&app, "forced", &[]).await;
+    clock.advance(1);
+    let delete = |id: String, force: &'static str| {
+        let app = app.clone();
+        async move {
+            rpc_get(
+                &app,
+                "DeleteContainerGroup",
+                &[REGION, ("ContainerGroupId", id.as_str()), ("Force", force)],
+            )
+            .await
+        }
+    };
+    assert_eq!(delete(id.clone(), "false").await.status, StatusCode::OK);
+    let g = group(&app, &id).await;
+    assert_eq!(g["Status"], "Terminating");
+    assert_eq!(g["Containers"][0]["CurrentState"]["State"], "Terminated");
+    assert!(g["Events"].as_array().unwrap().iter().any(|e| e["Reason"] == "Killing"));
+    assert_eq!(
+        delete(id.clone(), "false").await.status,
+        StatusCode::OK,
+        "deleting a terminating group again is fine"
+    );
+    assert_eq!(delete(forced.clone(), "true").await.status, StatusCode::OK);
+    assert_eq!(status(&app, &forced).await, "gone", "Force removes at once");
+    let in_use = || async {
+        let state = send(&app, Request::get("/_emulator/state").body(Body::empty()).unwrap())
+            .await
+            .json();
+        state["networks"][0]["vSwitches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["ipsInUse"].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(in_use().await, 1, "the terminating group still holds its address");
+    clock.advance(1);
+    assert_eq!(status(&app, &id).await, "gone");
+    assert_eq!(in_use().await, 0);
+    assert_eq!(delete(id, "false").await.status.as_u16(), 404);
+}

@@ -54,7 +54,7 @@ fn every_row_of_the_transition_table_is_reachable() {
 
 #[test]
 fn triggers_outside_the_table_are_refused() {
-    let fired = [Unschedulable, Restart, Update, DeadlineExceeded, Reclaimed];
+    let fired = [Unschedulable, Restart, Update, DeadlineExceeded, Reclaimed, Delete];
     for status in GroupStatus::ALL {
         for trigger in fired {
             let mut life = manual_life_in(*status, RestartPolicy::Always);
@@ -184,4 +184,23 @@ fn manual_moves_by_describes_or_by_hand() {
     assert_eq!(life.status, Pending);
     assert!(life.advance_one(T0));
     assert_eq!(life.status, Running);
+}
+
+#[test]
+fn a_deleted_group_terminates_then_is_gone() {
+    let mut timed = Life::new(policy(PolicyKind::Time), shape(RestartPolicy::Always), T0);
+    timed.advance_to(T0 + Duration::seconds(1));
+    timed.fire(Delete, T0 + Duration::seconds(1)).unwrap();
+    assert_eq!((timed.status, timed.gone), (Terminating, false));
+    assert_eq!(timed.containers[1].current.state, RunState::Terminated);
+    assert!(timed.events.iter().any(|e| e.reason == EventReason::Killing));
+    timed.advance_to(T0 + Duration::seconds(2));
+    assert!(timed.gone);
+    let mut immediate = Life::new(policy(PolicyKind::Immediate), shape(RestartPolicy::Always), T0);
+    immediate.fire(Delete, T0).unwrap();
+    assert!(immediate.gone, "immediate passes Terminating at once");
+    let mut manual = manual_life_in(Running, RestartPolicy::Always);
+    manual.fire(Delete, T0).unwrap();
+    assert!(!manual.gone);
+    assert!(manual.advance_one(T0) && manual.gone);
 }

@@ -10,10 +10,8 @@ use super::{rules, view};
 use crate::error::{ApiError, ErrorCode};
 use crate::faults::rule::RuleSpec;
 use crate::faults::tag;
-use crate::lifecycle::{
-    self,
-    machine::{Life, Policy, RestartPolicy, ScriptedExit, Shape},
-};
+use crate::lifecycle::machine::{Life, Policy, RestartPolicy, ScriptedExit, Shape, Trigger};
+use crate::lifecycle::{self, GroupStatus};
 use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwork};
 use crate::ops::{image_cache, Ctx, RegionState};
 use crate::protocol::JsonBody;
@@ -493,19 +491,28 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteContainerGroupRequest) -> Result<JsonBod
             return JsonBody::of(&json!({}));
         }
     }
-    let group = state.remove_group(&req.container_group_id).ok_or_else(not_found)?;
-    state.used_cpu = (state.used_cpu - group.cpu).max(0.0);
-    {
-        let network = ctx.eci.network(region);
-        let mut net = network.lock();
-        net.release(&group.placement.vswitch_id, group.placement.ip);
-        if let Some((eip, _)) = &group.eip {
-            net.release_eip(eip);
-        }
+    let now = ctx.eci.clock.now();
+    let status = state
+        .groups
+        .get(&req.container_group_id)
+        .ok_or_else(not_found)?
+        .status();
+    if status == GroupStatus::Terminating && req.force != Some(true) {
+        return JsonBody::of(&json!({}));
     }
-    ctx.faults.engine().remove_group_rules(&group.id);
+    let terminating = req.force != Some(true)
+        && state
+            .change_life(&req.container_group_id, |life| {
+                life.fire(Trigger::Delete, now).is_ok() && !life.gone
+            })
+            .unwrap_or(false);
+    if !terminating {
+        let group = state.remove_group(&req.container_group_id).ok_or_else(not_found)?;
+        ctx.release(vec![group]);
+    }
+    let group_id = req.container_group_id.clone();
     if let Some(token) = token {
-        state.delete_tokens.insert(token.to_owned(), group.id);
+        state.delete_tokens.insert(token.to_owned(), group_id);
     }
     JsonBody::of(&json!({}))
 }

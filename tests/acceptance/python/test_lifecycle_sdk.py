@@ -155,3 +155,22 @@ def test_restart_and_update_through_the_sdk(timed):
     with pytest.raises(AlibabaCloudException) as same:
         c.update_container_group(update)
     assert same.value.code == "NoNeedUpdate"
+
+
+def test_delete_is_seen_terminating_then_gone(timed):
+    c = client(timed)
+    group_id = create(c, "deleted")
+    wait_like_terraform(c, group_id)
+    c.delete_container_group(models.DeleteContainerGroupRequest(region_id=REGION, container_group_id=group_id))
+    seen = []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        request = models.DescribeContainerGroupsRequest(region_id=REGION, container_group_ids=json.dumps([group_id]))
+        groups = c.describe_container_groups(request).body.container_groups
+        status = groups[0].status if groups else "gone"
+        if not seen or seen[-1] != status:
+            seen.append(status)
+        if status == "gone":
+            break
+        time.sleep(0.02)
+    assert seen == ["Terminating", "gone"], seen
