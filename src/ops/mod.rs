@@ -30,6 +30,11 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
+/// Ended groups are all kept this long…
+const FINISHED_KEPT_ALL_FOR: time::Duration = time::Duration::hours(1);
+/// …and after that, this many of them per region.
+const FINISHED_KEPT: usize = 100;
+
 /// One account's resources in one region.
 #[derive(Debug, Default)]
 pub struct RegionState {
@@ -45,6 +50,8 @@ pub struct RegionState {
     pub due: BTreeSet<(OffsetDateTime, String)>,
     /// Groups that move after a number of describes.
     pub counting_describes: usize,
+    /// Ended groups (Succeeded, Failed, Expired) by when they ended, for the retention rule.
+    pub finished: BTreeSet<(OffsetDateTime, String)>,
     /// Image caches, oldest first.
     pub image_caches: Vec<image_cache::ImageCache>,
     /// Data caches, oldest first.
@@ -63,6 +70,9 @@ impl RegionState {
         if let Some(at) = group.life.due {
             self.due.insert((at, group.id.clone()));
         }
+        if let Some(at) = group.life.finished_at {
+            self.finished.insert((at, group.id.clone()));
+        }
         if counts_describes(&group.life) {
             self.counting_describes += 1;
         }
@@ -78,6 +88,9 @@ impl RegionState {
         if counts_describes(&group.life) {
             self.counting_describes -= 1;
         }
+        if let Some(at) = group.life.finished_at {
+            self.finished.remove(&(at, group.id.clone()));
+        }
         self.used_cpu = (self.used_cpu - group.cpu).max(0.0);
         Some(group)
     }
@@ -86,9 +99,18 @@ impl RegionState {
     pub fn change_life<T>(&mut self, id: &str, change: impl FnOnce(&mut Life) -> T) -> Option<T> {
         let before = self.groups.get(id)?;
         let (due_before, counted_before) = (before.life.due, counts_describes(&before.life));
+        let finished_before = before.life.finished_at;
         let out = self.groups.update(id, |g| change(&mut g.life))?;
         let after = self.groups.get(id)?;
         let (due_after, counted_after) = (after.life.due, counts_describes(&after.life));
+        if finished_before != after.life.finished_at {
+            if let Some(at) = finished_before {
+                self.finished.remove(&(at, id.to_owned()));
+            }
+            if let Some(at) = after.life.finished_at {
+                self.finished.insert((at, id.to_owned()));
+            }
+        }
         if due_before != due_after {
             if let Some(at) = due_before {
                 self.due.remove(&(at, id.to_owned()));
@@ -105,8 +127,35 @@ impl RegionState {
         Some(out)
     }
 
+    /// Whether a group is due to move, or an ended group is past what the service keeps.
     pub fn has_due(&self, now: OffsetDateTime) -> bool {
-        self.due.first().is_some_and(|(at, _)| *at <= now)
+        let over_retention = self.finished.len() > FINISHED_KEPT
+            && self
+                .finished
+                .first()
+                .is_some_and(|(at, _)| *at < now - FINISHED_KEPT_ALL_FOR);
+        over_retention || self.due.first().is_some_and(|(at, _)| *at <= now)
+    }
+
+    /// The service keeps every ended group for an hour, and after that only the newest 100 of a
+    /// region; older ones are removed, oldest first.
+    fn prune_finished(&mut self, now: OffsetDateTime) -> Vec<ContainerGroup> {
+        let mut removed = Vec::new();
+        while self.finished.len() > FINISHED_KEPT {
+            let Some((at, id)) = self.finished.first().cloned() else {
+                break;
+            };
+            if at >= now - FINISHED_KEPT_ALL_FOR {
+                break;
+            }
+            match self.remove_group(&id) {
+                Some(group) => removed.push(group),
+                None => {
+                    self.finished.remove(&(at, id));
+                }
+            }
+        }
+        removed
     }
 
     /// Moves every group whose next step is due by `now`; answers the groups whose termination ended,
@@ -126,6 +175,7 @@ impl RegionState {
                 gone.extend(self.remove_group(&id));
             }
         }
+        gone.extend(self.prune_finished(now));
         gone
     }
 }

@@ -355,3 +355,44 @@ async fn delete_passes_terminating_and_frees_the_address_when_gone() {
     assert_eq!(in_use().await, 0);
     assert_eq!(delete(id, "false").await.status.as_u16(), 404);
 }
+
+#[tokio::test]
+async fn ended_groups_are_kept_an_hour_then_only_the_newest_hundred() {
+    let (app, clock) = app_with(PolicyKind::Immediate);
+    let job = [
+        ("RestartPolicy", "Never"),
+        ("Tag.1.Key", "emulator.lifecycle/exit-after-ms"),
+        ("Tag.1.Value", "0"),
+    ];
+    let mut first = String::new();
+    for i in 0..103 {
+        let id = create_group(&app, &format!("job-{i}"), &job).await;
+        if i == 0 {
+            first = id;
+        }
+        clock.advance(1);
+    }
+    let total = |status: &'static str| {
+        let app = app.clone();
+        async move {
+            rpc_get(&app, "DescribeContainerGroups", &[REGION, ("Status", status)])
+                .await
+                .json()["TotalCount"]
+                .clone()
+        }
+    };
+    assert_eq!(total("Succeeded").await, 103, "all kept within the hour");
+    clock.advance(3600);
+    assert_eq!(total("Succeeded").await, 100, "then the newest 100");
+    assert_eq!(status(&app, &first).await, "gone");
+    let state = send(&app, Request::get("/_emulator/state").body(Body::empty()).unwrap())
+        .await
+        .json();
+    let in_use: u64 = state["networks"][0]["vSwitches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["ipsInUse"].as_u64().unwrap())
+        .sum();
+    assert_eq!(in_use, 100, "removed groups gave their addresses back");
+}
