@@ -184,6 +184,7 @@ pub enum EventReason {
     SpotReclaimed,
     Updated,
     ImageCacheHit,
+    PreStopHook,
 }
 
 impl EventReason {
@@ -203,6 +204,7 @@ impl EventReason {
             EventReason::SpotReclaimed => "SpotToBeReleased",
             EventReason::Updated => "Updated",
             EventReason::ImageCacheHit => "SuccessfulHitImageCache",
+            EventReason::PreStopHook => "PreStopHook",
         }
     }
 
@@ -261,13 +263,19 @@ impl RestartPolicy {
 }
 
 /// What a group is made of, for its lifecycle.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Shape {
     pub init_containers: u16,
     pub containers: u16,
     pub restart_policy: RestartPolicy,
     pub active_deadline_seconds: Option<u32>,
     pub exit: Option<ScriptedExit>,
+    /// No host takes the group: it ends `ScheduleFailed` instead of `Pending`.
+    pub schedule_fails: bool,
+    /// Stop each container's preStop hook before it is killed (the indices of containers with one).
+    pub pre_stop: Vec<u16>,
+    /// `TerminationGracePeriodSeconds` of 0: a delete removes the group without `Terminating`.
+    pub no_grace: bool,
     /// Spreads the `time` policy's jitter; the same seed moves a group the same way.
     pub jitter_seed: u64,
 }
@@ -288,6 +296,9 @@ pub struct Life {
     pub finished_at: Option<OffsetDateTime>,
     /// Terminating is over: the group is to be removed.
     pub gone: bool,
+    schedule_fails: bool,
+    pre_stop: Vec<u16>,
+    no_grace: bool,
     init_containers: u16,
     restart_policy: RestartPolicy,
     active_deadline_seconds: Option<u32>,
@@ -305,7 +316,8 @@ pub struct NotAllowed {
 
 impl Life {
     /// A group just created: `Scheduling`, or already `Running` under the `immediate` policy.
-    pub fn new(policy: Policy, shape: Shape, now: OffsetDateTime) -> Life {
+    pub fn new(policy: Policy, mut shape: Shape, now: OffsetDateTime) -> Life {
+        let pre_stop = std::mem::take(&mut shape.pre_stop);
         let total = usize::from(shape.init_containers) + usize::from(shape.containers);
         let mut life = Life {
             status: Scheduling,
@@ -325,6 +337,9 @@ impl Life {
             started_at: None,
             finished_at: None,
             gone: false,
+            schedule_fails: shape.schedule_fails,
+            pre_stop,
+            no_grace: shape.no_grace,
             init_containers: shape.init_containers,
             restart_policy: shape.restart_policy,
             active_deadline_seconds: shape.active_deadline_seconds,
@@ -398,8 +413,17 @@ impl Life {
             }
             Unschedulable => self.record(EventReason::FailedScheduling, now, None, 0),
             Delete => {
+                for index in self.pre_stop.clone() {
+                    self.record(EventReason::PreStopHook, now, Some(index), 0);
+                }
                 self.record_each_app(EventReason::Killing, now);
                 self.terminate_apps(now, 0, "Completed");
+                if self.no_grace {
+                    self.enter(to, now);
+                    self.gone = true;
+                    self.due = None;
+                    return Ok(());
+                }
             }
             _ => {}
         }
@@ -485,6 +509,10 @@ impl Life {
     fn step(&mut self, at: OffsetDateTime) {
         self.steps += 1;
         match self.status {
+            Scheduling if self.schedule_fails => {
+                self.record(EventReason::FailedScheduling, at, None, 0);
+                self.enter(ScheduleFailed, at);
+            }
             Scheduling => {
                 self.record(EventReason::Scheduled, at, None, 0);
                 self.enter(Pending, at);
@@ -524,6 +552,10 @@ impl Life {
 
     /// Under `immediate`: the whole way to `Running` now.
     fn run_to_stable(&mut self, now: OffsetDateTime) {
+        if self.schedule_fails {
+            self.step(now);
+            return;
+        }
         self.record(EventReason::Scheduled, now, None, 0);
         self.enter(Pending, now);
         self.pull_and_start(now);

@@ -11,13 +11,14 @@ pub struct GroupSettings {
     pub policy: Option<PolicyKind>,
     pub describes_per_step: Option<u32>,
     pub exit: Option<ScriptedExit>,
+    pub schedule_fails: bool,
 }
 
 /// Reads the lifecycle tags among `(key, value)`; an error names the tag's position (from 1) and why.
 ///
 /// Settings: `policy` = `immediate` | `time` | `manual`; `describes-per-step` = N (manual: a stage per N
 /// describes); `exit-after-ms` = N and `exit-code` = N (default 0): the containers exit N ms after
-/// the group starts running.
+/// the group starts running; `schedule` = `fail`: no host takes the group (`ScheduleFailed`).
 pub fn settings<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Result<GroupSettings, (usize, String)> {
     let mut found = GroupSettings::default();
     let mut exit_after = None;
@@ -46,6 +47,11 @@ pub fn settings<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Gr
             }
             "describes-per-step" => found.describes_per_step = Some(non_negative(number(setting)?, position)?),
             "exit-after-ms" => exit_after = Some(non_negative(number(setting)?, position)?),
+            "schedule" => match value.trim() {
+                "fail" => found.schedule_fails = true,
+                "ok" => found.schedule_fails = false,
+                _ => return Err((position, format!("schedule must be fail or ok, not '{value}'"))),
+            },
             "exit-code" => {
                 exit_code =
                     Some(i32::try_from(number(setting)?).map_err(|_| (position, "exit-code is out of range".into()))?)

@@ -396,3 +396,16 @@ async fn ended_groups_are_kept_an_hour_then_only_the_newest_hundred() {
         .sum();
     assert_eq!(in_use, 100, "removed groups gave their addresses back");
 }
+
+#[tokio::test]
+async fn a_group_tagged_to_fail_scheduling_ends_schedule_failed() {
+    let (app, clock) = app_with(PolicyKind::Time);
+    let tags = [("Tag.1.Key", "emulator.lifecycle/schedule"), ("Tag.1.Value", "fail")];
+    let id = create_group(&app, "nowhere", &tags).await;
+    assert_eq!(status(&app, &id).await, "Scheduling");
+    clock.advance(1);
+    let g = group(&app, &id).await;
+    assert_eq!(g["Status"], "ScheduleFailed");
+    assert_eq!(g["Events"][0]["Reason"], "FailedScheduling");
+    assert_eq!(g["Events"][0]["Type"], "Warning");
+}

@@ -18,6 +18,9 @@ fn shape(restart_policy: RestartPolicy) -> Shape {
         restart_policy,
         active_deadline_seconds: None,
         exit: None,
+        schedule_fails: false,
+        pre_stop: vec![1],
+        no_grace: false,
         jitter_seed: 7,
     }
 }
@@ -203,4 +206,35 @@ fn a_deleted_group_terminates_then_is_gone() {
     manual.fire(Delete, T0).unwrap();
     assert!(!manual.gone);
     assert!(manual.advance_one(T0) && manual.gone);
+}
+
+#[test]
+fn unschedulable_groups_end_schedule_failed_and_pre_stop_hooks_run_on_delete() {
+    let failing = Shape {
+        schedule_fails: true,
+        ..shape(RestartPolicy::Always)
+    };
+    let immediate = Life::new(policy(PolicyKind::Immediate), failing.clone(), T0);
+    assert_eq!(immediate.status, ScheduleFailed);
+    assert_eq!(immediate.events[0].reason, EventReason::FailedScheduling);
+    let mut timed = Life::new(policy(PolicyKind::Time), failing, T0);
+    timed.advance_to(T0 + Duration::seconds(1));
+    assert_eq!((timed.status, timed.finished_at.is_some()), (ScheduleFailed, true));
+
+    let mut life = Life::new(policy(PolicyKind::Time), shape(RestartPolicy::Always), T0);
+    life.advance_to(T0 + Duration::seconds(1));
+    life.fire(Delete, T0 + Duration::seconds(1)).unwrap();
+    let reasons: Vec<_> = life.events.iter().rev().take(3).map(|e| e.reason).collect();
+    assert_eq!(
+        reasons,
+        [EventReason::Killing, EventReason::Killing, EventReason::PreStopHook]
+    );
+    let graceless = Shape {
+        no_grace: true,
+        ..shape(RestartPolicy::Always)
+    };
+    let mut life = Life::new(policy(PolicyKind::Time), graceless, T0);
+    life.advance_to(T0 + Duration::seconds(1));
+    life.fire(Delete, T0 + Duration::seconds(1)).unwrap();
+    assert!(life.gone, "no grace period: gone at once");
 }

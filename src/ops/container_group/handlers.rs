@@ -10,7 +10,8 @@ use super::{rules, view};
 use crate::error::{ApiError, ErrorCode};
 use crate::faults::rule::RuleSpec;
 use crate::faults::tag;
-use crate::lifecycle::machine::{Life, Policy, RestartPolicy, ScriptedExit, Shape, Trigger};
+use crate::lifecycle::machine::{Life, Policy, RestartPolicy, Shape, Trigger};
+use crate::lifecycle::tags::GroupSettings;
 use crate::lifecycle::{self, GroupStatus};
 use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwork};
 use crate::ops::{image_cache, Ctx, RegionState};
@@ -105,7 +106,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
 }
 
 /// The group's progression: the emulator's policy, overridden by its lifecycle tags.
-fn group_policy(ctx: &Ctx<'_>, req: &CreateContainerGroupRequest) -> Result<(Policy, Option<ScriptedExit>), ApiError> {
+fn group_policy(ctx: &Ctx<'_>, req: &CreateContainerGroupRequest) -> Result<(Policy, GroupSettings), ApiError> {
     let tags = req
         .tags
         .iter()
@@ -119,10 +120,10 @@ fn group_policy(ctx: &Ctx<'_>, req: &CreateContainerGroupRequest) -> Result<(Pol
     if let Some(n) = settings.describes_per_step {
         policy.describes_per_step = n;
     }
-    Ok((policy, settings.exit))
+    Ok((policy, settings))
 }
 
-fn shape_of(req: &CreateContainerGroupRequest, exit: Option<ScriptedExit>, id: &str) -> Shape {
+fn shape_of(req: &CreateContainerGroupRequest, settings: GroupSettings, id: &str) -> Shape {
     let count = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
     let mut hasher = DefaultHasher::new();
     id.hash(&mut hasher);
@@ -134,9 +135,22 @@ fn shape_of(req: &CreateContainerGroupRequest, exit: Option<ScriptedExit>, id: &
             .active_deadline_seconds
             .and_then(|s| u32::try_from(s).ok())
             .filter(|s| *s > 0),
-        exit,
+        exit: settings.exit,
+        schedule_fails: settings.schedule_fails,
+        pre_stop: (req.init_containers.len()..)
+            .zip(&req.containers)
+            .filter(|(_, c)| has_pre_stop(c))
+            .filter_map(|(i, _)| u16::try_from(i).ok())
+            .collect(),
+        no_grace: req.termination_grace_period_seconds == Some(0),
         jitter_seed: hasher.finish(),
     }
+}
+
+fn has_pre_stop(container: &ContainerSpec) -> bool {
+    !container.lifecycle_pre_stop_handler_exec.is_empty()
+        || container.lifecycle_pre_stop_handler_http_get_port.is_some()
+        || container.lifecycle_pre_stop_handler_http_get_path.is_some()
 }
 
 /// The fault rules the group's reserved tags ask for; a tag that cannot be a rule is refused, naming it.

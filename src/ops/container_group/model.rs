@@ -127,6 +127,7 @@ fn event_message(group_id: &str, event: &Event, container: Option<&super::dto::C
         EventReason::DeadlineExceeded => "Pod was active on the node longer than the specified deadline".into(),
         EventReason::SpotReclaimed => "The spot instance is about to be released".into(),
         EventReason::Updated => format!("Updating container group {group_id}"),
+        EventReason::PreStopHook => format!("Executing preStop hook of container {name}"),
         EventReason::ImageCacheHit => {
             "Successfully hit image cache, eci will be scheduled with this image cache.".into()
         }

@@ -174,3 +174,10 @@ def test_delete_is_seen_terminating_then_gone(timed):
             break
         time.sleep(0.02)
     assert seen == ["Terminating", "gone"], seen
+
+
+def test_immediate_policy_terminates_a_poller_at_once(emulator):
+    c = client(emulator)
+    assert wait_like_terraform(c, create(c, "instant")) == ["Running"]
+    tag = models.CreateContainerGroupRequestTag(key="emulator.lifecycle/schedule", value="fail")
+    assert wait_like_terraform(c, create(c, "unschedulable", tag=[tag])) == ["ScheduleFailed"]
