@@ -15,6 +15,53 @@ pub fn string_to_sign<'a>(method: &str, params: impl IntoIterator<Item = (&'a st
     format!("{method}&{}&{}", percent_encode("/"), percent_encode(&query))
 }
 
+/// Feeds the string to sign into `mac` without building it, for the common request whose parameter
+/// names need no encoding and appear once; `false` (and nothing fed) otherwise, where the caller
+/// builds the string instead. Each byte is encoded twice, as `string_to_sign` does: unreserved bytes
+/// stay, others become `%25XX`.
+fn feed_string_to_sign<'a>(mac: &mut impl Mac, method: &str, params: impl Iterator<Item = (&'a str, &'a str)>) -> bool {
+    let mut pairs: Vec<(&str, &str)> = params.filter(|(k, _)| *k != "Signature").collect();
+    if !pairs.iter().all(|(k, _)| k.bytes().all(is_unreserved)) {
+        return false;
+    }
+    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    if pairs.windows(2).any(|w| matches!(w, [a, b] if a.0 == b.0)) {
+        return false;
+    }
+    mac.update(method.as_bytes());
+    mac.update(b"&%2F&");
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            mac.update(b"%26");
+        }
+        mac.update(key.as_bytes());
+        mac.update(b"%3D");
+        feed_twice_encoded(mac, value);
+    }
+    true
+}
+
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+/// `percent_encode(percent_encode(text))`, a run of unreserved bytes at a time.
+fn feed_twice_encoded(mac: &mut impl Mac, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if is_unreserved(*b) {
+            continue;
+        }
+        mac.update(bytes.get(start..i).unwrap_or_default());
+        let encoded = [b'%', b'2', b'5', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0x0f)]];
+        mac.update(&encoded);
+        start = i + 1;
+    }
+    mac.update(bytes.get(start..).unwrap_or_default());
+}
+
 /// Base64 HMAC-SHA1 keyed by `secret&`.
 pub fn sign(secret: &str, string_to_sign: &str) -> String {
     BASE64.encode(mac(secret, string_to_sign).finalize().into_bytes())
@@ -43,13 +90,49 @@ pub fn verify<'c>(
     let expected = BASE64
         .decode(signature)
         .map_err(|_| ApiError::new(ErrorCode::SignatureDoesNotMatch))?;
-    let signed_text = string_to_sign(method, rpc.params());
-    mac(&credential.secret, &signed_text)
+    let mut verifier = mac(&credential.secret, "");
+    if !feed_string_to_sign(&mut verifier, method, rpc.params()) {
+        verifier = mac(&credential.secret, &string_to_sign(method, rpc.params()));
+    }
+    verifier
         .verify_slice(&expected)
-        .map_err(|_| ApiError::with_detail(ErrorCode::SignatureDoesNotMatch, &signed_text))?;
+        .map_err(|_| ApiError::with_detail(ErrorCode::SignatureDoesNotMatch, &string_to_sign(method, rpc.params())))?;
     Ok(SignedFacts {
         credential,
         timestamp,
         nonce: nonce.to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn streamed(method: &str, params: &[(&str, &str)]) -> Option<Vec<u8>> {
+        let mut streamed = mac("secret", "");
+        feed_string_to_sign(&mut streamed, method, params.iter().copied())
+            .then(|| streamed.finalize().into_bytes().to_vec())
+    }
+
+    #[test]
+    fn the_streamed_string_to_sign_is_the_built_one() {
+        let params = [
+            ("Timestamp", "2026-11-27T22:00:00Z"),
+            ("Action", "DescribeContainerGroups"),
+            ("Tag.1.Value", "a b+c*d~e/f?g=h&i%j 中文 ü '\"!()"),
+            ("Signature", "ignored"),
+            ("Container.1.Name", ""),
+        ];
+        let built = mac("secret", &string_to_sign("GET", params.iter().copied()))
+            .finalize()
+            .into_bytes()
+            .to_vec();
+        assert_eq!(streamed("GET", &params), Some(built));
+    }
+
+    #[test]
+    fn unusual_names_and_repeated_names_take_the_built_path() {
+        assert_eq!(streamed("GET", &[("a b", "1")]), None);
+        assert_eq!(streamed("GET", &[("a", "1"), ("a", "2")]), None);
+    }
 }

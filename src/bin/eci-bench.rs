@@ -41,6 +41,10 @@ struct Args {
     /// Run only the scenarios whose name contains this text.
     #[arg(long)]
     only: Option<String>,
+    /// Measure each scenario (and the bare run before it) this many times; the ratio reported and
+    /// used for the signature costs is the median.
+    #[arg(long, default_value_t = 1)]
+    rounds: usize,
     /// Also preload groups and measure page latency and memory at each of `--sizes`.
     #[arg(long)]
     scale: bool,
@@ -53,7 +57,7 @@ struct Args {
 type MakeTarget = Arc<dyn Fn(u64) -> Arc<Target> + Send + Sync>;
 
 /// Builds a scenario's requests when (and only if) the scenario runs; signed ones are prepared up front.
-type Prepare = Box<dyn FnOnce() -> MakeTarget>;
+type Prepare = Box<dyn Fn() -> MakeTarget>;
 
 #[derive(Clone, Default)]
 struct Target {
@@ -126,23 +130,35 @@ async fn run(args: Args) -> std::io::Result<()> {
         if !wanted {
             continue;
         }
-        let make = prepare();
-        // Measured right before each scenario, so drift in a shared machine's load cancels out.
-        let base = drive(bare, Arc::clone(&bare_target), args.connections, duration).await;
-        last_bare = (base.throughput(), base.percentile(0.5));
-        let outcome = drive(addr, make, args.connections, duration).await;
-        let ratio = outcome.throughput() / base.throughput().max(1e-9);
-        seen.push((name.clone(), ratio));
-        println!(
-            "{:<52} {:>9.0} {:>8.3} {:>8.3} {:>9.0} {:>6.2} {:>6}",
-            name,
-            outcome.throughput(),
-            outcome.percentile(0.5),
-            outcome.percentile(0.99),
-            base.throughput(),
-            ratio,
-            outcome.errors
-        );
+        let mut ratios = Vec::with_capacity(args.rounds.max(1));
+        for _ in 0..args.rounds.max(1) {
+            let make = prepare();
+            // Measured right before each scenario, so drift in a shared machine's load cancels out.
+            let base = drive(bare, Arc::clone(&bare_target), args.connections, duration).await;
+            last_bare = (base.throughput(), base.percentile(0.5));
+            let outcome = drive(addr, Arc::clone(&make), args.connections, duration).await;
+            let ratio = outcome.throughput() / base.throughput().max(1e-9);
+            ratios.push(ratio);
+            println!(
+                "{:<52} {:>9.0} {:>8.3} {:>8.3} {:>9.0} {:>6.2} {:>6}",
+                name,
+                outcome.throughput(),
+                outcome.percentile(0.5),
+                outcome.percentile(0.99),
+                base.throughput(),
+                ratio,
+                outcome.errors
+            );
+        }
+        let median = median(&mut ratios);
+        if args.rounds > 1 {
+            println!(
+                "{:<52} {:>58.2}",
+                format!("  median of {} rounds", ratios.len()),
+                median
+            );
+        }
+        seen.push((name.clone(), median));
     }
     print_signature_costs(&seen);
     if args.only.is_none() {
@@ -157,6 +173,15 @@ async fn run(args: Args) -> std::io::Result<()> {
         scale(&binary, &args).await?;
     }
     Ok(())
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
 }
 
 /// Verification cost: the signed ratio to bare against the ratio of the same requests left unverified.
@@ -207,7 +232,7 @@ fn scenarios(
     let fixed = |path: String| -> Prepare {
         Box::new(move || {
             let target = Arc::new(Target {
-                path_and_query: path,
+                path_and_query: path.clone(),
                 headers: Vec::new(),
             });
             Arc::new(move |_| Arc::clone(&target))
@@ -223,20 +248,16 @@ fn scenarios(
             "DescribeContainerGroups by id, HMAC-SHA1".into(),
             strict,
             Box::new(move || {
-                presigned(move |n| {
-                    signed_v1(
-                        DESCRIBE,
-                        &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &strict_ids)],
-                        n,
-                    )
-                })
+                let ids = strict_ids.clone();
+                presigned(move |n| signed_v1(DESCRIBE, &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n))
             }),
         ),
         (
             "DescribeContainerGroups by id, ACS3".into(),
             strict,
             Box::new(move || {
-                presigned(move |n| signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &acs3_ids)], n))
+                let ids = acs3_ids.clone();
+                presigned(move |n| signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n))
             }),
         ),
         // The same signed requests to the open emulator, which does not verify them: the difference to
@@ -245,22 +266,16 @@ fn scenarios(
             format!("DescribeContainerGroups by id, HMAC-SHA1{UNVERIFIED}"),
             open,
             Box::new(move || {
-                presigned(move |n| {
-                    signed_v1(
-                        DESCRIBE,
-                        &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &open_ids_v1)],
-                        n,
-                    )
-                })
+                let ids = open_ids_v1.clone();
+                presigned(move |n| signed_v1(DESCRIBE, &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n))
             }),
         ),
         (
             format!("DescribeContainerGroups by id, ACS3{UNVERIFIED}"),
             open,
             Box::new(move || {
-                presigned(move |n| {
-                    signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &open_ids_acs3)], n)
-                })
+                let ids = open_ids_acs3.clone();
+                presigned(move |n| signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n))
             }),
         ),
     ]
@@ -272,10 +287,12 @@ const UNVERIFIED: &str = ", unverified";
 /// does not compete with the server for the same cores.
 const PRESIGNED: u64 = 400_000;
 
-/// Signs `PRESIGNED` requests up front (each with its own nonce) and hands them out in turn; the
-/// nonces of different scenarios never collide because they carry the scenario's prefix.
+/// Signs `PRESIGNED` requests up front (each with its own nonce) and hands them out in turn. Every
+/// call takes fresh numbers, so a scenario prepared again for another round never replays a nonce.
 fn presigned(sign: impl Fn(u64) -> Target) -> MakeTarget {
-    let prepared: Arc<Vec<Arc<Target>>> = Arc::new((0..PRESIGNED).map(|n| Arc::new(sign(n))).collect());
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let first = NEXT.fetch_add(PRESIGNED, std::sync::atomic::Ordering::Relaxed);
+    let prepared: Arc<Vec<Arc<Target>>> = Arc::new((first..first + PRESIGNED).map(|n| Arc::new(sign(n))).collect());
     Arc::new(move |n| prepared.get((n % PRESIGNED) as usize).cloned().unwrap_or_default())
 }
 
@@ -737,7 +754,7 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
         for q in &queries {
             let path = format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20{q}");
             let target = Arc::new(Target {
-                path_and_query: path,
+                path_and_query: path.clone(),
                 headers: Vec::new(),
             });
             let fixed: MakeTarget = Arc::new(move |_| Arc::clone(&target));

@@ -2,7 +2,6 @@
 //! action and version from parameters or `x-acs-*` headers, and the response format.
 
 use crate::error::{ApiError, ErrorCode};
-use percent_encoding::percent_decode;
 
 /// The only API version this emulator serves.
 pub const SUPPORTED_VERSION: &str = "2018-08-08";
@@ -100,10 +99,39 @@ pub fn decode_pairs(input: &[u8], source: &str) -> Result<Vec<(String, String)>,
     Ok(pairs)
 }
 
+/// One allocation per component: text with nothing to decode is copied as it is.
 fn decode_component(raw: &[u8], source: &str) -> Result<String, ApiError> {
-    let plus_as_space: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
-    let bytes: Vec<u8> = percent_decode(&plus_as_space).collect();
-    String::from_utf8(bytes).map_err(|_| ApiError::invalid(source, "the text is not valid UTF-8"))
+    let not_utf8 = || ApiError::invalid(source, "the text is not valid UTF-8");
+    if !raw.iter().any(|b| *b == b'%' || *b == b'+') {
+        return std::str::from_utf8(raw).map(str::to_owned).map_err(|_| not_utf8());
+    }
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some((first, tail)) = rest.split_first() {
+        match (*first, tail) {
+            (b'+', _) => bytes.push(b' '),
+            (b'%', [high, low, after @ ..]) => match (hex_value(*high), hex_value(*low)) {
+                (Some(h), Some(l)) => {
+                    bytes.push(h << 4 | l);
+                    rest = after;
+                    continue;
+                }
+                _ => bytes.push(b'%'),
+            },
+            (other, _) => bytes.push(other),
+        }
+        rest = tail;
+    }
+    String::from_utf8(bytes).map_err(|_| not_utf8())
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
+    }
 }
 
 fn is_form_body(raw: &RawRequest) -> bool {
@@ -118,8 +146,8 @@ fn is_form_body(raw: &RawRequest) -> bool {
 }
 
 /// The format named by `Format`, when it can be read; used to render even an early error right.
-pub fn requested_format(pairs: &[(String, String)]) -> Result<Format, ApiError> {
-    match pairs.iter().find(|(k, _)| k == "Format").map(|(_, v)| v.as_str()) {
+pub fn requested_format<'a>(mut pairs: impl Iterator<Item = &'a (String, String)>) -> Result<Format, ApiError> {
+    match pairs.find(|(k, _)| k == "Format").map(|(_, v)| v.as_str()) {
         None | Some("") => Ok(Format::Json),
         Some(v) if v.eq_ignore_ascii_case("json") => Ok(Format::Json),
         Some(v) if v.eq_ignore_ascii_case("xml") => Ok(Format::Xml),
@@ -139,12 +167,10 @@ pub fn extract(raw: &RawRequest) -> Result<RpcRequest, (ApiError, Format)> {
     } else {
         Vec::new()
     };
-    let mut all: Vec<(String, String)> = Vec::new();
-    all.extend(query.iter().cloned());
-    all.extend(form.iter().cloned());
-    let format = requested_format(&all).map_err(|e| (e, Format::Json))?;
+    let all = || query.iter().chain(form.iter());
+    let format = requested_format(all()).map_err(|e| (e, Format::Json))?;
     let pick = |param: &str, header: &str| -> Option<String> {
-        all.iter()
+        all()
             .find(|(k, _)| k == param)
             .map(|(_, v)| v.clone())
             .or_else(|| raw.header(header).map(str::to_owned))
@@ -186,6 +212,16 @@ mod tests {
         let err = decode_pairs(b"a=%FF", "query string").unwrap_err();
         assert_eq!(err.code(), "InvalidParameter");
         assert!(err.message.contains("query string"), "{}", err.message);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decoding_agrees_with_the_percent_encoding_crate(raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)) {
+            let plus_as_space: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+            let expected: Vec<u8> = percent_encoding::percent_decode(&plus_as_space).collect();
+            let expected = String::from_utf8(expected).ok();
+            proptest::prop_assert_eq!(decode_component(&raw, "q").ok(), expected);
+        }
     }
 
     #[test]

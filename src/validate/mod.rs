@@ -170,6 +170,18 @@ fn each_match<'a>(
         return Ok(());
     };
     if *first == "N" {
+        // Single-digit indices sort as text the way they sort as numbers, so the common
+        // case walks the map as it is, allocating nothing.
+        let in_order = children.len() <= 9 && children.keys().all(|k| k.len() == 1 && parse_index(k).is_some());
+        if in_order {
+            for (key, child) in children {
+                stack.push(*key);
+                let result = each_match(child, rest, stack, visit);
+                stack.pop();
+                result?;
+            }
+            return Ok(());
+        }
         let mut items: Vec<(usize, &'a str, &'a Node<'a>)> = children
             .iter()
             .filter_map(|(k, n)| parse_index(k).map(|i| (i, *k, n)))
