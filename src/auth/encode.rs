@@ -21,8 +21,34 @@ pub fn percent_encode(text: &str) -> String {
 
 /// `k=v&k=v` over the pairs sorted by key, each side encoded: the canonical query of both schemes.
 pub fn canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+    if !pairs.iter().all(|(k, _)| k.bytes().all(is_unreserved)) {
+        return canonical_query_encoding_keys(&pairs);
+    }
+    // Names that need no encoding sort the same encoded or not, so only values are encoded, straight
+    // into the output.
+    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0).then_with(|| percent_encode(a.1).cmp(&percent_encode(b.1))));
+    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.extend(utf8_percent_encode(v, SIGNING_SET));
+    }
+    out
+}
+
+/// `A–Z a–z 0–9 - _ . ~`: the bytes both schemes leave unencoded.
+pub(crate) fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+/// The general case: names that need encoding sort by their encoded form.
+fn canonical_query_encoding_keys(pairs: &[(&str, &str)]) -> String {
     let mut encoded: Vec<(String, String)> = pairs
-        .into_iter()
+        .iter()
         .map(|(k, v)| (percent_encode(k), percent_encode(v)))
         .collect();
     encoded.sort();
@@ -46,5 +72,11 @@ mod tests {
     fn encodes_the_rfc3986_way() {
         assert_eq!(percent_encode("a b+c*d~e/f中"), "a%20b%2Bc%2Ad~e%2Ff%E4%B8%AD");
         assert_eq!(canonical_query([("b", "2"), ("a", "1 2"), ("A", "")]), "A=&a=1%202&b=2");
+        assert_eq!(
+            canonical_query([("a", "~"), ("a", " ")]),
+            "a=%20&a=~",
+            "equal names sort by encoded value"
+        );
+        assert_eq!(canonical_query([("b", "1"), ("a b", "2")]), "a%20b=2&b=1");
     }
 }

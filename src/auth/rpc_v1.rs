@@ -1,6 +1,6 @@
 //! HMAC-SHA1 signature version 1.0: the `Signature` parameter over every other parameter.
 
-use super::encode::{canonical_query, keyed_mac, percent_encode};
+use super::encode::{canonical_query, is_unreserved, keyed_mac, percent_encode};
 use super::{parse_timestamp, required, Credential, SignedFacts};
 use crate::error::{ApiError, ErrorCode};
 use crate::protocol::RpcRequest;
@@ -39,10 +39,6 @@ fn feed_string_to_sign<'a>(mac: &mut impl Mac, method: &str, params: impl Iterat
         feed_twice_encoded(mac, value);
     }
     true
-}
-
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
 }
 
 /// `percent_encode(percent_encode(text))`, a run of unreserved bytes at a time.
