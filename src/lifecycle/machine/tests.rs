@@ -1,3 +1,5 @@
+//! Tests of the group lifecycle: every transition of the table, the policies, restart policies, deadlines, deletes.
+
 use super::*;
 use time::macros::datetime;
 
