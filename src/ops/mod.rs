@@ -19,14 +19,14 @@ use crate::lifecycle::machine::{self, Delays, Life, Policy, PolicyKind};
 use crate::lifecycle::GroupStatus;
 use crate::network::{Networks, RegionInfo, RegionNetwork};
 use crate::protocol::{parse_input, JsonBody, Node};
-use crate::store::{PartitionKey, Registry, Table};
+use crate::store::{PartitionKey, Registry, Table, TokenMap};
 use crate::util::{Clock, IdGenerator};
 use crate::validate;
 use container_group::model::ContainerGroup;
 use container_group::{console, handlers, metrics, progress, tasks};
 use parking_lot::RwLock;
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -42,9 +42,9 @@ pub struct RegionState {
     /// vCPUs granted to the groups, for the quota.
     pub used_cpu: f64,
     /// `ClientToken` of a create → the group it made and a fingerprint of its parameters.
-    pub create_tokens: HashMap<String, (String, u64)>,
+    pub create_tokens: TokenMap<(String, u64)>,
     /// `ClientToken` of a delete → the group it deleted.
-    pub delete_tokens: HashMap<String, String>,
+    pub delete_tokens: TokenMap<String>,
     /// When each group moves next by itself, soonest first: a partition's groups are brought up to
     /// date on access, at O(log n) per step, with no background work.
     pub due: BTreeSet<(OffsetDateTime, String)>,

@@ -2,8 +2,10 @@
 //! so a page of a listing costs O(page) whatever the number of stored records.
 
 mod table;
+mod tokens;
 
 pub use table::{IndexKey, Page, Record, Table};
+pub use tokens::TokenMap;
 
 use dashmap::DashMap;
 use parking_lot::RwLock;

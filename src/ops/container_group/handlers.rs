@@ -93,7 +93,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
         spec: req,
     };
     if let Some(token) = group.spec.client_token.clone().filter(|t| !t.is_empty()) {
-        state.create_tokens.insert(token.into(), (id.clone(), fingerprint));
+        state.create_tokens.insert(token.into(), (id.clone(), fingerprint), now);
     }
     state.used_cpu += group.cpu;
     state.add_group(group);
@@ -526,7 +526,7 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteContainerGroupRequest) -> Result<JsonBod
     }
     let group_id = req.container_group_id.clone();
     if let Some(token) = token {
-        state.delete_tokens.insert(token.to_owned(), group_id);
+        state.delete_tokens.insert(token.to_owned(), group_id, now);
     }
     JsonBody::of(&json!({}))
 }
