@@ -3,7 +3,7 @@
 
 use super::dto::{DescribeContainerLogRequest, ExecContainerCommandRequest};
 use super::model::ContainerGroup;
-use super::progress::not_found;
+use super::progress::{incorrect_status_of, read_group};
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::machine::RunState;
 use crate::lifecycle::GroupStatus;
@@ -27,16 +27,15 @@ pub fn log(ctx: &Ctx<'_>, req: DescribeContainerLogRequest) -> Result<JsonBody, 
         Some(n) => Some(usize::try_from(n).unwrap_or(usize::MAX)),
     };
     let region = network::region(&req.region_id)?;
-    let partition = ctx
-        .existing_partition(region)
-        .ok_or_else(|| not_found(&req.container_group_id))?;
-    let state = partition.read();
-    let group = state
-        .groups
-        .get(&req.container_group_id)
-        .ok_or_else(|| not_found(&req.container_group_id))?;
-    let index = container_index(group, &req.container_name)?;
-    let lines = log_lines(group, index, &req.container_name, req.timestamps == Some(true));
+    let lines = read_group(ctx, region, &req.container_group_id, |group| {
+        let index = container_index(group, &req.container_name)?;
+        Ok(log_lines(
+            group,
+            index,
+            &req.container_name,
+            req.timestamps == Some(true),
+        ))
+    })?;
     let mut content = match tail {
         Some(n) => lines.get(lines.len().saturating_sub(n)..).unwrap_or_default().concat(),
         None => lines.concat(),
@@ -112,32 +111,25 @@ pub fn exec(ctx: &Ctx<'_>, req: ExecContainerCommandRequest) -> Result<JsonBody,
         return Err(ApiError::invalid("Command", "must name a program"));
     }
     let region = network::region(&req.region_id)?;
-    let partition = ctx
-        .existing_partition(region)
-        .ok_or_else(|| not_found(&req.container_group_id))?;
-    let state = partition.read();
-    let group = state
-        .groups
-        .get(&req.container_group_id)
-        .ok_or_else(|| not_found(&req.container_group_id))?;
-    container_index(group, &req.container_name)?;
-    if group.status() != GroupStatus::Running {
-        let detail = format!(
-            "The current status of the container group ({}) does not support this operation.",
-            group.status().as_str()
-        );
-        return Err(ApiError::with_detail(ErrorCode::IncorrectStatus, &detail));
-    }
-    let scripted = group
-        .scripts
-        .as_ref()
-        .and_then(|s| s.exec_replies.get(&req.container_name));
-    let reply = scripted.cloned().unwrap_or_else(|| echo_reply(&command));
+    let (group_id, reply) = read_group(ctx, region, &req.container_group_id, |group| {
+        container_index(group, &req.container_name)?;
+        if group.status() != GroupStatus::Running {
+            return Err(incorrect_status_of(group.status()));
+        }
+        let scripted = group
+            .scripts
+            .as_ref()
+            .and_then(|s| s.exec_replies.get(&req.container_name));
+        Ok((
+            group.id.clone(),
+            scripted.cloned().unwrap_or_else(|| echo_reply(&command)),
+        ))
+    })?;
     if req.sync == Some(true) {
         return JsonBody::of(&json!({"SyncResponse": reply, "WebSocketUri": "", "HttpUrl": ""}));
     }
     let session = ExecSession {
-        group_id: group.id.clone(),
+        group_id,
         container: req.container_name.clone(),
         reply,
         stdin: req.stdin == Some(true),

@@ -3,7 +3,7 @@
 //! (no samples before it ran or after it ended). The same group and time give the same numbers.
 
 use super::model::ContainerGroup;
-use super::progress::not_found;
+use super::progress::read_group;
 use crate::error::ApiError;
 use crate::network;
 use crate::ops::Ctx;
@@ -41,18 +41,9 @@ pub struct DescribeMultiContainerGroupMetricRequest {
 
 pub fn metric(ctx: &Ctx<'_>, req: DescribeContainerGroupMetricRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
-    let now = ctx.eci.clock.now();
-    let window = window(&req, now)?;
-    let partition = ctx
-        .existing_partition(region)
-        .ok_or_else(|| not_found(&req.container_group_id))?;
-    let state = partition.read();
-    let group = state
-        .groups
-        .get(&req.container_group_id)
-        .ok_or_else(|| not_found(&req.container_group_id))?;
-    let records = records(group, window);
-    JsonBody::of(&json!({"ContainerGroupId": group.id, "Records": records}))
+    let window = window(&req, ctx.eci.clock.now())?;
+    let records = read_group(ctx, region, &req.container_group_id, |group| Ok(records(group, window)))?;
+    JsonBody::of(&json!({"ContainerGroupId": req.container_group_id, "Records": records}))
 }
 
 /// The latest sample of each group named (at most 20).

@@ -10,6 +10,7 @@ use super::rules;
 use super::sizing::{self, SizeRequest};
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::machine::{EventReason, NotAllowed, Trigger};
+use crate::lifecycle::GroupStatus;
 use crate::network::{self, RegionInfo};
 use crate::ops::{Ctx, RegionState};
 use crate::protocol::JsonBody;
@@ -249,15 +250,33 @@ fn group_partition(
     Ok((partition, region))
 }
 
+/// Runs `read` on the caller's group `id` in `region`, under the partition's read lock; an unknown
+/// group is the documented not-found error.
+pub fn read_group<T>(
+    ctx: &Ctx<'_>,
+    region: &RegionInfo,
+    id: &str,
+    read: impl FnOnce(&ContainerGroup) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let partition = ctx.existing_partition(region).ok_or_else(|| not_found(id))?;
+    let state = partition.read();
+    read(state.groups.get(id).ok_or_else(|| not_found(id))?)
+}
+
 pub fn not_found(id: &str) -> ApiError {
     let detail = format!("The specified ContainerGroupId \"{id}\" is not found.");
     ApiError::with_detail(ErrorCode::NotFound, &detail)
 }
 
 fn incorrect_status(refused: NotAllowed) -> ApiError {
+    incorrect_status_of(refused.status)
+}
+
+/// `IncorrectStatus` naming the status the group is in.
+pub fn incorrect_status_of(status: GroupStatus) -> ApiError {
     let detail = format!(
         "The current status of the container group ({}) does not support this operation.",
-        refused.status.as_str()
+        status.as_str()
     );
     ApiError::with_detail(ErrorCode::IncorrectStatus, &detail)
 }
