@@ -11,7 +11,7 @@ use crate::util::Clock;
 use parking_lot::RwLock;
 use rule::{Effect, Phase, Rule, RuleSpec, ZONE_DECIDING_ACTION};
 use serde_json::{json, Value};
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,14 +50,18 @@ impl Call<'_> {
         self.params.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
     }
 
-    /// Whether the call names `group_id` in `ContainerGroupId` or the JSON list `ContainerGroupIds`.
-    fn names_group(&self, group_id: &str) -> bool {
+    /// Whether the call names `group_id` in `ContainerGroupId` or the JSON list `ContainerGroupIds`;
+    /// `listed` keeps that list parsed once for all the rules a call is matched against.
+    fn names_group(&self, group_id: &str, listed: &OnceCell<Vec<String>>) -> bool {
         if self.param("ContainerGroupId") == Some(group_id) {
             return true;
         }
-        self.param("ContainerGroupIds")
-            .and_then(|list| serde_json::from_str::<Vec<String>>(list).ok())
-            .is_some_and(|ids| ids.iter().any(|id| id == group_id))
+        let ids = listed.get_or_init(|| {
+            self.param("ContainerGroupIds")
+                .and_then(|list| serde_json::from_str::<Vec<String>>(list).ok())
+                .unwrap_or_default()
+        });
+        ids.iter().any(|id| id == group_id)
     }
 }
 
@@ -243,8 +247,9 @@ impl Faults {
         if self.is_empty() {
             return verdict;
         }
+        let listed = OnceCell::new();
         for rule in self.live_rules() {
-            if !in_scope(&rule, call) || !zone_applies_to_call(&rule, call) {
+            if !in_scope(&rule, call, &listed) || !zone_applies_to_call(&rule, call) {
                 continue;
             }
             let Some(latency) = rule.try_fire() else {
@@ -273,9 +278,10 @@ impl Faults {
         if self.is_empty() {
             return None;
         }
+        let listed = OnceCell::new();
         self.live_rules().into_iter().find_map(|rule| {
             let for_zone = rule.spec.zone_id.as_deref() == Some(zone) && rule.effect == Effect::Error;
-            if !for_zone || !in_scope(&rule, call) {
+            if !for_zone || !in_scope(&rule, call, &listed) {
                 return None;
             }
             rule.try_fire()?;
@@ -292,13 +298,16 @@ impl Faults {
 }
 
 /// Action, region, access key, group and parameters: everything but the zone.
-fn in_scope(rule: &Rule, call: &Call<'_>) -> bool {
+fn in_scope(rule: &Rule, call: &Call<'_>, listed: &OnceCell<Vec<String>>) -> bool {
     let spec = &rule.spec;
     let action_matches = spec.action == catalogue::ANY_ACTION || spec.action == call.action;
     action_matches
         && spec.region_id.as_deref().is_none_or(|r| call.region_id == Some(r))
         && spec.access_key_id.as_deref().is_none_or(|k| call.access_key_id == k)
-        && spec.container_group_id.as_deref().is_none_or(|g| call.names_group(g))
+        && spec
+            .container_group_id
+            .as_deref()
+            .is_none_or(|g| call.names_group(g, listed))
         && rule.matchers.iter().all(|m| m.matches(call.params))
 }
 
