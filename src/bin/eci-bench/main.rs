@@ -16,6 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod in_process;
+
 /// The client shares the cores with the server it measures, so it should spend as little as it can.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -48,6 +50,10 @@ struct Args {
     /// Also preload groups and measure page latency and memory at each of `--sizes`.
     #[arg(long)]
     scale: bool,
+    /// Instead of the network runs, send each scenario's requests this many times straight through
+    /// the routers in this process, one at a time, and print the time per request.
+    #[arg(long)]
+    in_process: Option<u64>,
     /// Stored-group counts for `--scale`.
     #[arg(long, value_delimiter = ',', default_value = "1000,100000,1000000")]
     sizes: Vec<usize>,
@@ -56,8 +62,9 @@ struct Args {
 /// One request shape a scenario sends over and over; `n` makes each one unique where needed.
 type MakeTarget = Arc<dyn Fn(u64) -> Arc<Target> + Send + Sync>;
 
-/// Builds a scenario's requests when (and only if) the scenario runs; signed ones are prepared up front.
-type Prepare = Box<dyn Fn() -> MakeTarget>;
+/// Builds a scenario's requests when (and only if) the scenario runs, given how many distinct ones it
+/// may send; signed ones are prepared up front.
+type Prepare = Box<dyn Fn(u64) -> MakeTarget>;
 
 #[derive(Clone, Default)]
 struct Target {
@@ -89,7 +96,20 @@ impl Outcome {
 fn main() -> std::io::Result<()> {
     let args = Args::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(run(args))
+    match args.in_process {
+        Some(requests) => runtime.block_on(run_in_process(&args, requests)),
+        None => runtime.block_on(run(args)),
+    }
+}
+
+async fn run_in_process(args: &Args, requests: u64) -> std::io::Result<()> {
+    let routers = in_process::Routers::new()?;
+    let id = routers.create_target(Server::Open).await?;
+    let strict_id = routers.create_target(Server::Strict).await?;
+    for n in 0..200 {
+        routers.call(Server::Open, &preload_target(n)).await?;
+    }
+    in_process::run(&routers, scenarios(&id, &strict_id), requests, args.only.as_deref()).await
 }
 
 async fn run(args: Args) -> std::io::Result<()> {
@@ -110,7 +130,12 @@ async fn run(args: Args) -> std::io::Result<()> {
     let id = create_one(open.addr).await?;
     let strict_id = create_signed(strict.addr).await?;
     preload(open.addr, 200, args.connections).await;
-    let scenarios = scenarios(&id, &strict_id, bare, open.addr, strict.addr);
+    let scenarios = scenarios(&id, &strict_id);
+    let address = |server: Server| match server {
+        Server::Bare => bare,
+        Server::Open => open.addr,
+        Server::Strict => strict.addr,
+    };
     let duration = Duration::from_secs_f64(args.seconds);
     println!(
         "{:<52} {:>9} {:>8} {:>8} {:>9} {:>6} {:>6}",
@@ -125,14 +150,15 @@ async fn run(args: Args) -> std::io::Result<()> {
     };
     let mut seen: Vec<(String, f64)> = Vec::new();
     let mut last_bare = (1.0, 1.0);
-    for (name, addr, prepare) in scenarios.into_iter().filter(|(name, _, _)| !name.starts_with("bare")) {
+    for Scenario { name, server, prepare } in scenarios.into_iter().filter(|s| s.server != Server::Bare) {
+        let addr = address(server);
         let wanted = args.only.as_deref().is_none_or(|o| name.contains(o));
         if !wanted {
             continue;
         }
         let mut ratios = Vec::with_capacity(args.rounds.max(1));
         for _ in 0..args.rounds.max(1) {
-            let make = prepare();
+            let make = prepare(PRESIGNED);
             // Measured right before each scenario, so drift in a shared machine's load cancels out.
             let base = drive(bare, Arc::clone(&bare_target), args.connections, duration).await;
             last_bare = (base.throughput(), base.percentile(0.5));
@@ -212,13 +238,22 @@ fn print_deletes(deletes: &Outcome, base: (f64, f64)) {
     );
 }
 
-fn scenarios(
-    id: &str,
-    strict_id: &str,
-    bare: SocketAddr,
-    open: SocketAddr,
-    strict: SocketAddr,
-) -> Vec<(String, SocketAddr, Prepare)> {
+/// Which server a scenario talks to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Server {
+    Bare,
+    Open,
+    Strict,
+}
+
+/// A named request shape and the server it goes to.
+struct Scenario {
+    name: String,
+    server: Server,
+    prepare: Prepare,
+}
+
+fn scenarios(id: &str, strict_id: &str) -> Vec<Scenario> {
     let ids = enc(&format!("[\"{id}\"]"));
     let strict_ids = format!("[\"{strict_id}\"]");
     let (open_ids_v1, open_ids_acs3) = (format!("[\"{id}\"]"), format!("[\"{id}\"]"));
@@ -230,7 +265,7 @@ fn scenarios(
         ZONE_SWITCHES.join(",")
     );
     let fixed = |path: String| -> Prepare {
-        Box::new(move || {
+        Box::new(move |_| {
             let target = Arc::new(Target {
                 path_and_query: path.clone(),
                 headers: Vec::new(),
@@ -239,43 +274,56 @@ fn scenarios(
         })
     };
     let acs3_ids = strict_ids.clone();
+    let scenario = |name: String, server: Server, prepare: Prepare| Scenario { name, server, prepare };
     vec![
-        ("bare axum handler (fixed ECI body)".into(), bare, fixed("/".into())),
-        ("DescribeContainerGroups by id".into(), open, fixed(by_id)),
-        ("DescribeContainerGroups page of 20".into(), open, fixed(page)),
-        ("CreateContainerGroup".into(), open, fixed(create)),
-        (
+        scenario(
+            "bare axum handler (fixed ECI body)".into(),
+            Server::Bare,
+            fixed("/".into()),
+        ),
+        scenario("DescribeContainerGroups by id".into(), Server::Open, fixed(by_id)),
+        scenario("DescribeContainerGroups page of 20".into(), Server::Open, fixed(page)),
+        scenario("CreateContainerGroup".into(), Server::Open, fixed(create)),
+        scenario(
             "DescribeContainerGroups by id, HMAC-SHA1".into(),
-            strict,
-            Box::new(move || {
+            Server::Strict,
+            Box::new(move |count| {
                 let ids = strict_ids.clone();
-                presigned(move |n| signed_v1(DESCRIBE, &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n))
+                presigned(count, move |n| {
+                    signed_v1(DESCRIBE, &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n)
+                })
             }),
         ),
-        (
+        scenario(
             "DescribeContainerGroups by id, ACS3".into(),
-            strict,
-            Box::new(move || {
+            Server::Strict,
+            Box::new(move |count| {
                 let ids = acs3_ids.clone();
-                presigned(move |n| signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n))
+                presigned(count, move |n| {
+                    signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n)
+                })
             }),
         ),
         // The same signed requests to the open emulator, which does not verify them: the difference to
         // the two rows above is the cost of verification alone.
-        (
+        scenario(
             format!("DescribeContainerGroups by id, HMAC-SHA1{UNVERIFIED}"),
-            open,
-            Box::new(move || {
+            Server::Open,
+            Box::new(move |count| {
                 let ids = open_ids_v1.clone();
-                presigned(move |n| signed_v1(DESCRIBE, &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n))
+                presigned(count, move |n| {
+                    signed_v1(DESCRIBE, &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n)
+                })
             }),
         ),
-        (
+        scenario(
             format!("DescribeContainerGroups by id, ACS3{UNVERIFIED}"),
-            open,
-            Box::new(move || {
+            Server::Open,
+            Box::new(move |count| {
                 let ids = open_ids_acs3.clone();
-                presigned(move |n| signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n))
+                presigned(count, move |n| {
+                    signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n)
+                })
             }),
         ),
     ]
@@ -283,17 +331,18 @@ fn scenarios(
 
 const UNVERIFIED: &str = ", unverified";
 
-/// How many signed requests are prepared before a signed scenario starts, so the client's signing
-/// does not compete with the server for the same cores.
+/// How many signed requests are prepared before a timed signed scenario starts, so the client's
+/// signing does not compete with the server for the same cores.
 const PRESIGNED: u64 = 400_000;
 
-/// Signs `PRESIGNED` requests up front (each with its own nonce) and hands them out in turn. Every
-/// call takes fresh numbers, so a scenario prepared again for another round never replays a nonce.
-fn presigned(sign: impl Fn(u64) -> Target) -> MakeTarget {
+/// Signs `count` requests up front (each with its own nonce) and hands them out in turn. Every call
+/// takes fresh numbers, so a scenario prepared again for another round never replays a nonce.
+fn presigned(count: u64, sign: impl Fn(u64) -> Target) -> MakeTarget {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let first = NEXT.fetch_add(PRESIGNED, std::sync::atomic::Ordering::Relaxed);
-    let prepared: Arc<Vec<Arc<Target>>> = Arc::new((first..first + PRESIGNED).map(|n| Arc::new(sign(n))).collect());
-    Arc::new(move |n| prepared.get((n % PRESIGNED) as usize).cloned().unwrap_or_default())
+    let count = count.max(1);
+    let first = NEXT.fetch_add(count, std::sync::atomic::Ordering::Relaxed);
+    let prepared: Arc<Vec<Arc<Target>>> = Arc::new((first..first + count).map(|n| Arc::new(sign(n))).collect());
+    Arc::new(move |n| prepared.get((n % count) as usize).cloned().unwrap_or_default())
 }
 
 fn enc(text: &str) -> String {
@@ -477,10 +526,10 @@ async fn fetch(sender: &mut Sender, target: &Target) -> Result<(u16, Bytes), hyp
     Ok((status, body))
 }
 
-/// A bare axum server answering every request with a fixed DescribeContainerGroups-shaped body.
-async fn start_bare() -> std::io::Result<SocketAddr> {
+/// A router answering every request with a fixed DescribeContainerGroups-shaped body.
+fn bare_router() -> axum::Router {
     const BODY: &str = r#"{"ContainerGroups":[{"ContainerGroupId":"eci-bp1aaaaaaaaaaaaaaaaa","ContainerGroupName":"bench","Status":"Running","RegionId":"cn-hangzhou","ZoneId":"cn-hangzhou-b","Cpu":2.0,"Memory":4.0,"IntranetIp":"172.16.0.1","Containers":[{"Name":"app","Image":"nginx","Ready":true}]}],"NextToken":"","RequestId":"8C8C6B0E-0000-4000-8000-000000000000","TotalCount":1}"#;
-    let app = axum::Router::new().route(
+    axum::Router::new().route(
         "/",
         get(|| async {
             (
@@ -488,7 +537,12 @@ async fn start_bare() -> std::io::Result<SocketAddr> {
                 BODY,
             )
         }),
-    );
+    )
+}
+
+/// A bare axum server answering every request with a fixed DescribeContainerGroups-shaped body.
+async fn start_bare() -> std::io::Result<SocketAddr> {
+    let app = bare_router();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -678,19 +732,22 @@ const NAMES: u64 = 50;
 
 /// Creates `count` groups over `connections` connections (names `g-<n>`, tags and zones varied).
 async fn preload(addr: SocketAddr, count: usize, connections: usize) -> Outcome {
-    let make: MakeTarget = Arc::new(|n| {
-        let vswitch = ZONE_SWITCHES[(n % 4) as usize];
-        Arc::new(Target {
-            path_and_query: format!(
-                "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=g-{}&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5&VSwitchId={vswitch}&Tag.1.Key=team&Tag.1.Value=t{}",
-                n % NAMES,
-                n % NAMES
-            ),
-            headers: Vec::new(),
-        })
-    });
+    let make: MakeTarget = Arc::new(|n| Arc::new(preload_target(n)));
     let limit = count as u64;
     run_clients(addr, make, connections, move |n| n < limit).await
+}
+
+/// The `n`th preloaded group: names `g-<n>`, tags and zones varied.
+fn preload_target(n: u64) -> Target {
+    let vswitch = ZONE_SWITCHES[(n % 4) as usize];
+    Target {
+        path_and_query: format!(
+            "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=g-{}&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5&VSwitchId={vswitch}&Tag.1.Key=team&Tag.1.Value=t{}",
+            n % NAMES,
+            n % NAMES
+        ),
+        headers: Vec::new(),
+    }
 }
 
 /// Lists up to 20,000 stored groups, then deletes every one of them as fast as it can.
