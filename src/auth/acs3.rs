@@ -1,12 +1,15 @@
 //! ACS3-HMAC-SHA256: the `Authorization` header over a canonical request of method, query,
 //! signed headers and the body's SHA-256.
 
-use super::encode::{canonical_query, keyed_mac};
+use super::encode::{keyed_mac, write_canonical_query, Sink};
 use super::{parse_timestamp, required, Credential, SignedFacts};
 use crate::error::{ApiError, ErrorCode};
 use crate::protocol::{RawRequest, RpcRequest};
+use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
+use http::HeaderName;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
@@ -47,32 +50,64 @@ impl<'a> AuthorizationHeader<'a> {
     }
 }
 
+/// The headers this scheme reads, named once rather than parsed from text on every lookup.
+pub const AUTHORIZATION: HeaderName = http::header::AUTHORIZATION;
+const DATE: HeaderName = HeaderName::from_static("x-acs-date");
+const NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
+const CONTENT_SHA256: HeaderName = HeaderName::from_static("x-acs-content-sha256");
+
 /// The canonical request the client hashed and signed.
 pub fn canonical_request(raw: &RawRequest, rpc: &RpcRequest, signed_headers: &[&str], payload_hash: &str) -> String {
-    let query = canonical_query(rpc.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let mut names: Vec<String> = signed_headers.iter().map(|h| h.to_ascii_lowercase()).collect();
+    let mut out = Vec::with_capacity(512);
+    write_canonical_request(&mut out, raw, rpc, signed_headers, payload_hash);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Method, `/`, canonical query, each signed header as `name:values`, the signed names, the payload
+/// hash: written into `sink` as they come, so verifying needs no copy of the whole.
+fn write_canonical_request(
+    sink: &mut impl Sink,
+    raw: &RawRequest,
+    rpc: &RpcRequest,
+    signed_headers: &[&str],
+    payload_hash: &str,
+) {
+    let mut names: Vec<Cow<'_, str>> = signed_headers.iter().map(|h| lowercase(h)).collect();
     names.sort_unstable();
-    let mut out = String::with_capacity(256 + query.len());
-    out.push_str(&raw.method);
-    out.push_str("\n/\n");
-    out.push_str(&query);
-    out.push('\n');
+    sink.put(raw.method.as_bytes());
+    sink.put(b"\n/\n");
+    write_canonical_query(rpc.query.iter().map(|(k, v)| (k.as_str(), v.as_str())), sink);
+    sink.put(b"\n");
     for name in &names {
-        out.push_str(name);
-        out.push(':');
-        for (i, value) in raw.header_values(name).enumerate() {
+        sink.put(name.as_bytes());
+        sink.put(b":");
+        // The map's names are lowercase already; scanning them beats parsing `name` for a lookup.
+        let values = raw.headers.iter().filter(|(n, _)| n.as_str() == name.as_ref());
+        for (i, (_, value)) in values.enumerate() {
             if i > 0 {
-                out.push(',');
+                sink.put(b",");
             }
-            out.push_str(value.trim());
+            sink.put(String::from_utf8_lossy(value.as_bytes()).trim().as_bytes());
         }
-        out.push('\n');
+        sink.put(b"\n");
     }
-    out.push('\n');
-    out.push_str(&names.join(";"));
-    out.push('\n');
-    out.push_str(payload_hash);
-    out
+    sink.put(b"\n");
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            sink.put(b";");
+        }
+        sink.put(name.as_bytes());
+    }
+    sink.put(b"\n");
+    sink.put(payload_hash.as_bytes());
+}
+
+fn lowercase(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 /// `ACS3-HMAC-SHA256\n` + hex SHA-256 of the canonical request.
@@ -85,11 +120,11 @@ pub fn string_to_sign(canonical_request: &str) -> String {
 
 /// Hex HMAC-SHA256 keyed by the secret.
 pub fn sign(secret: &str, string_to_sign: &str) -> String {
-    hex::encode(mac(secret, string_to_sign).finalize().into_bytes())
-}
-
-fn mac(secret: &str, string_to_sign: &str) -> Hmac<Sha256> {
-    keyed_mac(secret.as_bytes(), string_to_sign)
+    hex::encode(
+        keyed_mac::<Hmac<Sha256>>(secret.as_bytes(), string_to_sign)
+            .finalize()
+            .into_bytes(),
+    )
 }
 
 /// Verifies an ACS3 request against the key its `Credential` names.
@@ -98,26 +133,38 @@ pub fn verify<'c>(
     rpc: &RpcRequest,
     lookup: impl FnOnce(&str) -> Result<&'c Credential, ApiError>,
 ) -> Result<SignedFacts<'c>, ApiError> {
-    let header = AuthorizationHeader::parse(required(raw.header("authorization"), "Authorization")?)?;
-    let timestamp = parse_timestamp(required(raw.header("x-acs-date"), "x-acs-date")?)?;
-    let nonce = required(raw.header("x-acs-signature-nonce"), "x-acs-signature-nonce")?;
+    let header = AuthorizationHeader::parse(required(raw.header(&AUTHORIZATION), "Authorization")?)?;
+    let timestamp = parse_timestamp(required(raw.header(&DATE), "x-acs-date")?)?;
+    let nonce = required(raw.header(&NONCE), "x-acs-signature-nonce")?;
     let credential = lookup(header.credential)?;
-    let body_hash = if raw.body.is_empty() {
-        EMPTY_BODY_SHA256.to_owned()
+    let body_hash: Cow<'_, str> = if raw.body.is_empty() {
+        Cow::Borrowed(EMPTY_BODY_SHA256)
     } else {
-        hex::encode(Sha256::digest(&raw.body))
+        Cow::Owned(hex::encode(Sha256::digest(&raw.body)))
     };
-    if let Some(claimed) = raw.header("x-acs-content-sha256") {
+    if let Some(claimed) = raw.header(&CONTENT_SHA256) {
         if !claimed.trim().eq_ignore_ascii_case(&body_hash) {
             return Err(ApiError::new(ErrorCode::SignatureDoesNotMatch));
         }
     }
-    let expected = hex::decode(header.signature).map_err(|_| ApiError::new(ErrorCode::SignatureDoesNotMatch))?;
-    let canonical = canonical_request(raw, rpc, &header.signed_headers, &body_hash);
-    let signed_text = string_to_sign(&canonical);
-    mac(&credential.secret, &signed_text)
-        .verify_slice(&expected)
-        .map_err(|_| ApiError::with_detail(ErrorCode::SignatureDoesNotMatch, &signed_text))?;
+    let mut expected = [0u8; 32];
+    hex::decode_to_slice(header.signature, &mut expected)
+        .map_err(|_| ApiError::new(ErrorCode::SignatureDoesNotMatch))?;
+    let mut hasher = Sha256::new();
+    write_canonical_request(&mut hasher, raw, rpc, &header.signed_headers, &body_hash);
+    let mut digest_hex = [0u8; 64];
+    hex::encode_to_slice(hasher.finalize(), &mut digest_hex)
+        .unwrap_or_else(|_| unreachable!("a SHA-256 digest is 32 bytes, 64 hex digits"));
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(credential.secret.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(ALGORITHM.as_bytes());
+    mac.update(b"\n");
+    mac.update(&digest_hex);
+    if mac.verify_slice(&expected).is_err() {
+        // Only a refused request pays for the text the client should have signed, for the message.
+        let signed_text = string_to_sign(&canonical_request(raw, rpc, &header.signed_headers, &body_hash));
+        return Err(ApiError::with_detail(ErrorCode::SignatureDoesNotMatch, &signed_text));
+    }
     Ok(SignedFacts {
         credential,
         timestamp,

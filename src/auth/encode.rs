@@ -19,25 +19,50 @@ pub fn percent_encode(text: &str) -> String {
     utf8_percent_encode(text, SIGNING_SET).to_string()
 }
 
+/// Where canonical text goes: a buffer, or straight into a hash.
+pub trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+impl Sink for sha2::Sha256 {
+    fn put(&mut self, bytes: &[u8]) {
+        sha2::Digest::update(self, bytes);
+    }
+}
+
 /// `k=v&k=v` over the pairs sorted by key, each side encoded: the canonical query of both schemes.
 pub fn canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = Vec::new();
+    write_canonical_query(pairs, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The canonical query, written into `sink`.
+pub fn write_canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, sink: &mut impl Sink) {
     let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
     if !pairs.iter().all(|(k, _)| k.bytes().all(is_unreserved)) {
-        return canonical_query_encoding_keys(&pairs);
+        sink.put(canonical_query_encoding_keys(&pairs).as_bytes());
+        return;
     }
     // Names that need no encoding sort the same encoded or not, so only values are encoded, straight
     // into the output.
     pairs.sort_unstable_by(|a, b| a.0.cmp(b.0).then_with(|| percent_encode(a.1).cmp(&percent_encode(b.1))));
-    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
-            out.push('&');
+            sink.put(b"&");
         }
-        out.push_str(k);
-        out.push('=');
-        out.extend(utf8_percent_encode(v, SIGNING_SET));
+        sink.put(k.as_bytes());
+        sink.put(b"=");
+        for chunk in utf8_percent_encode(v, SIGNING_SET) {
+            sink.put(chunk.as_bytes());
+        }
     }
-    out
 }
 
 /// `A–Z a–z 0–9 - _ . ~`: the bytes both schemes leave unencoded.

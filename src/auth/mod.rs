@@ -141,7 +141,7 @@ enum Scheme {
 
 impl Scheme {
     fn of(raw: &RawRequest) -> Self {
-        match raw.header("authorization") {
+        match raw.header(&acs3::AUTHORIZATION) {
             Some(value) if value.trim_start().starts_with(acs3::ALGORITHM) => Scheme::Acs3,
             _ => Scheme::RpcV1,
         }
@@ -150,7 +150,7 @@ impl Scheme {
     fn claimed_key(&self, raw: &RawRequest, rpc: &RpcRequest) -> Option<String> {
         match self {
             Scheme::Acs3 => raw
-                .header("authorization")
+                .header(&acs3::AUTHORIZATION)
                 .and_then(|h| acs3::AuthorizationHeader::parse(h).ok())
                 .map(|h| h.credential.to_owned()),
             Scheme::RpcV1 => rpc.param("AccessKeyId").filter(|k| !k.is_empty()).map(str::to_owned),

@@ -44,17 +44,10 @@ impl RawRequest {
         }
     }
 
-    /// The first value of a header, if it is text.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    /// The first value of a header, if it is text. A `HeaderName` is looked up as it is; text is
+    /// parsed into one first, which costs more on a hot path.
+    pub fn header<K: http::header::AsHeaderName>(&self, name: K) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// Every value of a header, as text (bytes that are not UTF-8 replaced).
-    pub fn header_values(&self, name: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
-        self.headers
-            .get_all(name)
-            .into_iter()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()))
     }
 }
 
@@ -79,10 +72,31 @@ impl RpcRequest {
             .map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
+    /// The parameters the operation reads: all but those the gateway consumes (the action, version,
+    /// format and signing fields), which no operation takes and which would only cost tree building.
+    pub fn operation_params(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.params().filter(|(k, _)| !GATEWAY_PARAMS.contains(k))
+    }
+
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params().find(|(k, _)| *k == name).map(|(_, v)| v)
     }
 }
+
+/// Parameters of the call itself rather than of the operation. A second copy of one of them is not
+/// refused, as a repeated operation parameter is: the first one is the one read.
+const GATEWAY_PARAMS: [&str; 10] = [
+    "Action",
+    "Version",
+    "Format",
+    "AccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SignatureNonce",
+    "SignatureType",
+    "Timestamp",
+];
 
 /// Decodes `application/x-www-form-urlencoded` text; `+` is a space; the result must be UTF-8.
 pub fn decode_pairs(input: &[u8], source: &str) -> Result<Vec<(String, String)>, ApiError> {
@@ -135,7 +149,7 @@ fn hex_value(digit: u8) -> Option<u8> {
 }
 
 fn is_form_body(raw: &RawRequest) -> bool {
-    match raw.header("content-type") {
+    match raw.header(http::header::CONTENT_TYPE) {
         Some(ct) => ct
             .trim()
             .to_ascii_lowercase()
@@ -169,15 +183,17 @@ pub fn extract(raw: &RawRequest) -> Result<RpcRequest, (ApiError, Format)> {
     };
     let all = || query.iter().chain(form.iter());
     let format = requested_format(all()).map_err(|e| (e, Format::Json))?;
-    let pick = |param: &str, header: &str| -> Option<String> {
+    let pick = |param: &str, header: http::HeaderName| -> Option<String> {
         all()
             .find(|(k, _)| k == param)
             .map(|(_, v)| v.clone())
             .or_else(|| raw.header(header).map(str::to_owned))
             .filter(|v| !v.is_empty())
     };
-    let action = pick("Action", "x-acs-action").ok_or_else(|| (ApiError::missing("Action"), format))?;
-    let version = pick("Version", "x-acs-version").ok_or_else(|| (ApiError::missing("Version"), format))?;
+    let action = pick("Action", http::HeaderName::from_static("x-acs-action"))
+        .ok_or_else(|| (ApiError::missing("Action"), format))?;
+    let version = pick("Version", http::HeaderName::from_static("x-acs-version"))
+        .ok_or_else(|| (ApiError::missing("Version"), format))?;
     if version != SUPPORTED_VERSION {
         return Err((ApiError::new(ErrorCode::InvalidVersion), format));
     }

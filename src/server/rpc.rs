@@ -96,7 +96,7 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
         return with_verdict(rendered, verdict);
     }
     let call_faults = CallFaults::new(faults, call);
-    let outcome = flat::build_tree(rpc.params())
+    let outcome = flat::build_tree(rpc.operation_params())
         .map_err(ApiError::from)
         .and_then(|params| {
             let ctx = Ctx {
@@ -126,7 +126,7 @@ fn advertised_host(raw: &RawRequest) -> &str {
             && h.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
     };
-    raw.header("host").filter(plain).unwrap_or("127.0.0.1:8080")
+    raw.header(http::header::HOST).filter(plain).unwrap_or("127.0.0.1:8080")
 }
 
 fn with_verdict(rendered: Rendered, verdict: Verdict) -> Served {
