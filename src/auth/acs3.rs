@@ -2,10 +2,9 @@
 //! signed headers and the body's SHA-256.
 
 use super::encode::{keyed_mac, write_canonical_query, Sink};
-use super::{parse_timestamp, required, Credential, SignedFacts};
+use super::{parse_timestamp, required, SignedFacts, SigningKey};
 use crate::error::{ApiError, ErrorCode};
 use crate::protocol::{RawRequest, RpcRequest};
-use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use http::HeaderName;
 use sha2::{Digest, Sha256};
@@ -64,7 +63,7 @@ pub fn canonical_request(raw: &RawRequest, rpc: &RpcRequest, signed_headers: &[&
 }
 
 /// Method, `/`, canonical query, each signed header as `name:values`, the signed names, the payload
-/// hash: written into `sink` as they come, so verifying needs no copy of the whole.
+/// hash, written into `sink`.
 fn write_canonical_request(
     sink: &mut impl Sink,
     raw: &RawRequest,
@@ -87,7 +86,10 @@ fn write_canonical_request(
             if i > 0 {
                 sink.put(b",");
             }
-            sink.put(String::from_utf8_lossy(value.as_bytes()).trim().as_bytes());
+            match value.to_str() {
+                Ok(text) => sink.put(text.trim().as_bytes()),
+                Err(_) => sink.put(String::from_utf8_lossy(value.as_bytes()).trim().as_bytes()),
+            }
         }
         sink.put(b"\n");
     }
@@ -131,12 +133,12 @@ pub fn sign(secret: &str, string_to_sign: &str) -> String {
 pub fn verify<'c>(
     raw: &RawRequest,
     rpc: &RpcRequest,
-    lookup: impl FnOnce(&str) -> Result<&'c Credential, ApiError>,
+    lookup: impl FnOnce(&str) -> Result<&'c SigningKey, ApiError>,
 ) -> Result<SignedFacts<'c>, ApiError> {
     let header = AuthorizationHeader::parse(required(raw.header(&AUTHORIZATION), "Authorization")?)?;
     let timestamp = parse_timestamp(required(raw.header(&DATE), "x-acs-date")?)?;
     let nonce = required(raw.header(&NONCE), "x-acs-signature-nonce")?;
-    let credential = lookup(header.credential)?;
+    let key = lookup(header.credential)?;
     let body_hash: Cow<'_, str> = if raw.body.is_empty() {
         Cow::Borrowed(EMPTY_BODY_SHA256)
     } else {
@@ -147,26 +149,26 @@ pub fn verify<'c>(
             return Err(ApiError::new(ErrorCode::SignatureDoesNotMatch));
         }
     }
-    let mut expected = [0u8; 32];
-    hex::decode_to_slice(header.signature, &mut expected)
-        .map_err(|_| ApiError::new(ErrorCode::SignatureDoesNotMatch))?;
-    let mut hasher = Sha256::new();
-    write_canonical_request(&mut hasher, raw, rpc, &header.signed_headers, &body_hash);
+    let mut canonical = Vec::with_capacity(1024);
+    write_canonical_request(&mut canonical, raw, rpc, &header.signed_headers, &body_hash);
     let mut digest_hex = [0u8; 64];
-    hex::encode_to_slice(hasher.finalize(), &mut digest_hex)
+    hex::encode_to_slice(Sha256::digest(&canonical), &mut digest_hex)
         .unwrap_or_else(|_| unreachable!("a SHA-256 digest is 32 bytes, 64 hex digits"));
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(credential.secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    let mut mac = key.acs3.clone();
     mac.update(ALGORITHM.as_bytes());
     mac.update(b"\n");
     mac.update(&digest_hex);
-    if mac.verify_slice(&expected).is_err() {
+    let mut signature_hex = [0u8; 64];
+    hex::encode_to_slice(mac.finalize().into_bytes(), &mut signature_hex)
+        .unwrap_or_else(|_| unreachable!("an HMAC-SHA256 is 32 bytes, 64 hex digits"));
+    // Comparing hex text saves decoding the claim; either case of hex digits is accepted.
+    if !header.signature.as_bytes().eq_ignore_ascii_case(&signature_hex) {
         // Only a refused request pays for the text the client should have signed, for the message.
         let signed_text = string_to_sign(&canonical_request(raw, rpc, &header.signed_headers, &body_hash));
         return Err(ApiError::with_detail(ErrorCode::SignatureDoesNotMatch, &signed_text));
     }
     Ok(SignedFacts {
-        credential,
+        key,
         timestamp,
         nonce: nonce.to_owned(),
     })

@@ -44,6 +44,33 @@ impl Credential {
     }
 }
 
+/// A credential with its two HMAC keys prepared once: a request clones the keyed state instead of
+/// hashing the secret again.
+#[derive(Clone)]
+pub struct SigningKey {
+    pub credential: Credential,
+    acs3: hmac::Hmac<sha2::Sha256>,
+    rpc_v1: hmac::Hmac<sha1::Sha1>,
+}
+
+impl SigningKey {
+    fn new(credential: Credential) -> Self {
+        SigningKey {
+            acs3: encode::keyed_mac(credential.secret.as_bytes(), ""),
+            rpc_v1: encode::keyed_mac(rpc_v1::key_of(&credential.secret).as_bytes(), ""),
+            credential,
+        }
+    }
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("access_key_id", &self.credential.access_key_id)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The verified identity of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
@@ -54,7 +81,7 @@ pub struct Caller {
 /// Signature policy: open (any key, nothing checked) or strict (known keys, valid signatures).
 #[derive(Debug, Default)]
 pub struct Authenticator {
-    credentials: Option<HashMap<String, Credential>>,
+    credentials: Option<HashMap<String, SigningKey>>,
     nonces: NonceCache,
 }
 
@@ -66,7 +93,10 @@ impl Authenticator {
 
     /// Strict mode: only these keys, with verified signatures, fresh timestamps and unused nonces.
     pub fn strict(credentials: Vec<Credential>) -> Self {
-        let map = credentials.into_iter().map(|c| (c.access_key_id.clone(), c)).collect();
+        let map = credentials
+            .into_iter()
+            .map(|c| (c.access_key_id.clone(), SigningKey::new(c)))
+            .collect();
         Authenticator {
             credentials: Some(map),
             nonces: NonceCache::default(),
@@ -101,18 +131,18 @@ impl Authenticator {
         check_clock(signed.timestamp, now)?;
         if !self
             .nonces
-            .insert_if_new(&signed.credential.access_key_id, &signed.nonce, now)
+            .insert_if_new(&signed.key.credential.access_key_id, &signed.nonce, now)
         {
             return Err(ApiError::new(ErrorCode::SignatureNonceUsed));
         }
         Ok(Caller {
-            access_key_id: signed.credential.access_key_id.clone(),
-            account: signed.credential.account.clone(),
+            access_key_id: signed.key.credential.access_key_id.clone(),
+            account: signed.key.credential.account.clone(),
         })
     }
 }
 
-fn lookup<'a>(credentials: &'a HashMap<String, Credential>, access_key_id: &str) -> Result<&'a Credential, ApiError> {
+fn lookup<'a>(credentials: &'a HashMap<String, SigningKey>, access_key_id: &str) -> Result<&'a SigningKey, ApiError> {
     credentials
         .get(access_key_id)
         .ok_or_else(|| ApiError::new(ErrorCode::AccessKeyNotFound))
@@ -129,7 +159,7 @@ fn check_clock(timestamp: OffsetDateTime, now: OffsetDateTime) -> Result<(), Api
 /// What a verified signature vouches for.
 #[derive(Debug)]
 pub struct SignedFacts<'a> {
-    pub credential: &'a Credential,
+    pub key: &'a SigningKey,
     pub timestamp: OffsetDateTime,
     pub nonce: String,
 }

@@ -1,7 +1,7 @@
 //! HMAC-SHA1 signature version 1.0: the `Signature` parameter over every other parameter.
 
 use super::encode::{canonical_query, is_unreserved, keyed_mac, percent_encode};
-use super::{parse_timestamp, required, Credential, SignedFacts};
+use super::{parse_timestamp, required, SignedFacts, SigningKey};
 use crate::error::{ApiError, ErrorCode};
 use crate::protocol::RpcRequest;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -64,14 +64,19 @@ pub fn sign(secret: &str, string_to_sign: &str) -> String {
 }
 
 fn mac(secret: &str, string_to_sign: &str) -> Hmac<Sha1> {
-    keyed_mac(format!("{secret}&").as_bytes(), string_to_sign)
+    keyed_mac(key_of(secret).as_bytes(), string_to_sign)
+}
+
+/// The HMAC key of this scheme: the secret and `&`.
+pub(super) fn key_of(secret: &str) -> String {
+    format!("{secret}&")
 }
 
 /// Verifies a v1.0 request against the key it names.
 pub fn verify<'c>(
     method: &str,
     rpc: &RpcRequest,
-    lookup: impl FnOnce(&str) -> Result<&'c Credential, ApiError>,
+    lookup: impl FnOnce(&str) -> Result<&'c SigningKey, ApiError>,
 ) -> Result<SignedFacts<'c>, ApiError> {
     let access_key_id = required(rpc.param("AccessKeyId"), "AccessKeyId")?;
     let signature = required(rpc.param("Signature"), "Signature")?;
@@ -79,22 +84,22 @@ pub fn verify<'c>(
     required(rpc.param("SignatureVersion"), "SignatureVersion")?;
     let nonce = required(rpc.param("SignatureNonce"), "SignatureNonce")?;
     let timestamp = parse_timestamp(required(rpc.param("Timestamp"), "Timestamp")?)?;
-    let credential = lookup(access_key_id)?;
+    let key = lookup(access_key_id)?;
     if signature_method != "HMAC-SHA1" {
         return Err(ApiError::new(ErrorCode::UnsupportedSignatureMethod));
     }
     let expected = BASE64
         .decode(signature)
         .map_err(|_| ApiError::new(ErrorCode::SignatureDoesNotMatch))?;
-    let mut verifier = mac(&credential.secret, "");
+    let mut verifier = key.rpc_v1.clone();
     if !feed_string_to_sign(&mut verifier, method, rpc.params()) {
-        verifier = mac(&credential.secret, &string_to_sign(method, rpc.params()));
+        verifier = mac(&key.credential.secret, &string_to_sign(method, rpc.params()));
     }
     verifier
         .verify_slice(&expected)
         .map_err(|_| ApiError::with_detail(ErrorCode::SignatureDoesNotMatch, &string_to_sign(method, rpc.params())))?;
     Ok(SignedFacts {
-        credential,
+        key,
         timestamp,
         nonce: nonce.to_owned(),
     })

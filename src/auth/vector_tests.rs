@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 const VECTORS: &str = include_str!("../../tests/data/signature-vectors.jsonl");
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct Vector {
     id: String,
     access_key_id: String,
@@ -15,7 +15,7 @@ struct Vector {
     request: VectorRequest,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct VectorRequest {
     method: String,
     target: String,
@@ -152,4 +152,39 @@ fn credential_specs_parse() {
     assert_eq!(Credential::parse("AK:s").unwrap().account, "AK");
     assert!(Credential::parse("AK").is_err());
     assert!(Credential::parse(":s").is_err());
+}
+
+/// The signature is compared as hex text: either case of digits passes, and anything that is not the
+/// very signature (shortened, or not hex at all) is a mismatch.
+#[test]
+fn acs3_signatures_compare_as_hex_of_either_case() {
+    let v = vectors()
+        .into_iter()
+        .find(|v| {
+            v.valid
+                && v.request
+                    .headers
+                    .keys()
+                    .any(|k| k.eq_ignore_ascii_case("authorization"))
+        })
+        .expect("a valid ACS3 vector");
+    let with_signature = |edit: fn(&str) -> String| {
+        let mut edited = v.clone();
+        for (name, value) in edited.request.headers.iter_mut() {
+            if name.eq_ignore_ascii_case("authorization") {
+                let (head, signature) = value.rsplit_once("Signature=").expect("a signature");
+                *value = format!("{head}Signature={}", edit(signature));
+            }
+        }
+        let raw = raw_request(&edited);
+        let rpc = extract(&raw).unwrap_or_else(|(e, _)| panic!("{e}"));
+        let auth = Authenticator::strict(vec![credential(&edited)]);
+        auth.verify(&raw, &rpc, signing_time(&raw, &rpc)).map(|c| c.account)
+    };
+    assert_eq!(with_signature(|s| s.to_owned()).unwrap(), "acct");
+    assert_eq!(with_signature(|s| s.to_ascii_uppercase()).unwrap(), "acct");
+    let shortened = with_signature(|s| s[..s.len() - 2].to_owned());
+    assert_eq!(shortened.unwrap_err().code(), "SignatureDoesNotMatch");
+    let not_hex = with_signature(|s| format!("{}zz", &s[..s.len() - 2]));
+    assert_eq!(not_hex.unwrap_err().code(), "SignatureDoesNotMatch");
 }
