@@ -158,7 +158,7 @@ async fn run(args: Args) -> std::io::Result<()> {
         }
         let mut ratios = Vec::with_capacity(args.rounds.max(1));
         for _ in 0..args.rounds.max(1) {
-            let make = prepare(PRESIGNED);
+            let make = prepare(presigned_count(args.seconds));
             // Measured right before each scenario, so drift in a shared machine's load cancels out.
             let base = drive(bare, Arc::clone(&bare_target), args.connections, duration).await;
             last_bare = (base.throughput(), base.percentile(0.5));
@@ -332,8 +332,11 @@ fn scenarios(id: &str, strict_id: &str) -> Vec<Scenario> {
 const UNVERIFIED: &str = ", unverified";
 
 /// How many signed requests are prepared before a timed signed scenario starts, so the client's
-/// signing does not compete with the server for the same cores.
-const PRESIGNED: u64 = 400_000;
+/// signing does not compete with the server for the same cores: more than a loopback run of that
+/// length sends, since a second use of one would be refused as a replayed nonce.
+fn presigned_count(seconds: f64) -> u64 {
+    (seconds.max(0.5) * 150_000.0) as u64
+}
 
 /// Signs `count` requests up front (each with its own nonce) and hands them out in turn. Every call
 /// takes fresh numbers, so a scenario prepared again for another round never replays a nonce.
