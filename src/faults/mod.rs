@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod rule;
+mod set;
 pub mod tag;
 pub mod throttle;
 
@@ -11,6 +12,7 @@ use crate::util::Clock;
 use parking_lot::RwLock;
 use rule::{Effect, Phase, Rule, RuleSpec, ZONE_DECIDING_ACTION};
 use serde_json::{json, Value};
+use set::RuleSet;
 use std::cell::{OnceCell, RefCell};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -53,15 +55,19 @@ impl Call<'_> {
     /// Whether the call names `group_id` in `ContainerGroupId` or the JSON list `ContainerGroupIds`;
     /// `listed` keeps that list parsed once for all the rules a call is matched against.
     fn names_group(&self, group_id: &str, listed: &OnceCell<Vec<String>>) -> bool {
-        if self.param("ContainerGroupId") == Some(group_id) {
-            return true;
-        }
+        self.named_groups(listed).any(|id| id == group_id)
+    }
+
+    /// The groups the call names, in `ContainerGroupId` and in the JSON list `ContainerGroupIds`.
+    fn named_groups<'s>(&'s self, listed: &'s OnceCell<Vec<String>>) -> impl Iterator<Item = &'s str> {
         let ids = listed.get_or_init(|| {
             self.param("ContainerGroupIds")
                 .and_then(|list| serde_json::from_str::<Vec<String>>(list).ok())
                 .unwrap_or_default()
         });
-        ids.iter().any(|id| id == group_id)
+        self.param("ContainerGroupId")
+            .into_iter()
+            .chain(ids.iter().map(String::as_str))
     }
 }
 
@@ -127,7 +133,7 @@ impl<'a> CallFaults<'a> {
 
 /// The fault rules in force and their counters.
 pub struct Faults {
-    rules: RwLock<Vec<Arc<Rule>>>,
+    rules: RwLock<RuleSet>,
     /// `rules.len()`, read without the lock so a call with no rules costs one atomic load.
     count: AtomicUsize,
     next_number: AtomicU64,
@@ -173,7 +179,7 @@ impl Faults {
         };
         let rule = Rule::compile(id.clone(), spec, origin.to_owned(), self.now_ms(), seed)?;
         let mut rules = self.rules.write();
-        rules.push(Arc::new(rule));
+        rules.push(number, Arc::new(rule));
         self.count.store(rules.len(), Ordering::Release);
         Ok(id)
     }
@@ -199,7 +205,9 @@ impl Faults {
             return;
         }
         let origin = format!("tag:{group_id}");
-        self.retain(|rule| rule.origin != origin);
+        let mut rules = self.rules.write();
+        rules.retain_in_group(group_id, |rule| rule.origin != origin);
+        self.count.store(rules.len(), Ordering::Release);
     }
 
     pub fn remove(&self, id: &str) -> bool {
@@ -230,14 +238,13 @@ impl Faults {
         self.count.load(Ordering::Acquire) == 0
     }
 
-    fn live_rules(&self) -> Vec<Arc<Rule>> {
+    /// The unexpired rules that can concern the call: those for any group and those of the groups it
+    /// names, in the order they were added.
+    fn live_rules(&self, call: &Call<'_>, listed: &OnceCell<Vec<String>>) -> Vec<Arc<Rule>> {
         let now = self.now_ms();
-        self.rules
-            .read()
-            .iter()
-            .filter(|rule| !rule.is_expired(now))
-            .cloned()
-            .collect()
+        let mut rules = self.rules.read().for_groups(call.named_groups(listed));
+        rules.retain(|rule| !rule.is_expired(now));
+        rules
     }
 
     /// Matches `call` against the rules in order: delay rules add their latency and matching goes on;
@@ -248,7 +255,7 @@ impl Faults {
             return verdict;
         }
         let listed = OnceCell::new();
-        for rule in self.live_rules() {
+        for rule in self.live_rules(call, &listed) {
             if !in_scope(&rule, call, &listed) || !zone_applies_to_call(&rule, call) {
                 continue;
             }
@@ -279,7 +286,7 @@ impl Faults {
             return None;
         }
         let listed = OnceCell::new();
-        self.live_rules().into_iter().find_map(|rule| {
+        self.live_rules(call, &listed).into_iter().find_map(|rule| {
             let for_zone = rule.spec.zone_id.as_deref() == Some(zone) && rule.effect == Effect::Error;
             if !for_zone || !in_scope(&rule, call, &listed) {
                 return None;
@@ -292,7 +299,7 @@ impl Faults {
     /// The rules with their counters, for `GET /_emulator/faults`.
     pub fn list(&self) -> Value {
         let now = self.now_ms();
-        let rules: Vec<Value> = self.rules.read().iter().map(|rule| describe(rule, now)).collect();
+        let rules: Vec<Value> = self.rules.read().all().iter().map(|rule| describe(rule, now)).collect();
         json!({ "rules": rules })
     }
 }
@@ -403,6 +410,40 @@ mod tests {
             ..call("DescribeContainerGroups", &hit)
         };
         assert!(faults.decide(&other_region).outcome.is_none());
+    }
+
+    /// Group-scoped rules are kept by group, yet still match in the order they were added, next to the
+    /// rules for any group; the rules of other groups are never consulted.
+    #[test]
+    fn group_rules_match_in_order_among_the_rest() {
+        let (faults, _) = engine();
+        faults.add(spec(json!({"latencyMs": 5})), "api").unwrap();
+        for n in 0..1000 {
+            let other = json!({"containerGroupId": format!("eci-other-{n}"), "code": "InternalError"});
+            faults.add(spec(other), "api").unwrap();
+        }
+        faults
+            .add_group_rules("eci-mine", vec![spec(json!({"code": "ServiceUnavailable"}))])
+            .unwrap();
+        faults.add(spec(json!({"code": "InternalError"})), "api").unwrap();
+        let mine = [("ContainerGroupIds", r#"["eci-x","eci-mine"]"#)];
+        let verdict = faults.decide(&call("DescribeContainerGroups", &mine));
+        assert_eq!(fired_code(&verdict).as_deref(), Some("ServiceUnavailable"));
+        assert_eq!(
+            verdict.fired.iter().map(|id| &**id).collect::<Vec<_>>(),
+            ["fault-1", "fault-1002"]
+        );
+        let unnamed = faults.decide(&call("DescribeContainerGroups", &[]));
+        assert_eq!(fired_code(&unnamed).as_deref(), Some("InternalError"));
+        assert_eq!(faults.list()["rules"].as_array().map(Vec::len), Some(1003));
+        faults.remove_group_rules("eci-mine");
+        let after = faults.decide(&call("DeleteContainerGroup", &[("ContainerGroupId", "eci-mine")]));
+        assert_eq!(fired_code(&after).as_deref(), Some("InternalError"));
+        assert_eq!(
+            faults.list()["rules"][1]["id"],
+            json!("fault-2"),
+            "listed in the order added"
+        );
     }
 
     #[test]
