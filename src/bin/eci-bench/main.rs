@@ -107,7 +107,12 @@ async fn run_in_process(args: &Args, requests: u64) -> std::io::Result<()> {
     let id = routers.create_target(Server::Open).await?;
     let strict_id = routers.create_target(Server::Strict).await?;
     for n in 0..200 {
-        routers.call(Server::Open, &preload_target(n)).await?;
+        routers
+            .call(Server::Open, &preload_target(n, Signing::Unsigned, 0))
+            .await?;
+        routers
+            .call(Server::Strict, &preload_target(n, Signing::HmacSha1, take_nonces(1)))
+            .await?;
     }
     in_process::run(&routers, scenarios(&id, &strict_id), requests, args.only.as_deref()).await
 }
@@ -129,7 +134,8 @@ async fn run(args: Args) -> std::io::Result<()> {
     );
     let id = create_one(open.addr).await?;
     let strict_id = create_signed(strict.addr).await?;
-    preload(open.addr, 200, args.connections).await;
+    preload(open.addr, 200, args.connections, Signing::Unsigned).await;
+    preload(strict.addr, 200, args.connections, Signing::HmacSha1).await;
     let scenarios = scenarios(&id, &strict_id);
     let address = |server: Server| match server {
         Server::Bare => bare,
@@ -188,8 +194,7 @@ async fn run(args: Args) -> std::io::Result<()> {
     }
     print_signature_costs(&seen);
     if args.only.is_none() {
-        let deletes = delete_run(open.addr, args.connections).await?;
-        print_deletes(&deletes, last_bare);
+        delete_runs(open.addr, strict.addr, args.connections, last_bare).await?;
     }
     println!(
         "\nidle resident memory (fresh open emulator): {:.1} MiB",
@@ -210,25 +215,44 @@ fn median(values: &mut [f64]) -> f64 {
     }
 }
 
-/// Verification cost: the signed ratio to bare against the ratio of the same requests left unverified.
+/// Verification cost: the signed ratio to bare against the ratio of the same requests left unverified;
+/// and, for every call, the signed ratio against the unsigned one (which also counts the signing
+/// parameters and headers the server takes apart).
 fn print_signature_costs(seen: &[(String, f64)]) {
     let rate = |name: &str| seen.iter().find(|(n, _)| n == name).map(|(_, r)| *r);
+    let cost = |signed: f64, plain: f64| (1.0 - signed / plain) * 100.0;
     for scheme in ["HMAC-SHA1", "ACS3"] {
         let verified = rate(&format!("DescribeContainerGroups by id, {scheme}"));
         let unverified = rate(&format!("DescribeContainerGroups by id, {scheme}{UNVERIFIED}"));
         if let (Some(v), Some(u)) = (verified, unverified) {
             println!(
                 "signature verification cost, {scheme}: {:.1}% of throughput",
-                (1.0 - v / u) * 100.0
+                cost(v, u)
             );
+        }
+    }
+    for call in [
+        "DescribeContainerGroups by id",
+        "DescribeContainerGroups page of 20",
+        "CreateContainerGroup",
+    ] {
+        let costs: Vec<String> = ["HMAC-SHA1", "ACS3"]
+            .iter()
+            .filter_map(|scheme| {
+                let signed = rate(&format!("{call}, {scheme}"))?;
+                Some(format!("{scheme} {:.1}%", cost(signed, rate(call)?)))
+            })
+            .collect();
+        if !costs.is_empty() {
+            println!("signed vs unsigned, {call}: {}", costs.join(", "));
         }
     }
 }
 
-fn print_deletes(deletes: &Outcome, base: (f64, f64)) {
+fn print_deletes(signing: Signing, deletes: &Outcome, base: (f64, f64)) {
     println!(
         "{:<52} {:>9.0} {:>8.3} {:>8.3} {:>9.0} {:>6.2} {:>6}",
-        "DeleteContainerGroup (ratio to the last bare run)",
+        format!("DeleteContainerGroup{} (vs last bare)", signing.label()),
         deletes.throughput(),
         deletes.percentile(0.5),
         deletes.percentile(0.99),
@@ -253,80 +277,110 @@ struct Scenario {
     prepare: Prepare,
 }
 
+/// How a scenario's requests are signed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Signing {
+    Unsigned,
+    HmacSha1,
+    Acs3,
+}
+
+impl Signing {
+    fn label(self) -> &'static str {
+        match self {
+            Signing::Unsigned => "",
+            Signing::HmacSha1 => ", HMAC-SHA1",
+            Signing::Acs3 => ", ACS3",
+        }
+    }
+
+    /// The request for `action` with `params`, signed (with nonce `n`) as this scheme says.
+    fn target(self, action: &str, params: &[(&str, &str)], n: u64) -> Target {
+        match self {
+            Signing::Unsigned => {
+                let mut pairs = vec![("Action", action), ("Version", "2018-08-08"), ("AccessKeyId", KEY)];
+                pairs.extend_from_slice(params);
+                Target {
+                    path_and_query: format!("/?{}", canonical_query(pairs)),
+                    headers: Vec::new(),
+                }
+            }
+            Signing::HmacSha1 => signed_v1(action, params, n),
+            Signing::Acs3 => signed_acs3(action, params, n),
+        }
+    }
+
+    /// Unsigned requests are one fixed target; signed ones are signed up front, each with its nonce.
+    fn prepare(self, action: &'static str, params: Vec<(&'static str, String)>) -> Prepare {
+        Box::new(move |count| {
+            let params = params.clone();
+            let sign = move |n| {
+                let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                self.target(action, &pairs, n)
+            };
+            if self == Signing::Unsigned {
+                let target = Arc::new(sign(0));
+                Arc::new(move |_| Arc::clone(&target))
+            } else {
+                presigned(count, sign)
+            }
+        })
+    }
+}
+
+/// Every measured call: unsigned against the open emulator, signed with each scheme against the strict
+/// one, and the by-id read also signed but sent to the open emulator, which does not verify: the
+/// difference to the verified row is the cost of verification alone.
 fn scenarios(id: &str, strict_id: &str) -> Vec<Scenario> {
-    let ids = enc(&format!("[\"{id}\"]"));
-    let strict_ids = format!("[\"{strict_id}\"]");
-    let (open_ids_v1, open_ids_acs3) = (format!("[\"{id}\"]"), format!("[\"{id}\"]"));
-    let by_id = format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupIds={ids}");
-    let page =
-        format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20");
-    let create = format!(
-        "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=bench&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5&VSwitchId={}",
-        ZONE_SWITCHES.join(",")
-    );
-    let fixed = |path: String| -> Prepare {
-        Box::new(move |_| {
+    let region = ("RegionId", "cn-hangzhou".to_owned());
+    let by_id = |id: &str| vec![region.clone(), ("ContainerGroupIds", format!("[\"{id}\"]"))];
+    let page = vec![region.clone(), ("Limit", "20".to_owned())];
+    let create = vec![
+        region.clone(),
+        ("ContainerGroupName", "bench".to_owned()),
+        ("Container.1.Name", "app".to_owned()),
+        ("Container.1.Image", "nginx".to_owned()),
+        ("Container.1.Cpu", "0.25".to_owned()),
+        ("Container.1.Memory", "0.5".to_owned()),
+        ("VSwitchId", ZONE_SWITCHES.join(",")),
+    ];
+    let mut all = vec![Scenario {
+        name: "bare axum handler (fixed ECI body)".into(),
+        server: Server::Bare,
+        prepare: Box::new(|_| {
             let target = Arc::new(Target {
-                path_and_query: path.clone(),
+                path_and_query: "/".into(),
                 headers: Vec::new(),
             });
             Arc::new(move |_| Arc::clone(&target))
-        })
-    };
-    let acs3_ids = strict_ids.clone();
-    let scenario = |name: String, server: Server, prepare: Prepare| Scenario { name, server, prepare };
-    vec![
-        scenario(
-            "bare axum handler (fixed ECI body)".into(),
-            Server::Bare,
-            fixed("/".into()),
-        ),
-        scenario("DescribeContainerGroups by id".into(), Server::Open, fixed(by_id)),
-        scenario("DescribeContainerGroups page of 20".into(), Server::Open, fixed(page)),
-        scenario("CreateContainerGroup".into(), Server::Open, fixed(create)),
-        scenario(
-            "DescribeContainerGroups by id, HMAC-SHA1".into(),
-            Server::Strict,
-            Box::new(move |count| {
-                let ids = strict_ids.clone();
-                presigned(count, move |n| {
-                    signed_v1(DESCRIBE, &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n)
-                })
-            }),
-        ),
-        scenario(
-            "DescribeContainerGroups by id, ACS3".into(),
-            Server::Strict,
-            Box::new(move |count| {
-                let ids = acs3_ids.clone();
-                presigned(count, move |n| {
-                    signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n)
-                })
-            }),
-        ),
-        // The same signed requests to the open emulator, which does not verify them: the difference to
-        // the two rows above is the cost of verification alone.
-        scenario(
-            format!("DescribeContainerGroups by id, HMAC-SHA1{UNVERIFIED}"),
-            Server::Open,
-            Box::new(move |count| {
-                let ids = open_ids_v1.clone();
-                presigned(count, move |n| {
-                    signed_v1(DESCRIBE, &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n)
-                })
-            }),
-        ),
-        scenario(
-            format!("DescribeContainerGroups by id, ACS3{UNVERIFIED}"),
-            Server::Open,
-            Box::new(move |count| {
-                let ids = open_ids_acs3.clone();
-                presigned(count, move |n| {
-                    signed_acs3(&[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)], n)
-                })
-            }),
-        ),
-    ]
+        }),
+    }];
+    let calls = [
+        ("DescribeContainerGroups by id", DESCRIBE, by_id(id), by_id(strict_id)),
+        ("DescribeContainerGroups page of 20", DESCRIBE, page.clone(), page),
+        ("CreateContainerGroup", CREATE, create.clone(), create),
+    ];
+    for signing in [Signing::Unsigned, Signing::HmacSha1, Signing::Acs3] {
+        for (name, action, open_params, strict_params) in &calls {
+            let (server, params) = match signing {
+                Signing::Unsigned => (Server::Open, open_params.clone()),
+                _ => (Server::Strict, strict_params.clone()),
+            };
+            all.push(Scenario {
+                name: format!("{name}{}", signing.label()),
+                server,
+                prepare: signing.prepare(action, params),
+            });
+        }
+    }
+    for signing in [Signing::HmacSha1, Signing::Acs3] {
+        all.push(Scenario {
+            name: format!("DescribeContainerGroups by id{}{UNVERIFIED}", signing.label()),
+            server: Server::Open,
+            prepare: signing.prepare(DESCRIBE, by_id(id)),
+        });
+    }
+    all
 }
 
 const UNVERIFIED: &str = ", unverified";
@@ -341,23 +395,24 @@ fn presigned_count(seconds: f64) -> u64 {
 /// Signs `count` requests up front (each with its own nonce) and hands them out in turn. Every call
 /// takes fresh numbers, so a scenario prepared again for another round never replays a nonce.
 fn presigned(count: u64, sign: impl Fn(u64) -> Target) -> MakeTarget {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let count = count.max(1);
-    let first = NEXT.fetch_add(count, std::sync::atomic::Ordering::Relaxed);
+    let first = take_nonces(count);
     let prepared: Arc<Vec<Arc<Target>>> = Arc::new((first..first + count).map(|n| Arc::new(sign(n))).collect());
     Arc::new(move |n| prepared.get((n % count) as usize).cloned().unwrap_or_default())
 }
 
-fn enc(text: &str) -> String {
-    eci_emulator::auth::encode::percent_encode(text)
+/// The first of `count` nonce numbers no other request of this run uses.
+fn take_nonces(count: u64) -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(count, Ordering::Relaxed)
 }
 
 fn now_stamp() -> String {
     eci_emulator::util::format_rfc3339_seconds(time::OffsetDateTime::now_utc())
 }
 
-/// A DescribeContainerGroups request signed with HMAC-SHA1 v1.0.
 const DESCRIBE: &str = "DescribeContainerGroups";
+const CREATE: &str = "CreateContainerGroup";
 
 /// A request signed with HMAC-SHA1 v1.0, its nonce made unique by `n`.
 fn signed_v1(action: &str, params: &[(&str, &str)], n: u64) -> Target {
@@ -381,13 +436,13 @@ fn signed_v1(action: &str, params: &[(&str, &str)], n: u64) -> Target {
     }
 }
 
-/// A DescribeContainerGroups request signed with ACS3-HMAC-SHA256.
-fn signed_acs3(params: &[(&str, &str)], n: u64) -> Target {
+/// A request signed with ACS3-HMAC-SHA256, its nonce made unique by `n`.
+fn signed_acs3(action: &str, params: &[(&str, &str)], n: u64) -> Target {
     let query = canonical_query(params.iter().copied());
     let body_hash = hex::encode(Sha256::digest(b""));
     let headers: Vec<(String, String)> = vec![
         ("host".into(), "127.0.0.1".into()),
-        ("x-acs-action".into(), "DescribeContainerGroups".into()),
+        ("x-acs-action".into(), action.into()),
         ("x-acs-content-sha256".into(), body_hash.clone()),
         ("x-acs-date".into(), now_stamp()),
         ("x-acs-signature-nonce".into(), format!("bench-acs3-{n}")),
@@ -718,7 +773,7 @@ async fn create_signed(addr: SocketAddr) -> std::io::Result<String> {
         ("Container.1.Name", "app"),
         ("Container.1.Image", "nginx"),
     ];
-    let target = signed_v1("CreateContainerGroup", &params, 0);
+    let target = signed_v1("CreateContainerGroup", &params, take_nonces(1));
     id_from(get_json(&mut connect(addr).await?, &target).await?)
 }
 
@@ -734,59 +789,98 @@ fn id_from(value: serde_json::Value) -> std::io::Result<String> {
 const NAMES: u64 = 50;
 
 /// Creates `count` groups over `connections` connections (names `g-<n>`, tags and zones varied).
-async fn preload(addr: SocketAddr, count: usize, connections: usize) -> Outcome {
-    let make: MakeTarget = Arc::new(|n| Arc::new(preload_target(n)));
+async fn preload(addr: SocketAddr, count: usize, connections: usize, signing: Signing) -> Outcome {
+    let first = take_nonces(count as u64);
+    let make: MakeTarget = Arc::new(move |n| Arc::new(preload_target(n, signing, first + n)));
     let limit = count as u64;
     run_clients(addr, make, connections, move |n| n < limit).await
 }
 
 /// The `n`th preloaded group: names `g-<n>`, tags and zones varied.
-fn preload_target(n: u64) -> Target {
-    let vswitch = ZONE_SWITCHES[(n % 4) as usize];
-    Target {
-        path_and_query: format!(
-            "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=g-{}&Container.1.Name=app&Container.1.Image=nginx&Container.1.Cpu=0.25&Container.1.Memory=0.5&VSwitchId={vswitch}&Tag.1.Key=team&Tag.1.Value=t{}",
-            n % NAMES,
-            n % NAMES
-        ),
-        headers: Vec::new(),
-    }
+fn preload_target(n: u64, signing: Signing, nonce: u64) -> Target {
+    let name = format!("g-{}", n % NAMES);
+    let tag = format!("t{}", n % NAMES);
+    let params = [
+        ("RegionId", "cn-hangzhou"),
+        ("ContainerGroupName", name.as_str()),
+        ("Container.1.Name", "app"),
+        ("Container.1.Image", "nginx"),
+        ("Container.1.Cpu", "0.25"),
+        ("Container.1.Memory", "0.5"),
+        ("VSwitchId", ZONE_SWITCHES[(n % 4) as usize]),
+        ("Tag.1.Key", "team"),
+        ("Tag.1.Value", tag.as_str()),
+    ];
+    signing.target(CREATE, &params, nonce)
 }
 
-/// Lists up to 20,000 stored groups, then deletes every one of them as fast as it can.
-async fn delete_run(addr: SocketAddr, connections: usize) -> std::io::Result<Outcome> {
-    let count = 20_000;
+/// Up to `count` ids of stored groups, listed a page at a time, signed as `signing` says.
+async fn list_ids(addr: SocketAddr, count: usize, signing: Signing) -> std::io::Result<Vec<String>> {
     let mut ids = Vec::with_capacity(count);
     let mut sender = connect(addr).await?;
     let mut token = String::new();
     loop {
-        let path = format!(
-            "/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20&NextToken={token}"
-        );
-        let page = get_path(&mut sender, path).await?;
+        let params = [
+            ("RegionId", "cn-hangzhou"),
+            ("Limit", "20"),
+            ("NextToken", token.as_str()),
+        ];
+        let page = get_json(&mut sender, &signing.target(DESCRIBE, &params, take_nonces(1))).await?;
         for g in page["ContainerGroups"].as_array().into_iter().flatten() {
             ids.extend(g["ContainerGroupId"].as_str().map(str::to_owned));
         }
         token = page["NextToken"].as_str().unwrap_or_default().to_owned();
         if token.is_empty() || ids.len() >= count {
-            break;
+            return Ok(ids);
         }
     }
-    let ids = Arc::new(ids);
-    let total = ids.len() as u64;
-    let make: MakeTarget = {
-        let ids = Arc::clone(&ids);
-        Arc::new(move |n| {
-            Arc::new(Target {
-                path_and_query: format!(
-                    "/?Action=DeleteContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupId={}",
-                    ids.get(n as usize).map(String::as_str).unwrap_or("eci-none")
-                ),
-                headers: Vec::new(),
+}
+
+/// Deletes every one of `ids` as fast as it can, each request signed (up front) as `signing` says.
+async fn delete_run(addr: SocketAddr, connections: usize, ids: &[String], signing: Signing) -> Outcome {
+    let first = take_nonces(ids.len() as u64);
+    let targets: Arc<Vec<Arc<Target>>> = Arc::new(
+        ids.iter()
+            .zip(first..)
+            .map(|(id, nonce)| {
+                let params = [("RegionId", "cn-hangzhou"), ("ContainerGroupId", id.as_str())];
+                Arc::new(signing.target("DeleteContainerGroup", &params, nonce))
             })
-        })
-    };
-    Ok(run_clients(addr, make, connections, move |n| n < total).await)
+            .collect(),
+    );
+    let total = targets.len() as u64;
+    let make: MakeTarget = Arc::new(move |n| targets.get(n as usize).cloned().unwrap_or_default());
+    run_clients(addr, make, connections, move |n| n < total).await
+}
+
+/// Deletes 20,000 groups from the open emulator, unsigned, and 20,000 from the strict one with each
+/// signing scheme, and prints a row for each.
+async fn delete_runs(
+    open: SocketAddr,
+    strict: SocketAddr,
+    connections: usize,
+    base: (f64, f64),
+) -> std::io::Result<()> {
+    const COUNT: usize = 20_000;
+    let open_ids = list_ids(open, COUNT, Signing::Unsigned).await?;
+    print_deletes(
+        Signing::Unsigned,
+        &delete_run(open, connections, &open_ids, Signing::Unsigned).await,
+        base,
+    );
+    let strict_ids = list_ids(strict, 2 * COUNT, Signing::HmacSha1).await?;
+    let (first, second) = strict_ids.split_at(strict_ids.len() / 2);
+    print_deletes(
+        Signing::HmacSha1,
+        &delete_run(strict, connections, first, Signing::HmacSha1).await,
+        base,
+    );
+    print_deletes(
+        Signing::Acs3,
+        &delete_run(strict, connections, second, Signing::Acs3).await,
+        base,
+    );
+    Ok(())
 }
 
 /// Page latency and memory with 1k…1M stored groups, each in a fresh emulator.
@@ -798,7 +892,7 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
     for &size in &args.sizes {
         let emulator = Emulator::start(binary, &[])?;
         let before = emulator.rss_bytes();
-        let loaded = preload(emulator.addr, size, args.connections).await;
+        let loaded = preload(emulator.addr, size, args.connections, Signing::Unsigned).await;
         let after = emulator.rss_bytes();
         let per_group = after.saturating_sub(before) as f64 / size.max(1) as f64;
         let vsw = first_vswitch(emulator.addr).await?;
