@@ -42,22 +42,26 @@ struct Entry<R> {
     record: Box<R>,
 }
 
+/// Every create and read hashes ids and index keys several times; SipHash's resistance to crafted
+/// collisions buys nothing in a local emulator, and foldhash costs a fraction of it.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Records by id, ordered by creation and indexed by their `index_keys`. The id is stored once and
 /// shared by the map and the order.
 #[derive(Debug)]
 pub struct Table<R> {
-    by_id: HashMap<Arc<str>, Entry<R>>,
+    by_id: FastMap<Arc<str>, Entry<R>>,
     order: BTreeMap<u64, Arc<str>>,
-    index: HashMap<IndexKey, BTreeSet<u64>>,
+    index: FastMap<IndexKey, BTreeSet<u64>>,
     next_seq: u64,
 }
 
 impl<R> Default for Table<R> {
     fn default() -> Self {
         Table {
-            by_id: HashMap::new(),
+            by_id: FastMap::default(),
             order: BTreeMap::new(),
-            index: HashMap::new(),
+            index: FastMap::default(),
             next_seq: 1,
         }
     }
