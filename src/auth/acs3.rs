@@ -1,7 +1,7 @@
 //! ACS3-HMAC-SHA256: the `Authorization` header over a canonical request of method, query,
 //! signed headers and the body's SHA-256.
 
-use super::encode::{keyed_mac, write_canonical_query, Sink};
+use super::encode::{keyed_mac, write_canonical_query};
 use super::{parse_timestamp, required, SignedFacts, SigningKey};
 use crate::error::{ApiError, ErrorCode};
 use crate::protocol::{RawRequest, RpcRequest};
@@ -63,9 +63,10 @@ pub fn canonical_request(raw: &RawRequest, rpc: &RpcRequest, signed_headers: &[&
 }
 
 /// Method, `/`, canonical query, each signed header as `name:values`, the signed names, the payload
-/// hash, written into `sink`.
+/// hash, appended to `out`. Verifying hashes this one buffer: feeding SHA-256 piece by piece was
+/// measured slower (many small updates).
 fn write_canonical_request(
-    sink: &mut impl Sink,
+    out: &mut Vec<u8>,
     raw: &RawRequest,
     rpc: &RpcRequest,
     signed_headers: &[&str],
@@ -73,35 +74,35 @@ fn write_canonical_request(
 ) {
     let mut names: Vec<Cow<'_, str>> = signed_headers.iter().map(|h| lowercase(h)).collect();
     names.sort_unstable();
-    sink.put(raw.method.as_bytes());
-    sink.put(b"\n/\n");
-    write_canonical_query(rpc.query.iter().map(|(k, v)| (k.as_str(), v.as_str())), sink);
-    sink.put(b"\n");
+    out.extend_from_slice(raw.method.as_bytes());
+    out.extend_from_slice(b"\n/\n");
+    write_canonical_query(rpc.query.iter().map(|(k, v)| (k.as_str(), v.as_str())), out);
+    out.extend_from_slice(b"\n");
     for name in &names {
-        sink.put(name.as_bytes());
-        sink.put(b":");
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b":");
         // The map's names are lowercase already; scanning them beats parsing `name` for a lookup.
         let values = raw.headers.iter().filter(|(n, _)| n.as_str() == name.as_ref());
         for (i, (_, value)) in values.enumerate() {
             if i > 0 {
-                sink.put(b",");
+                out.extend_from_slice(b",");
             }
             match value.to_str() {
-                Ok(text) => sink.put(text.trim().as_bytes()),
-                Err(_) => sink.put(String::from_utf8_lossy(value.as_bytes()).trim().as_bytes()),
+                Ok(text) => out.extend_from_slice(text.trim().as_bytes()),
+                Err(_) => out.extend_from_slice(String::from_utf8_lossy(value.as_bytes()).trim().as_bytes()),
             }
         }
-        sink.put(b"\n");
+        out.extend_from_slice(b"\n");
     }
-    sink.put(b"\n");
+    out.extend_from_slice(b"\n");
     for (i, name) in names.iter().enumerate() {
         if i > 0 {
-            sink.put(b";");
+            out.extend_from_slice(b";");
         }
-        sink.put(name.as_bytes());
+        out.extend_from_slice(name.as_bytes());
     }
-    sink.put(b"\n");
-    sink.put(payload_hash.as_bytes());
+    out.extend_from_slice(b"\n");
+    out.extend_from_slice(payload_hash.as_bytes());
 }
 
 fn lowercase(name: &str) -> Cow<'_, str> {
@@ -164,7 +165,7 @@ pub fn verify<'c>(
     // Comparing hex text saves decoding the claim; either case of hex digits is accepted.
     if !header.signature.as_bytes().eq_ignore_ascii_case(&signature_hex) {
         // Only a refused request pays for the text the client should have signed, for the message.
-        let signed_text = string_to_sign(&canonical_request(raw, rpc, &header.signed_headers, &body_hash));
+        let signed_text = string_to_sign(&String::from_utf8_lossy(&canonical));
         return Err(ApiError::with_detail(ErrorCode::SignatureDoesNotMatch, &signed_text));
     }
     Ok(SignedFacts {

@@ -19,19 +19,6 @@ pub fn percent_encode(text: &str) -> String {
     utf8_percent_encode(text, SIGNING_SET).to_string()
 }
 
-/// Where canonical text goes. Hashing it piece by piece was measured slower than one buffer hashed
-/// once (many small updates), so the one sink is a buffer; the trait keeps the writers independent
-/// of it.
-pub trait Sink {
-    fn put(&mut self, bytes: &[u8]);
-}
-
-impl Sink for Vec<u8> {
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-}
-
 /// `k=v&k=v` over the pairs sorted by key, each side encoded: the canonical query of both schemes.
 pub fn canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut out = Vec::new();
@@ -39,11 +26,11 @@ pub fn canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) 
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// The canonical query, written into `sink`.
-pub fn write_canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, sink: &mut impl Sink) {
+/// The canonical query, appended to `out`.
+pub fn write_canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, out: &mut Vec<u8>) {
     let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
     if !pairs.iter().all(|(k, _)| k.bytes().all(is_unreserved)) {
-        sink.put(canonical_query_encoding_keys(&pairs).as_bytes());
+        out.extend_from_slice(canonical_query_encoding_keys(&pairs).as_bytes());
         return;
     }
     // Names that need no encoding sort the same encoded or not, so only values are encoded, straight
@@ -51,12 +38,12 @@ pub fn write_canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a s
     pairs.sort_unstable_by(|a, b| a.0.cmp(b.0).then_with(|| percent_encode(a.1).cmp(&percent_encode(b.1))));
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
-            sink.put(b"&");
+            out.push(b'&');
         }
-        sink.put(k.as_bytes());
-        sink.put(b"=");
+        out.extend_from_slice(k.as_bytes());
+        out.push(b'=');
         for chunk in utf8_percent_encode(v, SIGNING_SET) {
-            sink.put(chunk.as_bytes());
+            out.extend_from_slice(chunk.as_bytes());
         }
     }
 }
