@@ -182,3 +182,18 @@ pub fn assert_error(reply: &Reply, status: u16, code: &str, message: &str) {
         })
     );
 }
+
+/// Addresses held in the first network's vSwitches, per `/_emulator/state`; only those of `vpc_id`'s
+/// vSwitches when given.
+pub async fn addresses_in_use(app: &Router, vpc_id: Option<&str>) -> u64 {
+    let state = send(app, Request::get("/_emulator/state").body(Body::empty()).unwrap())
+        .await
+        .json();
+    state["networks"][0]["vSwitches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| vpc_id.is_none_or(|vpc| v["vpcId"] == vpc))
+        .map(|v| v["ipsInUse"].as_u64().unwrap())
+        .sum()
+}

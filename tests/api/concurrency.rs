@@ -97,23 +97,8 @@ async fn concurrent_clients_lose_nothing_and_share_no_address() {
     let ips: HashSet<&String> = listed.values().collect();
     assert_eq!(ips.len(), listed.len(), "an address is held twice");
 
-    let state = send(
-        &app,
-        axum::http::Request::get("/_emulator/state")
-            .body(axum::body::Body::empty())
-            .unwrap(),
-    )
-    .await
-    .json();
-    let in_use: u64 = state["networks"][0]["vSwitches"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|v| v["vpcId"] == "vpc-c")
-        .map(|v| v["ipsInUse"].as_u64().unwrap())
-        .sum();
     assert_eq!(
-        in_use,
+        addresses_in_use(&app, Some("vpc-c")).await,
         kept.len() as u64,
         "addresses of deleted groups were not all returned"
     );

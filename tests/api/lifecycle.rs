@@ -338,21 +338,14 @@ async fn delete_passes_terminating_and_frees_the_address_when_gone() {
     );
     assert_eq!(delete(forced.clone(), "true").await.status, StatusCode::OK);
     assert_eq!(status(&app, &forced).await, "gone", "Force removes at once");
-    let in_use = || async {
-        let state = send(&app, Request::get("/_emulator/state").body(Body::empty()).unwrap())
-            .await
-            .json();
-        state["networks"][0]["vSwitches"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v["ipsInUse"].as_u64().unwrap())
-            .sum::<u64>()
-    };
-    assert_eq!(in_use().await, 1, "the terminating group still holds its address");
+    assert_eq!(
+        addresses_in_use(&app, None).await,
+        1,
+        "the terminating group still holds its address"
+    );
     clock.advance(1);
     assert_eq!(status(&app, &id).await, "gone");
-    assert_eq!(in_use().await, 0);
+    assert_eq!(addresses_in_use(&app, None).await, 0);
     assert_eq!(delete(id, "false").await.status.as_u16(), 404);
 }
 
@@ -385,16 +378,11 @@ async fn ended_groups_are_kept_an_hour_then_only_the_newest_hundred() {
     clock.advance(3600);
     assert_eq!(total("Succeeded").await, 100, "then the newest 100");
     assert_eq!(status(&app, &first).await, "gone");
-    let state = send(&app, Request::get("/_emulator/state").body(Body::empty()).unwrap())
-        .await
-        .json();
-    let in_use: u64 = state["networks"][0]["vSwitches"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["ipsInUse"].as_u64().unwrap())
-        .sum();
-    assert_eq!(in_use, 100, "removed groups gave their addresses back");
+    assert_eq!(
+        addresses_in_use(&app, None).await,
+        100,
+        "removed groups gave their addresses back"
+    );
 }
 
 #[tokio::test]

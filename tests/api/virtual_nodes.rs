@@ -70,23 +70,7 @@ async fn virtual_nodes_take_an_address_and_give_it_back() {
             .json()["TotalCount"],
         1
     );
-    let state = send(
-        &app,
-        axum::http::Request::get("/_emulator/state")
-            .body(axum::body::Body::empty())
-            .unwrap(),
-    )
-    .await
-    .json();
-    let in_use = |state: &serde_json::Value| {
-        state["networks"][0]["vSwitches"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v["ipsInUse"].as_u64().unwrap())
-            .sum::<u64>()
-    };
-    assert_eq!(in_use(&state), 1);
+    assert_eq!(addresses_in_use(&app, None).await, 1);
     assert_eq!(
         rpc_get(&app, "DeleteVirtualNode", &[REGION, ("VirtualNodeId", &id)])
             .await
@@ -94,15 +78,7 @@ async fn virtual_nodes_take_an_address_and_give_it_back() {
             .as_u16(),
         200
     );
-    let state = send(
-        &app,
-        axum::http::Request::get("/_emulator/state")
-            .body(axum::body::Body::empty())
-            .unwrap(),
-    )
-    .await
-    .json();
-    assert_eq!(in_use(&state), 0, "the address is free again");
+    assert_eq!(addresses_in_use(&app, None).await, 0, "the address is free again");
     let gone = rpc_get(&app, "DeleteVirtualNode", &[REGION, ("VirtualNodeId", &id)]).await;
     assert_eq!(gone.status.as_u16(), 404);
     let missing = rpc_get(&app, "CreateVirtualNode", &[REGION, ("VSwitchId", "vsw-vk")]).await;
