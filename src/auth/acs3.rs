@@ -76,7 +76,7 @@ fn write_canonical_request(
     names.sort_unstable();
     out.extend_from_slice(raw.method.as_bytes());
     out.extend_from_slice(b"\n/\n");
-    write_canonical_query(rpc.query.iter().map(|(k, v)| (k.as_str(), v.as_str())), out);
+    write_canonical_query(rpc.query.iter().map(|(k, v)| (&**k, &**v)), out);
     out.extend_from_slice(b"\n");
     for name in &names {
         out.extend_from_slice(name.as_bytes());
@@ -131,11 +131,11 @@ pub fn sign(secret: &str, string_to_sign: &str) -> String {
 }
 
 /// Verifies an ACS3 request against the key its `Credential` names.
-pub fn verify<'c>(
-    raw: &RawRequest,
+pub fn verify<'c, 'r>(
+    raw: &'r RawRequest,
     rpc: &RpcRequest,
     lookup: impl FnOnce(&str) -> Result<&'c SigningKey, ApiError>,
-) -> Result<SignedFacts<'c>, ApiError> {
+) -> Result<SignedFacts<'c, 'r>, ApiError> {
     let header = AuthorizationHeader::parse(required(raw.header(&AUTHORIZATION), "Authorization")?)?;
     let timestamp = parse_timestamp(required(raw.header(&DATE), "x-acs-date")?)?;
     let nonce = required(raw.header(&NONCE), "x-acs-signature-nonce")?;
@@ -168,11 +168,7 @@ pub fn verify<'c>(
         let signed_text = string_to_sign(&String::from_utf8_lossy(&canonical));
         return Err(ApiError::with_detail(ErrorCode::SignatureDoesNotMatch, &signed_text));
     }
-    Ok(SignedFacts {
-        key,
-        timestamp,
-        nonce: nonce.to_owned(),
-    })
+    Ok(SignedFacts { key, timestamp, nonce })
 }
 
 #[cfg(test)]

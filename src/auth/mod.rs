@@ -131,7 +131,7 @@ impl Authenticator {
         check_clock(signed.timestamp, now)?;
         if !self
             .nonces
-            .insert_if_new(&signed.key.credential.access_key_id, &signed.nonce, now)
+            .insert_if_new(&signed.key.credential.access_key_id, signed.nonce, now)
         {
             return Err(ApiError::new(ErrorCode::SignatureNonceUsed));
         }
@@ -158,10 +158,11 @@ fn check_clock(timestamp: OffsetDateTime, now: OffsetDateTime) -> Result<(), Api
 
 /// What a verified signature vouches for.
 #[derive(Debug)]
-pub struct SignedFacts<'a> {
-    pub key: &'a SigningKey,
+pub struct SignedFacts<'c, 'r> {
+    pub key: &'c SigningKey,
     pub timestamp: OffsetDateTime,
-    pub nonce: String,
+    /// Borrowed from the request: it is only needed until the replay check.
+    pub nonce: &'r str,
 }
 
 enum Scheme {

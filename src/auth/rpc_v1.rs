@@ -73,11 +73,11 @@ pub(super) fn key_of(secret: &str) -> String {
 }
 
 /// Verifies a v1.0 request against the key it names.
-pub fn verify<'c>(
+pub fn verify<'c, 'r>(
     method: &str,
-    rpc: &RpcRequest,
+    rpc: &'r RpcRequest,
     lookup: impl FnOnce(&str) -> Result<&'c SigningKey, ApiError>,
-) -> Result<SignedFacts<'c>, ApiError> {
+) -> Result<SignedFacts<'c, 'r>, ApiError> {
     let access_key_id = required(rpc.param("AccessKeyId"), "AccessKeyId")?;
     let signature = required(rpc.param("Signature"), "Signature")?;
     let signature_method = required(rpc.param("SignatureMethod"), "SignatureMethod")?;
@@ -99,11 +99,7 @@ pub fn verify<'c>(
     verifier
         .verify_slice(&expected)
         .map_err(|_| ApiError::with_detail(ErrorCode::SignatureDoesNotMatch, &string_to_sign(method, rpc.params())))?;
-    Ok(SignedFacts {
-        key,
-        timestamp,
-        nonce: nonce.to_owned(),
-    })
+    Ok(SignedFacts { key, timestamp, nonce })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! action and version from parameters or `x-acs-*` headers, and the response format.
 
 use crate::error::{ApiError, ErrorCode};
+use std::borrow::Cow;
 
 /// The only API version this emulator serves.
 pub const SUPPORTED_VERSION: &str = "2018-08-08";
@@ -51,25 +52,26 @@ impl RawRequest {
     }
 }
 
-/// One RPC call: who it is for, what it asks, and every parameter it carries.
+/// A decoded parameter, borrowed from the request when it needed no decoding (most do).
+pub type Pair<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// One RPC call: who it is for, what it asks, and every parameter it carries, borrowed from the raw
+/// request where it can be.
 #[derive(Debug, Clone)]
-pub struct RpcRequest {
-    pub action: String,
-    pub version: String,
+pub struct RpcRequest<'a> {
+    pub action: Cow<'a, str>,
+    pub version: Cow<'a, str>,
     pub format: Format,
     /// Decoded query parameters, in the order sent.
-    pub query: Vec<(String, String)>,
+    pub query: Vec<Pair<'a>>,
     /// Decoded form-body parameters, in the order sent.
-    pub form: Vec<(String, String)>,
+    pub form: Vec<Pair<'a>>,
 }
 
-impl RpcRequest {
+impl RpcRequest<'_> {
     /// The union of query and body parameters.
     pub fn params(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.query
-            .iter()
-            .chain(self.form.iter())
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+        self.query.iter().chain(self.form.iter()).map(|(k, v)| (&**k, &**v))
     }
 
     /// The parameters the operation reads: all but those the gateway consumes (the action, version,
@@ -99,7 +101,7 @@ const GATEWAY_PARAMS: [&str; 10] = [
 ];
 
 /// Decodes `application/x-www-form-urlencoded` text; `+` is a space; the result must be UTF-8.
-pub fn decode_pairs(input: &[u8], source: &str) -> Result<Vec<(String, String)>, ApiError> {
+pub fn decode_pairs<'a>(input: &'a [u8], source: &str) -> Result<Vec<Pair<'a>>, ApiError> {
     let mut pairs = Vec::new();
     for piece in input.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
         let mut halves = piece.splitn(2, |b| *b == b'=');
@@ -113,11 +115,11 @@ pub fn decode_pairs(input: &[u8], source: &str) -> Result<Vec<(String, String)>,
     Ok(pairs)
 }
 
-/// One allocation per component: text with nothing to decode is copied as it is.
-fn decode_component(raw: &[u8], source: &str) -> Result<String, ApiError> {
+/// Text with nothing to decode is borrowed as it is; only escaped text is copied.
+fn decode_component<'a>(raw: &'a [u8], source: &str) -> Result<Cow<'a, str>, ApiError> {
     let not_utf8 = || ApiError::invalid(source, "the text is not valid UTF-8");
     if !raw.iter().any(|b| *b == b'%' || *b == b'+') {
-        return std::str::from_utf8(raw).map(str::to_owned).map_err(|_| not_utf8());
+        return std::str::from_utf8(raw).map(Cow::Borrowed).map_err(|_| not_utf8());
     }
     let mut bytes = Vec::with_capacity(raw.len());
     let mut rest = raw;
@@ -136,7 +138,7 @@ fn decode_component(raw: &[u8], source: &str) -> Result<String, ApiError> {
         }
         rest = tail;
     }
-    String::from_utf8(bytes).map_err(|_| not_utf8())
+    String::from_utf8(bytes).map(Cow::Owned).map_err(|_| not_utf8())
 }
 
 fn hex_value(digit: u8) -> Option<u8> {
@@ -160,8 +162,8 @@ fn is_form_body(raw: &RawRequest) -> bool {
 }
 
 /// The format named by `Format`, when it can be read; used to render even an early error right.
-pub fn requested_format<'a>(mut pairs: impl Iterator<Item = &'a (String, String)>) -> Result<Format, ApiError> {
-    match pairs.find(|(k, _)| k == "Format").map(|(_, v)| v.as_str()) {
+pub fn requested_format<'a, 'b: 'a>(mut pairs: impl Iterator<Item = &'a Pair<'b>>) -> Result<Format, ApiError> {
+    match pairs.find(|(k, _)| k == "Format").map(|(_, v)| &**v) {
         None | Some("") => Ok(Format::Json),
         Some(v) if v.eq_ignore_ascii_case("json") => Ok(Format::Json),
         Some(v) if v.eq_ignore_ascii_case("xml") => Ok(Format::Xml),
@@ -170,7 +172,7 @@ pub fn requested_format<'a>(mut pairs: impl Iterator<Item = &'a (String, String)
 }
 
 /// Reads the call out of the raw request. On failure, also says which format the error should take.
-pub fn extract(raw: &RawRequest) -> Result<RpcRequest, (ApiError, Format)> {
+pub fn extract(raw: &RawRequest) -> Result<RpcRequest<'_>, (ApiError, Format)> {
     let method = raw.method.as_str();
     if method != "GET" && method != "POST" {
         return Err((ApiError::new(ErrorCode::InvalidAction), Format::Json));
@@ -183,11 +185,11 @@ pub fn extract(raw: &RawRequest) -> Result<RpcRequest, (ApiError, Format)> {
     };
     let all = || query.iter().chain(form.iter());
     let format = requested_format(all()).map_err(|e| (e, Format::Json))?;
-    let pick = |param: &str, header: http::HeaderName| -> Option<String> {
+    let pick = |param: &str, header: http::HeaderName| -> Option<Cow<'_, str>> {
         all()
             .find(|(k, _)| k == param)
             .map(|(_, v)| v.clone())
-            .or_else(|| raw.header(header).map(str::to_owned))
+            .or_else(|| raw.header(header).map(Cow::Borrowed))
             .filter(|v| !v.is_empty())
     };
     let action = pick("Action", http::HeaderName::from_static("x-acs-action"))
@@ -236,7 +238,7 @@ mod tests {
             let plus_as_space: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
             let expected: Vec<u8> = percent_encoding::percent_decode(&plus_as_space).collect();
             let expected = String::from_utf8(expected).ok();
-            proptest::prop_assert_eq!(decode_component(&raw, "q").ok(), expected);
+            proptest::prop_assert_eq!(decode_component(&raw, "q").ok().map(Cow::into_owned), expected);
         }
     }
 

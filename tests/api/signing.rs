@@ -47,7 +47,7 @@ async fn hmac_sha1_requests_are_verified() {
     let wrong_query = v1_query("AK1", "not-the-secret", "n-2", NOW_TEXT, &[]);
     let wrong = get(&app, &wrong_query).await;
     let sent = eci_emulator::protocol::decode_pairs(wrong_query.as_bytes(), "q").unwrap();
-    let server_text = rpc_v1::string_to_sign("GET", sent.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let server_text = rpc_v1::string_to_sign("GET", sent.iter().map(|(k, v)| (&**k, &**v)));
     assert!(
         server_text.starts_with("GET&%2F&AccessKeyId%3DAK1%26Action%3DDescribeContainerGroups"),
         "{server_text}"
