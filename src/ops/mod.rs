@@ -6,6 +6,7 @@ pub mod container_group;
 pub mod data_cache;
 pub mod image_cache;
 pub mod listing;
+pub mod rendered;
 pub mod service;
 pub mod tags;
 pub mod virtual_node;
@@ -214,6 +215,7 @@ pub struct EciState {
     pub strict_network: bool,
     pub lifecycle: Policy,
     pub exec_sessions: console::ExecSessions,
+    pub rendered: rendered::RenderedItems,
     start_fixtures: Vec<FixtureDocument>,
 }
 
@@ -228,6 +230,7 @@ impl EciState {
             strict_network: options.strict_network,
             lifecycle: options.lifecycle,
             exec_sessions: console::ExecSessions::default(),
+            rendered: rendered::RenderedItems::default(),
             start_fixtures: options.fixtures,
         };
         state.apply_start_fixtures()?;
@@ -249,6 +252,7 @@ impl EciState {
         self.networks.clear();
         self.accounts.clear();
         self.exec_sessions.clear();
+        self.rendered.clear();
         if let Err(e) = self.apply_start_fixtures() {
             tracing::error!("start fixtures no longer apply after reset: {e}");
         }

@@ -1,7 +1,16 @@
 //! One kind of record in one partition: by id, in creation order, and under secondary indexes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+/// One counter for every table in the process: a stamp names one version of one record, so what
+/// was derived from a record stays right for as long as its stamp does.
+static NEXT_STAMP: AtomicU64 = AtomicU64::new(1);
+
+fn new_stamp() -> u64 {
+    NEXT_STAMP.fetch_add(1, Ordering::Relaxed)
+}
 
 /// A secondary index entry: a field and its value (`("Status", "Running")`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,6 +48,8 @@ pub struct Page<'a, R> {
 #[derive(Debug)]
 struct Entry<R> {
     seq: u64,
+    /// Renewed by every insert and update.
+    stamp: u64,
     record: Box<R>,
 }
 
@@ -80,6 +91,11 @@ impl<R: Record> Table<R> {
         self.by_id.get(id).map(|e| e.record.as_ref())
     }
 
+    /// The version of a record: it changes whenever the record does, and is never reused.
+    pub fn stamp(&self, id: &str) -> Option<u64> {
+        self.by_id.get(id).map(|e| e.stamp)
+    }
+
     /// Adds a record; a record with the same id is replaced.
     pub fn insert(&mut self, record: R) {
         self.remove(record.id());
@@ -92,6 +108,7 @@ impl<R: Record> Table<R> {
             id,
             Entry {
                 seq,
+                stamp: new_stamp(),
                 record: Box::new(record),
             },
         );
@@ -117,6 +134,7 @@ impl<R: Record> Table<R> {
         let seq = entry.seq;
         let before = entry.record.index_keys();
         let out = change(&mut entry.record);
+        entry.stamp = new_stamp();
         let after = entry.record.index_keys();
         for key in before.iter().filter(|k| !after.contains(k)) {
             if let Some(set) = self.index.get_mut(key) {

@@ -521,3 +521,52 @@ async fn many_creates_get_distinct_ids_and_ips() {
     }
     assert_eq!((ids.len(), ips.len()), (30, 30));
 }
+
+/// Items are kept rendered while their group is unchanged; every change must show on the next read.
+#[tokio::test]
+async fn a_described_group_shows_each_change_on_the_next_read() {
+    let app = open_app();
+    let id = create_group(&app, "cached", &[("Tag.1.Key", "team"), ("Tag.1.Value", "red")]).await;
+    let region = ("RegionId", "cn-hangzhou");
+    let ids = format!("[\"{id}\"]");
+    let describe = |with_event: &'static str| {
+        let (app, ids) = (app.clone(), ids.clone());
+        async move {
+            let pairs = [region, ("ContainerGroupIds", ids.as_str()), ("WithEvent", with_event)];
+            rpc_get(&app, "DescribeContainerGroups", &pairs).await.json()["ContainerGroups"][0].clone()
+        }
+    };
+    let tags = |item: &Value| item["Tags"].as_array().map_or(0, Vec::len);
+    let first = describe("false").await;
+    assert_eq!(describe("false").await, first, "an unchanged group reads the same");
+    assert_eq!(tags(&first), 1);
+    let with_events = describe("true").await;
+    assert!(first["Events"].as_array().is_none_or(Vec::is_empty), "{first}");
+    assert!(!with_events["Events"].as_array().unwrap().is_empty(), "{with_events}");
+    let tagged = rpc_get(
+        &app,
+        "TagResources",
+        &[
+            region,
+            ("ResourceType", "ContainerGroup"),
+            ("ResourceId.1", &id),
+            ("Tag.1.Key", "env"),
+            ("Tag.1.Value", "ci"),
+        ],
+    )
+    .await;
+    assert_eq!(tagged.status.as_u16(), 200, "{}", tagged.text);
+    assert_eq!(tags(&describe("false").await), 2, "a tag added after a read shows");
+    let deleted = rpc_get(
+        &app,
+        "DeleteContainerGroup",
+        &[region, ("ContainerGroupId", &id), ("Force", "true")],
+    )
+    .await;
+    assert_eq!(deleted.status.as_u16(), 200, "{}", deleted.text);
+    let after = describe("false").await;
+    assert_ne!(
+        after["Status"], first["Status"],
+        "a deleted group does not read as it was: {after}"
+    );
+}

@@ -14,13 +14,16 @@ use crate::lifecycle::machine::{Life, Policy, RestartPolicy, Shape, Trigger};
 use crate::lifecycle::tags::GroupSettings;
 use crate::lifecycle::{self, GroupStatus};
 use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwork};
+use crate::ops::rendered::ItemShape;
 use crate::ops::{image_cache, Ctx, RegionState};
 use crate::protocol::JsonBody;
 use crate::store::{IndexKey, Page};
 use parking_lot::RwLock;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
@@ -350,7 +353,8 @@ pub(super) fn list<R: ItemView>(
         Some(ids) => by_ids(&state, ids, &keys, keep),
         None => state.groups.page(&keys, keep, before, limit),
     };
-    let items: Vec<R::View<'_>> = page.items.iter().map(|g| render.view(g)).collect();
+    let kept = rendered_items(ctx, &state, &page.items, render)?;
+    let items: Vec<&RawValue> = kept.iter().map(|item| &**item).collect();
     let next = page.next.map(encode_token).unwrap_or_default();
     let body = JsonBody::of(&Listing {
         items_key,
@@ -385,6 +389,28 @@ fn count_describes(ctx: &Ctx<'_>, partition: &RwLock<RegionState>, ids: &[String
 pub(super) trait ItemView {
     type View<'g>: serde::Serialize;
     fn view<'g>(&self, group: &'g ContainerGroup) -> Self::View<'g>;
+    /// The cache's name for this rendering; `None` when it depends on more than the group (a
+    /// time window, say), so it is rendered every time.
+    fn shape(&self) -> Option<ItemShape>;
+}
+
+/// Each group's item as JSON, taken from the cache while the group has not changed.
+fn rendered_items<R: ItemView>(
+    ctx: &Ctx<'_>,
+    state: &RegionState,
+    groups: &[&ContainerGroup],
+    render: &R,
+) -> Result<Vec<Arc<RawValue>>, ApiError> {
+    let shape = render.shape();
+    let to_json = |group: &ContainerGroup| serde_json::value::to_raw_value(&render.view(group));
+    groups
+        .iter()
+        .map(|group| match (shape, state.groups.stamp(&group.id)) {
+            (Some(shape), Some(stamp)) => ctx.eci.rendered.get_or_render(stamp, shape, || to_json(group)),
+            _ => to_json(group).map(Arc::from),
+        })
+        .collect::<serde_json::Result<_>>()
+        .map_err(|_| ApiError::new(ErrorCode::InternalError))
 }
 
 struct DescribeItems {
@@ -396,6 +422,13 @@ impl ItemView for DescribeItems {
     fn view<'g>(&self, group: &'g ContainerGroup) -> Self::View<'g> {
         view::describe_item(group, self.with_events)
     }
+    fn shape(&self) -> Option<ItemShape> {
+        Some(if self.with_events {
+            ItemShape::DescribeWithEvents
+        } else {
+            ItemShape::Describe
+        })
+    }
 }
 
 struct StatusItems;
@@ -404,6 +437,9 @@ impl ItemView for StatusItems {
     type View<'g> = Value;
     fn view<'g>(&self, group: &'g ContainerGroup) -> Self::View<'g> {
         view::status_item(group)
+    }
+    fn shape(&self) -> Option<ItemShape> {
+        Some(ItemShape::Status)
     }
 }
 

@@ -12,6 +12,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::machine::{EventReason, NotAllowed, Trigger};
 use crate::lifecycle::GroupStatus;
 use crate::network::{self, RegionInfo};
+use crate::ops::rendered::ItemShape;
 use crate::ops::{Ctx, RegionState};
 use crate::protocol::JsonBody;
 use parking_lot::RwLock;
@@ -203,6 +204,9 @@ fn source_of(reason: EventReason) -> &'static str {
 
 impl ItemView for EventItems {
     type View<'g> = Value;
+    fn shape(&self) -> Option<ItemShape> {
+        None
+    }
     fn view(&self, group: &ContainerGroup) -> Value {
         let uid = group.uid();
         let events: Vec<Value> = group
