@@ -50,11 +50,7 @@ impl Routers {
 
     /// One request; its status and body.
     pub async fn call(&self, server: Server, target: &Target) -> io::Result<(u16, axum::body::Bytes)> {
-        let mut builder = axum::http::Request::get(target.path_and_query.as_str()).header("host", "127.0.0.1");
-        for (k, v) in &target.headers {
-            builder = builder.header(k.as_str(), v.as_str());
-        }
-        let request = builder.body(Body::empty()).map_err(io::Error::other)?;
+        let request = target.request(Body::empty());
         let response = self
             .of(server)
             .clone()
