@@ -924,6 +924,9 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
         let after = emulator.rss_bytes();
         let per_group = after.saturating_sub(before) as f64 / size.max(1) as f64;
         let vsw = first_vswitch(emulator.addr).await?;
+        // The last groups loaded are still passing their sub-second start stages, which the next
+        // reads would carry out: let them finish, so each size is measured at rest.
+        tokio::time::sleep(Duration::from_secs(2)).await;
         let queries = [
             String::new(),
             "&ContainerGroupName=g-7".into(),
@@ -941,6 +944,7 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
                 ..Default::default()
             });
             let fixed: MakeTarget = Arc::new(move |_| Arc::clone(&target));
+            drive(emulator.addr, Arc::clone(&fixed), 4, Duration::from_millis(300)).await;
             let outcome = drive(emulator.addr, fixed, 4, Duration::from_secs_f64(args.seconds.min(2.0))).await;
             cells.push(format!("{:>10.3}", outcome.percentile(0.5)));
         }
