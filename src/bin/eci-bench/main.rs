@@ -78,7 +78,15 @@ struct Target {
 impl Target {
     /// A GET request for this target, with `host` set.
     fn request<B>(&self, body: B) -> http::Request<B> {
-        let (uri, headers) = self.parsed.get_or_init(|| {
+        let (uri, headers) = self.parsed();
+        let mut request = http::Request::new(body);
+        *request.uri_mut() = uri.clone();
+        *request.headers_mut() = headers.clone();
+        request
+    }
+
+    fn parsed(&self) -> &(http::Uri, http::HeaderMap) {
+        self.parsed.get_or_init(|| {
             let uri = self.path_and_query.parse().unwrap_or_default();
             let mut map = http::HeaderMap::new();
             let pairs = std::iter::once(("host", "127.0.0.1"))
@@ -91,11 +99,7 @@ impl Target {
                 }
             }
             (uri, map)
-        });
-        let mut request = http::Request::new(body);
-        *request.uri_mut() = uri.clone();
-        *request.headers_mut() = headers.clone();
-        request
+        })
     }
 }
 
@@ -427,7 +431,12 @@ fn presigned_count(seconds: f64) -> u64 {
 fn presigned(count: u64, sign: impl Fn(u64) -> Target) -> MakeTarget {
     let count = count.max(1);
     let first = take_nonces(count);
-    let prepared: Arc<Vec<Arc<Target>>> = Arc::new((first..first + count).map(|n| Arc::new(sign(n))).collect());
+    let parsed_now = |target: Target| {
+        // Parsed here, before the clock starts, as a shared target is by its first request.
+        target.parsed();
+        Arc::new(target)
+    };
+    let prepared: Arc<Vec<Arc<Target>>> = Arc::new((first..first + count).map(|n| parsed_now(sign(n))).collect());
     Arc::new(move |n| prepared.get((n % count) as usize).cloned().unwrap_or_default())
 }
 
