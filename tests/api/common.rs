@@ -141,6 +141,13 @@ pub async fn rpc_get(app: &Router, action: &str, pairs: &[(&str, &str)]) -> Repl
     send(app, Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
+/// `rpc_get` for a call that must succeed: anything but 200 fails the test, showing the body.
+pub async fn rpc_ok(app: &Router, action: &str, pairs: &[(&str, &str)]) -> Reply {
+    let reply = rpc_get(app, action, pairs).await;
+    assert_eq!(reply.status.as_u16(), 200, "{action}: {}", reply.text);
+    reply
+}
+
 /// A POST with the action in headers, the key in the query and the pairs in a form body.
 pub async fn rpc_post_form(app: &Router, action: &str, pairs: &[(&str, &str)]) -> Reply {
     let request = Request::post("/?AccessKeyId=AK-TEST")
@@ -161,9 +168,10 @@ pub async fn create_group(app: &Router, name: &str, extra: &[(&str, &str)]) -> S
         ("Container.1.Image", "nginx:1.25"),
     ];
     pairs.extend_from_slice(extra);
-    let reply = rpc_get(app, "CreateContainerGroup", &pairs).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-    reply.json()["ContainerGroupId"].as_str().unwrap().to_owned()
+    rpc_ok(app, "CreateContainerGroup", &pairs).await.json()["ContainerGroupId"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// Checks the envelope of an error whole, taking the request id from the header.
