@@ -51,14 +51,6 @@ impl RenderedItems {
         Ok(item)
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.lock().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub fn clear(&self) {
         self.entries.lock().clear();
     }
@@ -84,7 +76,7 @@ mod tests {
         assert_eq!(changed.get(), "\"v8\"");
         let other_shape = cache.get_or_render(7, ItemShape::Status, || raw("s7")).unwrap();
         assert_eq!(other_shape.get(), "\"s7\"");
-        assert_eq!(cache.len(), 3);
+        assert_eq!(cache.entries.lock().len(), 3);
     }
 
     #[test]
@@ -93,6 +85,6 @@ mod tests {
         for stamp in 0..(CAPACITY as u64 + 5) {
             cache.get_or_render(stamp, ItemShape::Status, || raw("x")).unwrap();
         }
-        assert_eq!(cache.len(), 5);
+        assert_eq!(cache.entries.lock().len(), 5);
     }
 }
