@@ -76,6 +76,14 @@ struct Target {
 }
 
 impl Target {
+    /// A target with no headers beyond `host`.
+    fn get(path_and_query: String) -> Self {
+        Target {
+            path_and_query,
+            ..Default::default()
+        }
+    }
+
     /// A GET request for this target, with `host` set.
     fn request<B>(&self, body: B) -> http::Request<B> {
         let (uri, headers) = self.parsed();
@@ -179,11 +187,7 @@ async fn run(args: Args) -> std::io::Result<()> {
         "scenario (ratios to a bare run just before it)", "req/s", "p50 ms", "p99 ms", "bare/s", "×bare", "errors"
     );
     let bare_target: MakeTarget = {
-        let target = Arc::new(Target {
-            path_and_query: "/".into(),
-            headers: Vec::new(),
-            ..Default::default()
-        });
+        let target = Arc::new(Target::get("/".into()));
         Arc::new(move |_| Arc::clone(&target))
     };
     let mut seen: Vec<(String, f64)> = Vec::new();
@@ -332,11 +336,7 @@ impl Signing {
             Signing::Unsigned => {
                 let mut pairs = vec![("Action", action), ("Version", "2018-08-08"), ("AccessKeyId", KEY)];
                 pairs.extend_from_slice(params);
-                Target {
-                    path_and_query: format!("/?{}", canonical_query(pairs)),
-                    headers: Vec::new(),
-                    ..Default::default()
-                }
+                Target::get(format!("/?{}", canonical_query(pairs)))
             }
             Signing::HmacSha1 => signed_v1(action, params, n),
             Signing::Acs3 => signed_acs3(action, params, n),
@@ -381,11 +381,7 @@ fn scenarios(id: &str, strict_id: &str) -> Vec<Scenario> {
         name: "bare axum handler (fixed ECI body)".into(),
         server: Server::Bare,
         prepare: Box::new(|_| {
-            let target = Arc::new(Target {
-                path_and_query: "/".into(),
-                headers: Vec::new(),
-                ..Default::default()
-            });
+            let target = Arc::new(Target::get("/".into()));
             Arc::new(move |_| Arc::clone(&target))
         }),
     }];
@@ -469,11 +465,7 @@ fn signed_v1(action: &str, params: &[(&str, &str)], n: u64) -> Target {
     pairs.extend_from_slice(params);
     let signature = rpc_v1::sign(SECRET, &rpc_v1::string_to_sign("GET", pairs.iter().copied()));
     pairs.push(("Signature", &signature));
-    Target {
-        path_and_query: format!("/?{}", canonical_query(pairs.iter().copied())),
-        headers: Vec::new(),
-        ..Default::default()
-    }
+    Target::get(format!("/?{}", canonical_query(pairs.iter().copied())))
 }
 
 /// A request signed with ACS3-HMAC-SHA256, its nonce made unique by `n`.
@@ -771,17 +763,7 @@ async fn create_one(addr: SocketAddr) -> std::io::Result<String> {
     let path = format!(
         "/?Action=CreateContainerGroup&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&ContainerGroupName=target&Container.1.Name=app&Container.1.Image=nginx"
     );
-    id_from(
-        get_json(
-            &mut connect(addr).await?,
-            &Target {
-                path_and_query: path,
-                headers: Vec::new(),
-                ..Default::default()
-            },
-        )
-        .await?,
-    )
+    id_from(get_json(&mut connect(addr).await?, &Target::get(path)).await?)
 }
 
 /// One request whose answer is JSON.
@@ -792,15 +774,7 @@ async fn get_json(sender: &mut Sender, target: &Target) -> std::io::Result<serde
 
 /// A plain GET of `path` whose answer is JSON.
 async fn get_path(sender: &mut Sender, path: String) -> std::io::Result<serde_json::Value> {
-    get_json(
-        sender,
-        &Target {
-            path_and_query: path,
-            headers: Vec::new(),
-            ..Default::default()
-        },
-    )
-    .await
+    get_json(sender, &Target::get(path)).await
 }
 
 async fn create_signed(addr: SocketAddr) -> std::io::Result<String> {
@@ -947,11 +921,7 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
         let mut cells = Vec::new();
         for q in &queries {
             let path = format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20{q}");
-            let target = Arc::new(Target {
-                path_and_query: path.clone(),
-                headers: Vec::new(),
-                ..Default::default()
-            });
+            let target = Arc::new(Target::get(path.clone()));
             let fixed: MakeTarget = Arc::new(move |_| Arc::clone(&target));
             drive(emulator.addr, Arc::clone(&fixed), 4, Duration::from_millis(300)).await;
             let outcome = drive(emulator.addr, fixed, 4, Duration::from_secs_f64(args.seconds.min(2.0))).await;
