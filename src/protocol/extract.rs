@@ -1,6 +1,7 @@
 //! Turns raw HTTP parts into an `RpcRequest`: parameters from the query string and a form body,
 //! action and version from parameters or `x-acs-*` headers, and the response format.
 
+use super::split::{split_ascii, split_once_ascii};
 use crate::error::{ApiError, ErrorCode};
 use std::borrow::Cow;
 
@@ -77,7 +78,7 @@ impl RpcRequest<'_> {
     /// The parameters the operation reads: all but those the gateway consumes (the action, version,
     /// format and signing fields), which no operation takes and which would only cost tree building.
     pub fn operation_params(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.params().filter(|(k, _)| !GATEWAY_PARAMS.contains(k))
+        self.params().filter(|(k, _)| !is_gateway_param(k))
     }
 
     pub fn param(&self, name: &str) -> Option<&str> {
@@ -86,59 +87,92 @@ impl RpcRequest<'_> {
 }
 
 /// Parameters of the call itself rather than of the operation. A second copy of one of them is not
-/// refused, as a repeated operation parameter is: the first one is the one read.
-const GATEWAY_PARAMS: [&str; 10] = [
-    "Action",
-    "Version",
-    "Format",
-    "AccessKeyId",
-    "Signature",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "SignatureType",
-    "Timestamp",
-];
+/// refused, as a repeated operation parameter is: the first one is the one read. A `match` rather than
+/// a list, so each parameter name is told apart by its length before any text is compared.
+fn is_gateway_param(name: &str) -> bool {
+    matches!(
+        name,
+        "Action"
+            | "Version"
+            | "Format"
+            | "AccessKeyId"
+            | "Signature"
+            | "SignatureMethod"
+            | "SignatureVersion"
+            | "SignatureNonce"
+            | "SignatureType"
+            | "Timestamp"
+    )
+}
 
 /// Decodes `application/x-www-form-urlencoded` text; `+` is a space; the result must be UTF-8.
+///
+/// Text that is not UTF-8 as sent is refused whole, before any percent-decoding: clients encode
+/// everything outside ASCII. Every `&` and `=` is then a character boundary, and text with nothing
+/// to decode is borrowed with no second check.
 pub fn decode_pairs<'a>(input: &'a [u8], source: &str) -> Result<Vec<Pair<'a>>, ApiError> {
-    let mut pairs = Vec::new();
-    for piece in input.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
-        let mut halves = piece.splitn(2, |b| *b == b'=');
-        let key = decode_component(halves.next().unwrap_or_default(), source)?;
-        let value = decode_component(halves.next().unwrap_or_default(), source)?;
+    let text = std::str::from_utf8(input).map_err(|_| not_utf8(source))?;
+    let mut pairs = Vec::with_capacity(16);
+    for piece in split_ascii(text, b'&').filter(|p| !p.is_empty()) {
+        let (key, value) = split_once_ascii(piece, b'=').unwrap_or((piece, ""));
         if key.is_empty() {
             return Err(ApiError::invalid(source, "a parameter has an empty name"));
         }
-        pairs.push((key, value));
+        pairs.push((decode_component(key, source)?, decode_component(value, source)?));
     }
     Ok(pairs)
 }
 
-/// Text with nothing to decode is borrowed as it is; only escaped text is copied.
-fn decode_component<'a>(raw: &'a [u8], source: &str) -> Result<Cow<'a, str>, ApiError> {
-    let not_utf8 = || ApiError::invalid(source, "the text is not valid UTF-8");
-    if !raw.iter().any(|b| *b == b'%' || *b == b'+') {
-        return std::str::from_utf8(raw).map(Cow::Borrowed).map_err(|_| not_utf8());
-    }
+fn not_utf8(source: &str) -> ApiError {
+    ApiError::invalid(source, "the text is not valid UTF-8")
+}
+
+fn is_escape(byte: &u8) -> bool {
+    matches!(byte, b'%' | b'+')
+}
+
+/// Text with nothing to decode is borrowed as it is; only escaped text is copied, a plain run at a time.
+fn decode_component<'a>(raw: &'a str, source: &str) -> Result<Cow<'a, str>, ApiError> {
+    let raw_bytes = raw.as_bytes();
+    let Some(first_escape) = raw_bytes.iter().position(is_escape) else {
+        return Ok(Cow::Borrowed(raw));
+    };
+    let (plain, mut rest) = raw_bytes.split_at_checked(first_escape).unwrap_or((raw_bytes, &[]));
     let mut bytes = Vec::with_capacity(raw.len());
-    let mut rest = raw;
+    bytes.extend_from_slice(plain);
     while let Some((first, tail)) = rest.split_first() {
-        match (*first, tail) {
-            (b'+', _) => bytes.push(b' '),
-            (b'%', [high, low, after @ ..]) => match (hex_value(*high), hex_value(*low)) {
-                (Some(h), Some(l)) => {
-                    bytes.push(h << 4 | l);
-                    rest = after;
-                    continue;
+        rest = match (*first, tail) {
+            (b'+', _) => {
+                bytes.push(b' ');
+                tail
+            }
+            (b'%', _) => match escaped_byte(tail) {
+                Some((byte, after)) => {
+                    bytes.push(byte);
+                    after
                 }
-                _ => bytes.push(b'%'),
+                None => {
+                    bytes.push(b'%');
+                    tail
+                }
             },
-            (other, _) => bytes.push(other),
-        }
-        rest = tail;
+            _ => {
+                let run = rest.iter().position(is_escape).unwrap_or(rest.len());
+                let (plain, after) = rest.split_at_checked(run).unwrap_or((rest, &[]));
+                bytes.extend_from_slice(plain);
+                after
+            }
+        };
     }
-    String::from_utf8(bytes).map(Cow::Owned).map_err(|_| not_utf8())
+    String::from_utf8(bytes).map(Cow::Owned).map_err(|_| not_utf8(source))
+}
+
+/// The byte two hex digits after a `%` stand for, and what follows them.
+fn escaped_byte(after_percent: &[u8]) -> Option<(u8, &[u8])> {
+    match after_percent {
+        [high, low, rest @ ..] => Some((hex_value(*high)? << 4 | hex_value(*low)?, rest)),
+        _ => None,
+    }
 }
 
 fn hex_value(digit: u8) -> Option<u8> {
@@ -230,6 +264,11 @@ mod tests {
         let err = decode_pairs(b"a=%FF", "query string").unwrap_err();
         assert_eq!(err.code(), "InvalidParameter");
         assert!(err.message.contains("query string"), "{}", err.message);
+        let raw_lead_byte = decode_pairs(b"a=\xE4%B8%AD", "request body").unwrap_err();
+        assert!(
+            raw_lead_byte.message.contains("not valid UTF-8"),
+            "text that is not UTF-8 as sent is refused, even where its escapes would complete it"
+        );
     }
 
     proptest::proptest! {
@@ -237,8 +276,28 @@ mod tests {
         fn decoding_agrees_with_the_percent_encoding_crate(raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)) {
             let plus_as_space: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
             let expected: Vec<u8> = percent_encoding::percent_decode(&plus_as_space).collect();
-            let expected = String::from_utf8(expected).ok();
-            proptest::prop_assert_eq!(decode_component(&raw, "q").ok().map(Cow::into_owned), expected);
+            let expected = String::from_utf8(expected).ok().filter(|_| std::str::from_utf8(&raw).is_ok());
+            let decoded = std::str::from_utf8(&raw).ok().and_then(|text| decode_component(text, "q").ok());
+            proptest::prop_assert_eq!(decoded.map(Cow::into_owned), expected);
+        }
+
+        #[test]
+        // Hex digits up to 7 only: every escape decodes to ASCII, so each piece alone decodes.
+        fn pairs_split_on_ampersands_and_the_first_equals_sign(pieces in proptest::collection::vec("[g-z0-7%+=.]{0,6}", 0..6)) {
+            let input = pieces.join("&");
+            let expected: Vec<(String, String)> = pieces
+                .iter()
+                .filter(|p| !p.is_empty())
+                .map(|p| p.split_once('=').unwrap_or((p, "")))
+                .map(|(k, v)| (decode_component(k, "q").unwrap().into_owned(), decode_component(v, "q").unwrap().into_owned()))
+                .collect();
+            match decode_pairs(input.as_bytes(), "q") {
+                Ok(pairs) => {
+                    let pairs: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+                    proptest::prop_assert_eq!(pairs, expected);
+                }
+                Err(_) => proptest::prop_assert!(pieces.iter().any(|p| p.starts_with('='))),
+            }
         }
     }
 

@@ -7,6 +7,7 @@
 //! - an empty value counts as absent for optional fields (Go clients send `""` for unset ones);
 //! - booleans are case-insensitive, integers may be written `2.0`, floats must be finite.
 
+use super::split::split_ascii;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -98,10 +99,10 @@ pub fn build_tree<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Re
 }
 
 fn insert<'a>(root: &mut BTreeMap<&'a str, Node<'a>>, key: &'a str, value: &'a str) -> Result<(), FlatError> {
-    if key.split('.').any(str::is_empty) {
+    if split_ascii(key, b'.').any(str::is_empty) {
         return Err(FlatError::invalid(key, "the parameter name has an empty segment"));
     }
-    let mut segments = key.split('.').peekable();
+    let mut segments = split_ascii(key, b'.').peekable();
     let mut branch = root;
     while let Some(segment) = segments.next() {
         let is_last = segments.peek().is_none();

@@ -4,6 +4,7 @@
 pub mod extract;
 pub mod flat;
 pub mod render;
+pub mod split;
 
 pub use extract::{decode_pairs, extract, Format, RawRequest, RpcRequest, SUPPORTED_VERSION};
 pub use flat::{json_in_string, FlatError, FlatErrorKind, Node};
