@@ -2,7 +2,9 @@
 //!
 //! A nonce is remembered as a 64-bit fingerprint of (key, nonce), in one of several shards, so a busy
 //! emulator neither allocates per request nor funnels every request through one lock. Two different
-//! nonces share a fingerprint with a chance of about 2⁻⁶⁴ per pair.
+//! nonces share a fingerprint with a chance of about 2⁻⁶⁴ per pair. Fingerprints come from foldhash's
+//! quality hasher under a per-process random seed: SipHash's resistance to crafted keys buys nothing
+//! here and costs more per request.
 
 use parking_lot::Mutex;
 use std::collections::{HashSet, VecDeque};
@@ -15,14 +17,14 @@ const SHARDS: usize = 16;
 
 #[derive(Debug)]
 pub struct NonceCache {
-    hasher: std::hash::RandomState,
+    hasher: foldhash::quality::RandomState,
     shards: [Mutex<Seen>; SHARDS],
 }
 
 impl Default for NonceCache {
     fn default() -> Self {
         NonceCache {
-            hasher: std::hash::RandomState::new(),
+            hasher: foldhash::quality::RandomState::default(),
             shards: std::array::from_fn(|_| Mutex::new(Seen::default())),
         }
     }
