@@ -179,19 +179,3 @@ impl Record for ContainerGroup {
         keys
     }
 }
-
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn print_sizes() {
-        use super::super::dto::*;
-        eprintln!(
-            "request {} container {} group {} probe {} volume {}",
-            std::mem::size_of::<CreateContainerGroupRequest>(),
-            std::mem::size_of::<ContainerSpec>(),
-            std::mem::size_of::<super::ContainerGroup>(),
-            std::mem::size_of::<ProbeSpec>(),
-            std::mem::size_of::<VolumeSpec>()
-        );
-    }
-}
