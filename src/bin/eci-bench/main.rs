@@ -911,49 +911,129 @@ async fn delete_runs(
 }
 
 /// Page latency and memory with 1k…1M stored groups, each in a fresh emulator.
+/// One preloaded emulator of the scale run.
+struct Loaded {
+    size: usize,
+    emulator: Emulator,
+    rss: u64,
+    per_group: f64,
+    preload: Outcome,
+    vswitch: String,
+}
+
+/// Preloads one emulator per size and keeps them all running, then measures the sizes in turn,
+/// round after round: each size's latency is compared with the smallest size's in the same round,
+/// so drift in the machine's load falls on both sides of a ratio.
 async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
+    let mut loaded = Vec::with_capacity(args.sizes.len());
+    for &size in &args.sizes {
+        loaded.push(load(binary, size, args.connections).await?);
+    }
+    // The last groups loaded are still passing their sub-second start stages, which the next reads
+    // would carry out: let them finish, so each size is measured at rest.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rounds = args.rounds.max(1);
+    let measure = Duration::from_secs_f64(args.seconds.clamp(0.2, 2.0));
+    // p50[size][query][round]
+    let mut p50 = vec![vec![Vec::with_capacity(rounds); SCALE_QUERIES.len()]; loaded.len()];
+    for round in 0..rounds {
+        for (at, one) in loaded.iter().enumerate() {
+            for (q, query) in SCALE_QUERIES.iter().enumerate() {
+                let target = Arc::new(Target::get(scale_path(query, &one.vswitch)));
+                let fixed: MakeTarget = Arc::new(move |_| Arc::clone(&target));
+                if round == 0 {
+                    drive(one.emulator.addr, Arc::clone(&fixed), 4, Duration::from_millis(300)).await;
+                }
+                let outcome = drive(one.emulator.addr, fixed, 4, measure).await;
+                if let Some(cell) = p50.get_mut(at).and_then(|row| row.get_mut(q)) {
+                    cell.push(outcome.percentile(0.5));
+                }
+            }
+        }
+    }
+    print_scale(&loaded, &p50, rounds);
+    Ok(())
+}
+
+/// The page of 20 without a filter, and with each indexed filter.
+const SCALE_QUERIES: [&str; 6] = [
+    "",
+    "&ContainerGroupName=g-7",
+    "&Status=Running",
+    "&Tag.1.Key=team&Tag.1.Value=t7",
+    "&VSwitchId=",
+    "&ZoneId=cn-hangzhou-e",
+];
+
+fn scale_path(query: &str, vswitch: &str) -> String {
+    let query = if query == "&VSwitchId=" {
+        format!("{query}{vswitch}")
+    } else {
+        query.to_owned()
+    };
+    format!(
+        "/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20{query}"
+    )
+}
+
+async fn load(binary: &std::path::Path, size: usize, connections: usize) -> std::io::Result<Loaded> {
+    let emulator = Emulator::start(binary, &[])?;
+    let before = emulator.rss_bytes();
+    let preload = preload(emulator.addr, size, connections, Signing::Unsigned).await;
+    let rss = emulator.rss_bytes();
+    let per_group = rss.saturating_sub(before) as f64 / size.max(1) as f64;
+    let vswitch = first_vswitch(emulator.addr).await?;
+    Ok(Loaded {
+        size,
+        emulator,
+        rss,
+        per_group,
+        preload,
+        vswitch,
+    })
+}
+
+/// Per size: memory, and each query's median p50 over the rounds; then each size's latency as a
+/// ratio to the smallest size's, the median of the ratios taken round by round.
+fn print_scale(loaded: &[Loaded], p50: &[Vec<Vec<f64>>], rounds: usize) {
     println!(
-        "\nscale: {:<10} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "\nscale ({rounds} rounds): {:<10} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
         "groups", "RSS MiB", "B/group", "page ms", "name ms", "status ms", "tag ms", "vsw ms", "zone ms"
     );
-    for &size in &args.sizes {
-        let emulator = Emulator::start(binary, &[])?;
-        let before = emulator.rss_bytes();
-        let loaded = preload(emulator.addr, size, args.connections, Signing::Unsigned).await;
-        let after = emulator.rss_bytes();
-        let per_group = after.saturating_sub(before) as f64 / size.max(1) as f64;
-        let vsw = first_vswitch(emulator.addr).await?;
-        // The last groups loaded are still passing their sub-second start stages, which the next
-        // reads would carry out: let them finish, so each size is measured at rest.
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        let queries = [
-            String::new(),
-            "&ContainerGroupName=g-7".into(),
-            "&Status=Running".into(),
-            "&Tag.1.Key=team&Tag.1.Value=t7".into(),
-            format!("&VSwitchId={vsw}"),
-            "&ZoneId=cn-hangzhou-e".into(),
-        ];
-        let mut cells = Vec::new();
-        for q in &queries {
-            let path = format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20{q}");
-            let target = Arc::new(Target::get(path.clone()));
-            let fixed: MakeTarget = Arc::new(move |_| Arc::clone(&target));
-            drive(emulator.addr, Arc::clone(&fixed), 4, Duration::from_millis(300)).await;
-            let outcome = drive(emulator.addr, fixed, 4, Duration::from_secs_f64(args.seconds.min(2.0))).await;
-            cells.push(format!("{:>10.3}", outcome.percentile(0.5)));
-        }
+    for (one, row) in loaded.iter().zip(p50) {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| format!("{:>10.3}", median(&mut c.clone())))
+            .collect();
         println!(
             "       {:<10} {:>9.1} {:>10.0} {} (preload {:.0}/s, {} errors)",
-            size,
-            after as f64 / 1048576.0,
-            per_group,
+            one.size,
+            one.rss as f64 / 1048576.0,
+            one.per_group,
             cells.join(" "),
-            loaded.throughput(),
-            loaded.errors
+            one.preload.throughput(),
+            one.preload.errors
         );
     }
-    Ok(())
+    let Some(smallest) = p50.first() else {
+        return;
+    };
+    for (one, row) in loaded.iter().zip(p50).skip(1) {
+        let ratios: Vec<String> = row
+            .iter()
+            .zip(smallest)
+            .map(|(at_size, at_smallest)| {
+                let mut paired: Vec<f64> = at_size.iter().zip(at_smallest).map(|(a, b)| a / b.max(1e-9)).collect();
+                format!("{:>9.2}×", median(&mut paired))
+            })
+            .collect();
+        println!(
+            "       {:<10} {:>31} {}",
+            one.size,
+            format!("vs {} (per-round ratio)", loaded.first().map_or(0, |l| l.size)),
+            ratios.join(" ")
+        );
+    }
 }
 
 async fn first_vswitch(addr: SocketAddr) -> std::io::Result<String> {
