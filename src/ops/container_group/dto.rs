@@ -117,9 +117,9 @@ pub struct ContainerSpec {
     pub ports: Vec<PortSpec>,
     #[serde(default, rename = "VolumeMount")]
     pub volume_mounts: Vec<VolumeMountSpec>,
-    pub liveness_probe: Option<ProbeSpec>,
-    pub readiness_probe: Option<ProbeSpec>,
-    pub security_context: Option<ContainerSecurityContextSpec>,
+    pub liveness_probe: Option<Box<ProbeSpec>>,
+    pub readiness_probe: Option<Box<ProbeSpec>>,
+    pub security_context: Option<Box<ContainerSecurityContextSpec>>,
     pub security_context_privileged: Option<bool>,
     pub security_context_run_as_group: Option<i64>,
     pub security_context_run_as_non_root: Option<bool>,

@@ -675,17 +675,17 @@ mod tests {
     #[test]
     fn probes_take_exactly_one_handler_and_empty_probes_are_none() {
         let mut req = request();
-        req.containers[0].liveness_probe = Some(ProbeSpec {
+        req.containers[0].liveness_probe = Some(Box::new(ProbeSpec {
             period_seconds: Some(0),
             ..Default::default()
-        });
+        }));
         assert!(check_create(&req).is_ok(), "Terraform's all-zero probe");
-        req.containers[0].liveness_probe = Some(ProbeSpec {
+        req.containers[0].liveness_probe = Some(Box::new(ProbeSpec {
             period_seconds: Some(5),
             ..Default::default()
-        });
+        }));
         assert!(check_create(&req).unwrap_err().message.contains("is required"));
-        req.containers[0].liveness_probe = Some(ProbeSpec {
+        req.containers[0].liveness_probe = Some(Box::new(ProbeSpec {
             exec: Some(ExecSpec {
                 commands: vec!["true".into()],
             }),
@@ -694,20 +694,20 @@ mod tests {
                 host: None,
             }),
             ..Default::default()
-        });
+        }));
         let err = check_create(&req).unwrap_err();
         assert!(
             err.message.contains("\"Container.1.LivenessProbe\"") && err.message.contains("only one"),
             "{}",
             err.message
         );
-        req.containers[0].liveness_probe = Some(ProbeSpec {
+        req.containers[0].liveness_probe = Some(Box::new(ProbeSpec {
             tcp_socket: Some(TcpSocketSpec {
                 port: Some(80),
                 host: None,
             }),
             ..Default::default()
-        });
+        }));
         assert!(check_create(&req).is_ok());
     }
 
