@@ -127,17 +127,12 @@ fn not_utf8(source: &str) -> ApiError {
     ApiError::invalid(source, "the text is not valid UTF-8")
 }
 
-fn is_escape(byte: &u8) -> bool {
-    matches!(byte, b'%' | b'+')
-}
-
 /// Text with nothing to decode is borrowed as it is; only escaped text is copied, a plain run at a time.
 fn decode_component<'a>(raw: &'a str, source: &str) -> Result<Cow<'a, str>, ApiError> {
-    let raw_bytes = raw.as_bytes();
-    let Some(first_escape) = raw_bytes.iter().position(is_escape) else {
+    let (plain, mut rest) = plain_run(raw.as_bytes());
+    if rest.is_empty() {
         return Ok(Cow::Borrowed(raw));
-    };
-    let (plain, mut rest) = raw_bytes.split_at_checked(first_escape).unwrap_or((raw_bytes, &[]));
+    }
     let mut bytes = Vec::with_capacity(raw.len());
     bytes.extend_from_slice(plain);
     while let Some((first, tail)) = rest.split_first() {
@@ -157,14 +152,22 @@ fn decode_component<'a>(raw: &'a str, source: &str) -> Result<Cow<'a, str>, ApiE
                 }
             },
             _ => {
-                let run = rest.iter().position(is_escape).unwrap_or(rest.len());
-                let (plain, after) = rest.split_at_checked(run).unwrap_or((rest, &[]));
+                let (plain, after) = plain_run(rest);
                 bytes.extend_from_slice(plain);
                 after
             }
         };
     }
     String::from_utf8(bytes).map(Cow::Owned).map_err(|_| not_utf8(source))
+}
+
+/// The bytes before the first `%` or `+`, and the rest from there on.
+fn plain_run(bytes: &[u8]) -> (&[u8], &[u8]) {
+    let run = bytes
+        .iter()
+        .position(|b| matches!(b, b'%' | b'+'))
+        .unwrap_or(bytes.len());
+    bytes.split_at_checked(run).unwrap_or((bytes, &[]))
 }
 
 /// The byte two hex digits after a `%` stand for, and what follows them.
