@@ -935,11 +935,11 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
     let rounds = args.rounds.max(1);
     let measure = Duration::from_secs_f64(args.seconds.clamp(0.2, 2.0));
     // p50[size][query][round]
-    let mut p50 = vec![vec![Vec::with_capacity(rounds); SCALE_QUERIES.len()]; loaded.len()];
+    let mut p50 = vec![vec![Vec::new(); SCALE_QUERIES]; loaded.len()];
     for round in 0..rounds {
         for (at, one) in loaded.iter().enumerate() {
-            for (q, query) in SCALE_QUERIES.iter().enumerate() {
-                let target = Arc::new(Target::get(scale_path(query, &one.vswitch)));
+            for (q, path) in scale_queries(&one.vswitch).into_iter().enumerate() {
+                let target = Arc::new(Target::get(path));
                 let fixed: MakeTarget = Arc::new(move |_| Arc::clone(&target));
                 if round == 0 {
                     drive(one.emulator.addr, Arc::clone(&fixed), 4, Duration::from_millis(300)).await;
@@ -955,25 +955,22 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The page of 20 without a filter, and with each indexed filter.
-const SCALE_QUERIES: [&str; 6] = [
-    "",
-    "&ContainerGroupName=g-7",
-    "&Status=Running",
-    "&Tag.1.Key=team&Tag.1.Value=t7",
-    "&VSwitchId=",
-    "&ZoneId=cn-hangzhou-e",
-];
+const SCALE_QUERIES: usize = 6;
 
-fn scale_path(query: &str, vswitch: &str) -> String {
-    let query = if query == "&VSwitchId=" {
-        format!("{query}{vswitch}")
-    } else {
-        query.to_owned()
-    };
-    format!(
-        "/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20{query}"
-    )
+/// The page of 20 without a filter, and with each indexed filter (the vSwitch one names a vSwitch
+/// the emulator placed groups in).
+fn scale_queries(vswitch: &str) -> [String; SCALE_QUERIES] {
+    [
+        String::new(),
+        "&ContainerGroupName=g-7".into(),
+        "&Status=Running".into(),
+        "&Tag.1.Key=team&Tag.1.Value=t7".into(),
+        format!("&VSwitchId={vswitch}"),
+        "&ZoneId=cn-hangzhou-e".into(),
+    ]
+    .map(|query| {
+        format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20{query}")
+    })
 }
 
 async fn load(binary: &std::path::Path, size: usize, connections: usize) -> std::io::Result<Loaded> {
