@@ -57,6 +57,10 @@ struct Args {
     /// Stored-group counts for `--scale`.
     #[arg(long, value_delimiter = ',', default_value = "1000,100000,1000000")]
     sizes: Vec<usize>,
+    /// Serve only the bare handler, on this address. The bench runs itself this way, so the bare
+    /// server is a process of its own whose CPU time is read as the emulator's is.
+    #[arg(long, hide = true)]
+    serve_bare: Option<SocketAddr>,
 }
 
 /// One request shape a scenario sends over and over; `n` makes each one unique where needed.
@@ -135,9 +139,10 @@ impl Outcome {
 fn main() -> std::io::Result<()> {
     let args = Args::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    match args.in_process {
-        Some(requests) => runtime.block_on(run_in_process(&args, requests)),
-        None => runtime.block_on(run(args)),
+    match (args.serve_bare, args.in_process) {
+        (Some(addr), _) => runtime.block_on(serve_bare(addr)),
+        (None, Some(requests)) => runtime.block_on(run_in_process(&args, requests)),
+        (None, None) => runtime.block_on(run(args)),
     }
 }
 
@@ -164,7 +169,7 @@ async fn run(args: Args) -> std::io::Result<()> {
         args.seconds,
         cores()
     );
-    let bare = start_bare().await?;
+    let bare_server = Emulator::launch(&std::env::current_exe()?, "--serve-bare", &[])?;
     let open = Emulator::start(&binary, &[])?;
     let strict = Emulator::start(&binary, &["--credentials", &format!("{KEY}:{SECRET}")])?;
     println!(
@@ -176,57 +181,32 @@ async fn run(args: Args) -> std::io::Result<()> {
     preload(open.addr, 200, args.connections, Signing::Unsigned).await;
     preload(strict.addr, 200, args.connections, Signing::HmacSha1).await;
     let scenarios = scenarios(&id, &strict_id);
-    let address = |server: Server| match server {
-        Server::Bare => bare,
-        Server::Open => open.addr,
-        Server::Strict => strict.addr,
+    let servers = Servers {
+        bare: &bare_server,
+        open: &open,
+        strict: &strict,
     };
-    let duration = Duration::from_secs_f64(args.seconds);
     println!(
-        "{:<52} {:>9} {:>8} {:>8} {:>9} {:>6} {:>6}",
-        "scenario (ratios to a bare run just before it)", "req/s", "p50 ms", "p99 ms", "bare/s", "×bare", "errors"
+        "{:<52} {:>9} {:>8} {:>8} {:>9} {:>6} {:>7} {:>7} {:>7} {:>6}",
+        "scenario (ratios to a bare run just before it)",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "bare/s",
+        "×bare",
+        "srv µs",
+        "bare µs",
+        "cli µs",
+        "errors"
     );
-    let bare_target: MakeTarget = {
-        let target = Arc::new(Target::get("/".into()));
-        Arc::new(move |_| Arc::clone(&target))
-    };
-    let mut seen: Vec<(String, f64)> = Vec::new();
+    let mut seen: Vec<Seen> = Vec::new();
     let mut last_bare = (1.0, 1.0);
-    for Scenario { name, server, prepare } in scenarios.into_iter().filter(|s| s.server != Server::Bare) {
-        let addr = address(server);
-        let wanted = args.only.as_deref().is_none_or(|o| name.contains(o));
-        if !wanted {
-            continue;
+    for scenario in scenarios.into_iter().filter(|s| s.server != Server::Bare) {
+        if args.only.as_deref().is_none_or(|o| scenario.name.contains(o)) {
+            let (row, bare) = measure_scenario(&servers, scenario, &args).await;
+            seen.push(row);
+            last_bare = bare;
         }
-        let mut ratios = Vec::with_capacity(args.rounds.max(1));
-        for _ in 0..args.rounds.max(1) {
-            let make = prepare(presigned_count(args.seconds));
-            // Measured right before each scenario, so drift in a shared machine's load cancels out.
-            let base = drive(bare, Arc::clone(&bare_target), args.connections, duration).await;
-            last_bare = (base.throughput(), base.percentile(0.5));
-            let outcome = drive(addr, Arc::clone(&make), args.connections, duration).await;
-            let ratio = outcome.throughput() / base.throughput().max(1e-9);
-            ratios.push(ratio);
-            println!(
-                "{:<52} {:>9.0} {:>8.3} {:>8.3} {:>9.0} {:>6.2} {:>6}",
-                name,
-                outcome.throughput(),
-                outcome.percentile(0.5),
-                outcome.percentile(0.99),
-                base.throughput(),
-                ratio,
-                outcome.errors
-            );
-        }
-        let median = median(&mut ratios);
-        if args.rounds > 1 {
-            println!(
-                "{:<52} {:>58.2}",
-                format!("  median of {} rounds", ratios.len()),
-                median
-            );
-        }
-        seen.push((name.clone(), median));
     }
     print_signature_costs(&seen);
     if args.only.is_none() {
@@ -242,6 +222,100 @@ async fn run(args: Args) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The three servers of a network run, each a process of its own.
+struct Servers<'a> {
+    bare: &'a Emulator,
+    open: &'a Emulator,
+    strict: &'a Emulator,
+}
+
+impl Servers<'_> {
+    fn of(&self, server: Server) -> &Emulator {
+        match server {
+            Server::Bare => self.bare,
+            Server::Open => self.open,
+            Server::Strict => self.strict,
+        }
+    }
+}
+
+/// One timed run, with the CPU time its server and this client spent per request during it.
+struct Measured {
+    outcome: Outcome,
+    server_us: f64,
+    client_us: f64,
+}
+
+async fn measure(server: &Emulator, make: MakeTarget, connections: usize, duration: Duration) -> Measured {
+    let client = std::process::id();
+    let (server_before, client_before) = (server.cpu_seconds(), cpu_seconds_of(client));
+    let outcome = drive(server.addr, make, connections, duration).await;
+    let per_request = |seconds: f64| seconds * 1e6 / outcome.requests.max(1) as f64;
+    Measured {
+        server_us: per_request(server.cpu_seconds() - server_before),
+        client_us: per_request(cpu_seconds_of(client) - client_before),
+        outcome,
+    }
+}
+
+/// A scenario's medians over its rounds: throughput as a ratio to bare, and the server's CPU time per
+/// request.
+struct Seen {
+    name: String,
+    ratio: f64,
+    server_us: f64,
+}
+
+/// Runs one scenario `--rounds` times, each right after a bare run, and prints a row per round; returns
+/// its medians and the last bare run's throughput and p50.
+async fn measure_scenario(servers: &Servers<'_>, scenario: Scenario, args: &Args) -> (Seen, (f64, f64)) {
+    let duration = Duration::from_secs_f64(args.seconds);
+    let bare_target: MakeTarget = {
+        let target = Arc::new(Target::get("/".into()));
+        Arc::new(move |_| Arc::clone(&target))
+    };
+    let rounds = args.rounds.max(1);
+    let (mut ratios, mut server_us) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+    let mut last_bare = (1.0, 1.0);
+    for _ in 0..rounds {
+        let make = (scenario.prepare)(presigned_count(args.seconds));
+        // Measured right before each scenario, so drift in a shared machine's load cancels out.
+        let base = measure(servers.bare, Arc::clone(&bare_target), args.connections, duration).await;
+        last_bare = (base.outcome.throughput(), base.outcome.percentile(0.5));
+        let run = measure(servers.of(scenario.server), make, args.connections, duration).await;
+        let ratio = run.outcome.throughput() / base.outcome.throughput().max(1e-9);
+        ratios.push(ratio);
+        server_us.push(run.server_us);
+        println!(
+            "{:<52} {:>9.0} {:>8.3} {:>8.3} {:>9.0} {:>6.2} {:>7.1} {:>7.1} {:>7.1} {:>6}",
+            scenario.name,
+            run.outcome.throughput(),
+            run.outcome.percentile(0.5),
+            run.outcome.percentile(0.99),
+            base.outcome.throughput(),
+            ratio,
+            run.server_us,
+            base.server_us,
+            run.client_us,
+            run.outcome.errors
+        );
+    }
+    let seen = Seen {
+        name: scenario.name,
+        ratio: median(&mut ratios),
+        server_us: median(&mut server_us),
+    };
+    if rounds > 1 {
+        println!(
+            "{:<52} {:>58.2} {:>7.1}",
+            format!("  median of {rounds} rounds"),
+            seen.ratio,
+            seen.server_us
+        );
+    }
+    (seen, last_bare)
+}
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     match values.len() {
@@ -253,17 +327,20 @@ fn median(values: &mut [f64]) -> f64 {
 
 /// Verification cost: the signed ratio to bare against the ratio of the same requests left unverified;
 /// and, for every call, the signed ratio against the unsigned one (which also counts the signing
-/// parameters and headers the server takes apart).
-fn print_signature_costs(seen: &[(String, f64)]) {
-    let rate = |name: &str| seen.iter().find(|(n, _)| n == name).map(|(_, r)| *r);
+/// parameters and headers the client, the kernel and the server handle), beside the extra CPU time
+/// the server alone spent on a signed request.
+fn print_signature_costs(seen: &[Seen]) {
+    let find = |name: &str| seen.iter().find(|s| s.name == name);
     let cost = |signed: f64, plain: f64| (1.0 - signed / plain) * 100.0;
+    let extra = |signed: f64, plain: f64| (signed / plain - 1.0) * 100.0;
     for scheme in ["HMAC-SHA1", "ACS3"] {
-        let verified = rate(&format!("DescribeContainerGroups by id, {scheme}"));
-        let unverified = rate(&format!("DescribeContainerGroups by id, {scheme}{UNVERIFIED}"));
+        let verified = find(&format!("DescribeContainerGroups by id, {scheme}"));
+        let unverified = find(&format!("DescribeContainerGroups by id, {scheme}{UNVERIFIED}"));
         if let (Some(v), Some(u)) = (verified, unverified) {
             println!(
-                "signature verification cost, {scheme}: {:.1}% of throughput",
-                cost(v, u)
+                "signature verification cost, {scheme}: {:.1}% of throughput, {:+.1}% server CPU per request",
+                cost(v.ratio, u.ratio),
+                extra(v.server_us, u.server_us)
             );
         }
     }
@@ -275,12 +352,16 @@ fn print_signature_costs(seen: &[(String, f64)]) {
         let costs: Vec<String> = ["HMAC-SHA1", "ACS3"]
             .iter()
             .filter_map(|scheme| {
-                let signed = rate(&format!("{call}, {scheme}"))?;
-                Some(format!("{scheme} {:.1}%", cost(signed, rate(call)?)))
+                let (signed, plain) = (find(&format!("{call}, {scheme}"))?, find(call)?);
+                Some(format!(
+                    "{scheme} {:.1}% of throughput, {:+.1}% server CPU",
+                    cost(signed.ratio, plain.ratio),
+                    extra(signed.server_us, plain.server_us)
+                ))
             })
             .collect();
         if !costs.is_empty() {
-            println!("signed vs unsigned, {call}: {}", costs.join(", "));
+            println!("signed vs unsigned, {call}: {}", costs.join("; "));
         }
     }
 }
@@ -627,27 +708,23 @@ async fn fetch(sender: &mut Sender, target: &Target) -> Result<(u16, Bytes), hyp
     Ok((status, body))
 }
 
-/// A router answering every request with a fixed DescribeContainerGroups-shaped body.
+/// A router answering every request, whatever its path, with a fixed DescribeContainerGroups-shaped
+/// body (so the health check that waits for a server to start passes too).
 fn bare_router() -> axum::Router {
     const BODY: &str = r#"{"ContainerGroups":[{"ContainerGroupId":"eci-bp1aaaaaaaaaaaaaaaaa","ContainerGroupName":"bench","Status":"Running","RegionId":"cn-hangzhou","ZoneId":"cn-hangzhou-b","Cpu":2.0,"Memory":4.0,"IntranetIp":"172.16.0.1","Containers":[{"Name":"app","Image":"nginx","Ready":true}]}],"NextToken":"","RequestId":"8C8C6B0E-0000-4000-8000-000000000000","TotalCount":1}"#;
-    axum::Router::new().route(
-        "/",
-        get(|| async {
-            (
-                [(axum::http::header::CONTENT_TYPE, "application/json;charset=utf-8")],
-                BODY,
-            )
-        }),
-    )
+    let answer = || async {
+        (
+            [(axum::http::header::CONTENT_TYPE, "application/json;charset=utf-8")],
+            BODY,
+        )
+    };
+    axum::Router::new().route("/", get(answer)).fallback(answer)
 }
 
-/// A bare axum server answering every request with a fixed DescribeContainerGroups-shaped body.
-async fn start_bare() -> std::io::Result<SocketAddr> {
-    let app = bare_router();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    Ok(addr)
+/// Serves the bare handler on `addr` until the bench kills this process.
+async fn serve_bare(addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    axum::serve(listener, bare_router()).await
 }
 
 struct Emulator {
@@ -659,17 +736,18 @@ struct Emulator {
 impl Emulator {
     /// Starts an emulator with the bench's roomy network declared.
     fn start(binary: &std::path::Path, extra: &[&str]) -> std::io::Result<Self> {
-        let emulator = Self::start_bare(binary, extra)?;
+        let emulator = Self::launch(binary, "--listen", extra)?;
         post_fixtures(emulator.addr)?;
         Ok(emulator)
     }
 
-    fn start_bare(binary: &std::path::Path, extra: &[&str]) -> std::io::Result<Self> {
+    /// Starts `binary` with `listen_flag` naming a free loopback port, and waits until it answers.
+    fn launch(binary: &std::path::Path, listen_flag: &str, extra: &[&str]) -> std::io::Result<Self> {
         let port = free_port()?;
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let started = Instant::now();
-        let child = Command::new(binary)
-            .arg("--listen")
+        let mut child = Command::new(binary)
+            .arg(listen_flag)
             .arg(addr.to_string())
             .args(extra)
             .env("RUST_LOG", "warn")
@@ -687,11 +765,20 @@ impl Emulator {
             }
             std::thread::sleep(Duration::from_micros(500));
         }
-        Err(std::io::Error::other("the emulator did not become healthy"))
+        let _ = child.kill();
+        let _ = child.wait();
+        Err(std::io::Error::other(format!(
+            "{} did not become healthy",
+            binary.display()
+        )))
     }
 
     fn rss_bytes(&self) -> u64 {
         rss_of(self.child.id())
+    }
+
+    fn cpu_seconds(&self) -> f64 {
+        cpu_seconds_of(self.child.id())
     }
 }
 
@@ -758,6 +845,20 @@ fn rss_of(pid: u32) -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
+/// User and system CPU time a process has spent so far. /proc counts it in USER_HZ ticks, which Linux
+/// fixes at 100 a second for this interface; fields 14 and 15 follow the command name in parentheses.
+fn cpu_seconds_of(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|field| field.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / 100.0
+}
+
 fn sibling_binary() -> std::path::PathBuf {
     std::env::current_exe()
         .ok()
@@ -770,7 +871,7 @@ fn cores() -> usize {
 }
 
 fn fresh_idle_rss(binary: &std::path::Path) -> std::io::Result<u64> {
-    let emulator = Emulator::start_bare(binary, &[])?;
+    let emulator = Emulator::launch(binary, "--listen", &[])?;
     std::thread::sleep(Duration::from_millis(200));
     Ok(emulator.rss_bytes())
 }
