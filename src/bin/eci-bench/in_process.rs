@@ -2,7 +2,10 @@
 //! one request at a time, so the time per request is the emulator's own and callgrind can count its
 //! instructions (`scripts/profile`).
 
-use super::{bare_router, signed_v1, Scenario, Server, Target, BENCH_FIXTURES, KEY, SECRET};
+use super::{
+    bare_router, median, preload_target, ratio_cells, scale_queries, signed_v1, Scenario, Server, Signing, Target,
+    BENCH_FIXTURES, KEY, SCALE_QUERIES, SECRET,
+};
 use axum::body::Body;
 use axum::Router;
 use eci_emulator::auth::Credential;
@@ -20,23 +23,42 @@ pub struct Routers {
     strict: Router,
 }
 
+/// An emulator's router with the bench's network declared, as the network mode starts its servers.
+fn emulator_router(credentials: Vec<Credential>) -> io::Result<Router> {
+    let fixtures = eci_emulator::fixtures::parse(BENCH_FIXTURES).map_err(io::Error::other)?;
+    AppState::new(AppOptions {
+        credentials,
+        fixtures: vec![fixtures],
+        ..AppOptions::default()
+    })
+    .map(app)
+    .map_err(io::Error::other)
+}
+
+/// One request through `router`; its status and body.
+async fn call_router(router: &Router, target: &Target) -> io::Result<(u16, axum::body::Bytes)> {
+    let response = router
+        .clone()
+        .oneshot(target.request(Body::empty()))
+        .await
+        .map_err(io::Error::other)?;
+    let status = response.status().as_u16();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(io::Error::other)?
+        .to_bytes();
+    Ok((status, body))
+}
+
 impl Routers {
     pub fn new() -> io::Result<Self> {
-        let fixtures = eci_emulator::fixtures::parse(BENCH_FIXTURES).map_err(io::Error::other)?;
-        let build = |credentials: Vec<Credential>| {
-            AppState::new(AppOptions {
-                credentials,
-                fixtures: vec![fixtures.clone()],
-                ..AppOptions::default()
-            })
-            .map(app)
-            .map_err(io::Error::other)
-        };
         let credential = Credential::parse(&format!("{KEY}:{SECRET}")).map_err(io::Error::other)?;
         Ok(Routers {
             bare: bare_router(),
-            open: build(Vec::new())?,
-            strict: build(vec![credential])?,
+            open: emulator_router(Vec::new())?,
+            strict: emulator_router(vec![credential])?,
         })
     }
 
@@ -50,21 +72,7 @@ impl Routers {
 
     /// One request; its status and body.
     pub async fn call(&self, server: Server, target: &Target) -> io::Result<(u16, axum::body::Bytes)> {
-        let request = target.request(Body::empty());
-        let response = self
-            .of(server)
-            .clone()
-            .oneshot(request)
-            .await
-            .map_err(io::Error::other)?;
-        let status = response.status().as_u16();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(io::Error::other)?
-            .to_bytes();
-        Ok((status, body))
+        call_router(self.of(server), target).await
     }
 
     /// Creates a group on `server` (signed when it is the strict one) and returns its id.
@@ -108,6 +116,102 @@ pub async fn run(routers: &Routers, scenarios: Vec<Scenario>, requests: u64, onl
         println!("{:<52} {:>10.2} {:>8}", scenario.name, micros, errors);
     }
     Ok(())
+}
+
+/// One router per size, loaded with that many groups as the network scale mode loads its emulators.
+struct Loaded {
+    size: usize,
+    router: Router,
+    vswitch: String,
+}
+
+/// The scale mode without sockets: each size's router is loaded, then the page queries are timed
+/// (`requests` each, one at a time) size after size, round after round. This is the store's own cost,
+/// without the loopback's noise, and with the same queries as the network mode.
+pub async fn scale(sizes: &[usize], requests: u64, rounds: usize) -> io::Result<()> {
+    let mut loaded = Vec::with_capacity(sizes.len());
+    for &size in sizes {
+        loaded.push(load(size).await?);
+    }
+    // Let the last groups pass their start stages, then carry the stages out with a first read of each
+    // size, so every size is measured at rest.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let queries: Vec<Vec<Target>> = loaded
+        .iter()
+        .map(|one| scale_queries(&one.vswitch).into_iter().map(Target::get).collect())
+        .collect();
+    for (one, targets) in loaded.iter().zip(&queries) {
+        for target in targets {
+            for _ in 0..requests.min(1_000) {
+                call_router(&one.router, target).await?;
+            }
+        }
+    }
+    // micros[size][query][round]
+    let mut micros = vec![vec![Vec::new(); SCALE_QUERIES]; loaded.len()];
+    for _ in 0..rounds.max(1) {
+        for ((one, targets), cells) in loaded.iter().zip(&queries).zip(micros.iter_mut()) {
+            for (target, cell) in targets.iter().zip(cells.iter_mut()) {
+                cell.push(time_calls(&one.router, target, requests).await?);
+            }
+        }
+    }
+    print_scale(&loaded, &micros);
+    Ok(())
+}
+
+async fn load(size: usize) -> io::Result<Loaded> {
+    let router = emulator_router(Vec::new())?;
+    for n in 0..size as u64 {
+        let (status, body) = call_router(&router, &preload_target(n, Signing::Unsigned, 0)).await?;
+        if status != 200 {
+            return Err(io::Error::other(format!(
+                "preloading refused: {}",
+                String::from_utf8_lossy(&body)
+            )));
+        }
+    }
+    let first = Target::get(format!(
+        "/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=1"
+    ));
+    let (_, body) = call_router(&router, &first).await?;
+    let page: serde_json::Value = serde_json::from_slice(&body).map_err(io::Error::other)?;
+    let vswitch = page["ContainerGroups"][0]["VSwitchId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    Ok(Loaded { size, router, vswitch })
+}
+
+/// Mean µs per call over `requests` calls of one target.
+async fn time_calls(router: &Router, target: &Target, requests: u64) -> io::Result<f64> {
+    let started = Instant::now();
+    for _ in 0..requests {
+        call_router(router, target).await?;
+    }
+    Ok(started.elapsed().as_secs_f64() * 1e6 / requests.max(1) as f64)
+}
+
+fn print_scale(loaded: &[Loaded], micros: &[Vec<Vec<f64>>]) {
+    println!(
+        "\nscale, in process (µs per page of 20, median over rounds): {:<10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "groups", "page", "name", "status", "tag", "vsw", "zone"
+    );
+    for (one, row) in loaded.iter().zip(micros) {
+        let cells: Vec<String> = row.iter().map(|c| format!("{:>9.1}", median(&mut c.clone()))).collect();
+        println!("{:>60}{:<10} {}", "", one.size, cells.join(" "));
+    }
+    let (Some(smallest), Some(first)) = (micros.first(), loaded.first()) else {
+        return;
+    };
+    for (one, row) in loaded.iter().zip(micros).skip(1) {
+        println!(
+            "{:>60}{:<10} {}",
+            format!("vs {} (median per-round ratio): ", first.size),
+            one.size,
+            ratio_cells(row, smallest, 8)
+        );
+    }
 }
 
 /// Does nothing; `scripts/profile` runs callgrind with `--dump-after` on it, so that each scenario's

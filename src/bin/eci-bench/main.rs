@@ -51,7 +51,8 @@ struct Args {
     #[arg(long)]
     scale: bool,
     /// Instead of the network runs, send each scenario's requests this many times straight through
-    /// the routers in this process, one at a time, and print the time per request.
+    /// the routers in this process, one at a time, and print the time per request. With `--scale`,
+    /// time the scale mode's page queries this many times each, at each of `--sizes`, instead.
     #[arg(long)]
     in_process: Option<u64>,
     /// Stored-group counts for `--scale`.
@@ -147,6 +148,9 @@ fn main() -> std::io::Result<()> {
 }
 
 async fn run_in_process(args: &Args, requests: u64) -> std::io::Result<()> {
+    if args.scale {
+        return in_process::scale(&args.sizes, requests, args.rounds).await;
+    }
     let routers = in_process::Routers::new()?;
     let id = routers.create_target(Server::Open).await?;
     let strict_id = routers.create_target(Server::Strict).await?;
@@ -1117,21 +1121,27 @@ fn print_scale(loaded: &[Loaded], p50: &[Vec<Vec<f64>>], rounds: usize) {
         return;
     };
     for (one, row) in loaded.iter().zip(p50).skip(1) {
-        let ratios: Vec<String> = row
-            .iter()
-            .zip(smallest)
-            .map(|(at_size, at_smallest)| {
-                let mut paired: Vec<f64> = at_size.iter().zip(at_smallest).map(|(a, b)| a / b.max(1e-9)).collect();
-                format!("{:>9.2}×", median(&mut paired))
-            })
-            .collect();
         println!(
             "       {:<10} {:>31} {}",
             one.size,
             format!("vs {} (per-round ratio)", loaded.first().map_or(0, |l| l.size)),
-            ratios.join(" ")
+            ratio_cells(row, smallest, 9)
         );
     }
+}
+
+/// One size's row of ratios to the smallest size, per query: the median of its per-round figures
+/// divided by the smallest size's of the same round.
+fn ratio_cells(row: &[Vec<f64>], smallest: &[Vec<f64>], width: usize) -> String {
+    let cells: Vec<String> = row
+        .iter()
+        .zip(smallest)
+        .map(|(at_size, at_smallest)| {
+            let mut paired: Vec<f64> = at_size.iter().zip(at_smallest).map(|(a, b)| a / b.max(1e-9)).collect();
+            format!("{:>width$.2}×", median(&mut paired))
+        })
+        .collect();
+    cells.join(" ")
 }
 
 async fn first_vswitch(addr: SocketAddr) -> std::io::Result<String> {
