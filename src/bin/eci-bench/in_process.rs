@@ -183,13 +183,17 @@ async fn load(size: usize) -> io::Result<Loaded> {
     Ok(Loaded { size, router, vswitch })
 }
 
-/// Mean µs per call over `requests` calls of one target.
+/// Mean µs per call over `requests` calls of one target; under `scripts/profile`, a profile part of
+/// its own.
 async fn time_calls(router: &Router, target: &Target, requests: u64) -> io::Result<f64> {
+    mark_callgrind_part();
     let started = Instant::now();
     for _ in 0..requests {
         call_router(router, target).await?;
     }
-    Ok(started.elapsed().as_secs_f64() * 1e6 / requests.max(1) as f64)
+    let micros = started.elapsed().as_secs_f64() * 1e6 / requests.max(1) as f64;
+    mark_callgrind_part();
+    Ok(micros)
 }
 
 fn print_scale(loaded: &[Loaded], micros: &[Vec<Vec<f64>>]) {
