@@ -182,13 +182,15 @@ async fn run(args: Args) -> std::io::Result<()> {
     );
     let id = create_one(open.addr).await?;
     let strict_id = create_signed(strict.addr).await?;
-    preload(open.addr, 200, args.connections, Signing::Unsigned).await;
-    preload(strict.addr, 200, args.connections, Signing::HmacSha1).await;
+    preload(open.addr, PRELOADED, args.connections, Signing::Unsigned).await;
+    preload(strict.addr, PRELOADED, args.connections, Signing::HmacSha1).await;
     let scenarios = scenarios(&id, &strict_id);
     let servers = Servers {
         bare: &bare_server,
         open: &open,
         strict: &strict,
+        binary: &binary,
+        connections: args.connections,
     };
     println!(
         "{:<52} {:>9} {:>8} {:>8} {:>9} {:>6} {:>7} {:>7} {:>7} {:>6}",
@@ -207,7 +209,7 @@ async fn run(args: Args) -> std::io::Result<()> {
     let mut last_bare = (1.0, 1.0);
     for scenario in scenarios.into_iter().filter(|s| s.server != Server::Bare) {
         if args.only.as_deref().is_none_or(|o| scenario.name.contains(o)) {
-            let (row, bare) = measure_scenario(&servers, scenario, &args).await;
+            let (row, bare) = measure_scenario(&servers, scenario, &args).await?;
             seen.push(row);
             last_bare = bare;
         }
@@ -226,11 +228,14 @@ async fn run(args: Args) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The three servers of a network run, each a process of its own.
+/// The three servers of a network run, each a process of its own, and the emulator binary for
+/// fresh ones.
 struct Servers<'a> {
     bare: &'a Emulator,
     open: &'a Emulator,
     strict: &'a Emulator,
+    binary: &'a std::path::Path,
+    connections: usize,
 }
 
 impl Servers<'_> {
@@ -241,7 +246,25 @@ impl Servers<'_> {
             Server::Strict => self.strict,
         }
     }
+
+    /// A new emulator set up as the run's open or strict one was.
+    async fn start_like(&self, server: Server) -> std::io::Result<Emulator> {
+        let (extra, signing) = match server {
+            Server::Strict => (
+                vec!["--credentials".to_owned(), format!("{KEY}:{SECRET}")],
+                Signing::HmacSha1,
+            ),
+            _ => (Vec::new(), Signing::Unsigned),
+        };
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        let emulator = Emulator::start(self.binary, &extra)?;
+        preload(emulator.addr, PRELOADED, self.connections, signing).await;
+        Ok(emulator)
+    }
 }
+
+/// Groups every emulator of a network run holds before it is measured.
+const PRELOADED: usize = 200;
 
 /// One timed run, with the CPU time its server and this client spent per request during it.
 struct Measured {
@@ -272,7 +295,11 @@ struct Seen {
 
 /// Runs one scenario `--rounds` times, each right after a bare run, and prints a row per round; returns
 /// its medians and the last bare run's throughput and p50.
-async fn measure_scenario(servers: &Servers<'_>, scenario: Scenario, args: &Args) -> (Seen, (f64, f64)) {
+async fn measure_scenario(
+    servers: &Servers<'_>,
+    scenario: Scenario,
+    args: &Args,
+) -> std::io::Result<(Seen, (f64, f64))> {
     let duration = Duration::from_secs_f64(args.seconds);
     let bare_target: MakeTarget = {
         let target = Arc::new(Target::get("/".into()));
@@ -286,7 +313,12 @@ async fn measure_scenario(servers: &Servers<'_>, scenario: Scenario, args: &Args
         // Measured right before each scenario, so drift in a shared machine's load cancels out.
         let base = measure(servers.bare, Arc::clone(&bare_target), args.connections, duration).await;
         last_bare = (base.outcome.throughput(), base.outcome.percentile(0.5));
-        let run = measure(servers.of(scenario.server), make, args.connections, duration).await;
+        let fresh = match scenario.fresh_server {
+            true => Some(servers.start_like(scenario.server).await?),
+            false => None,
+        };
+        let server = fresh.as_ref().unwrap_or_else(|| servers.of(scenario.server));
+        let run = measure(server, make, args.connections, duration).await;
         let ratio = run.outcome.throughput() / base.outcome.throughput().max(1e-9);
         ratios.push(ratio);
         server_us.push(run.server_us);
@@ -317,7 +349,7 @@ async fn measure_scenario(servers: &Servers<'_>, scenario: Scenario, args: &Args
             seen.server_us
         );
     }
-    (seen, last_bare)
+    Ok((seen, last_bare))
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -396,6 +428,9 @@ struct Scenario {
     name: String,
     server: Server,
     prepare: Prepare,
+    /// Each round meets a freshly started server: the call adds to the store, and rows that are
+    /// compared with each other must meet stores of the same size.
+    fresh_server: bool,
 }
 
 /// How a scenario's requests are signed.
@@ -465,6 +500,7 @@ fn scenarios(id: &str, strict_id: &str) -> Vec<Scenario> {
     let mut all = vec![Scenario {
         name: "bare axum handler (fixed ECI body)".into(),
         server: Server::Bare,
+        fresh_server: false,
         prepare: Box::new(|_| {
             let target = Arc::new(Target::get("/".into()));
             Arc::new(move |_| Arc::clone(&target))
@@ -499,6 +535,7 @@ fn scenarios(id: &str, strict_id: &str) -> Vec<Scenario> {
                 name: format!("{name}{}", signing.label()),
                 server,
                 prepare: signing.prepare(action, params),
+                fresh_server: *action == CREATE,
             });
         }
         if *unverified_too {
@@ -507,6 +544,7 @@ fn scenarios(id: &str, strict_id: &str) -> Vec<Scenario> {
                     name: format!("{name}{}{UNVERIFIED}", signing.label()),
                     server: Server::Open,
                     prepare: signing.prepare(action, open_params.clone()),
+                    fresh_server: *action == CREATE,
                 });
             }
         }
@@ -994,6 +1032,9 @@ async fn delete_runs(
     base: (f64, f64),
 ) -> std::io::Result<()> {
     const COUNT: usize = 20_000;
+    // The create rows met fresh emulators, so the groups to delete are created here.
+    preload(open, COUNT, connections, Signing::Unsigned).await;
+    preload(strict, 2 * COUNT, connections, Signing::HmacSha1).await;
     let open_ids = list_ids(open, COUNT, Signing::Unsigned).await?;
     print_deletes(
         Signing::Unsigned,
@@ -1015,7 +1056,6 @@ async fn delete_runs(
     Ok(())
 }
 
-/// Page latency and memory with 1k…1M stored groups, each in a fresh emulator.
 /// One preloaded emulator of the scale run.
 struct Loaded {
     size: usize,
