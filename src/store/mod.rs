@@ -4,7 +4,7 @@
 mod table;
 mod tokens;
 
-pub use table::{IndexKey, Page, Record, Table};
+pub use table::{IndexKey, Page, Record, Stamped, Table};
 pub use tokens::TokenMap;
 
 use dashmap::DashMap;

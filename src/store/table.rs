@@ -35,10 +35,25 @@ pub trait Record {
     fn index_keys(&self) -> Vec<IndexKey>;
 }
 
-/// One page of a listing, newest first.
+/// A stored record and its current stamp.
+#[derive(Debug)]
+pub struct Stamped<'a, R> {
+    pub record: &'a R,
+    pub stamp: u64,
+}
+
+impl<R> Clone for Stamped<'_, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for Stamped<'_, R> {}
+
+/// One page of a listing, newest first, each record with its stamp.
 #[derive(Debug)]
 pub struct Page<'a, R> {
-    pub items: Vec<&'a R>,
+    pub items: Vec<Stamped<'a, R>>,
     /// The position to continue after, when more records match.
     pub next: Option<u64>,
     pub total: usize,
@@ -91,9 +106,12 @@ impl<R: Record> Table<R> {
         self.by_id.get(id).map(|e| e.record.as_ref())
     }
 
-    /// The version of a record: it changes whenever the record does, and is never reused.
-    pub fn stamp(&self, id: &str) -> Option<u64> {
-        self.by_id.get(id).map(|e| e.stamp)
+    /// A record with its version, which changes whenever the record does and is never reused.
+    pub fn get_stamped(&self, id: &str) -> Option<Stamped<'_, R>> {
+        self.by_id.get(id).map(|e| Stamped {
+            record: e.record.as_ref(),
+            stamp: e.stamp,
+        })
     }
 
     /// Adds a record; a record with the same id is replaced.
@@ -182,9 +200,10 @@ impl<R: Record> Table<R> {
             }
         }
         sets.sort_by_key(|s| s.len());
-        let record_at = |seq: u64| self.order.get(&seq).and_then(|id| self.get(id));
+        let record_at = |seq: u64| self.order.get(&seq).and_then(|id| self.get_stamped(id));
         let wanted = |seq: &u64| {
-            sets.iter().skip(1).all(|s| s.contains(seq)) && keep.is_none_or(|keep| record_at(*seq).is_some_and(keep))
+            sets.iter().skip(1).all(|s| s.contains(seq))
+                && keep.is_none_or(|keep| record_at(*seq).is_some_and(|found| keep(found.record)))
         };
         let exact_total = sets.len() <= 1 && keep.is_none();
         let total = match sets.first() {
@@ -252,7 +271,7 @@ mod tests {
     }
 
     fn ids(page: &Page<'_, Item>) -> Vec<String> {
-        page.items.iter().map(|i| i.id.clone()).collect()
+        page.items.iter().map(|i| i.record.id.clone()).collect()
     }
 
     #[test]

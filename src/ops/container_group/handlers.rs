@@ -17,7 +17,7 @@ use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwor
 use crate::ops::rendered::ItemShape;
 use crate::ops::{image_cache, Ctx, RegionState};
 use crate::protocol::JsonBody;
-use crate::store::{IndexKey, Page};
+use crate::store::{IndexKey, Page, Stamped};
 use parking_lot::RwLock;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
@@ -353,7 +353,7 @@ pub(super) fn list<R: ItemView>(
         Some(ids) => by_ids(&state, ids, &keys, keep),
         None => state.groups.page(&keys, keep, before, limit),
     };
-    let kept = rendered_items(ctx, &state, &page.items, render)?;
+    let kept = rendered_items(ctx, &page.items, render)?;
     let items: Vec<&RawValue> = kept.iter().map(|item| &**item).collect();
     let next = page.next.map(encode_token).unwrap_or_default();
     let body = JsonBody::of(&Listing {
@@ -363,7 +363,7 @@ pub(super) fn list<R: ItemView>(
         next: &next,
     });
     let counted: Vec<String> = if state.counting_describes > 0 {
-        page.items.iter().map(|g| g.id.clone()).collect()
+        page.items.iter().map(|g| g.record.id.clone()).collect()
     } else {
         Vec::new()
     };
@@ -397,17 +397,19 @@ pub(super) trait ItemView {
 /// Each group's item as JSON, taken from the cache while the group has not changed.
 fn rendered_items<R: ItemView>(
     ctx: &Ctx<'_>,
-    state: &RegionState,
-    groups: &[&ContainerGroup],
+    groups: &[Stamped<'_, ContainerGroup>],
     render: &R,
 ) -> Result<Vec<Arc<RawValue>>, ApiError> {
     let shape = render.shape();
     let to_json = |group: &ContainerGroup| serde_json::value::to_raw_value(&render.view(group));
     groups
         .iter()
-        .map(|group| match (shape, state.groups.stamp(&group.id)) {
-            (Some(shape), Some(stamp)) => ctx.eci.rendered.get_or_render(stamp, shape, || to_json(group)),
-            _ => to_json(group).map(Arc::from),
+        .map(|group| match shape {
+            Some(shape) => ctx
+                .eci
+                .rendered
+                .get_or_render(group.stamp, shape, || to_json(group.record)),
+            None => to_json(group.record).map(Arc::from),
         })
         .collect::<serde_json::Result<_>>()
         .map_err(|_| ApiError::new(ErrorCode::InternalError))
@@ -493,17 +495,17 @@ fn by_ids<'a>(
     keep: Option<&dyn Fn(&ContainerGroup) -> bool>,
 ) -> Page<'a, ContainerGroup> {
     let mut seen = std::collections::HashSet::new();
-    let items: Vec<&ContainerGroup> = ids
+    let items: Vec<Stamped<'a, ContainerGroup>> = ids
         .iter()
         .filter(|id| seen.insert(id.as_str()))
-        .filter_map(|id| state.groups.get(id))
+        .filter_map(|id| state.groups.get_stamped(id))
         .filter(|g| {
             keys.is_empty() || {
-                let own = crate::store::Record::index_keys(*g);
+                let own = crate::store::Record::index_keys(g.record);
                 keys.iter().all(|k| own.contains(k))
             }
         })
-        .filter(|g| keep.is_none_or(|keep| keep(g)))
+        .filter(|g| keep.is_none_or(|keep| keep(g.record)))
         .collect();
     Page {
         total: items.len(),
