@@ -174,8 +174,8 @@ async fn run(args: Args) -> std::io::Result<()> {
         cores()
     );
     let bare_server = Emulator::launch(&std::env::current_exe()?, "--serve-bare", &[])?;
-    let open = Emulator::start(&binary, &[])?;
-    let strict = Emulator::start(&binary, &["--credentials", &format!("{KEY}:{SECRET}")])?;
+    let open = Emulator::start_as(&binary, Server::Open)?;
+    let strict = Emulator::start_as(&binary, Server::Strict)?;
     println!(
         "start to healthy: {:.1} ms (open), {:.1} ms (strict)\n",
         open.started_ms, strict.started_ms
@@ -249,15 +249,11 @@ impl Servers<'_> {
 
     /// A new emulator set up as the run's open or strict one was.
     async fn start_like(&self, server: Server) -> std::io::Result<Emulator> {
-        let (extra, signing) = match server {
-            Server::Strict => (
-                vec!["--credentials".to_owned(), format!("{KEY}:{SECRET}")],
-                Signing::HmacSha1,
-            ),
-            _ => (Vec::new(), Signing::Unsigned),
+        let emulator = Emulator::start_as(self.binary, server)?;
+        let signing = match server {
+            Server::Strict => Signing::HmacSha1,
+            _ => Signing::Unsigned,
         };
-        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
-        let emulator = Emulator::start(self.binary, &extra)?;
         preload(emulator.addr, PRELOADED, self.connections, signing).await;
         Ok(emulator)
     }
@@ -313,9 +309,10 @@ async fn measure_scenario(
         // Measured right before each scenario, so drift in a shared machine's load cancels out.
         let base = measure(servers.bare, Arc::clone(&bare_target), args.connections, duration).await;
         last_bare = (base.outcome.throughput(), base.outcome.percentile(0.5));
-        let fresh = match scenario.fresh_server {
-            true => Some(servers.start_like(scenario.server).await?),
-            false => None,
+        let fresh = if scenario.fresh_server {
+            Some(servers.start_like(scenario.server).await?)
+        } else {
+            None
         };
         let server = fresh.as_ref().unwrap_or_else(|| servers.of(scenario.server));
         let run = measure(server, make, args.connections, duration).await;
@@ -781,6 +778,14 @@ impl Emulator {
         let emulator = Self::launch(binary, "--listen", extra)?;
         post_fixtures(emulator.addr)?;
         Ok(emulator)
+    }
+
+    /// Starts the open emulator, or the strict one that verifies signatures with the bench's key.
+    fn start_as(binary: &std::path::Path, server: Server) -> std::io::Result<Self> {
+        match server {
+            Server::Strict => Self::start(binary, &["--credentials", &format!("{KEY}:{SECRET}")]),
+            _ => Self::start(binary, &[]),
+        }
     }
 
     /// Starts `binary` with `listen_flag` naming a free loopback port, and waits until it answers.
