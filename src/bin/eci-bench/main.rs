@@ -67,6 +67,12 @@ struct Args {
 /// One request shape a scenario sends over and over; `n` makes each one unique where needed.
 type MakeTarget = Arc<dyn Fn(u64) -> Arc<Target> + Send + Sync>;
 
+/// The same request every time.
+fn always(target: Target) -> MakeTarget {
+    let target = Arc::new(target);
+    Arc::new(move |_| Arc::clone(&target))
+}
+
 /// Builds a scenario's requests when (and only if) the scenario runs, given how many distinct ones it
 /// may send; signed ones are prepared up front.
 type Prepare = Box<dyn Fn(u64) -> MakeTarget>;
@@ -205,15 +211,20 @@ async fn run(args: Args) -> std::io::Result<()> {
         "cli µs",
         "errors"
     );
-    let mut seen: Vec<Seen> = Vec::new();
+    let wanted: Vec<Scenario> = scenarios
+        .into_iter()
+        .filter(|s| s.server != Server::Bare && args.only.as_deref().is_none_or(|o| s.name.contains(o)))
+        .collect();
+    let mut seen: Vec<Seen> = wanted.iter().map(|s| Seen::named(&s.name)).collect();
     let mut last_bare = (1.0, 1.0);
-    for scenario in scenarios.into_iter().filter(|s| s.server != Server::Bare) {
-        if args.only.as_deref().is_none_or(|o| scenario.name.contains(o)) {
-            let (row, bare) = measure_scenario(&servers, scenario, &args).await?;
-            seen.push(row);
-            last_bare = bare;
+    // Round after round, every scenario once: rows compared with each other (signed and unsigned,
+    // verified and not) are measured close together, and compared round by round.
+    for _ in 0..args.rounds.max(1) {
+        for (scenario, row) in wanted.iter().zip(seen.iter_mut()) {
+            last_bare = measure_round(&servers, scenario, row, &args).await?;
         }
     }
+    print_medians(&seen);
     print_signature_costs(&seen);
     if args.only.is_none() {
         delete_runs(open.addr, strict.addr, args.connections, last_bare).await?;
@@ -281,72 +292,86 @@ async fn measure(server: &Emulator, make: MakeTarget, connections: usize, durati
     }
 }
 
-/// A scenario's medians over its rounds: throughput as a ratio to bare, and the server's CPU time per
+/// A scenario's figures, round by round: throughput as a ratio to bare, and the server's CPU time per
 /// request.
 struct Seen {
     name: String,
-    ratio: f64,
-    server_us: f64,
+    ratios: Vec<f64>,
+    server_us: Vec<f64>,
 }
 
-/// Runs one scenario `--rounds` times, each right after a bare run, and prints a row per round; returns
-/// its medians and the last bare run's throughput and p50.
-async fn measure_scenario(
+impl Seen {
+    fn named(name: &str) -> Self {
+        Seen {
+            name: name.to_owned(),
+            ratios: Vec::new(),
+            server_us: Vec::new(),
+        }
+    }
+
+    fn ratio(&self) -> f64 {
+        median(&mut self.ratios.clone())
+    }
+
+    fn server_us(&self) -> f64 {
+        median(&mut self.server_us.clone())
+    }
+}
+
+/// Measures one round of a scenario right after a bare run, prints its row and adds it to `seen`;
+/// returns the bare run's throughput and p50.
+async fn measure_round(
     servers: &Servers<'_>,
-    scenario: Scenario,
+    scenario: &Scenario,
+    seen: &mut Seen,
     args: &Args,
-) -> std::io::Result<(Seen, (f64, f64))> {
+) -> std::io::Result<(f64, f64)> {
     let duration = Duration::from_secs_f64(args.seconds);
-    let bare_target: MakeTarget = {
-        let target = Arc::new(Target::get("/".into()));
-        Arc::new(move |_| Arc::clone(&target))
+    let bare_target = always(Target::get("/".into()));
+    let make = (scenario.prepare)(presigned_count(args.seconds));
+    // Measured right before the scenario, so drift in a shared machine's load cancels out.
+    let base = measure(servers.bare, bare_target, args.connections, duration).await;
+    let fresh = if scenario.fresh_server {
+        Some(servers.start_like(scenario.server).await?)
+    } else {
+        None
     };
-    let rounds = args.rounds.max(1);
-    let (mut ratios, mut server_us) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
-    let mut last_bare = (1.0, 1.0);
-    for _ in 0..rounds {
-        let make = (scenario.prepare)(presigned_count(args.seconds));
-        // Measured right before each scenario, so drift in a shared machine's load cancels out.
-        let base = measure(servers.bare, Arc::clone(&bare_target), args.connections, duration).await;
-        last_bare = (base.outcome.throughput(), base.outcome.percentile(0.5));
-        let fresh = if scenario.fresh_server {
-            Some(servers.start_like(scenario.server).await?)
-        } else {
-            None
-        };
-        let server = fresh.as_ref().unwrap_or_else(|| servers.of(scenario.server));
-        let run = measure(server, make, args.connections, duration).await;
-        let ratio = run.outcome.throughput() / base.outcome.throughput().max(1e-9);
-        ratios.push(ratio);
-        server_us.push(run.server_us);
-        println!(
-            "{:<52} {:>9.0} {:>8.3} {:>8.3} {:>9.0} {:>6.2} {:>7.1} {:>7.1} {:>7.1} {:>6}",
-            scenario.name,
-            run.outcome.throughput(),
-            run.outcome.percentile(0.5),
-            run.outcome.percentile(0.99),
-            base.outcome.throughput(),
-            ratio,
-            run.server_us,
-            base.server_us,
-            run.client_us,
-            run.outcome.errors
-        );
-    }
-    let seen = Seen {
-        name: scenario.name,
-        ratio: median(&mut ratios),
-        server_us: median(&mut server_us),
+    let server = fresh.as_ref().unwrap_or_else(|| servers.of(scenario.server));
+    let run = measure(server, make, args.connections, duration).await;
+    let ratio = run.outcome.throughput() / base.outcome.throughput().max(1e-9);
+    seen.ratios.push(ratio);
+    seen.server_us.push(run.server_us);
+    println!(
+        "{:<52} {:>9.0} {:>8.3} {:>8.3} {:>9.0} {:>6.2} {:>7.1} {:>7.1} {:>7.1} {:>6}",
+        scenario.name,
+        run.outcome.throughput(),
+        run.outcome.percentile(0.5),
+        run.outcome.percentile(0.99),
+        base.outcome.throughput(),
+        ratio,
+        run.server_us,
+        base.server_us,
+        run.client_us,
+        run.outcome.errors
+    );
+    Ok((base.outcome.throughput(), base.outcome.percentile(0.5)))
+}
+
+/// Each scenario's median ratio to bare and median server CPU per request, when there were rounds.
+fn print_medians(seen: &[Seen]) {
+    let Some(rounds) = seen.first().map(|s| s.ratios.len()).filter(|&n| n > 1) else {
+        return;
     };
-    if rounds > 1 {
-        println!(
-            "{:<52} {:>58.2} {:>7.1}",
-            format!("  median of {rounds} rounds"),
-            seen.ratio,
-            seen.server_us
-        );
+    println!("\nmedians of {rounds} rounds");
+    for row in seen {
+        println!("{:<52} {:>58.2} {:>7.1}", row.name, row.ratio(), row.server_us());
     }
-    Ok((seen, last_bare))
+}
+
+/// The median over rounds of `figure` of two series' figures of the same round.
+fn paired(a: &[f64], b: &[f64], figure: impl Fn(f64, f64) -> f64) -> f64 {
+    let mut per_round: Vec<f64> = a.iter().zip(b).map(|(x, y)| figure(*x, *y)).collect();
+    median(&mut per_round)
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -361,19 +386,19 @@ fn median(values: &mut [f64]) -> f64 {
 /// Verification cost: the signed ratio to bare against the ratio of the same requests left unverified;
 /// and, for every call, the signed ratio against the unsigned one (which also counts the signing
 /// parameters and headers the client, the kernel and the server handle), beside the extra CPU time
-/// the server alone spent on a signed request.
+/// the server alone spent on a signed request. Each is the median of the rounds' own figures.
 fn print_signature_costs(seen: &[Seen]) {
     let find = |name: &str| seen.iter().find(|s| s.name == name);
-    let cost = |signed: f64, plain: f64| (1.0 - signed / plain) * 100.0;
-    let extra = |signed: f64, plain: f64| (signed / plain - 1.0) * 100.0;
+    let cost = |signed: &Seen, plain: &Seen| paired(&signed.ratios, &plain.ratios, |s, p| (1.0 - s / p) * 100.0);
+    let extra = |signed: &Seen, plain: &Seen| paired(&signed.server_us, &plain.server_us, |s, p| (s / p - 1.0) * 100.0);
     for scheme in ["HMAC-SHA1", "ACS3"] {
         let verified = find(&format!("DescribeContainerGroups by id, {scheme}"));
         let unverified = find(&format!("DescribeContainerGroups by id, {scheme}{UNVERIFIED}"));
         if let (Some(v), Some(u)) = (verified, unverified) {
             println!(
                 "signature verification cost, {scheme}: {:.1}% of throughput, {:+.1}% server CPU per request",
-                cost(v.ratio, u.ratio),
-                extra(v.server_us, u.server_us)
+                cost(v, u),
+                extra(v, u)
             );
         }
     }
@@ -388,8 +413,8 @@ fn print_signature_costs(seen: &[Seen]) {
                 let (signed, plain) = (find(&format!("{call}, {scheme}"))?, find(call)?);
                 Some(format!(
                     "{scheme} {:.1}% of throughput, {:+.1}% server CPU",
-                    cost(signed.ratio, plain.ratio),
-                    extra(signed.server_us, plain.server_us)
+                    cost(signed, plain),
+                    extra(signed, plain)
                 ))
             })
             .collect();
@@ -469,8 +494,7 @@ impl Signing {
                 self.target(action, &pairs, n)
             };
             if self == Signing::Unsigned {
-                let target = Arc::new(sign(0));
-                Arc::new(move |_| Arc::clone(&target))
+                always(sign(0))
             } else {
                 presigned(count, sign)
             }
@@ -498,10 +522,7 @@ fn scenarios(id: &str, strict_id: &str) -> Vec<Scenario> {
         name: "bare axum handler (fixed ECI body)".into(),
         server: Server::Bare,
         fresh_server: false,
-        prepare: Box::new(|_| {
-            let target = Arc::new(Target::get("/".into()));
-            Arc::new(move |_| Arc::clone(&target))
-        }),
+        prepare: Box::new(|_| always(Target::get("/".into()))),
     }];
     let calls = [
         (
@@ -1089,8 +1110,7 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
     for round in 0..rounds {
         for (at, one) in loaded.iter().enumerate() {
             for (q, path) in scale_queries(&one.vswitch).into_iter().enumerate() {
-                let target = Arc::new(Target::get(path));
-                let fixed: MakeTarget = Arc::new(move |_| Arc::clone(&target));
+                let fixed = always(Target::get(path));
                 if round == 0 {
                     drive(one.emulator.addr, Arc::clone(&fixed), 4, Duration::from_millis(300)).await;
                 }
@@ -1182,8 +1202,8 @@ fn ratio_cells(row: &[Vec<f64>], smallest: &[Vec<f64>], width: usize) -> String 
         .iter()
         .zip(smallest)
         .map(|(at_size, at_smallest)| {
-            let mut paired: Vec<f64> = at_size.iter().zip(at_smallest).map(|(a, b)| a / b.max(1e-9)).collect();
-            format!("{:>width$.2}×", median(&mut paired))
+            let ratio = paired(at_size, at_smallest, |a, b| a / b.max(1e-9));
+            format!("{:>width$.2}×", ratio)
         })
         .collect();
     cells.join(" ")
