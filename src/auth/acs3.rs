@@ -176,6 +176,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_authorization_header_is_read_part_by_part() {
+        let value = " ACS3-HMAC-SHA256 Credential=AK, SignedHeaders=host;x-acs-date;;, Signature=abc ";
+        let expected = AuthorizationHeader {
+            credential: "AK",
+            signed_headers: vec!["host", "x-acs-date"],
+            signature: "abc",
+        };
+        assert_eq!(AuthorizationHeader::parse(value), Ok(expected));
+        assert!(AuthorizationHeader::parse("ACS3-HMAC-SHA256 Credential=AK,SignedHeaders").is_err());
+        assert!(AuthorizationHeader::parse("ACS3-HMAC-SHA256 SignedHeaders=host,Signature=abc").is_err());
+        assert!(AuthorizationHeader::parse("HMAC-SHA1 Credential=AK,SignedHeaders=host,Signature=abc").is_err());
+    }
+
+    #[test]
     fn the_empty_body_hash_is_sha256_of_nothing() {
         assert_eq!(EMPTY_BODY_SHA256, hex::encode(Sha256::digest(b"")));
     }
