@@ -3,8 +3,8 @@
 //! instructions (`scripts/profile`).
 
 use super::{
-    bare_router, median, preload_target, ratio_cells, scale_queries, signed_v1, Scenario, Server, Signing, Target,
-    BENCH_FIXTURES, KEY, SCALE_QUERIES, SECRET,
+    bare_router, median, newest_group_page, preload_target, ratio_cells, scale_queries, signed_v1, vswitch_of,
+    Scenario, Server, Signing, Target, BENCH_FIXTURES, KEY, SCALE_QUERIES, SECRET,
 };
 use axum::body::Body;
 use axum::Router;
@@ -171,15 +171,9 @@ async fn load(size: usize) -> io::Result<Loaded> {
             )));
         }
     }
-    let first = Target::get(format!(
-        "/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=1"
-    ));
-    let (_, body) = call_router(&router, &first).await?;
+    let (_, body) = call_router(&router, &newest_group_page()).await?;
     let page: serde_json::Value = serde_json::from_slice(&body).map_err(io::Error::other)?;
-    let vswitch = page["ContainerGroups"][0]["VSwitchId"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let vswitch = vswitch_of(&page);
     Ok(Loaded { size, router, vswitch })
 }
 

@@ -180,16 +180,14 @@ async fn run(args: Args) -> std::io::Result<()> {
         cores()
     );
     let bare_server = Emulator::launch(&std::env::current_exe()?, "--serve-bare", &[])?;
-    let open = Emulator::start_as(&binary, Server::Open)?;
-    let strict = Emulator::start_as(&binary, Server::Strict)?;
+    let open = start_preloaded(&binary, Server::Open, args.connections).await?;
+    let strict = start_preloaded(&binary, Server::Strict, args.connections).await?;
     println!(
         "start to healthy: {:.1} ms (open), {:.1} ms (strict)\n",
         open.started_ms, strict.started_ms
     );
     let id = create_one(open.addr).await?;
     let strict_id = create_signed(strict.addr).await?;
-    preload(open.addr, PRELOADED, args.connections, Signing::Unsigned).await;
-    preload(strict.addr, PRELOADED, args.connections, Signing::HmacSha1).await;
     let scenarios = scenarios(&id, &strict_id);
     let servers = Servers {
         bare: &bare_server,
@@ -257,17 +255,18 @@ impl Servers<'_> {
             Server::Strict => self.strict,
         }
     }
+}
 
-    /// A new emulator set up as the run's open or strict one was.
-    async fn start_like(&self, server: Server) -> std::io::Result<Emulator> {
-        let emulator = Emulator::start_as(self.binary, server)?;
-        let signing = match server {
-            Server::Strict => Signing::HmacSha1,
-            _ => Signing::Unsigned,
-        };
-        preload(emulator.addr, PRELOADED, self.connections, signing).await;
-        Ok(emulator)
-    }
+/// The open emulator, or the strict one, started and holding `PRELOADED` groups (created with
+/// HMAC-SHA1 signatures on the strict one): the run's servers, and the fresh ones create rounds meet.
+async fn start_preloaded(binary: &std::path::Path, server: Server, connections: usize) -> std::io::Result<Emulator> {
+    let emulator = Emulator::start_as(binary, server)?;
+    let signing = match server {
+        Server::Strict => Signing::HmacSha1,
+        _ => Signing::Unsigned,
+    };
+    preload(emulator.addr, PRELOADED, connections, signing).await;
+    Ok(emulator)
 }
 
 /// Groups every emulator of a network run holds before it is measured.
@@ -332,7 +331,7 @@ async fn measure_round(
     // Measured right before the scenario, so drift in a shared machine's load cancels out.
     let base = measure(servers.bare, bare_target, args.connections, duration).await;
     let fresh = if scenario.fresh_server {
-        Some(servers.start_like(scenario.server).await?)
+        Some(start_preloaded(servers.binary, scenario.server, servers.connections).await?)
     } else {
         None
     };
@@ -957,11 +956,6 @@ async fn get_json(sender: &mut Sender, target: &Target) -> std::io::Result<serde
     serde_json::from_slice(&body).map_err(std::io::Error::other)
 }
 
-/// A plain GET of `path` whose answer is JSON.
-async fn get_path(sender: &mut Sender, path: String) -> std::io::Result<serde_json::Value> {
-    get_json(sender, &Target::get(path)).await
-}
-
 async fn create_signed(addr: SocketAddr) -> std::io::Result<String> {
     let params = [
         ("RegionId", "cn-hangzhou"),
@@ -1210,11 +1204,21 @@ fn ratio_cells(row: &[Vec<f64>], smallest: &[Vec<f64>], width: usize) -> String 
 }
 
 async fn first_vswitch(addr: SocketAddr) -> std::io::Result<String> {
-    let path =
-        format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=1");
-    let page = get_path(&mut connect(addr).await?, path).await?;
-    Ok(page["ContainerGroups"][0]["VSwitchId"]
+    let page = get_json(&mut connect(addr).await?, &newest_group_page()).await?;
+    Ok(vswitch_of(&page))
+}
+
+/// A page holding only the newest group, to learn where the emulator placed groups.
+fn newest_group_page() -> Target {
+    Target::get(format!(
+        "/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=1"
+    ))
+}
+
+/// The vSwitch of a page's first group.
+fn vswitch_of(page: &serde_json::Value) -> String {
+    page["ContainerGroups"][0]["VSwitchId"]
         .as_str()
         .unwrap_or_default()
-        .to_owned())
+        .to_owned()
 }
