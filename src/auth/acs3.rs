@@ -2,11 +2,11 @@
 //! signed headers and the body's SHA-256.
 
 use super::encode::{keyed_mac, write_canonical_query};
-use super::{parse_timestamp, required, SignedFacts, SigningKey};
+use super::{first_values, parse_timestamp, required, SignedFacts, SigningKey};
 use crate::error::{ApiError, ErrorCode};
 use crate::protocol::{RawRequest, RpcRequest};
 use hmac::{Hmac, Mac};
-use http::HeaderName;
+use http::{HeaderName, HeaderValue};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 
@@ -49,53 +49,81 @@ impl<'a> AuthorizationHeader<'a> {
     }
 }
 
-/// The headers this scheme reads, named once rather than parsed from text on every lookup.
+/// Already lowercase and in order, as the SDKs send them: the canonical request can then list the
+/// names as they are, with no sorted copy.
+fn is_canonical(signed_headers: &[&str]) -> bool {
+    signed_headers.iter().all(|name| !has_uppercase(name)) && signed_headers.is_sorted()
+}
+
+fn has_uppercase(name: &str) -> bool {
+    name.bytes().any(|b| b.is_ascii_uppercase())
+}
+
 pub const AUTHORIZATION: HeaderName = http::header::AUTHORIZATION;
-const DATE: HeaderName = HeaderName::from_static("x-acs-date");
-const NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
-const CONTENT_SHA256: HeaderName = HeaderName::from_static("x-acs-content-sha256");
+
+/// A header's value if it is text, as `RawRequest::header` reads it.
+fn text(value: Option<&HeaderValue>) -> Option<&str> {
+    value.and_then(|v| v.to_str().ok())
+}
 
 /// The canonical request the client hashed and signed.
 pub fn canonical_request(raw: &RawRequest, rpc: &RpcRequest, signed_headers: &[&str], payload_hash: &str) -> String {
     let mut out = Vec::with_capacity(512);
-    write_canonical_request(&mut out, raw, rpc, signed_headers, payload_hash);
+    write_canonical_request_for(&mut out, raw, rpc, signed_headers, payload_hash);
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// Method, `/`, canonical query, each signed header as `name:values`, the signed names, the payload
-/// hash, appended to `out`. Verifying hashes this one buffer: feeding SHA-256 piece by piece was
-/// measured slower (many small updates).
-fn write_canonical_request(
+/// The canonical request for the `SignedHeaders` list as sent, appended to `out`.
+fn write_canonical_request_for(
     out: &mut Vec<u8>,
     raw: &RawRequest,
     rpc: &RpcRequest,
     signed_headers: &[&str],
     payload_hash: &str,
 ) {
-    let mut names: Vec<Cow<'_, str>> = signed_headers.iter().map(|h| lowercase(h)).collect();
+    if is_canonical(signed_headers) {
+        write_canonical_request(out, raw, rpc, signed_headers.iter().copied(), payload_hash);
+    } else {
+        let names = sorted(signed_headers.iter().map(|h| lowercase(h)).collect());
+        write_canonical_request(out, raw, rpc, names.iter().map(|n| n.as_ref()), payload_hash);
+    }
+}
+
+fn sorted(mut names: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
     names.sort_unstable();
+    names
+}
+
+/// Method, `/`, canonical query, each signed header as `name:values`, the signed names, the payload
+/// hash, appended to `out`; `names` are lowercase and sorted. Verifying hashes this one buffer:
+/// feeding SHA-256 piece by piece was measured slower (many small updates).
+fn write_canonical_request<'n>(
+    out: &mut Vec<u8>,
+    raw: &RawRequest,
+    rpc: &RpcRequest,
+    names: impl Iterator<Item = &'n str> + Clone,
+    payload_hash: &str,
+) {
     out.extend_from_slice(raw.method.as_bytes());
     out.extend_from_slice(b"\n/\n");
     write_canonical_query(rpc.query.iter().map(|(k, v)| (&**k, &**v)), out);
     out.extend_from_slice(b"\n");
-    for name in &names {
+    for name in names.clone() {
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b":");
         // The map's names are lowercase already; scanning them beats parsing `name` for a lookup.
-        let values = raw.headers.iter().filter(|(n, _)| n.as_str() == name.as_ref());
+        let values = raw.headers.iter().filter(|(n, _)| n.as_str() == name);
         for (i, (_, value)) in values.enumerate() {
             if i > 0 {
                 out.extend_from_slice(b",");
             }
-            match value.to_str() {
-                Ok(text) => out.extend_from_slice(text.trim().as_bytes()),
-                Err(_) => out.extend_from_slice(String::from_utf8_lossy(value.as_bytes()).trim().as_bytes()),
-            }
+            // The bytes as sent: what the client hashed, whether or not they are text.
+            out.extend_from_slice(value.as_bytes().trim_ascii());
         }
         out.extend_from_slice(b"\n");
     }
     out.extend_from_slice(b"\n");
-    for (i, name) in names.iter().enumerate() {
+    for (i, name) in names.enumerate() {
         if i > 0 {
             out.extend_from_slice(b";");
         }
@@ -106,7 +134,7 @@ fn write_canonical_request(
 }
 
 fn lowercase(name: &str) -> Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+    if has_uppercase(name) {
         Cow::Owned(name.to_ascii_lowercase())
     } else {
         Cow::Borrowed(name)
@@ -136,22 +164,32 @@ pub fn verify<'c, 'r>(
     rpc: &RpcRequest,
     lookup: impl FnOnce(&str) -> Result<&'c SigningKey, ApiError>,
 ) -> Result<SignedFacts<'c, 'r>, ApiError> {
-    let header = AuthorizationHeader::parse(required(raw.header(&AUTHORIZATION), "Authorization")?)?;
-    let timestamp = parse_timestamp(required(raw.header(&DATE), "x-acs-date")?)?;
-    let nonce = required(raw.header(&NONCE), "x-acs-signature-nonce")?;
+    let headers = raw.headers.iter().map(|(name, value)| (name.as_str(), value));
+    let [authorization, date, nonce, content_sha256] = first_values(
+        headers,
+        [
+            "authorization",
+            "x-acs-date",
+            "x-acs-signature-nonce",
+            "x-acs-content-sha256",
+        ],
+    );
+    let header = AuthorizationHeader::parse(required(text(authorization), "Authorization")?)?;
+    let timestamp = parse_timestamp(required(text(date), "x-acs-date")?)?;
+    let nonce = required(text(nonce), "x-acs-signature-nonce")?;
     let key = lookup(header.credential)?;
     let body_hash: Cow<'_, str> = if raw.body.is_empty() {
         Cow::Borrowed(EMPTY_BODY_SHA256)
     } else {
         Cow::Owned(hex::encode(Sha256::digest(&raw.body)))
     };
-    if let Some(claimed) = raw.header(&CONTENT_SHA256) {
+    if let Some(claimed) = text(content_sha256) {
         if !claimed.trim().eq_ignore_ascii_case(&body_hash) {
             return Err(ApiError::new(ErrorCode::SignatureDoesNotMatch));
         }
     }
     let mut canonical = Vec::with_capacity(1024);
-    write_canonical_request(&mut canonical, raw, rpc, &header.signed_headers, &body_hash);
+    write_canonical_request_for(&mut canonical, raw, rpc, &header.signed_headers, &body_hash);
     let mut digest_hex = [0u8; 64];
     hex::encode_to_slice(Sha256::digest(&canonical), &mut digest_hex)
         .unwrap_or_else(|_| unreachable!("a SHA-256 digest is 32 bytes, 64 hex digits"));
@@ -187,6 +225,32 @@ mod tests {
         assert!(AuthorizationHeader::parse("ACS3-HMAC-SHA256 Credential=AK,SignedHeaders").is_err());
         assert!(AuthorizationHeader::parse("ACS3-HMAC-SHA256 SignedHeaders=host,Signature=abc").is_err());
         assert!(AuthorizationHeader::parse("HMAC-SHA1 Credential=AK,SignedHeaders=host,Signature=abc").is_err());
+    }
+
+    #[test]
+    fn signed_header_lists_in_any_case_and_order_give_one_canonical_request() {
+        let raw = RawRequest::from_parts(
+            "GET",
+            "RegionId=cn-hangzhou",
+            &[
+                ("host", "h"),
+                ("x-acs-date", "d"),
+                ("x-acs-action", "A"),
+                ("x-acs-version", "2018-08-08"),
+            ],
+            b"",
+        );
+        let Ok(rpc) = crate::protocol::extract(&raw) else {
+            panic!("the request extracts");
+        };
+        let canonical = |names: &[&str]| canonical_request(&raw, &rpc, names, EMPTY_BODY_SHA256);
+        let expected = canonical(&["host", "x-acs-action", "x-acs-date"]);
+        assert!(expected.contains("\nhost:h\nx-acs-action:A\nx-acs-date:d\n\nhost;x-acs-action;x-acs-date\n"));
+        assert_eq!(canonical(&["x-acs-date", "Host", "x-acs-action"]), expected);
+        assert_eq!(canonical(&["host", "x-acs-action", "X-ACS-DATE"]), expected);
+        assert!(is_canonical(&["host", "x-acs-date"]));
+        assert!(!is_canonical(&["x-acs-date", "host"]));
+        assert!(!is_canonical(&["Host", "x-acs-date"]));
     }
 
     #[test]

@@ -42,15 +42,54 @@ pub fn write_canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a s
         }
         out.extend_from_slice(k.as_bytes());
         out.push(b'=');
-        for chunk in utf8_percent_encode(v, SIGNING_SET) {
-            out.extend_from_slice(chunk.as_bytes());
-        }
+        push_encoded(out, v);
     }
 }
 
-/// `A–Z a–z 0–9 - _ . ~`: the bytes both schemes leave unencoded.
+/// Which bytes both schemes leave unencoded (`A–Z a–z 0–9 - _ . ~`), one lookup per byte: the
+/// signing paths test every byte of every value.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+        byte += 1;
+    }
+    table
+};
+
 pub(crate) fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+    matches!(UNRESERVED.get(usize::from(b)), Some(true))
+}
+
+/// Appends `text` percent-encoded (`%XX` for every other byte), as `percent_encode` does.
+pub(crate) fn push_encoded(out: &mut Vec<u8>, text: &str) {
+    push_escaped(out, text.as_bytes(), b"%");
+}
+
+/// Appends `percent_encode(percent_encode(text))`: unreserved bytes stay, others become `%25XX`.
+pub(crate) fn push_twice_encoded(out: &mut Vec<u8>, text: &str) {
+    push_escaped(out, text.as_bytes(), b"%25");
+}
+
+/// Copies the runs of unreserved bytes whole and writes `escape` and two hex digits for each other
+/// byte.
+fn push_escaped(out: &mut Vec<u8>, mut rest: &[u8], escape: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    while let Some(at) = rest.iter().position(|b| !is_unreserved(*b)) {
+        let Some((run, tail)) = rest.split_at_checked(at) else {
+            break;
+        };
+        let Some((&byte, after)) = tail.split_first() else {
+            break;
+        };
+        out.extend_from_slice(run);
+        out.extend_from_slice(escape);
+        out.extend_from_slice(&[HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0x0f)]]);
+        rest = after;
+    }
+    out.extend_from_slice(rest);
 }
 
 /// The general case: names that need encoding sort by their encoded form.
@@ -86,5 +125,17 @@ mod tests {
             "equal names sort by encoded value"
         );
         assert_eq!(canonical_query([("b", "1"), ("a b", "2")]), "a%20b=2&b=1");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn pushed_encodings_match_the_percent_encoding_crate(text in "\\PC*|[-_.~a-zA-Z0-9 %:/\\[\\]\"]*") {
+            let mut once = Vec::new();
+            push_encoded(&mut once, &text);
+            proptest::prop_assert_eq!(String::from_utf8(once).unwrap(), percent_encode(&text));
+            let mut twice = Vec::new();
+            push_twice_encoded(&mut twice, &text);
+            proptest::prop_assert_eq!(String::from_utf8(twice).unwrap(), percent_encode(&percent_encode(&text)));
+        }
     }
 }

@@ -189,6 +189,22 @@ impl Scheme {
     }
 }
 
+/// The first value of each of `names` among `pairs`, read in one pass: a request's signing fields,
+/// found without a lookup (or a scan) per field.
+pub(crate) fn first_values<'r, V: Copy, const N: usize>(
+    pairs: impl Iterator<Item = (&'r str, V)>,
+    names: [&str; N],
+) -> [Option<V>; N] {
+    let mut found = [None; N];
+    for (name, value) in pairs {
+        let slot = names.iter().position(|n| *n == name).and_then(|i| found.get_mut(i));
+        if let Some(slot) = slot {
+            slot.get_or_insert(value);
+        }
+    }
+    found
+}
+
 /// Reads a required signing field, or answers `MissingParameter` naming it.
 pub(crate) fn required<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, ApiError> {
     value.filter(|v| !v.is_empty()).ok_or_else(|| ApiError::missing(name))

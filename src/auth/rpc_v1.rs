@@ -1,7 +1,7 @@
 //! HMAC-SHA1 signature version 1.0: the `Signature` parameter over every other parameter.
 
-use super::encode::{canonical_query, is_unreserved, keyed_mac, percent_encode};
-use super::{parse_timestamp, required, SignedFacts, SigningKey};
+use super::encode::{canonical_query, is_unreserved, keyed_mac, percent_encode, push_twice_encoded};
+use super::{first_values, parse_timestamp, required, SignedFacts, SigningKey};
 use crate::error::{ApiError, ErrorCode};
 use crate::protocol::RpcRequest;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -45,22 +45,6 @@ fn feed_string_to_sign<'a>(mac: &mut impl Mac, method: &str, params: impl Iterat
     true
 }
 
-/// `percent_encode(percent_encode(text))`, a run of unreserved bytes at a time.
-fn push_twice_encoded(out: &mut Vec<u8>, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        if is_unreserved(*b) {
-            continue;
-        }
-        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
-        out.extend_from_slice(&[b'%', b'2', b'5', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0x0f)]]);
-        start = i + 1;
-    }
-    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
-}
-
 /// Base64 HMAC-SHA1 keyed by `secret&`.
 pub fn sign(secret: &str, string_to_sign: &str) -> String {
     BASE64.encode(mac(secret, string_to_sign).finalize().into_bytes())
@@ -75,49 +59,29 @@ pub(super) fn key_of(secret: &str) -> String {
     format!("{secret}&")
 }
 
-/// The signing fields of a v1.0 request, the first of each, read in one pass over its parameters.
-#[derive(Default)]
-struct SigningFields<'r> {
-    access_key_id: Option<&'r str>,
-    signature: Option<&'r str>,
-    signature_method: Option<&'r str>,
-    signature_version: Option<&'r str>,
-    nonce: Option<&'r str>,
-    timestamp: Option<&'r str>,
-}
-
-impl<'r> SigningFields<'r> {
-    fn of(rpc: &'r RpcRequest) -> Self {
-        let mut fields = SigningFields::default();
-        for (name, value) in rpc.params() {
-            let slot = match name {
-                "AccessKeyId" => &mut fields.access_key_id,
-                "Signature" => &mut fields.signature,
-                "SignatureMethod" => &mut fields.signature_method,
-                "SignatureVersion" => &mut fields.signature_version,
-                "SignatureNonce" => &mut fields.nonce,
-                "Timestamp" => &mut fields.timestamp,
-                _ => continue,
-            };
-            slot.get_or_insert(value);
-        }
-        fields
-    }
-}
-
 /// Verifies a v1.0 request against the key it names.
 pub fn verify<'c, 'r>(
     method: &str,
     rpc: &'r RpcRequest,
     lookup: impl FnOnce(&str) -> Result<&'c SigningKey, ApiError>,
 ) -> Result<SignedFacts<'c, 'r>, ApiError> {
-    let fields = SigningFields::of(rpc);
-    let access_key_id = required(fields.access_key_id, "AccessKeyId")?;
-    let signature = required(fields.signature, "Signature")?;
-    let signature_method = required(fields.signature_method, "SignatureMethod")?;
-    required(fields.signature_version, "SignatureVersion")?;
-    let nonce = required(fields.nonce, "SignatureNonce")?;
-    let timestamp = parse_timestamp(required(fields.timestamp, "Timestamp")?)?;
+    let [access_key_id, signature, signature_method, signature_version, nonce, timestamp] = first_values(
+        rpc.params(),
+        [
+            "AccessKeyId",
+            "Signature",
+            "SignatureMethod",
+            "SignatureVersion",
+            "SignatureNonce",
+            "Timestamp",
+        ],
+    );
+    let access_key_id = required(access_key_id, "AccessKeyId")?;
+    let signature = required(signature, "Signature")?;
+    let signature_method = required(signature_method, "SignatureMethod")?;
+    required(signature_version, "SignatureVersion")?;
+    let nonce = required(nonce, "SignatureNonce")?;
+    let timestamp = parse_timestamp(required(timestamp, "Timestamp")?)?;
     let key = lookup(access_key_id)?;
     if signature_method != "HMAC-SHA1" {
         return Err(ApiError::new(ErrorCode::UnsupportedSignatureMethod));
