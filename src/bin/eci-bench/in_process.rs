@@ -3,8 +3,8 @@
 //! instructions (`scripts/profile`).
 
 use super::{
-    bare_router, median, newest_group_page, preload_target, ratio_cells, scale_queries, signed_v1, vswitch_of,
-    Scenario, Server, Signing, Target, BENCH_FIXTURES, KEY, SCALE_QUERIES, SECRET,
+    bare_router, by_id_params, median, newest_group_page, preload_target, ratio_cells, scale_queries, signed_v1,
+    vswitch_of, Scenario, Server, Signing, Target, BENCH_FIXTURES, DESCRIBE, KEY, SCALE_QUERIES, SECRET,
 };
 use axum::body::Body;
 use axum::Router;
@@ -13,7 +13,7 @@ use eci_emulator::server::AppOptions;
 use eci_emulator::{app, AppState};
 use http_body_util::BodyExt;
 use std::io;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
 /// The three routers the scenarios talk to, each set up as the network mode sets up its servers.
@@ -116,6 +116,43 @@ pub async fn run(routers: &Routers, scenarios: Vec<Scenario>, requests: u64, onl
         println!("{:<52} {:>10.2} {:>8}", scenario.name, micros, errors);
     }
     Ok(())
+}
+
+/// What verifying a signed by-id read costs the server alone, per scheme, in µs: the same reads are sent
+/// to the strict router (verified) and to the open one (not verified), one of each in turn, so both
+/// sides meet the same machine load, which a block of each would not.
+pub async fn verification_micros(requests: u64) -> io::Result<Vec<(&'static str, f64)>> {
+    let routers = Routers::new()?;
+    let open_id = routers.create_target(Server::Open).await?;
+    let strict_id = routers.create_target(Server::Strict).await?;
+    let mut costs = Vec::new();
+    for (scheme, signing) in [("HMAC-SHA1", Signing::HmacSha1), ("ACS3", Signing::Acs3)] {
+        let verified = (signing.prepare(DESCRIBE, by_id_params(&strict_id)))(requests);
+        let unverified = (signing.prepare(DESCRIBE, by_id_params(&open_id)))(requests);
+        let (mut on, mut off) = (Duration::ZERO, Duration::ZERO);
+        for n in 0..requests {
+            on += time_ok(&routers, Server::Strict, &verified(n)).await?;
+            off += time_ok(&routers, Server::Open, &unverified(n)).await?;
+        }
+        let per_request = |d: Duration| d.as_secs_f64() * 1e6 / requests.max(1) as f64;
+        costs.push((scheme, per_request(on) - per_request(off)));
+    }
+    Ok(costs)
+}
+
+/// How long one call took; an answer that is not a success is an error, since a refused request would
+/// skip the work being measured.
+async fn time_ok(routers: &Routers, server: Server, target: &Target) -> io::Result<Duration> {
+    let started = Instant::now();
+    let (status, body) = routers.call(server, target).await?;
+    let took = started.elapsed();
+    if status >= 300 {
+        return Err(io::Error::other(format!(
+            "status {status}: {}",
+            String::from_utf8_lossy(&body)
+        )));
+    }
+    Ok(took)
 }
 
 /// One router per size, loaded with that many groups as the network scale mode loads its emulators.
