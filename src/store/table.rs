@@ -103,7 +103,7 @@ impl<R: Record> Table<R> {
     }
 
     pub fn get(&self, id: &str) -> Option<&R> {
-        self.by_id.get(id).map(|e| e.record.as_ref())
+        self.get_stamped(id).map(|s| s.record)
     }
 
     /// A record with its version, which changes whenever the record does and is never reused.

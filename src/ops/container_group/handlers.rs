@@ -494,11 +494,13 @@ fn by_ids<'a>(
     keys: &[IndexKey],
     keep: Option<&dyn Fn(&ContainerGroup) -> bool>,
 ) -> Page<'a, ContainerGroup> {
-    let mut seen = std::collections::HashSet::new();
+    // At most 20 ids (checked with the other rules): a look back at the earlier ones costs less than
+    // a hashed set, which would also allocate for a single id.
     let items: Vec<Stamped<'a, ContainerGroup>> = ids
         .iter()
-        .filter(|id| seen.insert(id.as_str()))
-        .filter_map(|id| state.groups.get_stamped(id))
+        .enumerate()
+        .filter(|(i, id)| !ids.get(..*i).unwrap_or_default().contains(id))
+        .filter_map(|(_, id)| state.groups.get_stamped(id))
         .filter(|g| {
             keys.is_empty() || {
                 let own = crate::store::Record::index_keys(g.record);
