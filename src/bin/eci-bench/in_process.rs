@@ -4,7 +4,7 @@
 
 use super::{
     bare_router, by_id_params, median, newest_group_page, preload_target, ratio_cells, scale_queries, signed_v1,
-    vswitch_of, Scenario, Server, Signing, Target, BENCH_FIXTURES, DESCRIBE, KEY, SCALE_QUERIES, SECRET,
+    take_nonces, vswitch_of, Scenario, Server, Signing, Target, BENCH_FIXTURES, DESCRIBE, KEY, SCALE_QUERIES, SECRET,
 };
 use axum::body::Body;
 use axum::Router;
@@ -84,7 +84,7 @@ impl Routers {
             ("Container.1.Image", "nginx"),
         ];
         let (_, body) = self
-            .call(server, &signed_v1("CreateContainerGroup", &params, 0))
+            .call(server, &signed_v1("CreateContainerGroup", &params, take_nonces(1)))
             .await?;
         let value: serde_json::Value = serde_json::from_slice(&body).map_err(io::Error::other)?;
         super::id_from(value)
@@ -121,8 +121,7 @@ pub async fn run(routers: &Routers, scenarios: Vec<Scenario>, requests: u64, onl
 /// What verifying a signed by-id read costs the server alone, per scheme, in µs: the same reads are sent
 /// to the strict router (verified) and to the open one (not verified), one of each in turn, so both
 /// sides meet the same machine load, which a block of each would not.
-pub async fn verification_micros(requests: u64) -> io::Result<Vec<(&'static str, f64)>> {
-    let routers = Routers::new()?;
+pub async fn verification_micros(routers: &Routers, requests: u64) -> io::Result<Vec<(&'static str, f64)>> {
     let open_id = routers.create_target(Server::Open).await?;
     let strict_id = routers.create_target(Server::Strict).await?;
     let mut costs = Vec::new();
@@ -131,8 +130,8 @@ pub async fn verification_micros(requests: u64) -> io::Result<Vec<(&'static str,
         let unverified = (signing.prepare(DESCRIBE, by_id_params(&open_id)))(requests);
         let (mut on, mut off) = (Duration::ZERO, Duration::ZERO);
         for n in 0..requests {
-            on += time_ok(&routers, Server::Strict, &verified(n)).await?;
-            off += time_ok(&routers, Server::Open, &unverified(n)).await?;
+            on += time_ok(routers, Server::Strict, &verified(n)).await?;
+            off += time_ok(routers, Server::Open, &unverified(n)).await?;
         }
         let per_request = |d: Duration| d.as_secs_f64() * 1e6 / requests.max(1) as f64;
         costs.push((scheme, per_request(on) - per_request(off)));
@@ -146,13 +145,19 @@ async fn time_ok(routers: &Routers, server: Server, target: &Target) -> io::Resu
     let started = Instant::now();
     let (status, body) = routers.call(server, target).await?;
     let took = started.elapsed();
-    if status >= 300 {
-        return Err(io::Error::other(format!(
-            "status {status}: {}",
-            String::from_utf8_lossy(&body)
-        )));
-    }
+    succeeded(status, &body, "a timed read")?;
     Ok(took)
+}
+
+/// An error naming `what` and the answer's body, unless the call succeeded.
+fn succeeded(status: u16, body: &[u8], what: &str) -> io::Result<()> {
+    if status == 200 {
+        return Ok(());
+    }
+    Err(io::Error::other(format!(
+        "{what} refused ({status}): {}",
+        String::from_utf8_lossy(body)
+    )))
 }
 
 /// One router per size, loaded with that many groups as the network scale mode loads its emulators.
@@ -201,12 +206,7 @@ async fn load(size: usize) -> io::Result<Loaded> {
     let router = emulator_router(Vec::new())?;
     for n in 0..size as u64 {
         let (status, body) = call_router(&router, &preload_target(n, Signing::Unsigned, 0)).await?;
-        if status != 200 {
-            return Err(io::Error::other(format!(
-                "preloading refused: {}",
-                String::from_utf8_lossy(&body)
-            )));
-        }
+        succeeded(status, &body, "preloading")?;
     }
     let (_, body) = call_router(&router, &newest_group_page()).await?;
     let page: serde_json::Value = serde_json::from_slice(&body).map_err(io::Error::other)?;

@@ -169,10 +169,7 @@ async fn run_in_process(args: &Args, requests: u64) -> std::io::Result<()> {
             .await?;
     }
     in_process::run(&routers, scenarios(&id, &strict_id), requests, args.only.as_deref()).await?;
-    for (scheme, extra_us) in in_process::verification_micros(requests).await? {
-        println!("verification alone, {scheme} (verified and unverified reads alternating): {extra_us:+.2} µs a read");
-    }
-    Ok(())
+    print_verification_alone(&routers, requests, None).await
 }
 
 async fn run(args: Args) -> std::io::Result<()> {
@@ -229,7 +226,8 @@ async fn run(args: Args) -> std::io::Result<()> {
     print_medians(&seen);
     print_signature_costs(&seen);
     if let Some(unsigned) = seen.iter().find(|s| s.name == "DescribeContainerGroups by id") {
-        print_verification_alone(unsigned.server_us()).await?;
+        let routers = in_process::Routers::new()?;
+        print_verification_alone(&routers, VERIFICATION_REQUESTS, Some(unsigned.server_us())).await?;
     }
     if args.only.is_none() {
         delete_runs(open.addr, strict.addr, args.connections, last_bare).await?;
@@ -433,14 +431,26 @@ fn print_signature_costs(seen: &[Seen]) {
 /// How many signed reads each side of the in-process verification measure sends.
 const VERIFICATION_REQUESTS: u64 = 20_000;
 
-/// Verification's own cost, measured in process with no drift between its two sides, as a share of the
-/// server CPU an unsigned by-id read took over loopback in this run (`unsigned_server_us`).
-async fn print_verification_alone(unsigned_server_us: f64) -> std::io::Result<()> {
-    for (scheme, extra_us) in in_process::verification_micros(VERIFICATION_REQUESTS).await? {
+/// Verification's own cost, measured in process with no drift between its two sides (`requests` reads
+/// each); in a network run, also as a share of the server CPU an unsigned by-id read took over loopback
+/// (`unsigned_server_us`).
+async fn print_verification_alone(
+    routers: &in_process::Routers,
+    requests: u64,
+    unsigned_server_us: Option<f64>,
+) -> std::io::Result<()> {
+    for (scheme, extra_us) in in_process::verification_micros(routers, requests).await? {
+        let share = unsigned_server_us
+            .map(|us| {
+                format!(
+                    ", {:.1}% of an unsigned read's server CPU ({us:.1} µs)",
+                    extra_us / us * 100.0
+                )
+            })
+            .unwrap_or_default();
         println!(
-            "verification alone, {scheme} (in process, verified and unverified reads alternating): {extra_us:+.2} µs a read, \
-             {:.1}% of an unsigned read's server CPU ({unsigned_server_us:.1} µs)",
-            extra_us / unsigned_server_us * 100.0
+            "verification alone, {scheme} (in process, verified and unverified reads alternating): \
+             {extra_us:+.2} µs a read{share}"
         );
     }
     Ok(())
@@ -529,7 +539,6 @@ impl Signing {
 /// difference to the verified row is the cost of verification alone.
 fn scenarios(id: &str, strict_id: &str) -> Vec<Scenario> {
     let region = ("RegionId", "cn-hangzhou".to_owned());
-    let by_id = by_id_params;
     let page = vec![region.clone(), ("Limit", "20".to_owned())];
     let create = vec![
         region.clone(),
@@ -550,8 +559,8 @@ fn scenarios(id: &str, strict_id: &str) -> Vec<Scenario> {
         (
             "DescribeContainerGroups by id",
             DESCRIBE,
-            by_id(id),
-            by_id(strict_id),
+            by_id_params(id),
+            by_id_params(strict_id),
             true,
         ),
         (
