@@ -129,10 +129,12 @@ impl Authenticator {
             Scheme::RpcV1 => rpc_v1::verify(&raw.method, rpc, |ak| lookup(credentials, ak))?,
         };
         check_clock(signed.timestamp, now)?;
-        if !self
-            .nonces
-            .insert_if_new(&signed.key.credential.access_key_id, signed.nonce, now)
-        {
+        if !self.nonces.insert_if_new(
+            &signed.key.credential.access_key_id,
+            signed.nonce,
+            signed.timestamp,
+            now,
+        ) {
             return Err(ApiError::new(ErrorCode::SignatureNonceUsed));
         }
         Ok(Caller {
