@@ -136,9 +136,7 @@ pub async fn verification_micros(routers: &Routers, requests: u64) -> io::Result
             let off = time_ok(routers, Server::Open, &unverified(n)).await?;
             differences.push(on.as_secs_f64() - off.as_secs_f64());
         }
-        differences.sort_by(f64::total_cmp);
-        let median = differences.get(differences.len() / 2).copied().unwrap_or(0.0);
-        costs.push((scheme, median * 1e6));
+        costs.push((scheme, median(&mut differences) * 1e6));
     }
     Ok(costs)
 }
