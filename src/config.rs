@@ -109,6 +109,41 @@ pub struct Config {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "ECI_EMULATOR_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+
+    /// A request head, once its first byte has arrived, and a request body must each arrive within
+    /// this many milliseconds; otherwise the connection is closed (a head) or answered 408 (a body).
+    #[arg(long, env = "ECI_EMULATOR_HEADER_READ_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    pub header_read_timeout_ms: u64,
+
+    /// A kept-alive connection with no request under way is closed after this many milliseconds.
+    #[arg(long, env = "ECI_EMULATOR_IDLE_TIMEOUT_MS", default_value_t = 60_000, value_parser = clap::value_parser!(u64).range(1..=86_400_000))]
+    pub idle_timeout_ms: u64,
+
+    /// Most connections open at once; further clients wait in the listen backlog until one closes.
+    #[arg(long, env = "ECI_EMULATOR_MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
+
+    /// On SIGTERM or SIGINT, requests in flight get this many milliseconds before the process exits
+    /// anyway; a second signal exits at once.
+    #[arg(long, env = "ECI_EMULATOR_SHUTDOWN_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
+    pub shutdown_timeout_ms: u64,
+
+    /// Every side-API call (`/_emulator/*`) but `health` must carry `Authorization: Bearer TOKEN`.
+    #[arg(long, env = "ECI_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+}
+
+impl Config {
+    /// The connection limits the flags describe.
+    pub fn connection_limits(&self) -> crate::server::listener::ConnectionLimits {
+        use std::time::Duration;
+        crate::server::listener::ConnectionLimits {
+            header_read_timeout: Duration::from_millis(self.header_read_timeout_ms),
+            idle_timeout: Duration::from_millis(self.idle_timeout_ms),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+            shutdown_timeout: Duration::from_millis(self.shutdown_timeout_ms),
+        }
+    }
 }
 
 #[cfg(test)]

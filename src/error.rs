@@ -84,6 +84,10 @@ error_catalogue! {
     IdempotentParameterMismatch => 400, "IdempotentParameterMismatch", "Request uses a client token in a previous request but is not identical to that request.";
     // Emulator choice: a body above the configured limit.
     RequestTooLarge => 413, "InvalidParameter.LengthExceeded", "%s";
+    // Emulator choice: a body that does not arrive within the read timeout.
+    RequestTimeout => 408, "RequestTimeout", "%s";
+    // The gateway's code for an ACS3 request that leaves a header it must sign unsigned.
+    IncompleteSignature => 400, "IncompleteSignature", "The request signature does not conform to Aliyun standards. %s";
 }
 
 /// A failure as the service renders it: a wire code, its HTTP status and the message for this request.

@@ -80,13 +80,101 @@ pub struct ImageCacheFixture {
     pub region_id: String,
 }
 
-/// Parses a document; the error says what and where.
+/// Parses a document; the error says what and where. A document is a JSON object: serde would
+/// otherwise take `[]` for an empty one.
 pub fn parse(text: &str) -> Result<FixtureDocument, String> {
+    if !text.trim_start().starts_with('{') {
+        return Err("not a fixture document: expected a JSON object".into());
+    }
     serde_json::from_str(text).map_err(|e| format!("not a fixture document: {e}"))
+}
+
+/// Longest id a fixture may declare.
+const MAX_ID_BYTES: usize = 128;
+/// Prefix lengths a declared VPC or vSwitch may have: no wider than a /8 (VPC's own bound), and
+/// narrow enough to hold an address once the first and last three of a block are reserved.
+const PREFIX_LENGTHS: std::ops::RangeInclusive<u8> = 8..=29;
+/// Largest declared disk, in GiB (ECI's cloud disks go to 32,768).
+const MAX_DISK_GIB: u32 = 32_768;
+
+/// Every value of `doc` that no merge could make sense of, found before anything is locked.
+fn check(doc: &FixtureDocument) -> Result<(), String> {
+    let ids = doc
+        .vpcs
+        .iter()
+        .map(|v| ("vpcId", &v.vpc_id))
+        .chain(doc.v_switches.iter().map(|v| ("vSwitchId", &v.v_switch_id)))
+        .chain(
+            doc.security_groups
+                .iter()
+                .map(|g| ("securityGroupId", &g.security_group_id)),
+        )
+        .chain(doc.eips.iter().map(|e| ("allocationId", &e.allocation_id)))
+        .chain(doc.disks.iter().map(|d| ("diskId", &d.disk_id)))
+        .chain(doc.image_caches.iter().map(|c| ("imageCacheId", &c.image_cache_id)))
+        .chain(doc.accounts.iter().map(|a| ("accessKeyId", &a.access_key_id)));
+    for (field, id) in ids {
+        check_id(field, id)?;
+    }
+    for vpc in &doc.vpcs {
+        check_cidr(&format!("VPC {}", vpc.vpc_id), vpc.cidr_block)?;
+    }
+    for vsw in &doc.v_switches {
+        check_cidr(&format!("vSwitch {}", vsw.v_switch_id), vsw.cidr_block)?;
+    }
+    for disk in &doc.disks {
+        if !(1..=MAX_DISK_GIB).contains(&disk.size) {
+            return Err(format!("disk {}: size must be 1 to {MAX_DISK_GIB} GiB", disk.disk_id));
+        }
+    }
+    doc.accounts.iter().try_for_each(check_account)
+}
+
+fn check_id(field: &str, id: &str) -> Result<(), String> {
+    let printable = id.bytes().all(|b| b.is_ascii_graphic());
+    if id.is_empty() || id.len() > MAX_ID_BYTES || !printable {
+        let shown: String = id.chars().take(40).collect();
+        return Err(format!(
+            "{field} {shown:?}: an id has 1 to {MAX_ID_BYTES} printable ASCII characters, no spaces"
+        ));
+    }
+    Ok(())
+}
+
+fn check_cidr(what: &str, cidr: Ipv4Net) -> Result<(), String> {
+    if cidr.addr() != cidr.network() {
+        return Err(format!(
+            "{what}: {cidr} has host bits set; the network is {}",
+            cidr.trunc()
+        ));
+    }
+    if !PREFIX_LENGTHS.contains(&cidr.prefix_len()) {
+        return Err(format!(
+            "{what}: {cidr} must have a prefix length from /{} to /{} (a /30 or narrower has no usable address)",
+            PREFIX_LENGTHS.start(),
+            PREFIX_LENGTHS.end()
+        ));
+    }
+    Ok(())
+}
+
+fn check_account(account: &Account) -> Result<(), String> {
+    let vcpus = account.quota.vcpus;
+    if vcpus.is_some_and(|v| !v.is_finite() || v < 0.0) {
+        return Err(format!(
+            "account {}: quota.vcpus must be a number of at least 0",
+            account.access_key_id
+        ));
+    }
+    if let Some(roles) = &account.ram_roles {
+        roles.iter().try_for_each(|role| check_id("ramRoles entry", role))?;
+    }
+    Ok(())
 }
 
 /// Validates and merges `doc`: all of it, or nothing.
 pub fn apply(doc: &FixtureDocument, networks: &Networks, accounts: &Accounts, ids: &IdGenerator) -> Result<(), String> {
+    check(doc)?;
     let mut regions: Vec<&'static network::RegionInfo> = Vec::new();
     let mut want = |region_id: &str| -> Result<(), String> {
         let region = network::region(region_id).map_err(|_| format!("unknown region {region_id}"))?;
@@ -120,10 +208,8 @@ pub fn apply(doc: &FixtureDocument, networks: &Networks, accounts: &Accounts, id
             **guard = next;
         }
     }
+    // Every account was checked before the networks were committed, so this part cannot fail.
     for account in &doc.accounts {
-        if account.access_key_id.is_empty() {
-            return Err("an account needs an accessKeyId".into());
-        }
         accounts.upsert(account.clone());
     }
     Ok(())

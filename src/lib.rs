@@ -2,6 +2,7 @@
 //! 2018-08-08. `app()` is the one composition root.
 
 pub mod accounts;
+pub mod actions;
 pub mod auth;
 pub mod config;
 pub mod error;

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use eci_emulator::config::{Config, LogFormat};
-use eci_emulator::server::AppOptions;
+use eci_emulator::server::{listener, AppOptions};
 use eci_emulator::util::SystemClock;
 use eci_emulator::{app, AppState};
 use std::sync::Arc;
@@ -92,6 +92,7 @@ fn load_faults(paths: &[std::path::PathBuf]) -> std::io::Result<Vec<eci_emulator
 
 async fn serve(config: Config) -> std::io::Result<()> {
     let lifecycle = config.policy();
+    let limits = config.connection_limits();
     let strict = !config.credentials.is_empty();
     let state = AppState::new(AppOptions {
         credentials: config.credentials,
@@ -103,21 +104,32 @@ async fn serve(config: Config) -> std::io::Result<()> {
         faults: load_faults(&config.faults)?,
         rate_limits: config.rate_limits,
         lifecycle,
+        admin_token: config.admin_token.clone(),
     })
     .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let local = listener.local_addr()?;
     tracing::info!(address = %local, signatures = if strict { "verified" } else { "not checked" }, "eci-emulator listening");
     let router = app(state.clone());
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
+    let signal = async {
+        shutdown_signal().await;
+        // A second signal ends the process at once, whatever is still running.
+        tokio::spawn(async {
             shutdown_signal().await;
-            state.begin_shutdown();
-        })
-        .await
+            tracing::warn!("second signal: exiting now");
+            std::process::exit(130);
+        });
+    };
+    let outcome = listener::serve(listener, router, limits, signal, move || state.begin_shutdown()).await;
+    if let listener::Shutdown::DeadlinePassed { open } = outcome {
+        tracing::warn!(open, "shutdown deadline passed; exiting with connections still open");
+        // Work still running on the runtime's threads (a CPU-bound request) must not hold the exit.
+        std::process::exit(0);
+    }
+    Ok(())
 }
 
-/// Resolves on SIGINT or SIGTERM; in-flight requests finish before the process exits.
+/// Resolves on SIGINT or SIGTERM.
 async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]

@@ -158,6 +158,25 @@ pub fn sign(secret: &str, string_to_sign: &str) -> String {
     )
 }
 
+/// The scheme signs `host`, every `x-acs-*` header and `content-type` where they are sent; a request
+/// that leaves one out could be replayed with a fresh date, nonce or action, so it is refused.
+fn require_signed(raw: &RawRequest, signed_headers: &[&str]) -> Result<(), ApiError> {
+    let must_sign = |name: &str| name == "host" || name == "content-type" || name.starts_with("x-acs-");
+    let unsigned = raw
+        .headers
+        .keys()
+        .map(HeaderName::as_str)
+        .filter(|name| must_sign(name))
+        .find(|name| !signed_headers.iter().any(|signed| signed.eq_ignore_ascii_case(name)));
+    match unsigned {
+        None => Ok(()),
+        Some(name) => Err(ApiError::with_detail(
+            ErrorCode::IncompleteSignature,
+            &format!("The header {name} is sent but not in SignedHeaders."),
+        )),
+    }
+}
+
 /// Verifies an ACS3 request against the key its `Credential` names.
 pub fn verify<'c, 'r>(
     raw: &'r RawRequest,
@@ -177,6 +196,7 @@ pub fn verify<'c, 'r>(
     let header = AuthorizationHeader::parse(required(text(authorization), "Authorization")?)?;
     let timestamp = parse_timestamp(required(text(date), "x-acs-date")?)?;
     let nonce = required(text(nonce), "x-acs-signature-nonce")?;
+    require_signed(raw, &header.signed_headers)?;
     let key = lookup(header.credential)?;
     let body_hash: Cow<'_, str> = if raw.body.is_empty() {
         Cow::Borrowed(EMPTY_BODY_SHA256)

@@ -95,7 +95,7 @@ pub struct Catalogue {
 }
 
 /// The action under which the gateway's codes are filed.
-pub const ANY_ACTION: &str = "*";
+pub use crate::actions::ANY_ACTION;
 
 impl Catalogue {
     pub fn get() -> &'static Catalogue {

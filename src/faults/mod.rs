@@ -18,6 +18,12 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The most delay the rules firing on one call add up to.
+const MAX_TOTAL_DELAY: Duration = Duration::from_millis(rule::MAX_DURATION_MS);
+/// The most rules for any group, and the most scoped to one group: a call is matched against the
+/// first kind and those of the (at most 20) groups it names, so this bounds a call's cost.
+pub const MAX_RULES: usize = 1000;
+
 /// Reads a fault-rule file: one rule, a list of rules, or `{"rules": [...]}`.
 pub fn parse_rules(text: &str) -> Result<Vec<RuleSpec>, String> {
     #[derive(serde::Deserialize)]
@@ -179,6 +185,13 @@ impl Faults {
         };
         let rule = Rule::compile(id.clone(), spec, origin.to_owned(), self.now_ms(), seed)?;
         let mut rules = self.rules.write();
+        let group = rule.spec.container_group_id.as_deref();
+        if rules.len_in_scope(group) >= MAX_RULES {
+            let scope = group.map_or("for any group".to_owned(), |g| format!("for group {g}"));
+            return Err(format!(
+                "{MAX_RULES} fault rules {scope} are in force already; delete some first"
+            ));
+        }
         rules.push(number, Arc::new(rule));
         self.count.store(rules.len(), Ordering::Release);
         Ok(id)
@@ -262,7 +275,7 @@ impl Faults {
             let Some(latency) = rule.try_fire() else {
                 continue;
             };
-            verdict.delay += latency;
+            verdict.delay = verdict.delay.saturating_add(latency).min(MAX_TOTAL_DELAY);
             verdict.fired.push(rule.id.clone());
             if rule.effect != Effect::Delay {
                 verdict.outcome = Some(Outcome {

@@ -92,6 +92,21 @@ fn any_action() -> String {
 
 /// A hang with no `hangMs` lasts this long at most (or until shutdown).
 pub const DEFAULT_HANG: Duration = Duration::from_secs(3600);
+/// The longest `latencyMs`, `jitterMs`, `hangMs` or `retryAfterMs`, and the most delay all the rules
+/// that fire on one call add up to: an hour outlasts any client's timeout.
+pub const MAX_DURATION_MS: u64 = 3_600_000;
+/// The longest `ttlSeconds`: a year.
+pub const MAX_TTL_SECONDS: u64 = 365 * 24 * 3600;
+/// The longest `match` pattern, in bytes.
+pub const MAX_PATTERN_BYTES: usize = 1024;
+/// The most memory a compiled pattern may take; past it the pattern is refused, which bounds both
+/// compiling and (with the regex crate's linear-time engines) matching.
+const MAX_COMPILED_PATTERN_BYTES: usize = 256 * 1024;
+/// Only this many bytes of a parameter's value are matched against a pattern, so one call costs at
+/// most `rules × patterns × MAX_MATCHED_VALUE_BYTES` of matching, whatever the request carries.
+pub const MAX_MATCHED_VALUE_BYTES: usize = 64 * 1024;
+/// The most `match` entries one rule may have.
+const MAX_MATCHERS: usize = 32;
 
 /// The action that decides a zone: its zone-scoped rules refuse candidate zones instead of the call.
 pub const ZONE_DECIDING_ACTION: &str = "CreateContainerGroup";
@@ -191,9 +206,9 @@ impl Rule {
             base
         } else {
             let offset = rng.gen_range(0..=jitter.saturating_mul(2));
-            (base + offset).saturating_sub(jitter)
+            base.saturating_add(offset).saturating_sub(jitter)
         };
-        Duration::from_millis(ms)
+        Duration::from_millis(ms.min(MAX_DURATION_MS))
     }
 
     pub fn hang(&self) -> Duration {
@@ -202,8 +217,11 @@ impl Rule {
 }
 
 fn check_scope(spec: &RuleSpec) -> Result<(), String> {
-    if spec.action.is_empty() {
-        return Err("action must be an action name or \"*\"".into());
+    crate::actions::check_action(&spec.action, "action")?;
+    check_durations(spec)?;
+    check_text_fields(spec)?;
+    if spec.params.len() > MAX_MATCHERS {
+        return Err(format!("match takes at most {MAX_MATCHERS} parameters"));
     }
     if let Some(p) = spec.probability {
         if !(p > 0.0 && p <= 1.0) {
@@ -218,6 +236,50 @@ fn check_scope(spec: &RuleSpec) -> Result<(), String> {
     }
     if spec.http_status.is_some_and(|s| !(400..600).contains(&s)) {
         return Err("httpStatus must be a client or server error status (400-599)".into());
+    }
+    Ok(())
+}
+
+fn check_durations(spec: &RuleSpec) -> Result<(), String> {
+    let delays = [
+        ("latencyMs", spec.latency_ms),
+        ("jitterMs", spec.jitter_ms),
+        ("hangMs", spec.hang_ms),
+        ("retryAfterMs", spec.retry_after_ms),
+    ];
+    for (field, value) in delays {
+        if value.is_some_and(|ms| ms > MAX_DURATION_MS) {
+            return Err(format!("{field} must be at most {MAX_DURATION_MS} (an hour)"));
+        }
+    }
+    if spec.ttl_seconds.is_some_and(|s| s > MAX_TTL_SECONDS) {
+        return Err(format!("ttlSeconds must be at most {MAX_TTL_SECONDS} (a year)"));
+    }
+    Ok(())
+}
+
+/// Scope values and messages are compared with or copied into every answer, so they are held to a
+/// size a real one never comes near.
+fn check_text_fields(spec: &RuleSpec) -> Result<(), String> {
+    const MAX_SCOPE_BYTES: usize = 256;
+    const MAX_MESSAGE_BYTES: usize = 4096;
+    let scopes = [
+        ("regionId", &spec.region_id),
+        ("zoneId", &spec.zone_id),
+        ("accessKeyId", &spec.access_key_id),
+        ("containerGroupId", &spec.container_group_id),
+        ("code", &spec.code),
+    ];
+    for (field, value) in scopes {
+        if value
+            .as_ref()
+            .is_some_and(|v| v.is_empty() || v.len() > MAX_SCOPE_BYTES)
+        {
+            return Err(format!("{field} must have 1 to {MAX_SCOPE_BYTES} bytes"));
+        }
+    }
+    if spec.message.as_ref().is_some_and(|m| m.len() > MAX_MESSAGE_BYTES) {
+        return Err(format!("message must have at most {MAX_MESSAGE_BYTES} bytes"));
     }
     Ok(())
 }
@@ -263,15 +325,34 @@ fn error_of(spec: &RuleSpec, effect: Effect) -> Result<Option<ApiError>, String>
 }
 
 /// One `match` entry: a parameter name pattern and the regex its value must match.
+///
+/// Patterns run on the regex crate, whose engines match in time linear in the value; with the
+/// compiled size bounded too, the slowest possible match of one value is bounded.
 #[derive(Debug)]
 pub struct ParamMatcher {
     segments: Vec<String>,
-    pattern: regex_lite::Regex,
+    pattern: regex::Regex,
 }
 
 impl ParamMatcher {
     fn new(name: &str, pattern: &str) -> Result<Self, String> {
-        let pattern = regex_lite::Regex::new(pattern).map_err(|e| format!("match.{name}: {e}"))?;
+        crate::protocol::limits::check_name(name).map_err(|e| format!("match: {}", e.message))?;
+        if pattern.len() > MAX_PATTERN_BYTES {
+            return Err(format!(
+                "match.{name}: the pattern has {} bytes; at most {MAX_PATTERN_BYTES} are accepted",
+                pattern.len()
+            ));
+        }
+        let pattern = regex::RegexBuilder::new(pattern)
+            .size_limit(MAX_COMPILED_PATTERN_BYTES)
+            .dfa_size_limit(2 * MAX_COMPILED_PATTERN_BYTES)
+            .build()
+            .map_err(|e| match e {
+                regex::Error::CompiledTooBig(_) => {
+                    format!("match.{name}: the pattern compiles to more than {MAX_COMPILED_PATTERN_BYTES} bytes; make it simpler")
+                }
+                other => format!("match.{name}: {other}"),
+            })?;
         Ok(ParamMatcher {
             segments: name.split('.').map(str::to_owned).collect(),
             pattern,
@@ -291,8 +372,20 @@ impl ParamMatcher {
     pub fn matches(&self, params: &[(&str, &str)]) -> bool {
         params
             .iter()
-            .any(|(name, value)| self.names(name) && self.pattern.is_match(value))
+            .any(|(name, value)| self.names(name) && self.pattern.is_match(matched_part(value)))
     }
+}
+
+/// The first `MAX_MATCHED_VALUE_BYTES` of a value, cut on a character boundary.
+fn matched_part(value: &str) -> &str {
+    if value.len() <= MAX_MATCHED_VALUE_BYTES {
+        return value;
+    }
+    let cut = (0..=MAX_MATCHED_VALUE_BYTES)
+        .rev()
+        .find(|i| value.is_char_boundary(*i))
+        .unwrap_or(0);
+    value.get(..cut).unwrap_or("")
 }
 
 #[cfg(test)]

@@ -20,6 +20,14 @@ impl RuleSet {
         self.len
     }
 
+    /// How many rules share the scope `group` (`None`: the rules for any group).
+    pub(super) fn len_in_scope(&self, group: Option<&str>) -> usize {
+        match group {
+            Some(group) => self.by_group.get(group).map_or(0, Vec::len),
+            None => self.general.len(),
+        }
+    }
+
     pub(super) fn push(&mut self, number: u64, rule: Arc<Rule>) {
         match rule.spec.container_group_id.clone() {
             Some(group) => self.by_group.entry(group).or_default().push((number, rule)),

@@ -65,7 +65,11 @@ impl Limit {
     }
 
     pub fn check(&self) -> Result<(), String> {
-        if self.action.is_empty() || self.limit == 0 {
+        crate::actions::check_action(&self.action, "rate limit action")?;
+        if self.account.as_ref().is_some_and(|a| a.is_empty() || a.len() > 256) {
+            return Err("a rate limit's account must have 1 to 256 bytes".into());
+        }
+        if self.limit == 0 {
             return Err(format!(
                 "rate limit for '{}' needs an action and a limit of at least 1",
                 self.action

@@ -515,16 +515,22 @@ pub fn release_network(eci: &EciState, groups: Vec<ContainerGroup>) {
 
 /// What the side API can do to a group's lifecycle.
 #[derive(Debug, Clone, serde::Deserialize)]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "action")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "action",
+    deny_unknown_fields
+)]
 pub enum Drive {
-    /// One stage forward, whatever the policy.
-    Advance,
+    /// One stage forward, whatever the policy. (Variants without fields are written `{}` so that
+    /// `deny_unknown_fields` holds for them too: serde lets a unit variant ignore any field.)
+    Advance {},
     /// Straight to a status.
     SetStatus { status: String },
     /// A container ends with an exit code; the restart policy decides what follows.
     Terminate { container: String, exit_code: i32 },
     /// The spot instance is reclaimed: `Expired`.
-    Reclaim,
+    Reclaim {},
     /// What `DescribeContainerLog` shows for a container.
     SetLog { container: String, text: String },
     /// What `ExecContainerCommand` with `Sync` answers for a container.
@@ -559,7 +565,7 @@ pub fn drive_group(eci: &EciState, id: &str, drive: &Drive) -> Result<&'static s
         _ => None,
     };
     let outcome = state.change_life(id, |life| match drive {
-        Drive::Advance => life
+        Drive::Advance {} => life
             .advance_one(now)
             .then_some(())
             .ok_or_else(|| (409, format!("{} does not move on", life.status.as_str()))),
@@ -577,7 +583,7 @@ pub fn drive_group(eci: &EciState, id: &str, drive: &Drive) -> Result<&'static s
                     format!("no container runs while the group is {}", refused.status.as_str()),
                 )
             }),
-        Drive::Reclaim => life
+        Drive::Reclaim {} => life
             .fire(machine::Trigger::Reclaimed, now)
             .map_err(|refused| (409, format!("a {} group cannot be reclaimed", refused.status.as_str()))),
         Drive::SetLog { .. } | Drive::SetExecReply { .. } => Ok(()),
@@ -648,5 +654,14 @@ mod tests {
             assert!(lookup(op.action).is_some());
         }
         assert!(lookup("createcontainergroup").is_none());
+    }
+
+    #[test]
+    fn the_table_serves_exactly_the_listed_actions() {
+        let mut served: Vec<&str> = OPERATIONS.iter().map(|op| op.action).collect();
+        let mut listed = crate::actions::ACTIONS.to_vec();
+        served.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(served, listed);
     }
 }

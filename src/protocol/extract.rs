@@ -1,6 +1,7 @@
 //! Turns raw HTTP parts into an `RpcRequest`: parameters from the query string and a form body,
 //! action and version from parameters or `x-acs-*` headers, and the response format.
 
+use super::limits::{self, MAX_PARAMETERS};
 use super::split::{split_ascii, split_once_ascii};
 use crate::error::{ApiError, ErrorCode};
 use std::borrow::Cow;
@@ -105,7 +106,9 @@ fn is_gateway_param(name: &str) -> bool {
     )
 }
 
-/// Decodes `application/x-www-form-urlencoded` text; `+` is a space; the result must be UTF-8.
+/// Decodes `application/x-www-form-urlencoded` text; `+` is a space; the result must be UTF-8. Names
+/// and the number of pairs are held to `limits` as they are read, so a hostile text costs no more
+/// than the bounds allow.
 ///
 /// Text that is not UTF-8 as sent is refused whole, before any percent-decoding: clients encode
 /// everything outside ASCII. Every `&` and `=` is then a character boundary, and text with nothing
@@ -118,7 +121,12 @@ pub fn decode_pairs<'a>(input: &'a [u8], source: &str) -> Result<Vec<Pair<'a>>, 
         if key.is_empty() {
             return Err(ApiError::invalid(source, "a parameter has an empty name"));
         }
-        pairs.push((decode_component(key, source)?, decode_component(value, source)?));
+        if pairs.len() == MAX_PARAMETERS {
+            return Err(limits::too_many_parameters(source));
+        }
+        let key = decode_component(key, source)?;
+        limits::check_name(&key)?;
+        pairs.push((key, decode_component(value, source)?));
     }
     Ok(pairs)
 }
@@ -220,6 +228,12 @@ pub fn extract(raw: &RawRequest) -> Result<RpcRequest<'_>, (ApiError, Format)> {
     } else {
         Vec::new()
     };
+    if query.len() + form.len() > MAX_PARAMETERS {
+        return Err((
+            limits::too_many_parameters("query string and request body"),
+            Format::Json,
+        ));
+    }
     let all = || query.iter().chain(form.iter());
     let format = requested_format(all()).map_err(|e| (e, Format::Json))?;
     let pick = |param: &str, header: http::HeaderName| -> Option<Cow<'_, str>> {

@@ -12,8 +12,7 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAc
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// Highest list index accepted; anything above cannot be a real list of the API.
-const MAX_INDEX: usize = 10_000;
+use super::limits::{MAX_LIST_INDEX as MAX_INDEX, MAX_NAME_SEGMENTS};
 
 /// One node of the parameter tree, borrowing its names and values from the decoded parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +100,13 @@ pub fn build_tree<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Re
 fn insert<'a>(root: &mut BTreeMap<&'a str, Node<'a>>, key: &'a str, value: &'a str) -> Result<(), FlatError> {
     if split_ascii(key, b'.').any(str::is_empty) {
         return Err(FlatError::invalid(key, "the parameter name has an empty segment"));
+    }
+    // The tree is as deep as the deepest name, and dropping or walking it recurses that deep.
+    if split_ascii(key, b'.').nth(MAX_NAME_SEGMENTS).is_some() {
+        return Err(FlatError::invalid(
+            key.get(..64).unwrap_or("parameter"),
+            format!("a parameter name has at most {MAX_NAME_SEGMENTS} segments"),
+        ));
     }
     let mut segments = split_ascii(key, b'.').peekable();
     let mut branch = root;

@@ -3,6 +3,7 @@
 
 pub mod extract;
 pub mod flat;
+pub mod limits;
 pub mod render;
 pub mod split;
 

@@ -38,8 +38,10 @@ pub(super) async fn state(State(state): State<AppState>) -> Json<Value> {
 /// Merges a fixture document into the running state: 200 when it applied whole, 400 with the reason
 /// when any part of it did not (and then nothing changed).
 pub(super) async fn fixtures(State(state): State<AppState>, body: Bytes) -> (StatusCode, Json<Value>) {
-    let text = String::from_utf8_lossy(&body);
-    let applied = crate::fixtures::parse(&text).and_then(|doc| state.eci().apply_fixtures(&doc));
+    let applied = std::str::from_utf8(&body)
+        .map_err(|_| "not a fixture document: the body is not UTF-8".to_owned())
+        .and_then(crate::fixtures::parse)
+        .and_then(|doc| state.eci().apply_fixtures(&doc));
     match applied {
         Ok(()) => (StatusCode::OK, Json(json!({"applied": true}))),
         Err(error) => (StatusCode::BAD_REQUEST, Json(json!({"applied": false, "error": error}))),

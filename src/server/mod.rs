@@ -3,6 +3,8 @@
 mod admin;
 mod broken_body;
 mod exec_socket;
+mod guard;
+pub mod listener;
 mod rpc;
 
 pub use rpc::{FAULT_HEADER, RETRY_AFTER_HEADER};
@@ -48,6 +50,8 @@ pub struct AppOptions {
     pub rate_limits: Vec<Limit>,
     /// How groups move through their statuses unless their tags say otherwise.
     pub lifecycle: Policy,
+    /// When set, every side-API call but `health` needs `Authorization: Bearer <token>`.
+    pub admin_token: Option<String>,
 }
 
 impl Default for AppOptions {
@@ -62,6 +66,7 @@ impl Default for AppOptions {
             faults: Vec::new(),
             rate_limits: Vec::new(),
             lifecycle: crate::ops::default_policy(),
+            admin_token: None,
         }
     }
 }
@@ -79,6 +84,7 @@ struct Shared {
     throttle: Throttle,
     started: Instant,
     max_body_bytes: usize,
+    admin_token: Option<String>,
     shutting_down: watch::Sender<bool>,
 }
 
@@ -106,6 +112,7 @@ impl AppState {
                 throttle,
                 started: Instant::now(),
                 max_body_bytes: options.max_body_bytes,
+                admin_token: options.admin_token.filter(|t| !t.is_empty()),
                 shutting_down: watch::Sender::new(false),
             }),
         })
@@ -135,10 +142,23 @@ impl AppState {
     }
 }
 
-/// The whole service: RPC on `/`, the side API under `/_emulator`.
+/// The whole service: RPC on `/`, the side API under `/_emulator` behind its guard, and the exec
+/// sockets (their unguessable token is their guard: SDK clients open them without the admin token).
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", any(rpc::handle))
+        .merge(side_api(state.clone()))
+        .route("/_emulator/exec/{token}", get(exec_socket::exec))
+        .fallback(not_found)
+        .layer(CatchPanicLayer::custom(panic_response))
+        // The RPC endpoint logs its own failures (with code and request id), and injected 5xx are not
+        // the emulator failing, so the layer's own failure lines go to debug.
+        .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)))
+        .with_state(state)
+}
+
+fn side_api(state: AppState) -> Router<AppState> {
+    Router::new()
         .route("/_emulator/health", get(admin::health))
         .route("/_emulator/reset", post(admin::reset))
         .route("/_emulator/state", get(admin::state))
@@ -151,19 +171,13 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/_emulator/faults/{id}", delete(admin::remove_fault))
         .route("/_emulator/container-groups/{id}/lifecycle", post(admin::drive_group))
-        .route("/_emulator/exec/{token}", get(exec_socket::exec))
         .route(
             "/_emulator/throttling",
             get(admin::rate_limits)
                 .put(admin::set_rate_limits)
                 .delete(admin::clear_rate_limits),
         )
-        .fallback(not_found)
-        .layer(CatchPanicLayer::custom(panic_response))
-        // The RPC endpoint logs its own failures (with code and request id), and injected 5xx are not
-        // the emulator failing, so the layer's own failure lines go to debug.
-        .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)))
-        .with_state(state)
+        .route_layer(axum::middleware::from_fn_with_state(state, guard::side_api))
 }
 
 async fn not_found() -> Response {

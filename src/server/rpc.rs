@@ -1,6 +1,7 @@
 //! The RPC endpoint: extract, authenticate, look up, throttle, apply faults, run, render, deliver.
 
 use super::broken_body::BrokenBody;
+use super::listener::BodyReadTimeout;
 use super::{into_response, AppState};
 use crate::error::{ApiError, ErrorCode};
 use crate::faults::rule::{Effect, Phase};
@@ -11,6 +12,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;
 use axum::response::Response;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use std::sync::Arc;
 
 /// Names the fault rules that fired on a response.
@@ -21,13 +23,9 @@ pub const RETRY_AFTER_HEADER: &str = "x-acs-retry-after";
 pub(super) async fn handle(State(state): State<AppState>, request: Request) -> Response {
     let request_id = crate::util::new_request_id();
     let (parts, body) = request.into_parts();
-    let body = match axum::body::to_bytes(body, state.inner.max_body_bytes).await {
+    let body = match read_body(&state, &parts.headers, body).await {
         Ok(bytes) => bytes,
-        Err(_) => {
-            let detail = format!("The request body exceeds {} bytes.", state.inner.max_body_bytes);
-            let err = ApiError::with_detail(ErrorCode::RequestTooLarge, &detail);
-            return into_response(render_error(Format::Json, &request_id, &err), &request_id);
-        }
+        Err(err) => return into_response(render_error(Format::Json, &request_id, &err), &request_id),
     };
     let raw = RawRequest {
         method: parts.method.as_str().to_owned(),
@@ -37,6 +35,48 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
     };
     let served = serve(&state, &raw, &request_id);
     deliver(&state, served, &request_id).await
+}
+
+/// The whole body, within the size limit and the read timeout. A declared length over the limit is
+/// refused before any byte is read, so a client that sent `Expect: 100-continue` gets the refusal
+/// instead of `100 Continue`; a body that breaks HTTP's framing (a bad chunk size, a missing CRLF) is
+/// a client error, not a size one.
+async fn read_body(state: &AppState, headers: &http::HeaderMap, body: Body) -> Result<axum::body::Bytes, ApiError> {
+    let limit = state.inner.max_body_bytes;
+    let too_large = || {
+        let detail = format!("The request body exceeds {limit} bytes.");
+        ApiError::with_detail(ErrorCode::RequestTooLarge, &detail)
+    };
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large());
+    }
+    let error = match Limited::new(body, limit).collect().await {
+        Ok(collected) => return Ok(collected.to_bytes()),
+        Err(error) => error,
+    };
+    if caused_by::<LengthLimitError>(&*error) {
+        return Err(too_large());
+    }
+    if let Some(timeout) = cause::<BodyReadTimeout>(&*error) {
+        return Err(ApiError::with_detail(ErrorCode::RequestTimeout, &format!("{timeout}.")));
+    }
+    Err(ApiError::invalid(
+        "request body",
+        &format!("the body could not be read as HTTP/1.1 frames it: {error}"),
+    ))
+}
+
+/// The first error of type `E` in `error`'s chain of sources.
+fn cause<'e, E: std::error::Error + 'static>(error: &'e (dyn std::error::Error + 'static)) -> Option<&'e E> {
+    std::iter::successors(Some(error), |e| e.source()).find_map(|e| e.downcast_ref::<E>())
+}
+
+fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
+    cause::<E>(error).is_some()
 }
 
 /// A rendered answer and what the faults and rate limits ask of its delivery.

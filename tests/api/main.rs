@@ -15,6 +15,7 @@ mod describe;
 mod errors;
 mod exec_socket;
 mod faults;
+mod hardening;
 mod image_caches;
 mod lifecycle;
 mod metrics;

@@ -59,7 +59,8 @@ class Emulator:
     def call(self, method, path, document=None):
         """A side-API call with an optional JSON body; answers (status, parsed JSON body)."""
         data = None if document is None else json.dumps(document).encode()
-        req = urllib.request.Request(f"http://{self.endpoint}{path}", data=data, method=method)
+        headers = {} if data is None else {"Content-Type": "application/json"}
+        req = urllib.request.Request(f"http://{self.endpoint}{path}", data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=5) as r:
                 return r.status, json.loads(r.read())
@@ -73,7 +74,12 @@ class Emulator:
 
     def post_fixtures(self, document):
         data = json.dumps(document).encode()
-        req = urllib.request.Request(f"http://{self.endpoint}/_emulator/fixtures", data=data, method="POST")
+        req = urllib.request.Request(
+            f"http://{self.endpoint}/_emulator/fixtures",
+            data=data,
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(req, timeout=5) as r:
             return json.loads(r.read())
 

@@ -1,0 +1,428 @@
+//! Hostile requests: each case that once killed, stalled or fooled the emulator, answered now with a
+//! clean refusal that names what was wrong.
+
+use crate::common::*;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use eci_emulator::protocol::{extract, RawRequest};
+use eci_emulator::server::AppOptions;
+use eci_emulator::util::FixedClock;
+use eci_emulator::{app, AppState};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+fn post(path: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(path)
+        .header("content-type", content_type)
+        .body(body.into())
+        .unwrap()
+}
+
+fn post_json(path: &str, body: &Value) -> Request<Body> {
+    post(path, "application/json", body.to_string())
+}
+
+fn error_message(reply: &Reply) -> String {
+    let body = reply.json();
+    body["Message"]
+        .as_str()
+        .or(body["error"].as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_parameter_name_of_twenty_thousand_segments_is_refused_by_get_and_post() {
+    let app = open_app();
+    let deep = vec!["a"; 20_000].join(".");
+    let query = format!("/?Action=DescribeContainerGroups&Version=2018-08-08&RegionId=cn-hangzhou&{deep}=1");
+    let by_get = send(&app, Request::get(&query).body(Body::empty()).unwrap()).await;
+    assert_eq!(by_get.status, StatusCode::BAD_REQUEST, "{}", by_get.text);
+    assert_eq!(by_get.json()["Code"], "InvalidParameter");
+    assert!(
+        error_message(&by_get).contains("at most 256 are accepted"),
+        "{}",
+        by_get.text
+    );
+    let by_post = send(
+        &app,
+        post(
+            "/?Action=DescribeContainerGroups&Version=2018-08-08",
+            "application/x-www-form-urlencoded",
+            format!("RegionId=cn-hangzhou&{deep}=1"),
+        ),
+    )
+    .await;
+    assert_eq!(by_post.json()["Code"], "InvalidParameter", "{}", by_post.text);
+    let seventeen = vec!["a"; 17].join(".");
+    let too_deep = rpc_get(
+        &app,
+        "DescribeContainerGroups",
+        &[("RegionId", "cn-hangzhou"), (&seventeen, "1")],
+    )
+    .await;
+    assert!(
+        error_message(&too_deep).contains("17 segments; at most 16"),
+        "{}",
+        too_deep.text
+    );
+    let sixteen = vec!["a"; 16].join(".");
+    let deepest_allowed = rpc_get(
+        &app,
+        "DescribeContainerGroups",
+        &[("RegionId", "cn-hangzhou"), (&sixteen, "1")],
+    )
+    .await;
+    assert_eq!(deepest_allowed.status, StatusCode::OK, "{}", deepest_allowed.text);
+}
+
+#[tokio::test]
+async fn deep_names_are_refused_before_signatures_are_checked() {
+    let app = strict_app(&["AK1:secret-1"]);
+    let deep = vec!["a"; 20_000].join(".");
+    let query = format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId=AK1&{deep}=1");
+    let reply = send(&app, Request::get(&query).body(Body::empty()).unwrap()).await;
+    assert_eq!(reply.json()["Code"], "InvalidParameter", "{}", reply.text);
+}
+
+#[tokio::test]
+async fn more_than_ten_thousand_parameters_are_refused() {
+    let app = open_app();
+    let many: String = (0..10_001).map(|i| format!("P{i}=1&")).collect();
+    let reply = send(
+        &app,
+        post(
+            "/?Action=DescribeContainerGroups&Version=2018-08-08",
+            "application/x-www-form-urlencoded",
+            many,
+        ),
+    )
+    .await;
+    assert_eq!(reply.json()["Code"], "InvalidParameter");
+    assert!(
+        error_message(&reply).contains("more than 10000 parameters"),
+        "{}",
+        reply.text
+    );
+    let split: String = (0..6_000).map(|i| format!("Q{i}=1&")).collect();
+    let both = send(
+        &app,
+        post(
+            &format!("/?Action=DescribeContainerGroups&Version=2018-08-08&{split}"),
+            "application/x-www-form-urlencoded",
+            split.replace('Q', "B"),
+        ),
+    )
+    .await;
+    assert!(
+        error_message(&both).contains("more than 10000 parameters"),
+        "{}",
+        both.text
+    );
+}
+
+#[tokio::test]
+async fn a_pattern_that_compiles_too_large_or_is_too_long_is_refused() {
+    let app = open_app();
+    let exploding = json!({"action": "*", "code": "InternalError", "match": {"X": "(\\w{100}){100}x"}});
+    let reply = send(&app, post_json("/_emulator/faults", &exploding)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+    assert!(
+        error_message(&reply).contains("compiles to more than"),
+        "{}",
+        reply.text
+    );
+    let long = json!({"action": "*", "code": "InternalError", "match": {"X": "a".repeat(1025)}});
+    let reply = send(&app, post_json("/_emulator/faults", &long)).await;
+    assert!(
+        error_message(&reply).contains("1025 bytes; at most 1024"),
+        "{}",
+        reply.text
+    );
+    let huge = json!({"action": "*", "code": "InternalError", "match": {"X": "a".repeat(1 << 20)}});
+    let reply = send(&app, post_json("/_emulator/faults", &huge)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn durations_are_capped_and_the_rule_count_is_bounded() {
+    let app = open_app();
+    let endless = json!({"action": "*", "latencyMs": u64::MAX});
+    let reply = send(&app, post_json("/_emulator/faults", &endless)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        error_message(&reply).contains("latencyMs must be at most 3600000"),
+        "{}",
+        reply.text
+    );
+    for field in ["jitterMs", "hangMs", "retryAfterMs"] {
+        let rule = json!({"action": "*", "code": "InternalError", field: 3_600_001u64});
+        let reply = send(&app, post_json("/_emulator/faults", &rule)).await;
+        assert!(error_message(&reply).contains(field), "{field}: {}", reply.text);
+    }
+    let never_fires =
+        json!({"action": "ListUsage", "latencyMs": 3_600_000u64, "jitterMs": 3_600_000u64, "regionId": "nowhere"});
+    for _ in 0..1000 {
+        let reply = send(&app, post_json("/_emulator/faults", &never_fires)).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    }
+    let one_more = send(&app, post_json("/_emulator/faults", &never_fires)).await;
+    assert_eq!(one_more.status, StatusCode::BAD_REQUEST);
+    assert!(
+        error_message(&one_more).contains("1000 fault rules"),
+        "{}",
+        one_more.text
+    );
+}
+
+#[tokio::test]
+async fn actions_must_be_operations_and_the_closest_one_is_suggested() {
+    let app = open_app();
+    let misspelt = json!({"action": "DescribeContainerGroup", "code": "InternalError"});
+    let reply = send(&app, post_json("/_emulator/faults", &misspelt)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        error_message(&reply).contains("did you mean \"DescribeContainerGroups\""),
+        "{}",
+        reply.text
+    );
+    let limits = json!({"limits": [{"action": "NoSuch", "limit": 1, "per": "second"}]});
+    let request = Request::put("/_emulator/throttling")
+        .header("content-type", "application/json")
+        .body(Body::from(limits.to_string()))
+        .unwrap();
+    let reply = send(&app, request).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+    assert!(error_message(&reply).contains("not an ECI operation"), "{}", reply.text);
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_limit_is_refused_without_reading_the_body() {
+    let app = open_app();
+    let request = Request::post("/?Action=DescribeContainerGroups&Version=2018-08-08")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("content-length", "999999999")
+        .header("expect", "100-continue")
+        .body(Body::empty())
+        .unwrap();
+    let reply = send(&app, request).await;
+    assert_eq!(reply.status.as_u16(), 413);
+    assert_eq!(reply.json()["Code"], "InvalidParameter.LengthExceeded");
+}
+
+async fn fixtures_refusal(app: &Router, body: impl Into<Body>) -> String {
+    let reply = send(app, post("/_emulator/fixtures", "application/json", body)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+    assert_eq!(reply.json()["applied"], false);
+    error_message(&reply)
+}
+
+fn network_document(vpc_cidr: &str, vswitch_cidr: &str, vswitch_id: &str) -> String {
+    json!({
+        "vpcs": [{"vpcId": "vpc-h", "regionId": "cn-hangzhou", "cidrBlock": vpc_cidr}],
+        "vSwitches": [{"vSwitchId": vswitch_id, "vpcId": "vpc-h", "zoneId": "cn-hangzhou-b", "cidrBlock": vswitch_cidr}]
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn fixtures_refuse_networks_that_cannot_hold_an_address() {
+    let app = open_app();
+    let cases = [
+        (
+            network_document("0.0.0.0/0", "10.0.0.0/24", "vsw-h"),
+            "prefix length from /8",
+        ),
+        (
+            network_document("10.0.0.0/8", "10.9.0.0/31", "vsw-h"),
+            "no usable address",
+        ),
+        (network_document("10.0.0.0/8", "10.9.0.1/32", "vsw-h"), "10.9.0.1/32"),
+        (
+            network_document("10.0.0.0/8", "10.9.2.5/24", "vsw-h"),
+            "host bits set; the network is 10.9.2.0/24",
+        ),
+        (
+            network_document("10.0.0.0/8", "192.168.0.0/24", "vsw-h"),
+            "not inside the VPC",
+        ),
+        (network_document("10.0.0.0/8", "10.1.0.0/24", ""), "vSwitchId \"\""),
+        (
+            network_document("10.0.0.0/8", "10.1.0.0/24", &"v".repeat(100_000)),
+            "1 to 128 printable",
+        ),
+        (
+            network_document("10.0.0.0/8", "10.1.0.0/24", "vsw with space"),
+            "no spaces",
+        ),
+    ];
+    for (document, why) in cases {
+        let message = fixtures_refusal(&app, document).await;
+        assert!(message.contains(why), "{why}: {message}");
+    }
+    let disk = json!({"disks": [{"diskId": "d-1", "zoneId": "cn-hangzhou-b", "size": 0}]});
+    assert!(fixtures_refusal(&app, disk.to_string())
+        .await
+        .contains("size must be 1"));
+    assert!(fixtures_refusal(&app, "[]").await.contains("expected a JSON object"));
+    let not_utf8 = b"{\"disks\": [{\"diskId\": \"d-\xff\", \"zoneId\": \"cn-hangzhou-b\", \"size\": 1}]}".to_vec();
+    assert!(fixtures_refusal(&app, not_utf8).await.contains("UTF-8"));
+    assert!(!declared_vpc(&app, "vpc-h").await, "nothing was applied");
+}
+
+/// Whether `/_emulator/state` shows the VPC (the region's default network may exist regardless).
+async fn declared_vpc(app: &Router, vpc_id: &str) -> bool {
+    let state = send(app, Request::get("/_emulator/state").body(Body::empty()).unwrap()).await;
+    let networks = state.json()["networks"].as_array().cloned().unwrap_or_default();
+    networks.iter().any(|n| n["vpcs"].get(vpc_id).is_some())
+}
+
+#[tokio::test]
+async fn a_refused_account_leaves_the_document_unapplied() {
+    let app = open_app();
+    let document = json!({
+        "vpcs": [{"vpcId": "vpc-h", "regionId": "cn-hangzhou", "cidrBlock": "10.0.0.0/8"}],
+        "accounts": [{"accessKeyId": "AK-1", "quota": {"vcpus": -1.0}}]
+    });
+    assert!(fixtures_refusal(&app, document.to_string())
+        .await
+        .contains("quota.vcpus"));
+    assert!(!declared_vpc(&app, "vpc-h").await);
+}
+
+#[tokio::test]
+async fn lifecycle_bodies_with_unknown_fields_are_refused() {
+    let app = app_with_policy(eci_emulator::lifecycle::machine::PolicyKind::Manual).0;
+    let id = create_group(&app, "driven", &[]).await;
+    let path = format!("/_emulator/container-groups/{id}/lifecycle");
+    let typo = send(
+        &app,
+        post_json(&path, &json!({"action": "setStatus", "status": "Failed", "stauts": 1})),
+    )
+    .await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST, "{}", typo.text);
+    assert!(error_message(&typo).contains("unknown field"), "{}", typo.text);
+    let extra = send(&app, post_json(&path, &json!({"action": "advance", "times": 3}))).await;
+    assert_eq!(extra.status, StatusCode::BAD_REQUEST, "{}", extra.text);
+    let fine = send(&app, post_json(&path, &json!({"action": "advance"}))).await;
+    assert_eq!(fine.status, StatusCode::OK, "{}", fine.text);
+}
+
+fn acs3_signed(secret: &str, nonce: &str, signed: &[&str]) -> Request<Body> {
+    let body_hash = hex::encode(Sha256::digest(b""));
+    let headers = [
+        ("host", "127.0.0.1"),
+        ("x-acs-action", "DescribeContainerGroups"),
+        ("x-acs-content-sha256", body_hash.as_str()),
+        ("x-acs-date", NOW_TEXT),
+        ("x-acs-signature-nonce", nonce),
+        ("x-acs-version", "2018-08-08"),
+    ];
+    let query = "RegionId=cn-hangzhou";
+    let raw = RawRequest::from_parts("POST", query, &headers, b"");
+    let rpc = extract(&raw).unwrap_or_else(|(e, _)| panic!("{e}"));
+    let canonical = eci_emulator::auth::acs3::canonical_request(&raw, &rpc, signed, &body_hash);
+    let signature = eci_emulator::auth::acs3::sign(secret, &eci_emulator::auth::acs3::string_to_sign(&canonical));
+    let mut builder = Request::post(format!("/?{query}"));
+    for (k, v) in headers {
+        builder = builder.header(k, v);
+    }
+    let authorization = format!(
+        "ACS3-HMAC-SHA256 Credential=AK1,SignedHeaders={},Signature={signature}",
+        signed.join(";")
+    );
+    builder
+        .header("authorization", authorization)
+        .body(Body::empty())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn acs3_must_sign_host_and_every_acs_header() {
+    let app = strict_app(&["AK1:secret-1"]);
+    let only_host = send(&app, acs3_signed("secret-1", "n-1", &["host"])).await;
+    assert_eq!(only_host.status, StatusCode::BAD_REQUEST, "{}", only_host.text);
+    assert_eq!(only_host.json()["Code"], "IncompleteSignature");
+    assert!(error_message(&only_host).contains("x-acs-action is sent but not in SignedHeaders"));
+    let all = [
+        "host",
+        "x-acs-action",
+        "x-acs-content-sha256",
+        "x-acs-date",
+        "x-acs-signature-nonce",
+        "x-acs-version",
+    ];
+    let without_date: Vec<&str> = all.iter().copied().filter(|h| *h != "x-acs-date").collect();
+    let reply = send(&app, acs3_signed("secret-1", "n-2", &without_date)).await;
+    assert!(error_message(&reply).contains("x-acs-date"), "{}", reply.text);
+    let complete = send(&app, acs3_signed("secret-1", "n-3", &all)).await;
+    assert_eq!(complete.status, StatusCode::OK, "{}", complete.text);
+    let empty_nonce = send(&app, acs3_signed("secret-1", "", &all)).await;
+    assert_eq!(empty_nonce.json()["Code"], "MissingParameter", "{}", empty_nonce.text);
+    assert!(error_message(&empty_nonce).contains("x-acs-signature-nonce"));
+}
+
+fn guarded_app(token: Option<&str>) -> Router {
+    app(AppState::new(AppOptions {
+        clock: Arc::new(FixedClock::at_unix(NOW)),
+        seed: Some(7),
+        lifecycle: immediate(),
+        admin_token: token.map(str::to_owned),
+        ..AppOptions::default()
+    })
+    .unwrap())
+}
+
+#[tokio::test]
+async fn the_side_api_refuses_what_a_page_on_another_site_could_send() {
+    let app = guarded_app(None);
+    let _ = create_group(&app, "kept", &[]).await;
+    let from_page = Request::post("/_emulator/reset")
+        .header("content-type", "text/plain")
+        .header("origin", "http://evil.example")
+        .header("host", "127.0.0.1:8080")
+        .body(Body::from("x"))
+        .unwrap();
+    let reply = send(&app, from_page).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text);
+    assert!(error_message(&reply).contains("another origin"));
+    let plain_text = post("/_emulator/faults", "text/plain", r#"{"code":"InternalError"}"#);
+    assert_eq!(send(&app, plain_text).await.status, StatusCode::FORBIDDEN);
+    let cross_site = Request::get("/_emulator/state")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, cross_site).await.status, StatusCode::FORBIDDEN);
+    let listed = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")]).await;
+    assert_eq!(listed.json()["TotalCount"], 1, "the refused reset changed nothing");
+    let same_origin = Request::post("/_emulator/reset")
+        .header("origin", "http://127.0.0.1:8080")
+        .header("host", "127.0.0.1:8080")
+        .header("content-type", "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+    assert_eq!(send(&app, same_origin).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn with_an_admin_token_the_side_api_needs_it_but_health_does_not() {
+    let app = guarded_app(Some("s3cret"));
+    let health = send(&app, Request::get("/_emulator/health").body(Body::empty()).unwrap()).await;
+    assert_eq!(health.status, StatusCode::OK);
+    let bare = send(&app, Request::get("/_emulator/state").body(Body::empty()).unwrap()).await;
+    assert_eq!(bare.status, StatusCode::UNAUTHORIZED);
+    let wrong = Request::get("/_emulator/state")
+        .header("authorization", "Bearer s3cre")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, wrong).await.status, StatusCode::UNAUTHORIZED);
+    let right = Request::get("/_emulator/state")
+        .header("authorization", "Bearer s3cret")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, right).await.status, StatusCode::OK);
+    let rpc = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")]).await;
+    assert_eq!(rpc.status, StatusCode::OK, "the API itself needs no admin token");
+}
