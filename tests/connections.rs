@@ -221,25 +221,24 @@ async fn a_twenty_thousand_segment_name_is_refused_and_the_server_lives_on() {
     assert!(read_response(&mut client).await.starts_with("HTTP/1.1 200"));
 }
 
+/// A connection whose request a hang fault holds unanswered.
+async fn hanging_request(server: &Server) -> TcpStream {
+    let hang = serde_json::from_str(r#"{"action":"ListUsage","effect":"hang"}"#).unwrap();
+    server.state.faults().add(hang, "api").unwrap();
+    let mut hanging = server.connect().await;
+    let request = "GET /?Action=ListUsage&Version=2018-08-08&RegionId=cn-hangzhou HTTP/1.1\r\nHost: t\r\n\r\n";
+    hanging.write_all(request.as_bytes()).await.unwrap();
+    // The request is read and handled (and so hangs) before shutdown is asked for.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    hanging
+}
+
 #[tokio::test]
 async fn shutdown_is_not_held_by_a_stuck_client_or_a_hanging_request() {
     let server = Server::start(limits(), true).await;
     let mut stuck = server.connect().await;
     stuck.write_all(b"GET / HTTP/1.1\r\nHost: t\r\n").await.unwrap();
-    server
-        .state
-        .faults()
-        .add(
-            serde_json::from_str(r#"{"action":"ListUsage","effect":"hang"}"#).unwrap(),
-            "api",
-        )
-        .unwrap();
-    let mut hanging = server.connect().await;
-    hanging
-        .write_all(b"GET /?Action=ListUsage&Version=2018-08-08&RegionId=cn-hangzhou HTTP/1.1\r\nHost: t\r\n\r\n")
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut hanging = hanging_request(&server).await;
     assert_eq!(server.shut_down().await, Shutdown::Drained);
     assert_eq!(
         read_to_close(&mut hanging).await,
@@ -258,19 +257,6 @@ async fn shutdown_gives_up_on_work_still_running_at_the_deadline() {
         false,
     )
     .await;
-    server
-        .state
-        .faults()
-        .add(
-            serde_json::from_str(r#"{"action":"ListUsage","effect":"hang"}"#).unwrap(),
-            "api",
-        )
-        .unwrap();
-    let mut hanging = server.connect().await;
-    hanging
-        .write_all(b"GET /?Action=ListUsage&Version=2018-08-08&RegionId=cn-hangzhou HTTP/1.1\r\nHost: t\r\n\r\n")
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let _hanging = hanging_request(&server).await;
     assert_eq!(server.shut_down().await, Shutdown::DeadlinePassed { open: 1 });
 }

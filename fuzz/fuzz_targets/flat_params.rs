@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(pairs) = decode_pairs(data, "fuzz") else {
         return;
     };
-    let Ok(tree) = flat::build_tree(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) else {
+    let Ok(tree) = flat::build_tree(pairs.iter().map(|(k, v)| (&**k, &**v))) else {
         return;
     };
     let parsed: Result<CreateContainerGroupRequest, _> = flat::from_tree(&tree);

@@ -205,3 +205,43 @@ pub async fn addresses_in_use(app: &Router, vpc_id: Option<&str>) -> u64 {
         .map(|v| v["ipsInUse"].as_u64().unwrap())
         .sum()
 }
+
+/// A signed ACS3 `DescribeContainerGroups` for key `AK1`, as the Tea SDKs send it; `signed` names the
+/// headers listed in `SignedHeaders` (all of them when `None`).
+pub fn acs3_signed_request(
+    secret: &str,
+    nonce: &str,
+    date: &str,
+    query: &str,
+    signed: Option<&[&str]>,
+) -> Request<Body> {
+    use eci_emulator::auth::acs3;
+    use sha2::Digest;
+    let body_hash = hex::encode(sha2::Sha256::digest(b""));
+    let headers = [
+        ("host", "127.0.0.1"),
+        ("x-acs-action", "DescribeContainerGroups"),
+        ("x-acs-content-sha256", body_hash.as_str()),
+        ("x-acs-date", date),
+        ("x-acs-signature-nonce", nonce),
+        ("x-acs-version", "2018-08-08"),
+    ];
+    let raw = eci_emulator::protocol::RawRequest::from_parts("POST", query, &headers, b"");
+    let rpc = eci_emulator::protocol::extract(&raw).unwrap_or_else(|(e, _)| panic!("{e}"));
+    let all: Vec<&str> = headers.iter().map(|(k, _)| *k).collect();
+    let names = signed.unwrap_or(&all);
+    let canonical = acs3::canonical_request(&raw, &rpc, names, &body_hash);
+    let signature = acs3::sign(secret, &acs3::string_to_sign(&canonical));
+    let mut builder = Request::post(format!("/?{query}"));
+    for (k, v) in headers {
+        builder = builder.header(k, v);
+    }
+    let authorization = format!(
+        "ACS3-HMAC-SHA256 Credential=AK1,SignedHeaders={},Signature={signature}",
+        names.join(";")
+    );
+    builder
+        .header("authorization", authorization)
+        .body(Body::empty())
+        .unwrap()
+}

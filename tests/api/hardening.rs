@@ -5,12 +5,10 @@ use crate::common::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
-use eci_emulator::protocol::{extract, RawRequest};
 use eci_emulator::server::AppOptions;
 use eci_emulator::util::FixedClock;
 use eci_emulator::{app, AppState};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 fn post(path: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
@@ -311,32 +309,7 @@ async fn lifecycle_bodies_with_unknown_fields_are_refused() {
 }
 
 fn acs3_signed(secret: &str, nonce: &str, signed: &[&str]) -> Request<Body> {
-    let body_hash = hex::encode(Sha256::digest(b""));
-    let headers = [
-        ("host", "127.0.0.1"),
-        ("x-acs-action", "DescribeContainerGroups"),
-        ("x-acs-content-sha256", body_hash.as_str()),
-        ("x-acs-date", NOW_TEXT),
-        ("x-acs-signature-nonce", nonce),
-        ("x-acs-version", "2018-08-08"),
-    ];
-    let query = "RegionId=cn-hangzhou";
-    let raw = RawRequest::from_parts("POST", query, &headers, b"");
-    let rpc = extract(&raw).unwrap_or_else(|(e, _)| panic!("{e}"));
-    let canonical = eci_emulator::auth::acs3::canonical_request(&raw, &rpc, signed, &body_hash);
-    let signature = eci_emulator::auth::acs3::sign(secret, &eci_emulator::auth::acs3::string_to_sign(&canonical));
-    let mut builder = Request::post(format!("/?{query}"));
-    for (k, v) in headers {
-        builder = builder.header(k, v);
-    }
-    let authorization = format!(
-        "ACS3-HMAC-SHA256 Credential=AK1,SignedHeaders={},Signature={signature}",
-        signed.join(";")
-    );
-    builder
-        .header("authorization", authorization)
-        .body(Body::empty())
-        .unwrap()
+    acs3_signed_request(secret, nonce, NOW_TEXT, "RegionId=cn-hangzhou", Some(signed))
 }
 
 #[tokio::test]

@@ -4,9 +4,7 @@
 use crate::common::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use eci_emulator::auth::{acs3, encode::canonical_query, rpc_v1};
-use eci_emulator::protocol::{extract, RawRequest};
-use sha2::{Digest, Sha256};
+use eci_emulator::auth::{encode::canonical_query, rpc_v1};
 
 const KEY: &str = "AK1:secret-1:acct-1";
 
@@ -126,34 +124,7 @@ async fn the_account_comes_from_the_credential() {
 }
 
 fn acs3_request(secret: &str, nonce: &str, date: &str, query: &str) -> Request<Body> {
-    let body_hash = hex::encode(Sha256::digest(b""));
-    let headers = [
-        ("host", "127.0.0.1"),
-        ("x-acs-action", "DescribeContainerGroups"),
-        ("x-acs-content-sha256", body_hash.as_str()),
-        ("x-acs-date", date),
-        ("x-acs-signature-nonce", nonce),
-        ("x-acs-version", "2018-08-08"),
-    ];
-    let raw = RawRequest::from_parts("POST", query, &headers, b"");
-    let rpc = extract(&raw).unwrap_or_else(|(e, _)| panic!("{e}"));
-    let names: Vec<&str> = headers.iter().map(|(k, _)| *k).collect();
-    let canonical = acs3::canonical_request(&raw, &rpc, &names, &body_hash);
-    let signature = acs3::sign(secret, &acs3::string_to_sign(&canonical));
-    let mut builder = Request::post(format!("/?{query}"));
-    for (k, v) in headers {
-        builder = builder.header(k, v);
-    }
-    builder
-        .header(
-            "authorization",
-            format!(
-                "ACS3-HMAC-SHA256 Credential=AK1,SignedHeaders={},Signature={signature}",
-                names.join(";")
-            ),
-        )
-        .body(Body::empty())
-        .unwrap()
+    acs3_signed_request(secret, nonce, date, query, None)
 }
 
 #[tokio::test]
