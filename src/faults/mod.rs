@@ -60,7 +60,8 @@ impl Call<'_> {
 
     /// Whether the call names `group_id` in `ContainerGroupId` or the JSON list `ContainerGroupIds`;
     /// `listed` keeps that list parsed once for all the rules a call is matched against.
-    fn names_group(&self, group_id: &str, listed: &OnceCell<Vec<String>>) -> bool {
+    fn names_group(&self, group_id: &str, scratch: &Scratch) -> bool {
+        let listed = &scratch.listed;
         self.named_groups(listed).any(|id| id == group_id)
     }
 
@@ -253,9 +254,9 @@ impl Faults {
 
     /// The unexpired rules that can concern the call: those for any group and those of the groups it
     /// names, in the order they were added.
-    fn live_rules(&self, call: &Call<'_>, listed: &OnceCell<Vec<String>>) -> Vec<Arc<Rule>> {
+    fn live_rules(&self, call: &Call<'_>, scratch: &Scratch) -> Vec<Arc<Rule>> {
         let now = self.now_ms();
-        let mut rules = self.rules.read().for_groups(call.named_groups(listed));
+        let mut rules = self.rules.read().for_groups(call.named_groups(&scratch.listed));
         rules.retain(|rule| !rule.is_expired(now));
         rules
     }
@@ -267,9 +268,9 @@ impl Faults {
         if self.is_empty() {
             return verdict;
         }
-        let listed = OnceCell::new();
-        for rule in self.live_rules(call, &listed) {
-            if !in_scope(&rule, call, &listed) || !zone_applies_to_call(&rule, call) {
+        let scratch = Scratch::new();
+        for rule in self.live_rules(call, &scratch) {
+            if !in_scope(&rule, call, &scratch) || !zone_applies_to_call(&rule, call) {
                 continue;
             }
             let Some(latency) = rule.try_fire() else {
@@ -298,10 +299,10 @@ impl Faults {
         if self.is_empty() {
             return None;
         }
-        let listed = OnceCell::new();
-        self.live_rules(call, &listed).into_iter().find_map(|rule| {
+        let scratch = Scratch::new();
+        self.live_rules(call, &scratch).into_iter().find_map(|rule| {
             let for_zone = rule.spec.zone_id.as_deref() == Some(zone) && rule.effect == Effect::Error;
-            if !for_zone || !in_scope(&rule, call, &listed) {
+            if !for_zone || !in_scope(&rule, call, &scratch) {
                 return None;
             }
             rule.try_fire()?;
@@ -318,7 +319,23 @@ impl Faults {
 }
 
 /// Action, region, access key, group and parameters: everything but the zone.
-fn in_scope(rule: &Rule, call: &Call<'_>, listed: &OnceCell<Vec<String>>) -> bool {
+/// What matching one call against the rules works out once and shares: the groups the call names,
+/// and how many more value bytes its patterns may read.
+struct Scratch {
+    listed: OnceCell<Vec<String>>,
+    match_budget: std::cell::Cell<usize>,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        Scratch {
+            listed: OnceCell::new(),
+            match_budget: std::cell::Cell::new(rule::MAX_MATCHED_BYTES_PER_CALL),
+        }
+    }
+}
+
+fn in_scope(rule: &Rule, call: &Call<'_>, scratch: &Scratch) -> bool {
     let spec = &rule.spec;
     let action_matches = spec.action == catalogue::ANY_ACTION || spec.action == call.action;
     action_matches
@@ -327,8 +344,11 @@ fn in_scope(rule: &Rule, call: &Call<'_>, listed: &OnceCell<Vec<String>>) -> boo
         && spec
             .container_group_id
             .as_deref()
-            .is_none_or(|g| call.names_group(g, listed))
-        && rule.matchers.iter().all(|m| m.matches(call.params))
+            .is_none_or(|g| call.names_group(g, scratch))
+        && rule
+            .matchers
+            .iter()
+            .all(|m| m.matches(call.params, &scratch.match_budget))
 }
 
 /// A zone-scoped rule matches the `ZoneId` parameter, except on the action that decides the zone,
@@ -457,6 +477,18 @@ mod tests {
             json!("fault-2"),
             "listed in the order added"
         );
+    }
+
+    #[test]
+    fn a_thousand_hour_long_delays_add_up_to_an_hour() {
+        let (faults, _) = engine();
+        for _ in 0..MAX_RULES {
+            let rule = spec(json!({"latencyMs": rule::MAX_DURATION_MS, "jitterMs": rule::MAX_DURATION_MS}));
+            faults.add(rule, "api").unwrap();
+        }
+        let verdict = faults.decide(&call("ListUsage", &[]));
+        assert_eq!(verdict.fired.len(), MAX_RULES);
+        assert_eq!(verdict.delay, MAX_TOTAL_DELAY);
     }
 
     #[test]

@@ -105,6 +105,9 @@ const MAX_COMPILED_PATTERN_BYTES: usize = 256 * 1024;
 /// Only this many bytes of a parameter's value are matched against a pattern, so one call costs at
 /// most `rules × patterns × MAX_MATCHED_VALUE_BYTES` of matching, whatever the request carries.
 pub const MAX_MATCHED_VALUE_BYTES: usize = 64 * 1024;
+/// The most value bytes all the patterns together read for one call; past it a pattern counts as not
+/// matching. With the linear-time engines this bounds the CPU one call spends on matching.
+pub const MAX_MATCHED_BYTES_PER_CALL: usize = 4 * 1024 * 1024;
 /// The most `match` entries one rule may have.
 const MAX_MATCHERS: usize = 32;
 
@@ -368,11 +371,20 @@ impl ParamMatcher {
         all_match && parts.next().is_none()
     }
 
-    /// Whether some parameter this pattern names has a value the regex matches.
-    pub fn matches(&self, params: &[(&str, &str)]) -> bool {
-        params
-            .iter()
-            .any(|(name, value)| self.names(name) && self.pattern.is_match(matched_part(value)))
+    /// Whether some parameter this pattern names has a value the regex matches, reading no more than
+    /// `budget` bytes (and taking what it reads from it).
+    pub fn matches(&self, params: &[(&str, &str)], budget: &std::cell::Cell<usize>) -> bool {
+        params.iter().any(|(name, value)| {
+            if !self.names(name) {
+                return false;
+            }
+            let part = matched_part(value);
+            let Some(left) = budget.get().checked_sub(part.len()) else {
+                return false;
+            };
+            budget.set(left);
+            self.pattern.is_match(part)
+        })
     }
 }
 
@@ -470,10 +482,30 @@ mod tests {
     #[test]
     fn parameter_names_match_exactly_or_with_any_index() {
         let matcher = ParamMatcher::new("Container.*.Image", "^nginx").unwrap();
-        assert!(matcher.matches(&[("Container.2.Image", "nginx:1")]));
-        assert!(!matcher.matches(&[("Container.2.Image", "busybox")]));
-        assert!(!matcher.matches(&[("Container.2.ImagePullPolicy", "nginx")]));
-        assert!(!matcher.matches(&[("Container.2.Image.Extra", "nginx")]));
-        assert!(!matcher.matches(&[("Container", "nginx")]));
+        let matches = |params: &[(&str, &str)]| matcher.matches(params, &std::cell::Cell::new(1 << 20));
+        assert!(matches(&[("Container.2.Image", "nginx:1")]));
+        assert!(!matches(&[("Container.2.Image", "busybox")]));
+        assert!(!matches(&[("Container.2.ImagePullPolicy", "nginx")]));
+        assert!(!matches(&[("Container.2.Image.Extra", "nginx")]));
+        assert!(!matches(&[("Container", "nginx")]));
+    }
+
+    #[test]
+    fn matching_reads_a_bounded_prefix_within_the_call_budget() {
+        let matcher = ParamMatcher::new("X", "b$").unwrap();
+        let long = format!("{}b", "a".repeat(MAX_MATCHED_VALUE_BYTES));
+        let budget = std::cell::Cell::new(1 << 20);
+        assert!(
+            !matcher.matches(&[("X", &long)], &budget),
+            "only the first 64 KiB are read"
+        );
+        assert_eq!(budget.get(), (1 << 20) - MAX_MATCHED_VALUE_BYTES);
+        assert!(matcher.matches(&[("X", "ab")], &budget));
+        let spent = std::cell::Cell::new(1);
+        assert!(
+            !matcher.matches(&[("X", "ab")], &spent),
+            "past the budget nothing matches"
+        );
+        assert_eq!(matched_part(&"é".repeat(40_000)).len(), MAX_MATCHED_VALUE_BYTES);
     }
 }
