@@ -14,7 +14,7 @@ pub mod virtual_node;
 use crate::accounts::Accounts;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::faults::CallFaults;
+use crate::faults::{CallFaults, Faults};
 use crate::fixtures::{self, FixtureDocument};
 use crate::lifecycle::machine::{self, Delays, Life, Policy, PolicyKind};
 use crate::lifecycle::GroupStatus;
@@ -258,6 +258,20 @@ impl EciState {
         }
     }
 
+    /// Moves every group of `region`, in every account, that is due to move, and gives back what the
+    /// groups now gone held (addresses, EIPs, their fault rules). Called before anything that takes a
+    /// shared resource, so nothing waits on a group that is gone by the clock but that nobody has read.
+    pub fn settle_region(&self, region_id: &str, faults: &Faults) {
+        let now = self.clock.now();
+        for partition in self.registry.in_region(region_id) {
+            if !partition.read().has_due(now) {
+                continue;
+            }
+            let gone = partition.write().advance_due(now);
+            release(self, faults, gone);
+        }
+    }
+
     /// The network of `region`.
     pub fn network(&self, region: &'static RegionInfo) -> Arc<parking_lot::Mutex<RegionNetwork>> {
         self.networks.region(region, &self.ids)
@@ -300,11 +314,17 @@ impl Ctx<'_> {
 
     /// Gives back what removed groups held: addresses, EIPs and their fault rules.
     pub fn release(&self, groups: Vec<ContainerGroup>) {
-        for group in &groups {
-            self.faults.engine().remove_group_rules(&group.id);
-        }
-        release_network(self.eci, groups);
+        release(self.eci, self.faults.engine(), groups);
     }
+}
+
+/// Gives back what removed groups held: addresses, EIPs and their fault rules. The one place where
+/// "gone" becomes "released".
+pub fn release(eci: &EciState, faults: &Faults, groups: Vec<ContainerGroup>) {
+    for group in &groups {
+        faults.remove_group_rules(&group.id);
+    }
+    release_network(eci, groups);
 }
 
 /// One row of the operation table.
@@ -499,7 +519,7 @@ pub fn lookup(action: &str) -> Option<&'static Operation> {
 }
 
 /// Frees the addresses and EIPs of removed groups.
-pub fn release_network(eci: &EciState, groups: Vec<ContainerGroup>) {
+fn release_network(eci: &EciState, groups: Vec<ContainerGroup>) {
     for group in groups {
         let Ok(region) = crate::network::region(&group.spec.region_id) else {
             continue;
@@ -538,7 +558,8 @@ pub enum Drive {
 }
 
 /// Applies `drive` to group `id`, wherever it is; answers the group's status after it, or why not.
-pub fn drive_group(eci: &EciState, id: &str, drive: &Drive) -> Result<&'static str, (u16, String)> {
+/// A group the drive ends (a `Terminating` group advanced) is removed and released at once.
+pub fn drive_group(eci: &EciState, faults: &Faults, id: &str, drive: &Drive) -> Result<&'static str, (u16, String)> {
     let now = eci.clock.now();
     let partition = eci
         .registry
@@ -549,7 +570,7 @@ pub fn drive_group(eci: &EciState, id: &str, drive: &Drive) -> Result<&'static s
         .ok_or_else(|| (404, format!("no container group {id}")))?;
     let mut state = partition.write();
     let gone = state.advance_due(now);
-    release_network(eci, gone);
+    release(eci, faults, gone);
     if let Drive::SetLog { container, .. } | Drive::SetExecReply { container, .. } = drive {
         return set_script(&mut state, id, container, drive);
     }
@@ -589,7 +610,13 @@ pub fn drive_group(eci: &EciState, id: &str, drive: &Drive) -> Result<&'static s
         Drive::SetLog { .. } | Drive::SetExecReply { .. } => Ok(()),
     });
     outcome.ok_or_else(|| (404, format!("no container group {id}")))??;
-    Ok(state.groups.get(id).map(|g| g.status().as_str()).unwrap_or_default())
+    let status = state.groups.get(id).map(|g| g.status().as_str()).unwrap_or_default();
+    if state.groups.get(id).is_some_and(|g| g.life.gone) {
+        let removed = state.remove_group(id);
+        drop(state);
+        release(eci, faults, removed.into_iter().collect());
+    }
+    Ok(status)
 }
 
 fn set_script(
@@ -617,8 +644,14 @@ fn set_script(
     Ok(status)
 }
 
-/// A JSON dump of all state, for `GET /_emulator/state`.
-pub fn dump(eci: &EciState) -> Value {
+/// A JSON dump of all state, for `GET /_emulator/state`; what is due by the clock is applied first,
+/// so the addresses shown in use are those of groups that still exist.
+pub fn dump(eci: &EciState, faults: &Faults) -> Value {
+    let mut regions: Vec<String> = eci.registry.snapshot().into_iter().map(|(key, _)| key.region).collect();
+    regions.dedup();
+    for region in &regions {
+        eci.settle_region(region, faults);
+    }
     let partitions: Vec<Value> = eci
         .registry
         .snapshot()

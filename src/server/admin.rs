@@ -32,7 +32,7 @@ pub(super) async fn reset(State(state): State<AppState>) -> Json<Value> {
 
 /// Every partition with its groups (as `DescribeContainerGroups` shows them) and its network.
 pub(super) async fn state(State(state): State<AppState>) -> Json<Value> {
-    Json(crate::ops::dump(state.eci()))
+    Json(crate::ops::dump(state.eci(), state.faults()))
 }
 
 /// Merges a fixture document into the running state: 200 when it applied whole, 400 with the reason
@@ -122,7 +122,7 @@ pub(super) async fn drive_group(
         Ok(drive) => drive,
         Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({ "error": e.to_string() }))),
     };
-    match crate::ops::drive_group(state.eci(), &id, &drive) {
+    match crate::ops::drive_group(state.eci(), state.faults(), &id, &drive) {
         Ok(status) => (
             StatusCode::OK,
             Json(json!({ "containerGroupId": id, "status": status })),

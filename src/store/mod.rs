@@ -51,6 +51,16 @@ impl<S> Registry<S> {
         self.partitions.get(key).map(|p| Arc::clone(p.value()))
     }
 
+    /// The partitions of one region, whatever their account: O(partitions), which is the number of
+    /// accounts that used the region, not the number of resources.
+    pub fn in_region(&self, region: &str) -> Vec<Arc<RwLock<S>>> {
+        self.partitions
+            .iter()
+            .filter(|e| e.key().region == region)
+            .map(|e| Arc::clone(e.value()))
+            .collect()
+    }
+
     /// Drops every partition.
     pub fn clear(&self) {
         self.partitions.clear();

@@ -34,6 +34,14 @@ pub fn open_app_with_clock() -> (Router, Arc<FixedClock>) {
 
 /// An open app under a progression policy, with a clock the test moves.
 pub fn app_with_policy(kind: eci_emulator::lifecycle::machine::PolicyKind) -> (Router, Arc<FixedClock>) {
+    app_with_policy_and_fixtures(kind, None)
+}
+
+/// `app_with_policy` that starts with a fixture document (JSON text).
+pub fn app_with_policy_and_fixtures(
+    kind: eci_emulator::lifecycle::machine::PolicyKind,
+    fixtures: Option<&str>,
+) -> (Router, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::at_unix(NOW));
     let mut lifecycle = eci_emulator::ops::default_policy();
     lifecycle.kind = kind;
@@ -41,6 +49,10 @@ pub fn app_with_policy(kind: eci_emulator::lifecycle::machine::PolicyKind) -> (R
         clock: clock.clone(),
         seed: Some(7),
         lifecycle,
+        fixtures: fixtures
+            .map(|f| eci_emulator::fixtures::parse(f).unwrap())
+            .into_iter()
+            .collect(),
         ..AppOptions::default()
     })
     .unwrap();

@@ -17,6 +17,7 @@ mod exec_socket;
 mod faults;
 mod hardening;
 mod image_caches;
+mod leaks;
 mod lifecycle;
 mod metrics;
 mod network;

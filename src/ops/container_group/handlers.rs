@@ -43,6 +43,8 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
         security_group_id: req.security_group_id.as_deref(),
         private_ip: req.private_ip_address.as_deref().and_then(|ip| ip.parse().ok()),
     };
+    // Groups gone by the clock, in any account, give their addresses, EIPs and quota back first.
+    ctx.eci.settle_region(&region.region_id, ctx.faults.engine());
     let partition = ctx.partition(region);
     let mut state = partition.write();
     let token = req.client_token.as_deref().filter(|t| !t.is_empty());
