@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod container_group;
 pub mod data_cache;
+pub mod dump;
 pub mod image_cache;
 pub mod listing;
 pub mod rendered;
@@ -26,7 +27,6 @@ use crate::validate;
 use container_group::model::ContainerGroup;
 use container_group::{console, handlers, metrics, progress, tasks};
 use parking_lot::RwLock;
-use serde_json::Value;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -642,37 +642,6 @@ fn set_script(
         };
     });
     Ok(status)
-}
-
-/// A JSON dump of all state, for `GET /_emulator/state`; what is due by the clock is applied first,
-/// so the addresses shown in use are those of groups that still exist.
-pub fn dump(eci: &EciState, faults: &Faults) -> Value {
-    let mut regions: Vec<String> = eci.registry.snapshot().into_iter().map(|(key, _)| key.region).collect();
-    regions.dedup();
-    for region in &regions {
-        eci.settle_region(region, faults);
-    }
-    let partitions: Vec<Value> = eci
-        .registry
-        .snapshot()
-        .into_iter()
-        .map(|(key, state)| {
-            let state = state.read();
-            let groups: Vec<Value> = state
-                .groups
-                .iter()
-                .map(|g| serde_json::to_value(container_group::view::describe_item(g, true)).unwrap_or_default())
-                .collect();
-            serde_json::json!({"account": key.account, "regionId": key.region, "containerGroups": groups})
-        })
-        .collect();
-    let networks: Vec<Value> = eci
-        .networks
-        .snapshot()
-        .into_iter()
-        .map(|(_, network)| serde_json::to_value(&*network.lock()).unwrap_or_default())
-        .collect();
-    serde_json::json!({ "partitions": partitions, "networks": networks, "accounts": eci.accounts.all() })
 }
 
 #[cfg(test)]

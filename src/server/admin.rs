@@ -30,9 +30,35 @@ pub(super) async fn reset(State(state): State<AppState>) -> Json<Value> {
     Json(json!({"reset": true}))
 }
 
-/// Every partition with its groups (as `DescribeContainerGroups` shows them) and its network.
-pub(super) async fn state(State(state): State<AppState>) -> Json<Value> {
-    Json(crate::ops::dump(state.eci(), state.faults()))
+/// Every partition with its groups (as `DescribeContainerGroups` shows them) and its network, streamed
+/// a page of groups at a time.
+pub(super) async fn state(State(state): State<AppState>) -> axum::response::Response {
+    let dump = crate::ops::dump::StateDump::new(state.shared_eci(), state.faults());
+    let mut response = axum::response::Response::new(axum::body::Body::new(ChunkBody(dump)));
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A body whose frames are an iterator's chunks, produced as the connection asks for them.
+struct ChunkBody<I>(I);
+
+impl<I: Iterator<Item = Vec<u8>> + Unpin> http_body::Body for ChunkBody<I> {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        std::task::Poll::Ready(
+            self.0
+                .next()
+                .map(|chunk| Ok(http_body::Frame::data(Bytes::from(chunk)))),
+        )
+    }
 }
 
 /// Merges a fixture document into the running state: 200 when it applied whole, 400 with the reason

@@ -78,7 +78,7 @@ pub struct AppState {
 }
 
 struct Shared {
-    eci: EciState,
+    eci: Arc<EciState>,
     auth: Authenticator,
     faults: Faults,
     throttle: Throttle,
@@ -106,7 +106,7 @@ impl AppState {
         };
         Ok(AppState {
             inner: Arc::new(Shared {
-                eci: EciState::new(options.clock, eci_options).map_err(|e| format!("fixtures: {e}"))?,
+                eci: Arc::new(EciState::new(options.clock, eci_options).map_err(|e| format!("fixtures: {e}"))?),
                 auth,
                 faults,
                 throttle,
@@ -120,6 +120,11 @@ impl AppState {
 
     pub fn eci(&self) -> &EciState {
         &self.inner.eci
+    }
+
+    /// The ECI state, shared: for work that outlives the handler, such as a streamed dump.
+    pub fn shared_eci(&self) -> Arc<EciState> {
+        Arc::clone(&self.inner.eci)
     }
 
     pub fn faults(&self) -> &Faults {

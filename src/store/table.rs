@@ -232,6 +232,24 @@ impl<R: Record> Table<R> {
         Page { items, next, total }
     }
 
+    /// Up to `limit` records in creation order, after the one numbered `after`, and the number to
+    /// continue after (`None` when these were the last).
+    pub fn chunk_after(&self, after: Option<u64>, limit: usize) -> (Vec<&R>, Option<u64>) {
+        let from = match after {
+            Some(seq) => std::ops::Bound::Excluded(seq),
+            None => std::ops::Bound::Unbounded,
+        };
+        let mut range = self.order.range((from, std::ops::Bound::Unbounded));
+        let mut records = Vec::with_capacity(limit.min(1024));
+        let mut last = None;
+        for (seq, id) in range.by_ref().take(limit) {
+            records.extend(self.get(id));
+            last = Some(*seq);
+        }
+        let more = range.next().is_some();
+        (records, last.filter(|_| more))
+    }
+
     /// Every record in creation order.
     pub fn iter(&self) -> impl Iterator<Item = &R> {
         self.order.values().filter_map(|id| self.get(id))

@@ -43,3 +43,30 @@ async fn state_dumps_and_reset_drops_everything() {
     let list = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")]).await;
     assert_eq!(list.json()["TotalCount"], 0);
 }
+
+#[tokio::test]
+async fn the_state_dump_streams_every_group_in_creation_order_across_pages() {
+    let app = open_app();
+    let mut created = Vec::new();
+    for i in 0..600 {
+        created.push(create_group(&app, &format!("dump-{i}"), &[]).await);
+    }
+    let state = send(&app, Request::get("/_emulator/state").body(Body::empty()).unwrap()).await;
+    assert_eq!(state.content_type, "application/json");
+    let state = state.json();
+    let partitions = state["partitions"].as_array().unwrap();
+    let listed: Vec<&str> = partitions
+        .iter()
+        .flat_map(|p| p["containerGroups"].as_array().unwrap())
+        .map(|g| g["ContainerGroupId"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, created.iter().map(String::as_str).collect::<Vec<_>>());
+    let in_use: u64 = state["networks"][0]["vSwitches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["ipsInUse"].as_u64().unwrap())
+        .sum();
+    assert_eq!(in_use, 600);
+    assert!(state["accounts"].is_array());
+}
