@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes src/faults/catalogue.tsv, the error codes each ECI operation documents, from Alibaba's API
+"""Writes src/error/catalogue.tsv, the error codes each ECI operation documents, from Alibaba's API
 metadata (the `errorCodes` of every operation): one row per (action, status, code).
 
-Usage: scripts/error-catalogue.py PATH/TO/eci-2018-08-08-api-docs.json > src/faults/catalogue.tsv
+Usage: scripts/error-catalogue.py PATH/TO/eci-2018-08-08-api-docs.json > src/error/catalogue.tsv
 
 The metadata files the `NotFound` codes under status "0"; the product documentation answers them
 with 404, so they are written as 404.

@@ -1,7 +1,6 @@
-//! Fault injection: the error catalogue, fault rules and the engine that matches them to calls, and
+//! Fault injection: fault rules and the engine that matches them to calls, and
 //! per-account rate limits, all seeded so a run can be repeated.
 
-pub mod catalogue;
 pub mod rule;
 mod set;
 pub mod tag;
@@ -337,7 +336,7 @@ impl Scratch {
 
 fn in_scope(rule: &Rule, call: &Call<'_>, scratch: &Scratch) -> bool {
     let spec = &rule.spec;
-    let action_matches = spec.action == catalogue::ANY_ACTION || spec.action == call.action;
+    let action_matches = spec.action == crate::actions::ANY_ACTION || spec.action == call.action;
     action_matches
         && spec.region_id.as_deref().is_none_or(|r| call.region_id == Some(r))
         && spec.access_key_id.as_deref().is_none_or(|k| call.access_key_id == k)

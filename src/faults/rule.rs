@@ -1,7 +1,8 @@
 //! One fault rule: what a user writes (`RuleSpec`, JSON or a reserved tag), checked and compiled into
 //! what the engine matches (`Rule`).
 
-use super::catalogue::{Catalogue, ANY_ACTION};
+use crate::actions::ANY_ACTION;
+use crate::error::catalogue::Catalogue;
 use crate::error::ApiError;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -324,7 +325,7 @@ fn error_of(spec: &RuleSpec, effect: Effect) -> Result<Option<ApiError>, String>
             ))
         }
     };
-    Ok(Some(ApiError::custom(code.to_owned(), status, message)))
+    Ok(Some(ApiError::injected(code.to_owned(), status, message)))
 }
 
 /// One `match` entry: a parameter name pattern and the regex its value must match.

@@ -1,7 +1,7 @@
 //! Per-account, per-action rate limits answered with `Throttling.User`, as the API gateway does, with
 //! an `x-acs-retry-after` hint in milliseconds.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::util::Clock;
 use parking_lot::{Mutex, RwLock};
 use serde::{Deserialize, Serialize};
@@ -160,12 +160,7 @@ impl Throttle {
             }
             if window.count >= limit.limit {
                 let retry_after_ms = u64::try_from(window_start + length - now_ms).unwrap_or(1).max(1);
-                let error = super::catalogue::Catalogue::get()
-                    .find(action, "Throttling.User", None)
-                    .map(|entry| entry.to_error())
-                    .unwrap_or_else(|| {
-                        ApiError::custom("Throttling.User", 400, "Request was denied due to user flow control.")
-                    });
+                let error = ApiError::new(ErrorCode::ThrottlingUser);
                 return Err(Throttled { error, retry_after_ms });
             }
             window.count += 1;

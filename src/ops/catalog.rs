@@ -1,5 +1,6 @@
 //! `DescribeContainerGroupPrice` and `DescribeAvailableResource`, read from `fixtures/catalog.json`.
 
+use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
 use crate::network;
 use crate::ops::container_group::sizing::{self, SizeRequest};
@@ -111,6 +112,8 @@ pub fn price(req: DescribeContainerGroupPriceRequest) -> Result<JsonBody, ApiErr
     }}))
 }
 
+const PRICE_ACTION: &str = "DescribeContainerGroupPrice";
+
 /// (vCPU, GiB, instance type) the price is for.
 fn size_of(
     req: &DescribeContainerGroupPriceRequest,
@@ -123,13 +126,7 @@ fn size_of(
             .instance_types
             .iter()
             .find(|t| t.instance_type == name)
-            .ok_or_else(|| {
-                ApiError::custom(
-                    "InvalidParam.CpuOrMemorySpec",
-                    400,
-                    "The specified specification is invalid.",
-                )
-            })?;
+            .ok_or_else(invalid_spec)?;
         return Ok((found.cores, found.memory, Some(found.instance_type.clone())));
     }
     let size = sizing::grant(&SizeRequest {
@@ -143,14 +140,14 @@ fn size_of(
         if e.is(crate::error::ErrorCode::InvalidSpotCpuMemorySpec) {
             e
         } else {
-            ApiError::custom(
-                "InvalidParam.CpuOrMemorySpec",
-                400,
-                "The specified specification is invalid.",
-            )
+            invalid_spec()
         }
     })?;
     Ok((size.cpu, size.memory, None))
+}
+
+fn invalid_spec() -> ApiError {
+    documented_error(PRICE_ACTION, "InvalidParam.CpuOrMemorySpec", None)
 }
 
 fn spot_prices(
@@ -176,8 +173,8 @@ fn spot_prices(
         .filter(|_| req.spot_strategy.as_deref() == Some("SpotWithPriceLimit"))
     {
         if limit < hourly(spot) {
-            let message = format!("The spot price {} per hour is above the limit {limit}. We recommend that you use the create multi-zone function to avoid insufficient inventory.", hourly(spot));
-            return Err(ApiError::custom("Spot.NotMatched", 403, message));
+            let detail = format!("The spot price {} per hour is above the limit {limit}", hourly(spot));
+            return Err(documented_error(PRICE_ACTION, "Spot.NotMatched", Some(&detail)));
         }
     }
     Ok(zones

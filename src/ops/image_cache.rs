@@ -2,6 +2,7 @@
 //! progression, and the lookups a container-group create makes (`ImageSnapshotId`,
 //! `AutoMatchImageCache`).
 
+use crate::error::catalogue::documented_error;
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network;
@@ -221,7 +222,11 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateImageCacheRequest) -> Result<JsonBody, A
             "The image cache is {}; it can be updated once it is Ready.",
             cache.stages.status()
         );
-        return Err(ApiError::custom("ImageCache.IncorrectStatus", 400, detail));
+        return Err(documented_error(
+            "UpdateImageCache",
+            "ImageCache.IncorrectStatus",
+            Some(&detail),
+        ));
     }
     let before = (
         cache.name.clone(),
@@ -252,11 +257,7 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateImageCacheRequest) -> Result<JsonBody, A
         cache.retention_days,
     );
     if before == after && tags_before == cache.tags && rg_before == cache.resource_group_id {
-        return Err(ApiError::custom(
-            "NoNeedUpdate",
-            400,
-            "There are no changes to be updated for current resource.",
-        ));
+        return Err(documented_error("UpdateImageCache", "NoNeedUpdate", None));
     }
     if images_changed {
         cache.stages = Stages::new(UPDATE_STAGES, ctx.eci.lifecycle, STAGE_MS, now);
@@ -380,7 +381,11 @@ pub fn pick_for_group<'a>(
             };
             if !cache.is_ready() {
                 let detail = format!("The image cache {} is {}, not Ready.", cache.id, cache.stages.status());
-                return Err(ApiError::custom("ImageSnapshot.IncorrectStatus", 400, detail));
+                return Err(documented_error(
+                    "CreateContainerGroup",
+                    "ImageSnapshot.IncorrectStatus",
+                    Some(&detail),
+                ));
             }
             Some(cache)
         }

@@ -1,6 +1,7 @@
 //! `TagResources`, `UntagResources` and `ListTagResources` for container groups (the other resource
 //! types the API names are not stored by the emulator yet, so their ids are never found).
 
+use crate::error::catalogue::documented_error;
 use crate::error::{ApiError, ErrorCode};
 use crate::network;
 use crate::ops::container_group::dto::TagSpec;
@@ -81,11 +82,7 @@ pub fn tag(ctx: &Ctx<'_>, req: TagResourcesRequest) -> Result<JsonBody, ApiError
         let mut merged = group.spec.tags.clone();
         merge_tags(&mut merged, &req.tags);
         if merged.len() > MAX_TAGS_PER_RESOURCE {
-            return Err(ApiError::custom(
-                "NumberExceed.Tags",
-                400,
-                "The length of tags exceeded limit: 20.",
-            ));
+            return Err(documented_error("TagResources", "NumberExceed.Tags", None));
         }
     }
     for id in &req.resource_ids {

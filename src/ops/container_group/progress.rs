@@ -8,6 +8,7 @@ use super::handlers::{list, ItemView};
 use super::model::ContainerGroup;
 use super::rules;
 use super::sizing::{self, SizeRequest};
+use crate::error::catalogue::documented_error;
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::machine::{EventReason, NotAllowed, Trigger};
 use crate::lifecycle::GroupStatus;
@@ -61,11 +62,7 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateContainerGroupRequest) -> Result<JsonBod
     }
     let updated = updated_group(group, &req, incremental)?;
     if updated.spec == group.spec && updated.cpu == group.cpu && updated.memory == group.memory {
-        return Err(ApiError::custom(
-            "NoNeedUpdate",
-            400,
-            "There are no changes to be updated for current resource.",
-        ));
+        return Err(documented_error("UpdateContainerGroup", "NoNeedUpdate", None));
     }
     rules::check_create(&updated.spec)?;
     let size = sizing::grant(&SizeRequest {

@@ -3,8 +3,8 @@
 
 use super::model::ContainerGroup;
 use super::progress::not_found;
+use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
-use crate::faults::catalogue::documented_error;
 use crate::lifecycle::stages::Stages;
 use crate::lifecycle::GroupStatus;
 use crate::network;

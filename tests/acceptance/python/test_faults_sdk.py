@@ -12,7 +12,7 @@ from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, Throttlin
 from conftest import ROOT, Emulator
 from test_tea_sdk import REGION, client
 
-CATALOGUE = ROOT / "src" / "faults" / "catalogue.tsv"
+CATALOGUE = ROOT / "src" / "error" / "catalogue.tsv"
 
 
 def create_rows():
