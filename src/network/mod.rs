@@ -87,6 +87,25 @@ pub struct Placement {
     pub ip: Ipv4Addr,
 }
 
+/// Which EIP a new holder gets: a declared one by id, a new one, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EipChoice<'a> {
+    None,
+    Bind(&'a str),
+    Create,
+}
+
+impl<'a> EipChoice<'a> {
+    /// From a request's EIP id (which wins) and its ask for a new one.
+    pub fn from_request(eip_instance_id: Option<&'a str>, create: bool) -> Self {
+        match (eip_instance_id.filter(|e| !e.is_empty()), create) {
+            (Some(id), _) => EipChoice::Bind(id),
+            (None, true) => EipChoice::Create,
+            (None, false) => EipChoice::None,
+        }
+    }
+}
+
 /// What a create asks of the network.
 #[derive(Debug, Default)]
 pub struct PlacementRequest<'a> {
@@ -400,6 +419,38 @@ impl RegionNetwork {
     pub fn release(&mut self, vswitch_id: &str, ip: Ipv4Addr) {
         if let Some(v) = self.by_id.get(vswitch_id).and_then(|i| self.v_switches.get_mut(*i)) {
             v.pool.release(ip);
+        }
+    }
+
+    /// Gives `holder` (a group or a virtual node), placed at `placement`, the EIP it asks for. On
+    /// failure the placement's address is given back, so the caller holds nothing.
+    pub fn attach_eip(
+        &mut self,
+        placement: &Placement,
+        choice: EipChoice<'_>,
+        holder: &str,
+        ids: &IdGenerator,
+    ) -> Result<Option<(String, Ipv4Addr)>, ApiError> {
+        let eip = match choice {
+            EipChoice::Bind(allocation_id) => self
+                .bind_eip(allocation_id, holder)
+                .map(|ip| Some((allocation_id.to_owned(), ip))),
+            EipChoice::Create => self
+                .create_eip(holder, ids)
+                .map(|e| Some((e.allocation_id, e.ip_address))),
+            EipChoice::None => Ok(None),
+        };
+        if eip.is_err() {
+            self.release(&placement.vswitch_id, placement.ip);
+        }
+        eip
+    }
+
+    /// Gives back what a holder that is gone had: its address and its EIP.
+    pub fn detach(&mut self, placement: &Placement, eip: Option<&str>) {
+        self.release(&placement.vswitch_id, placement.ip);
+        if let Some(eip) = eip {
+            self.release_eip(eip);
         }
     }
 

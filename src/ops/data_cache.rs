@@ -4,8 +4,10 @@ use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network;
 use crate::ops::container_group::dto::TagSpec;
+use crate::ops::partition::{insert_progressing, update_progressing, Due, Progress};
 use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
+use crate::store::{IndexKey, Record};
 use crate::util::format_rfc3339_seconds;
 use crate::validate::{Check, FieldRule, RuleTable};
 use serde::Deserialize;
@@ -127,17 +129,50 @@ pub struct DataCache {
     pub events: Vec<(&'static str, String, OffsetDateTime)>,
 }
 
-fn advance_all(state: &mut RegionState, now: OffsetDateTime) {
-    for cache in &mut state.data_caches {
-        let before = cache.stages.status();
-        cache.stages.advance_to(now);
-        if before != "Available" && cache.stages.status() == "Available" {
-            let at = cache.stages.since;
-            cache
-                .events
-                .push(("Available", format!("Data cache {} is available", cache.id), at));
+impl Record for DataCache {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// A bucket's path holds one cache: the index finds it.
+    fn index_keys(&self) -> Vec<IndexKey> {
+        vec![location(&self.bucket, &self.path)]
+    }
+}
+
+impl Progress for DataCache {
+    fn due(&self) -> Option<OffsetDateTime> {
+        self.stages.due
+    }
+
+    fn advance(&mut self, now: OffsetDateTime) {
+        let before = self.stages.status();
+        self.stages.advance_to(now);
+        if before != "Available" && self.stages.status() == "Available" {
+            let at = self.stages.since;
+            self.events
+                .push(("Available", format!("Data cache {} is available", self.id), at));
         }
     }
+}
+
+fn location(bucket: &str, path: &str) -> IndexKey {
+    IndexKey::new("BucketPath", format!("{bucket}\u{0}{path}"))
+}
+
+/// Refuses a second cache at a bucket's path.
+fn check_location_free(state: &RegionState, bucket: &str, path: &str) -> Result<(), ApiError> {
+    if state.data_caches.newest_under(&location(bucket, path)).is_some() {
+        let detail = format!("A data cache already holds path \"{path}\" in bucket \"{bucket}\".");
+        return Err(ApiError::invalid("Path", &detail));
+    }
+    Ok(())
+}
+
+/// Stores a new cache and brings it up to date.
+fn store(state: &mut RegionState, mut cache: DataCache, now: OffsetDateTime) {
+    cache.advance(now);
+    insert_progressing(&mut state.data_caches, &mut state.due, cache, Due::DataCache);
 }
 
 fn bucket_of(given: Option<&str>) -> Result<String, ApiError> {
@@ -154,18 +189,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateDataCacheRequest) -> Result<JsonBody, Ap
     let now = ctx.eci.clock.now();
     let partition = ctx.partition(region);
     let mut state = partition.write();
-    advance_all(&mut state, now);
-    if state
-        .data_caches
-        .iter()
-        .any(|c| c.bucket == bucket && c.path == req.path)
-    {
-        let detail = format!(
-            "A data cache already holds path \"{}\" in bucket \"{bucket}\".",
-            req.path
-        );
-        return Err(ApiError::invalid("Path", &detail));
-    }
+    check_location_free(&state, &bucket, &req.path)?;
     let id = ctx.eci.ids.resource_id("edc", &region.id_code);
     let cache = DataCache {
         events: vec![("Created", format!("Data cache {id} is being made"), now)],
@@ -183,22 +207,33 @@ pub fn create(ctx: &Ctx<'_>, req: CreateDataCacheRequest) -> Result<JsonBody, Ap
         created_at: now,
         stages: Stages::new(STAGES, ctx.eci.lifecycle, STAGE_MS, now),
     };
-    state.data_caches.push(cache);
-    advance_all(&mut state, now);
+    store(&mut state, cache, now);
     JsonBody::of(&json!({ "DataCacheId": id }))
 }
 
 pub fn update(ctx: &Ctx<'_>, req: UpdateDataCacheRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
     let now = ctx.eci.clock.now();
+    let bucket = req.bucket.as_deref().map(|b| bucket_of(Some(b))).transpose()?;
     let partition = ctx.partition(region);
     let mut state = partition.write();
-    advance_all(&mut state, now);
-    let cache = state
-        .data_caches
-        .iter_mut()
-        .find(|c| c.id == req.data_cache_id)
-        .ok_or_else(|| not_found(&req.data_cache_id))?;
+    let state = &mut *state;
+    let id = req.data_cache_id.clone();
+    let lifecycle = ctx.eci.lifecycle;
+    update_progressing(&mut state.data_caches, &mut state.due, &id, Due::DataCache, |cache| {
+        apply_update(cache, req, bucket, lifecycle, now)
+    })
+    .ok_or_else(|| not_found(&id))??;
+    JsonBody::of(&json!({}))
+}
+
+fn apply_update(
+    cache: &mut DataCache,
+    req: UpdateDataCacheRequest,
+    bucket: Option<String>,
+    lifecycle: crate::lifecycle::machine::Policy,
+    now: OffsetDateTime,
+) -> Result<(), ApiError> {
     if !cache.stages.is_done() {
         let detail = format!(
             "The data cache is {}; it can be updated once it is Available.",
@@ -210,8 +245,8 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateDataCacheRequest) -> Result<JsonBody, Ap
     if let Some(name) = req.name {
         cache.name = name;
     }
-    if let Some(bucket) = req.bucket.as_deref() {
-        cache.bucket = bucket_of(Some(bucket))?;
+    if let Some(bucket) = bucket {
+        cache.bucket = bucket;
     }
     cache.size = req.size.unwrap_or(cache.size);
     cache.retention_days = req.retention_days.or(cache.retention_days);
@@ -225,13 +260,13 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateDataCacheRequest) -> Result<JsonBody, Ap
         cache.data_source = source;
     }
     if source_changed {
-        cache.stages = Stages::new(UPDATE_STAGES, ctx.eci.lifecycle, STAGE_MS, now);
+        cache.stages = Stages::new(UPDATE_STAGES, lifecycle, STAGE_MS, now);
         cache
             .events
             .push(("Updating", format!("Data cache {} is being refreshed", cache.id), now));
+        cache.advance(now);
     }
-    advance_all(&mut state, now);
-    JsonBody::of(&json!({}))
+    Ok(())
 }
 
 /// By id, or by bucket and path.
@@ -246,15 +281,17 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteDataCacheRequest) -> Result<JsonBody, Ap
     let shown = id.or(path).unwrap_or_default();
     let partition = ctx.existing_partition(region).ok_or_else(|| not_found(shown))?;
     let mut state = partition.write();
-    let index = state
-        .data_caches
-        .iter()
-        .position(|c| match id {
-            Some(id) => c.id == id,
-            None => c.bucket == bucket && Some(c.path.as_str()) == path,
-        })
+    let found = match (id, path) {
+        (Some(id), _) => Some(id.to_owned()),
+        (None, Some(path)) => state
+            .data_caches
+            .newest_under(&location(&bucket, path))
+            .map(|c| c.id.clone()),
+        (None, None) => None,
+    };
+    found
+        .and_then(|id| state.data_caches.remove(&id))
         .ok_or_else(|| not_found(shown))?;
-    state.data_caches.remove(index);
     JsonBody::of(&json!({}))
 }
 
@@ -265,25 +302,27 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeDataCachesRequest) -> Result<JsonBod
         Some(n @ 1..=20) => usize::try_from(n).unwrap_or(20),
         Some(_) => return Err(ApiError::invalid("Limit", "must be from 1 to 20")),
     };
-    let offset = listing::offset_token(req.next_token.as_deref())?;
     let Some(partition) = ctx.existing_partition(region) else {
         return JsonBody::of(&json!({"DataCaches": [], "TotalCount": 0, "NextToken": ""}));
     };
-    let mut state = partition.write();
-    advance_all(&mut state, ctx.eci.clock.now());
+    let state = partition.read();
     let bucket = req.bucket.as_deref().filter(|b| !b.is_empty());
     let path = req.path.as_deref().filter(|p| !p.is_empty());
     let rg = req.resource_group_id.as_deref().filter(|r| !r.is_empty());
-    let matching: Vec<&DataCache> = state
-        .data_caches
-        .iter()
-        .rev()
-        .filter(|c| req.data_cache_ids.is_empty() || req.data_cache_ids.contains(&c.id))
-        .filter(|c| bucket.is_none_or(|b| c.bucket == b) && path.is_none_or(|p| c.path == p))
-        .filter(|c| rg.is_none_or(|rg| c.resource_group_id.as_deref() == Some(rg)))
-        .filter(|c| listing::carries_tags(&c.tags, &req.tags))
-        .collect();
-    listing::page("DataCaches", &matching, offset, limit, |c| view(c, &req.region_id))
+    let keep = |c: &DataCache| {
+        (req.data_cache_ids.is_empty() || req.data_cache_ids.contains(&c.id))
+            && bucket.is_none_or(|b| c.bucket == b)
+            && path.is_none_or(|p| c.path == p)
+            && rg.is_none_or(|rg| c.resource_group_id.as_deref() == Some(rg))
+            && listing::carries_tags(&c.tags, &req.tags)
+    };
+    let query = listing::Query {
+        keys: &[],
+        keep: Some(&keep),
+        next_token: req.next_token.as_deref(),
+        limit,
+    };
+    listing::table_page("DataCaches", &state.data_caches, &query, |c| view(c, &req.region_id))
 }
 
 fn view(cache: &DataCache, region_id: &str) -> Value {
@@ -344,12 +383,10 @@ pub fn copy(ctx: &Ctx<'_>, req: CopyDataCacheRequest) -> Result<JsonBody, ApiErr
         let partition = ctx
             .existing_partition(region)
             .ok_or_else(|| not_found(&req.data_cache_id))?;
-        let mut state = partition.write();
-        advance_all(&mut state, now);
+        let state = partition.read();
         let cache = state
             .data_caches
-            .iter()
-            .find(|c| c.id == req.data_cache_id)
+            .get(&req.data_cache_id)
             .ok_or_else(|| not_found(&req.data_cache_id))?;
         if cache.stages.status() != "Available" {
             let detail = format!(
@@ -391,18 +428,7 @@ pub fn copy(ctx: &Ctx<'_>, req: CopyDataCacheRequest) -> Result<JsonBody, ApiErr
     };
     let partition = ctx.partition(destination);
     let mut state = partition.write();
-    if state
-        .data_caches
-        .iter()
-        .any(|c| c.bucket == copy.bucket && c.path == copy.path)
-    {
-        let detail = format!(
-            "A data cache already holds path \"{}\" in bucket \"{}\".",
-            copy.path, copy.bucket
-        );
-        return Err(ApiError::invalid("Path", &detail));
-    }
-    state.data_caches.push(copy);
-    advance_all(&mut state, now);
+    check_location_free(&state, &copy.bucket, &copy.path)?;
+    store(&mut state, copy, now);
     JsonBody::of(&json!({ "DataCacheId": id }))
 }

@@ -8,8 +8,10 @@ use crate::lifecycle::stages::Stages;
 use crate::network;
 use crate::ops::container_group::dto::{AcrRegistryInfoSpec, RegistryCredentialSpec, TagSpec};
 use crate::ops::container_group::rules::GROUP_NAME;
+use crate::ops::partition::{insert_progressing, update_progressing, Due, Progress};
 use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
+use crate::store::{IndexKey, Record};
 use crate::util::format_rfc3339_seconds;
 use crate::validate::{Check, FieldRule, RuleTable};
 use serde::Deserialize;
@@ -137,14 +139,19 @@ pub struct ImageCache {
     pub events: Vec<(&'static str, String, OffsetDateTime)>,
 }
 
-impl ImageCache {
-    pub fn is_ready(&self) -> bool {
-        self.stages.status() == "Ready"
+impl Record for ImageCache {
+    fn id(&self) -> &str {
+        &self.id
     }
 
-    /// Whether the cache holds every one of `images`.
-    pub fn covers<'a>(&self, mut images: impl Iterator<Item = &'a str>) -> bool {
-        images.all(|wanted| self.images.iter().any(|held| held == wanted))
+    fn index_keys(&self) -> Vec<IndexKey> {
+        vec![IndexKey::new(NAME, self.name.as_str())]
+    }
+}
+
+impl Progress for ImageCache {
+    fn due(&self) -> Option<OffsetDateTime> {
+        self.stages.due
     }
 
     fn advance(&mut self, now: OffsetDateTime) {
@@ -158,10 +165,17 @@ impl ImageCache {
     }
 }
 
-/// Brings every cache of the partition up to date (caches are few per account and region).
-pub fn advance_all(state: &mut RegionState, now: OffsetDateTime) {
-    for cache in &mut state.image_caches {
-        cache.advance(now);
+/// The index of caches by name.
+const NAME: &str = "ImageCacheName";
+
+impl ImageCache {
+    pub fn is_ready(&self) -> bool {
+        self.stages.status() == "Ready"
+    }
+
+    /// Whether the cache holds every one of `images`.
+    pub fn covers<'a>(&self, mut images: impl Iterator<Item = &'a str>) -> bool {
+        images.all(|wanted| self.images.iter().any(|held| held == wanted))
     }
 }
 
@@ -173,7 +187,8 @@ pub fn create(ctx: &Ctx<'_>, req: CreateImageCacheRequest) -> Result<JsonBody, A
     let now = ctx.eci.clock.now();
     let partition = ctx.partition(region);
     let mut state = partition.write();
-    if state.image_caches.iter().any(|c| c.name == req.image_cache_name) {
+    let named = [IndexKey::new(NAME, req.image_cache_name.as_str())];
+    if state.image_caches.page(&named, None, None, 1).total > 0 {
         let detail = format!("An image cache named \"{}\" already exists.", req.image_cache_name);
         return Err(ApiError::invalid("ImageCacheName", &detail));
     }
@@ -202,7 +217,8 @@ pub fn create(ctx: &Ctx<'_>, req: CreateImageCacheRequest) -> Result<JsonBody, A
         stages,
     };
     cache.advance(now);
-    state.image_caches.push(cache);
+    let state = &mut *state;
+    insert_progressing(&mut state.image_caches, &mut state.due, cache, Due::ImageCache);
     JsonBody::of(&json!({"ImageCacheId": id, "ContainerGroupId": builder_group_id}))
 }
 
@@ -211,12 +227,22 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateImageCacheRequest) -> Result<JsonBody, A
     let now = ctx.eci.clock.now();
     let partition = ctx.partition(region);
     let mut state = partition.write();
-    advance_all(&mut state, now);
-    let cache = state
-        .image_caches
-        .iter_mut()
-        .find(|c| c.id == req.image_cache_id)
-        .ok_or_else(|| not_found(&req.image_cache_id))?;
+    let state = &mut *state;
+    let id = req.image_cache_id.clone();
+    let lifecycle = ctx.eci.lifecycle;
+    update_progressing(&mut state.image_caches, &mut state.due, &id, Due::ImageCache, |cache| {
+        apply_update(cache, req, lifecycle, now)
+    })
+    .ok_or_else(|| not_found(&id))?
+}
+
+/// Applies an update to a cache, or says why not.
+fn apply_update(
+    cache: &mut ImageCache,
+    req: UpdateImageCacheRequest,
+    lifecycle: crate::lifecycle::machine::Policy,
+    now: OffsetDateTime,
+) -> Result<JsonBody, ApiError> {
     if !cache.stages.is_done() {
         let detail = format!(
             "The image cache is {}; it can be updated once it is Ready.",
@@ -260,7 +286,7 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateImageCacheRequest) -> Result<JsonBody, A
         return Err(documented_error("UpdateImageCache", "NoNeedUpdate", None));
     }
     if images_changed {
-        cache.stages = Stages::new(UPDATE_STAGES, ctx.eci.lifecycle, STAGE_MS, now);
+        cache.stages = Stages::new(UPDATE_STAGES, lifecycle, STAGE_MS, now);
         cache
             .events
             .push(("Updating", format!("Image cache {} is being remade", cache.id), now));
@@ -275,12 +301,10 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteImageCacheRequest) -> Result<JsonBody, A
         .existing_partition(region)
         .ok_or_else(|| not_found(&req.image_cache_id))?;
     let mut state = partition.write();
-    let index = state
+    state
         .image_caches
-        .iter()
-        .position(|c| c.id == req.image_cache_id)
+        .remove(&req.image_cache_id)
         .ok_or_else(|| not_found(&req.image_cache_id))?;
-    state.image_caches.remove(index);
     JsonBody::of(&json!({}))
 }
 
@@ -291,28 +315,34 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeImageCachesRequest) -> Result<JsonBo
         Some(n @ 1..=100) => usize::try_from(n).unwrap_or(10),
         Some(_) => return Err(ApiError::invalid("Limit", "must be from 1 to 100")),
     };
-    let offset = listing::offset_token(req.next_token.as_deref())?;
-    let now = ctx.eci.clock.now();
     let Some(partition) = ctx.existing_partition(region) else {
         return JsonBody::of(&json!({"ImageCaches": [], "TotalCount": 0, "NextToken": ""}));
     };
-    let mut state = partition.write();
-    advance_all(&mut state, now);
-    let mut matching: Vec<&ImageCache> = state
+    let state = partition.read();
+    let render = |c: &ImageCache| view(c, &req.region_id);
+    let token = req.next_token.as_deref();
+    if req.match_images.is_empty() {
+        let keep = |c: &ImageCache| matches_filters(c, &req);
+        let query = listing::Query {
+            keys: &[],
+            keep: Some(&keep),
+            next_token: token,
+            limit,
+        };
+        return listing::table_page("ImageCaches", &state.image_caches, &query, render);
+    }
+    // Matched by image: ranked by how many of the images a cache holds, so paged by rank.
+    let wanted = |c: &ImageCache| req.match_images.iter().filter(|i| c.images.contains(i)).count();
+    let full = req.image_full_match == Some(true);
+    let mut ranked: Vec<&ImageCache> = state
         .image_caches
         .iter()
         .rev()
-        .filter(|c| matches_filters(c, &req))
+        .filter(|c| matches_filters(c, &req) && c.is_ready() && wanted(c) > 0)
+        .filter(|c| !full || c.covers(req.match_images.iter().map(String::as_str)))
         .collect();
-    if !req.match_images.is_empty() {
-        let wanted = |c: &ImageCache| req.match_images.iter().filter(|i| c.images.contains(i)).count();
-        matching.retain(|c| c.is_ready() && wanted(c) > 0);
-        if req.image_full_match == Some(true) {
-            matching.retain(|c| c.covers(req.match_images.iter().map(String::as_str)));
-        }
-        matching.sort_by_key(|c| std::cmp::Reverse(wanted(c)));
-    }
-    listing::page("ImageCaches", &matching, offset, limit, |c| view(c, &req.region_id))
+    ranked.sort_by_key(|c| std::cmp::Reverse(wanted(c)));
+    listing::ranked_page("ImageCaches", &ranked, token, limit, |c| render(c))
 }
 
 fn matches_filters(cache: &ImageCache, req: &DescribeImageCachesRequest) -> bool {
@@ -369,12 +399,11 @@ pub fn pick_for_group<'a>(
     images: impl Iterator<Item = &'a str> + Clone,
     now: OffsetDateTime,
 ) -> Result<Option<String>, ApiError> {
-    advance_all(state, now);
-    let chosen = match snapshot {
+    let chosen: Option<String> = match snapshot {
         Some(snapshot) => {
             let Some(cache) = state
                 .image_caches
-                .iter_mut()
+                .iter()
                 .find(|c| c.snapshot_id == snapshot || c.id == snapshot)
             else {
                 return Ok(None);
@@ -387,17 +416,18 @@ pub fn pick_for_group<'a>(
                     Some(&detail),
                 ));
             }
-            Some(cache)
+            Some(cache.id.clone())
         }
         None if auto_match => state
             .image_caches
-            .iter_mut()
+            .iter()
             .rev()
-            .find(|c| c.is_ready() && c.covers(images.clone())),
+            .find(|c| c.is_ready() && c.covers(images.clone()))
+            .map(|c| c.id.clone()),
         None => None,
     };
-    Ok(chosen.map(|cache| {
-        cache.last_matched_at = Some(now);
-        cache.id.clone()
-    }))
+    if let Some(id) = &chosen {
+        state.image_caches.update(id, |cache| cache.last_matched_at = Some(now));
+    }
+    Ok(chosen)
 }

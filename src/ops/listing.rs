@@ -1,39 +1,72 @@
-//! What the small listings share (image and data caches, virtual nodes, tags, commit tasks): paging
-//! by position, tag matching and the tag and event shapes of their responses.
+//! What the listings of every resource family share: a page of a table (newest first, the one
+//! `NextToken` kind of `store::paging`), tag matching and the tag and event shapes of responses.
 
 use crate::error::ApiError;
 use crate::ops::container_group::dto::TagSpec;
 use crate::protocol::JsonBody;
+use crate::store::{paging, IndexKey, Record, Table};
 use crate::util::format_rfc3339_seconds;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-/// The position a `NextToken` of these listings stands for.
-pub fn offset_token(token: Option<&str>) -> Result<usize, ApiError> {
-    match token.filter(|t| !t.is_empty()) {
-        None => Ok(0),
-        Some(token) => token
-            .parse::<usize>()
-            .map_err(|_| ApiError::invalid("NextToken", "is not a token this API returned")),
-    }
+/// What one listing asks: its index filters, any further test, the caller's `NextToken` and `Limit`.
+pub struct Query<'a, R> {
+    pub keys: &'a [IndexKey],
+    pub keep: Option<&'a dyn Fn(&R) -> bool>,
+    pub next_token: Option<&'a str>,
+    pub limit: usize,
 }
 
-/// `limit` items from `offset`, rendered, under `items_key`, with `TotalCount` and the `NextToken`
-/// of the rest (empty at the end).
-pub fn page<T>(
+/// A page of a table as a response shows it: the rendered items, `TotalCount` and `NextToken`.
+pub struct Rendered {
+    pub items: Vec<Value>,
+    pub total: usize,
+    pub next_token: String,
+}
+
+/// A page of `table`, newest first, rendered.
+pub fn render_page<R: Record>(
+    table: &Table<R>,
+    query: &Query<'_, R>,
+    render: impl Fn(&R) -> Value,
+) -> Result<Rendered, ApiError> {
+    let before = paging::decode(query.next_token)?;
+    let page = table.page(query.keys, query.keep, before, query.limit);
+    Ok(Rendered {
+        items: page.items.iter().map(|s| render(s.record)).collect(),
+        total: page.total,
+        next_token: page.next.map(paging::encode).unwrap_or_default(),
+    })
+}
+
+/// A page of `table`, newest first, rendered under `items_key` with `TotalCount` and `NextToken`.
+pub fn table_page<R: Record>(
     items_key: &str,
-    matching: &[T],
-    offset: usize,
+    table: &Table<R>,
+    query: &Query<'_, R>,
+    render: impl Fn(&R) -> Value,
+) -> Result<JsonBody, ApiError> {
+    let page = render_page(table, query, render)?;
+    JsonBody::of(&json!({items_key: page.items, "TotalCount": page.total, "NextToken": page.next_token}))
+}
+
+/// A page of records already ranked (not in creation order): the token counts those shown.
+pub fn ranked_page<T>(
+    items_key: &str,
+    ranked: &[T],
+    next_token: Option<&str>,
     limit: usize,
     render: impl Fn(&T) -> Value,
 ) -> Result<JsonBody, ApiError> {
-    let page: Vec<Value> = matching.iter().skip(offset).take(limit).map(render).collect();
-    let next = if offset + page.len() < matching.len() {
-        (offset + page.len()).to_string()
+    let shown = paging::decode(next_token)?.unwrap_or(0);
+    let offset = usize::try_from(shown).unwrap_or(usize::MAX);
+    let page: Vec<Value> = ranked.iter().skip(offset).take(limit).map(render).collect();
+    let next = if offset.saturating_add(page.len()) < ranked.len() {
+        paging::encode((offset + page.len()) as u64)
     } else {
         String::new()
     };
-    JsonBody::of(&json!({items_key: page, "TotalCount": matching.len(), "NextToken": next}))
+    JsonBody::of(&json!({items_key: page, "TotalCount": ranked.len(), "NextToken": next}))
 }
 
 /// Whether `tags` carry every wanted tag (a wanted tag without a value matches any value).

@@ -7,6 +7,7 @@ pub mod data_cache;
 pub mod dump;
 pub mod image_cache;
 pub mod listing;
+pub mod partition;
 pub mod rendered;
 pub mod service;
 pub mod tags;
@@ -17,173 +18,18 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::faults::{CallFaults, Faults};
 use crate::fixtures::{self, FixtureDocument};
-use crate::lifecycle::machine::{self, Delays, Life, Policy, PolicyKind};
+use crate::lifecycle::machine::{self, Delays, Policy, PolicyKind};
 use crate::lifecycle::GroupStatus;
 use crate::network::{Networks, RegionInfo, RegionNetwork};
 use crate::protocol::{parse_input, JsonBody, Node};
-use crate::store::{PartitionKey, Registry, Table, TokenMap};
+use crate::store::{PartitionKey, Registry};
 use crate::util::{Clock, IdGenerator};
 use crate::validate;
 use container_group::model::ContainerGroup;
 use container_group::{console, handlers, metrics, progress, tasks};
 use parking_lot::RwLock;
-use std::collections::BTreeSet;
+pub use partition::RegionState;
 use std::sync::Arc;
-use time::OffsetDateTime;
-
-/// Ended groups are all kept this long…
-const FINISHED_KEPT_ALL_FOR: time::Duration = time::Duration::hours(1);
-/// …and after that, this many of them per region.
-const FINISHED_KEPT: usize = 100;
-
-/// One account's resources in one region.
-#[derive(Debug, Default)]
-pub struct RegionState {
-    pub groups: Table<ContainerGroup>,
-    /// vCPUs granted to the groups, for the quota.
-    pub used_cpu: f64,
-    /// `ClientToken` of a create → the group it made and a fingerprint of its parameters.
-    pub create_tokens: TokenMap<(String, u64)>,
-    /// `ClientToken` of a delete → the group it deleted.
-    pub delete_tokens: TokenMap<String>,
-    /// When each group moves next by itself, soonest first: a partition's groups are brought up to
-    /// date on access, at O(log n) per step, with no background work.
-    pub due: BTreeSet<(OffsetDateTime, String)>,
-    /// Groups that move after a number of describes.
-    pub counting_describes: usize,
-    /// Ended groups (Succeeded, Failed, Expired) by when they ended, for the retention rule.
-    pub finished: BTreeSet<(OffsetDateTime, String)>,
-    /// Image caches, oldest first.
-    pub image_caches: Vec<image_cache::ImageCache>,
-    /// Data caches, oldest first.
-    pub data_caches: Vec<data_cache::DataCache>,
-    /// Virtual nodes, oldest first.
-    pub virtual_nodes: Vec<virtual_node::VirtualNode>,
-    /// `CommitContainer` tasks, oldest first.
-    pub commit_tasks: Vec<tasks::CommitTask>,
-    /// O&M task results, oldest first.
-    pub ops_records: Vec<tasks::OpsRecord>,
-}
-
-impl RegionState {
-    /// Stores a new group and notes when it moves next.
-    pub fn add_group(&mut self, group: ContainerGroup) {
-        if let Some(at) = group.life.due {
-            self.due.insert((at, group.id.clone()));
-        }
-        if let Some(at) = group.life.finished_at {
-            self.finished.insert((at, group.id.clone()));
-        }
-        if counts_describes(&group.life) {
-            self.counting_describes += 1;
-        }
-        self.groups.insert(group);
-    }
-
-    /// Takes a group out, with its share of the vCPU quota; its network is the caller's to release.
-    pub fn remove_group(&mut self, id: &str) -> Option<ContainerGroup> {
-        let group = self.groups.remove(id)?;
-        if let Some(at) = group.life.due {
-            self.due.remove(&(at, group.id.clone()));
-        }
-        if counts_describes(&group.life) {
-            self.counting_describes -= 1;
-        }
-        if let Some(at) = group.life.finished_at {
-            self.finished.remove(&(at, group.id.clone()));
-        }
-        self.used_cpu = (self.used_cpu - group.cpu).max(0.0);
-        Some(group)
-    }
-
-    /// Changes a group's lifecycle, keeping the status index and the due queue in step.
-    pub fn change_life<T>(&mut self, id: &str, change: impl FnOnce(&mut Life) -> T) -> Option<T> {
-        let before = self.groups.get(id)?;
-        let (due_before, counted_before) = (before.life.due, counts_describes(&before.life));
-        let finished_before = before.life.finished_at;
-        let out = self.groups.update(id, |g| change(&mut g.life))?;
-        let after = self.groups.get(id)?;
-        let (due_after, counted_after) = (after.life.due, counts_describes(&after.life));
-        if finished_before != after.life.finished_at {
-            if let Some(at) = finished_before {
-                self.finished.remove(&(at, id.to_owned()));
-            }
-            if let Some(at) = after.life.finished_at {
-                self.finished.insert((at, id.to_owned()));
-            }
-        }
-        if due_before != due_after {
-            if let Some(at) = due_before {
-                self.due.remove(&(at, id.to_owned()));
-            }
-            if let Some(at) = due_after {
-                self.due.insert((at, id.to_owned()));
-            }
-        }
-        match (counted_before, counted_after) {
-            (true, false) => self.counting_describes -= 1,
-            (false, true) => self.counting_describes += 1,
-            _ => {}
-        }
-        Some(out)
-    }
-
-    /// Whether a group is due to move, or an ended group is past what the service keeps.
-    pub fn has_due(&self, now: OffsetDateTime) -> bool {
-        let over_retention = self.finished.len() > FINISHED_KEPT
-            && self
-                .finished
-                .first()
-                .is_some_and(|(at, _)| *at < now - FINISHED_KEPT_ALL_FOR);
-        over_retention || self.due.first().is_some_and(|(at, _)| *at <= now)
-    }
-
-    /// The service keeps every ended group for an hour, and after that only the newest 100 of a
-    /// region; older ones are removed, oldest first.
-    fn prune_finished(&mut self, now: OffsetDateTime) -> Vec<ContainerGroup> {
-        let mut removed = Vec::new();
-        while self.finished.len() > FINISHED_KEPT {
-            let Some((at, id)) = self.finished.first().cloned() else {
-                break;
-            };
-            if at >= now - FINISHED_KEPT_ALL_FOR {
-                break;
-            }
-            match self.remove_group(&id) {
-                Some(group) => removed.push(group),
-                None => {
-                    self.finished.remove(&(at, id));
-                }
-            }
-        }
-        removed
-    }
-
-    /// Moves every group whose next step is due by `now`; answers the groups whose termination ended,
-    /// now removed (their network is the caller's to release).
-    pub fn advance_due(&mut self, now: OffsetDateTime) -> Vec<ContainerGroup> {
-        let mut gone = Vec::new();
-        while let Some((at, id)) = self.due.first().cloned() {
-            if at > now {
-                break;
-            }
-            let ended = self.change_life(&id, |life| {
-                life.advance_to(now);
-                life.gone
-            });
-            self.due.remove(&(at, id.clone()));
-            if ended == Some(true) {
-                gone.extend(self.remove_group(&id));
-            }
-        }
-        gone.extend(self.prune_finished(now));
-        gone
-    }
-}
-
-fn counts_describes(life: &Life) -> bool {
-    life.policy.kind == PolicyKind::Manual && life.policy.describes_per_step > 0 && !machine::is_final(life.status)
-}
 
 /// How the ECI state is set up.
 pub struct EciOptions {
@@ -295,21 +141,27 @@ impl Ctx<'_> {
         }
     }
 
-    /// The caller's state in `region`, created on first use.
+    /// The caller's state in `region`, created on first use, with everything due in it applied.
     pub fn partition(&self, region: &RegionInfo) -> Arc<RwLock<RegionState>> {
-        self.eci.registry.partition(&self.key(region), RegionState::default)
+        let partition = self.eci.registry.partition(&self.key(region), RegionState::default);
+        self.apply_due(&partition);
+        partition
     }
 
-    /// The caller's state in `region` if it has any (reads never create it), with every group that
-    /// was due to move moved.
+    /// The caller's state in `region` if it has any (reads never create it), with everything due
+    /// in it applied.
     pub fn existing_partition(&self, region: &RegionInfo) -> Option<Arc<RwLock<RegionState>>> {
         let partition = self.eci.registry.existing(&self.key(region))?;
+        self.apply_due(&partition);
+        Some(partition)
+    }
+
+    fn apply_due(&self, partition: &RwLock<RegionState>) {
         let now = self.eci.clock.now();
         if partition.read().has_due(now) {
             let gone = partition.write().advance_due(now);
             self.release(gone);
         }
-        Some(partition)
     }
 
     /// Gives back what removed groups held: addresses, EIPs and their fault rules.
@@ -524,12 +376,8 @@ fn release_network(eci: &EciState, groups: Vec<ContainerGroup>) {
         let Ok(region) = crate::network::region(&group.spec.region_id) else {
             continue;
         };
-        let network = eci.network(region);
-        let mut net = network.lock();
-        net.release(&group.placement.vswitch_id, group.placement.ip);
-        if let Some((eip, _)) = &group.eip {
-            net.release_eip(eip);
-        }
+        let eip = group.eip.as_ref().map(|(id, _)| id.as_str());
+        eci.network(region).lock().detach(&group.placement, eip);
     }
 }
 

@@ -3,10 +3,13 @@
 
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
+use crate::network::EipChoice;
 use crate::network::{self, Placement, PlacementRequest};
 use crate::ops::container_group::dto::TagSpec;
-use crate::ops::{listing, Ctx, RegionState};
+use crate::ops::partition::{insert_progressing, Due, Progress};
+use crate::ops::{listing, Ctx};
 use crate::protocol::{json_in_string, JsonBody};
+use crate::store::{IndexKey, Record};
 use crate::util::format_rfc3339_seconds;
 use crate::validate::{Check, FieldRule, Pattern, RuleTable};
 use serde::Deserialize;
@@ -120,9 +123,23 @@ pub struct VirtualNode {
     pub stages: Stages,
 }
 
-fn advance_all(state: &mut RegionState, now: OffsetDateTime) {
-    for node in &mut state.virtual_nodes {
-        node.stages.advance_to(now);
+impl Record for VirtualNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn index_keys(&self) -> Vec<IndexKey> {
+        vec![IndexKey::new("VirtualNodeName", self.name.as_str())]
+    }
+}
+
+impl Progress for VirtualNode {
+    fn due(&self) -> Option<OffsetDateTime> {
+        self.stages.due
+    }
+
+    fn advance(&mut self, now: OffsetDateTime) {
+        self.stages.advance_to(now);
     }
 }
 
@@ -149,23 +166,9 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVirtualNodeRequest) -> Result<JsonBody, 
         let network = ctx.eci.network(region);
         let mut net = network.lock();
         let placement = net.place(&placement_request, ctx.eci.strict_network)?;
-        let eip = match (
-            req.eip_instance_id.as_deref().filter(|e| !e.is_empty()),
-            req.enable_public_network,
-        ) {
-            (Some(eip), _) => net.bind_eip(eip, &id).map(|ip| Some((eip.to_owned(), ip))),
-            (None, Some(true)) => net
-                .create_eip(&id, &ctx.eci.ids)
-                .map(|e| Some((e.allocation_id, e.ip_address))),
-            _ => Ok(None),
-        };
-        match eip {
-            Ok(eip) => (placement, eip),
-            Err(err) => {
-                net.release(&placement.vswitch_id, placement.ip);
-                return Err(err);
-            }
-        }
+        let choice = EipChoice::from_request(req.eip_instance_id.as_deref(), req.enable_public_network == Some(true));
+        let eip = net.attach_eip(&placement, choice, &id, &ctx.eci.ids)?;
+        (placement, eip)
     };
     let node = VirtualNode {
         name: req.virtual_node_name.unwrap_or_else(|| id.clone()),
@@ -180,7 +183,10 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVirtualNodeRequest) -> Result<JsonBody, 
         created_at: now,
         stages: Stages::new(STAGES, ctx.eci.lifecycle, STAGE_MS, now),
     };
-    ctx.partition(region).write().virtual_nodes.push(node);
+    let partition = ctx.partition(region);
+    let mut state = partition.write();
+    let state = &mut *state;
+    insert_progressing(&mut state.virtual_nodes, &mut state.due, node, Due::VirtualNode);
     JsonBody::of(&json!({ "VirtualNodeId": id }))
 }
 
@@ -189,13 +195,16 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateVirtualNodeRequest) -> Result<JsonBody, 
     let partition = ctx
         .existing_partition(region)
         .ok_or_else(|| not_found(&req.virtual_node_id))?;
+    let id = req.virtual_node_id.clone();
     let mut state = partition.write();
-    advance_all(&mut state, ctx.eci.clock.now());
-    let node = state
+    state
         .virtual_nodes
-        .iter_mut()
-        .find(|n| n.id == req.virtual_node_id)
-        .ok_or_else(|| not_found(&req.virtual_node_id))?;
+        .update(&id, |node| apply_update(node, req))
+        .ok_or_else(|| not_found(&id))?;
+    JsonBody::of(&json!({}))
+}
+
+fn apply_update(node: &mut VirtualNode, req: UpdateVirtualNodeRequest) {
     if let Some(name) = req.virtual_node_name {
         node.name = name;
     }
@@ -211,7 +220,6 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateVirtualNodeRequest) -> Result<JsonBody, 
     if !req.tags.is_empty() {
         node.tags = req.tags;
     }
-    JsonBody::of(&json!({}))
 }
 
 /// Frees the node's address and its EIP (one made for it is released).
@@ -220,19 +228,13 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteVirtualNodeRequest) -> Result<JsonBody, 
     let partition = ctx
         .existing_partition(region)
         .ok_or_else(|| not_found(&req.virtual_node_id))?;
-    let mut state = partition.write();
-    let index = state
+    let node = partition
+        .write()
         .virtual_nodes
-        .iter()
-        .position(|n| n.id == req.virtual_node_id)
+        .remove(&req.virtual_node_id)
         .ok_or_else(|| not_found(&req.virtual_node_id))?;
-    let node = state.virtual_nodes.remove(index);
-    let network = ctx.eci.network(region);
-    let mut net = network.lock();
-    net.release(&node.placement.vswitch_id, node.placement.ip);
-    if let Some((eip, _)) = &node.eip {
-        net.release_eip(eip);
-    }
+    let eip = node.eip.as_ref().map(|(id, _)| id.as_str());
+    ctx.eci.network(region).lock().detach(&node.placement, eip);
     JsonBody::of(&json!({}))
 }
 
@@ -248,29 +250,35 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVirtualNodesRequest) -> Result<JsonB
             return Err(ApiError::invalid("Status", "must be Pending, Ready or Failed"));
         }
     }
-    let offset = listing::offset_token(req.next_token.as_deref())?;
     let Some(partition) = ctx.existing_partition(region) else {
         return JsonBody::of(&json!({"VirtualNodes": [], "TotalCount": 0, "NextToken": ""}));
     };
-    let mut state = partition.write();
-    advance_all(&mut state, ctx.eci.clock.now());
+    let state = partition.read();
     let given = |f: &Option<String>| f.clone().filter(|v| !v.is_empty());
     let (name, status, rg) = (
         given(&req.virtual_node_name),
         given(&req.status),
         given(&req.resource_group_id),
     );
-    let matching: Vec<&VirtualNode> = state
-        .virtual_nodes
+    let keys: Vec<IndexKey> = name
         .iter()
-        .rev()
-        .filter(|n| req.virtual_node_ids.as_ref().is_none_or(|ids| ids.contains(&n.id)))
-        .filter(|n| name.as_ref().is_none_or(|w| *w == n.name))
-        .filter(|n| status.as_deref().is_none_or(|s| n.stages.status() == s))
-        .filter(|n| rg.as_ref().is_none_or(|rg| n.resource_group_id.as_ref() == Some(rg)))
-        .filter(|n| listing::carries_tags(&n.tags, &req.tags))
+        .map(|n| IndexKey::new("VirtualNodeName", n.as_str()))
         .collect();
-    listing::page("VirtualNodes", &matching, offset, limit, |c| view(c, &req.region_id))
+    let keep = |n: &VirtualNode| {
+        req.virtual_node_ids.as_ref().is_none_or(|ids| ids.contains(&n.id))
+            && status.as_deref().is_none_or(|s| n.stages.status() == s)
+            && rg.as_ref().is_none_or(|rg| n.resource_group_id.as_ref() == Some(rg))
+            && listing::carries_tags(&n.tags, &req.tags)
+    };
+    let query = listing::Query {
+        keys: &keys,
+        keep: Some(&keep),
+        next_token: req.next_token.as_deref(),
+        limit,
+    };
+    listing::table_page("VirtualNodes", &state.virtual_nodes, &query, |n| {
+        view(n, &req.region_id)
+    })
 }
 
 fn view(node: &VirtualNode, region_id: &str) -> Value {

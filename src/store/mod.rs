@@ -4,6 +4,7 @@
 mod table;
 mod tokens;
 
+pub mod paging;
 pub use table::{IndexKey, Page, Record, Stamped, Table};
 pub use tokens::TokenMap;
 

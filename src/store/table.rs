@@ -250,8 +250,19 @@ impl<R: Record> Table<R> {
         (records, last.filter(|_| more))
     }
 
-    /// Every record in creation order.
-    pub fn iter(&self) -> impl Iterator<Item = &R> {
+    /// The newest record found under `key`.
+    pub fn newest_under(&self, key: &IndexKey) -> Option<&R> {
+        let seq = self.index.get(key)?.last()?;
+        self.order.get(seq).and_then(|id| self.get(id))
+    }
+
+    /// The id of the oldest record.
+    pub fn oldest_id(&self) -> Option<String> {
+        self.order.first_key_value().map(|(_, id)| id.to_string())
+    }
+
+    /// Every record in creation order (`.rev()` for newest first).
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &R> {
         self.order.values().filter_map(|id| self.get(id))
     }
 }
@@ -290,6 +301,37 @@ mod tests {
 
     fn ids(page: &Page<'_, Item>) -> Vec<String> {
         page.items.iter().map(|i| i.record.id.clone()).collect()
+    }
+
+    #[test]
+    fn chunks_walk_in_creation_order_and_say_where_to_go_on() {
+        let t = table(5);
+        let (first, after) = t.chunk_after(None, 2);
+        assert_eq!(first.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["i0", "i1"]);
+        let (second, after) = t.chunk_after(after, 2);
+        assert_eq!(second.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["i2", "i3"]);
+        let (last, after) = t.chunk_after(after, 2);
+        assert_eq!((last.len(), after), (1, None));
+        let two = table(2);
+        let (exact, after) = two.chunk_after(None, 2);
+        assert_eq!(
+            (exact.len(), after),
+            (2, None),
+            "no empty chunk after the last full one"
+        );
+    }
+
+    #[test]
+    fn the_newest_under_a_key_and_the_oldest_are_found() {
+        let mut t = table(4);
+        assert_eq!(
+            t.newest_under(&IndexKey::new("color", "red")).map(|i| i.id.as_str()),
+            Some("i2")
+        );
+        assert!(t.newest_under(&IndexKey::new("color", "green")).is_none());
+        assert_eq!(t.oldest_id().as_deref(), Some("i0"));
+        t.remove("i0");
+        assert_eq!(t.oldest_id().as_deref(), Some("i1"));
     }
 
     #[test]

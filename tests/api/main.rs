@@ -14,6 +14,7 @@ mod data_caches;
 mod describe;
 mod errors;
 mod exec_socket;
+mod families;
 mod faults;
 mod hardening;
 mod image_caches;

@@ -13,10 +13,12 @@ use crate::faults::tag;
 use crate::lifecycle::machine::{Life, Policy, RestartPolicy, Shape, Trigger};
 use crate::lifecycle::tags::GroupSettings;
 use crate::lifecycle::{self, GroupStatus};
+use crate::network::EipChoice;
 use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwork};
 use crate::ops::rendered::ItemShape;
 use crate::ops::{image_cache, Ctx, RegionState};
 use crate::protocol::JsonBody;
+use crate::store::paging;
 use crate::store::{IndexKey, Page, Stamped};
 use parking_lot::RwLock;
 use serde_json::value::RawValue;
@@ -241,20 +243,9 @@ fn attach_network(
         net.release(&placement.vswitch_id, placement.ip);
         return Err(ApiError::new(ErrorCode::DiskNotInSameZone));
     }
-    let eip = match (eip_id, req.auto_create_eip == Some(true)) {
-        (Some(eip), _) => net.bind_eip(eip, group_id).map(|ip| Some((eip.to_owned(), ip))),
-        (None, true) => net
-            .create_eip(group_id, &ctx.eci.ids)
-            .map(|e| Some((e.allocation_id, e.ip_address))),
-        (None, false) => Ok(None),
-    };
-    match eip {
-        Ok(eip) => Ok((placement, eip)),
-        Err(err) => {
-            net.release(&placement.vswitch_id, placement.ip);
-            Err(err)
-        }
-    }
+    let choice = EipChoice::from_request(eip_id, req.auto_create_eip == Some(true));
+    let eip = net.attach_eip(&placement, choice, group_id, &ctx.eci.ids)?;
+    Ok((placement, eip))
 }
 
 /// The zones of the disks the group mounts (`DiskVolume.DiskId`, or a disk FlexVolume's `volumeId`).
@@ -340,12 +331,7 @@ pub(super) fn list<R: ItemView>(
 ) -> Result<JsonBody, ApiError> {
     let region = network::region(&filter.region_id)?;
     rules::check_filter(filter)?;
-    let before = filter
-        .next_token
-        .as_deref()
-        .filter(|t| !t.is_empty())
-        .map(decode_token)
-        .transpose()?;
+    let before = paging::decode(filter.next_token.as_deref())?;
     let keys = index_filters(filter);
     let Some(partition) = ctx.existing_partition(region) else {
         return JsonBody::of(&json!({items_key: [], "TotalCount": 0, "NextToken": ""}));
@@ -357,7 +343,7 @@ pub(super) fn list<R: ItemView>(
     };
     let kept = rendered_items(ctx, &page.items, render)?;
     let items: Vec<&RawValue> = kept.iter().map(|item| &**item).collect();
-    let next = page.next.map(encode_token).unwrap_or_default();
+    let next = page.next.map(paging::encode).unwrap_or_default();
     let body = JsonBody::of(&Listing {
         items_key,
         items: &items,
@@ -518,18 +504,6 @@ fn by_ids<'a>(
     }
 }
 
-/// `NextToken` is the position to continue after, dressed as a UUID like the service's tokens.
-fn encode_token(position: u64) -> String {
-    uuid::Uuid::from_u128(u128::from(position)).hyphenated().to_string()
-}
-
-fn decode_token(token: &str) -> Result<u64, ApiError> {
-    uuid::Uuid::parse_str(token)
-        .ok()
-        .and_then(|u| u64::try_from(u.as_u128()).ok())
-        .ok_or_else(|| ApiError::invalid("NextToken", "not a token this service issued"))
-}
-
 pub fn delete(ctx: &Ctx<'_>, req: DeleteContainerGroupRequest) -> Result<JsonBody, ApiError> {
     let region: &RegionInfo = network::region(&req.region_id)?;
     let not_found = || {
@@ -601,18 +575,3 @@ pub fn list_usage(ctx: &Ctx<'_>, req: ListUsageRequest) -> Result<JsonBody, ApiE
 
 /// What `ListUsage` reports for a quota nobody set.
 const UNLIMITED: f64 = 1_000_000.0;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_round_trip_and_junk_is_refused() {
-        for position in [0, 1, 42, u64::MAX] {
-            assert_eq!(decode_token(&encode_token(position)).unwrap(), position);
-        }
-        assert_eq!(decode_token("nope").unwrap_err().code(), "InvalidParameter");
-        let too_big = uuid::Uuid::from_u128(u128::MAX).to_string();
-        assert!(decode_token(&too_big).is_err());
-    }
-}

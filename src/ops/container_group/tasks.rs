@@ -8,8 +8,10 @@ use crate::error::ApiError;
 use crate::lifecycle::stages::Stages;
 use crate::lifecycle::GroupStatus;
 use crate::network;
-use crate::ops::{Ctx, RegionState};
+use crate::ops::partition::{insert_kept, insert_progressing, prune_to, Due, Progress, TASKS_KEPT};
+use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
+use crate::store::{IndexKey, Record};
 use crate::util::format_rfc3339_seconds;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -88,13 +90,47 @@ pub struct CommitTask {
     pub stages: Stages,
 }
 
+impl Record for CommitTask {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn index_keys(&self) -> Vec<IndexKey> {
+        vec![IndexKey::new(GROUP, self.group_id.as_str())]
+    }
+}
+
+impl Progress for CommitTask {
+    fn due(&self) -> Option<OffsetDateTime> {
+        self.stages.due
+    }
+
+    fn advance(&mut self, now: OffsetDateTime) {
+        self.stages.advance_to(now);
+    }
+}
+
+/// The index of tasks and records by the group they are for.
+const GROUP: &str = "ContainerGroupId";
+
 /// One O&M task's outcome.
 #[derive(Debug, Clone)]
 pub struct OpsRecord {
+    pub id: String,
     pub group_id: String,
     pub ops_type: String,
     pub value: String,
     pub created_at: OffsetDateTime,
+}
+
+impl Record for OpsRecord {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn index_keys(&self) -> Vec<IndexKey> {
+        vec![IndexKey::new(GROUP, self.group_id.as_str())]
+    }
 }
 
 fn running_group<'s>(state: &'s RegionState, id: &str, action: &str) -> Result<&'s ContainerGroup, ApiError> {
@@ -139,7 +175,9 @@ pub fn commit(ctx: &Ctx<'_>, req: CommitContainerRequest) -> Result<JsonBody, Ap
         created_at: now,
         stages: Stages::new(COMMIT_STAGES, ctx.eci.lifecycle, COMMIT_STAGE_MS, now),
     };
-    state.commit_tasks.push(task);
+    let state = &mut *state;
+    insert_progressing(&mut state.commit_tasks, &mut state.due, task, Due::CommitTask);
+    prune_to(&mut state.commit_tasks, TASKS_KEPT);
     JsonBody::of(&json!({ "TaskId": id }))
 }
 
@@ -158,38 +196,27 @@ pub fn describe_commits(ctx: &Ctx<'_>, req: DescribeCommitContainerTaskRequest) 
     if status.is_some_and(|s| !["Running", "Succeeded", "Failed"].contains(&s)) {
         return Err(ApiError::invalid("TaskStatus", "must be Running, Succeeded or Failed"));
     }
-    let offset = crate::ops::listing::offset_token(req.next_token.as_deref())?;
-    let now = ctx.eci.clock.now();
-    let mut tasks = Vec::new();
-    let mut total = 0;
-    if let Some(partition) = ctx.existing_partition(region) {
-        let mut state = partition.write();
-        for task in &mut state.commit_tasks {
-            task.stages.advance_to(now);
-        }
-        let matching: Vec<&CommitTask> = state
-            .commit_tasks
-            .iter()
-            .rev()
-            .filter(|t| group.is_none_or(|g| t.group_id == g))
-            .filter(|t| req.task_ids.is_empty() || req.task_ids.contains(&t.id))
-            .filter(|t| status.is_none_or(|s| t.stages.status() == s))
-            .collect();
-        total = matching.len();
-        tasks = matching
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|t| commit_view(t))
-            .collect();
-    }
-    let next = if offset + tasks.len() < total {
-        (offset + tasks.len()).to_string()
-    } else {
-        String::new()
+    let keys: Vec<IndexKey> = group.iter().map(|g| IndexKey::new(GROUP, *g)).collect();
+    let keep = |t: &CommitTask| {
+        (req.task_ids.is_empty() || req.task_ids.contains(&t.id)) && status.is_none_or(|s| t.stages.status() == s)
+    };
+    let query = listing::Query {
+        keys: &keys,
+        keep: Some(&keep),
+        next_token: req.next_token.as_deref(),
+        limit,
+    };
+    let page = match ctx.existing_partition(region) {
+        Some(partition) => listing::render_page(&partition.read().commit_tasks, &query, commit_view)?,
+        None => listing::Rendered {
+            items: Vec::new(),
+            total: 0,
+            next_token: String::new(),
+        },
     };
     JsonBody::of(
-        &json!({"CommitTasks": tasks, "TotalCount": total, "NextToken": next, "MaxResults": limit.to_string()}),
+        &json!({"CommitTasks": page.items, "TotalCount": page.total, "NextToken": page.next_token,
+        "MaxResults": limit.to_string()}),
     )
 }
 
@@ -231,12 +258,14 @@ pub fn create_ops_task(ctx: &Ctx<'_>, req: CreateInstanceOpsTaskRequest) -> Resu
     let partition = ctx.existing_partition(region).ok_or_else(missing)?;
     let mut state = partition.write();
     state.groups.get(&req.container_group_id).ok_or_else(missing)?;
-    state.ops_records.push(OpsRecord {
+    let record = OpsRecord {
+        id: ctx.eci.ids.resource_id("ops", &region.id_code),
         group_id: req.container_group_id,
         ops_type: req.ops_type,
         value: req.ops_value,
         created_at: ctx.eci.clock.now(),
-    });
+    };
+    insert_kept(&mut state.ops_records, record);
     JsonBody::of(&json!({ "Result": "Success" }))
 }
 
@@ -256,10 +285,15 @@ pub fn describe_ops_records(ctx: &Ctx<'_>, req: DescribeInstanceOpsRecordsReques
         return JsonBody::of(&json!({ "Records": [] }));
     };
     let state = partition.read();
+    let for_group = IndexKey::new(GROUP, req.container_group_id.as_str());
+    let keep = |r: &OpsRecord| r.ops_type == req.ops_type;
     let records: Vec<Value> = state
         .ops_records
-        .iter()
-        .filter(|r| r.group_id == req.container_group_id && r.ops_type == req.ops_type)
+        .page(std::slice::from_ref(&for_group), Some(&keep), None, TASKS_KEPT)
+        .items
+        .into_iter()
+        .rev()
+        .map(|stamped| stamped.record)
         .map(|r| {
             let file = format!(
                 "oss://eci-emulator/{}/{}/{}",

@@ -1,0 +1,260 @@
+//! One account's resources in one region: a table per resource family, the one due queue that
+//! moves every family's records on, and the retention rules. Every call that touches a partition
+//! applies what is due in it first (`Ctx::partition`, `Ctx::existing_partition`).
+
+use super::container_group::model::ContainerGroup;
+use super::container_group::tasks;
+use super::{data_cache, image_cache, virtual_node};
+use crate::lifecycle::machine::{self, Life, PolicyKind};
+use crate::store::{Record, Table, TokenMap};
+use std::collections::BTreeSet;
+use time::OffsetDateTime;
+
+/// Ended groups are all kept this long…
+const FINISHED_KEPT_ALL_FOR: time::Duration = time::Duration::hours(1);
+/// …and after that, this many of them per region.
+const FINISHED_KEPT: usize = 100;
+
+/// Commit tasks and O&M records kept per partition; older ones are pruned as new ones come (the
+/// documentation is silent on how long the service keeps them).
+pub const TASKS_KEPT: usize = 1000;
+
+/// A record in the due queue: which family's table holds it, and its id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Due {
+    Group(String),
+    ImageCache(String),
+    DataCache(String),
+    VirtualNode(String),
+    CommitTask(String),
+}
+
+/// A record that moves on by itself: when next, and what moving on to `now` does to it.
+pub trait Progress: Record {
+    fn due(&self) -> Option<OffsetDateTime>;
+    fn advance(&mut self, now: OffsetDateTime);
+}
+
+/// One account's resources in one region.
+#[derive(Debug, Default)]
+pub struct RegionState {
+    pub groups: Table<ContainerGroup>,
+    /// vCPUs granted to the groups, for the quota.
+    pub used_cpu: f64,
+    /// `ClientToken` of a create → the group it made and a fingerprint of its parameters.
+    pub create_tokens: TokenMap<(String, u64)>,
+    /// `ClientToken` of a delete → the group it deleted.
+    pub delete_tokens: TokenMap<String>,
+    /// When each record of any family moves next by itself, soonest first: a partition is brought up
+    /// to date on access, at O(log n) per step, with no background work. Entries of records updated
+    /// or removed since may stay behind; moving such an entry on is harmless.
+    pub due: BTreeSet<(OffsetDateTime, Due)>,
+    /// Groups that move after a number of describes.
+    pub counting_describes: usize,
+    /// Ended groups (Succeeded, Failed, Expired) by when they ended, for the retention rule.
+    pub finished: BTreeSet<(OffsetDateTime, String)>,
+    pub image_caches: Table<image_cache::ImageCache>,
+    pub data_caches: Table<data_cache::DataCache>,
+    pub virtual_nodes: Table<virtual_node::VirtualNode>,
+    /// `CommitContainer` tasks: the newest `TASKS_KEPT`.
+    pub commit_tasks: Table<tasks::CommitTask>,
+    /// O&M task results: the newest `TASKS_KEPT`.
+    pub ops_records: Table<tasks::OpsRecord>,
+}
+
+/// Stores a record of a family that moves on by itself, and notes when it moves next.
+pub fn insert_progressing<R: Progress>(
+    table: &mut Table<R>,
+    due: &mut BTreeSet<(OffsetDateTime, Due)>,
+    record: R,
+    entry: fn(String) -> Due,
+) {
+    if let Some(at) = record.due() {
+        due.insert((at, entry(record.id().to_owned())));
+    }
+    table.insert(record);
+}
+
+/// Changes a record that moves on by itself, and notes when it moves next after the change.
+pub fn update_progressing<R: Progress, T>(
+    table: &mut Table<R>,
+    due: &mut BTreeSet<(OffsetDateTime, Due)>,
+    id: &str,
+    entry: fn(String) -> Due,
+    change: impl FnOnce(&mut R) -> T,
+) -> Option<T> {
+    let (out, next) = table.update(id, |record| {
+        let out = change(record);
+        (out, record.due())
+    })?;
+    if let Some(at) = next {
+        due.insert((at, entry(id.to_owned())));
+    }
+    Some(out)
+}
+
+/// Stores a record of a family kept to its newest `TASKS_KEPT`, pruning the oldest.
+pub fn insert_kept<R: Record>(table: &mut Table<R>, record: R) {
+    table.insert(record);
+    prune_to(table, TASKS_KEPT);
+}
+
+/// Removes the oldest records until at most `kept` remain.
+pub fn prune_to<R: Record>(table: &mut Table<R>, kept: usize) {
+    while table.len() > kept {
+        let Some(oldest) = table.oldest_id() else { break };
+        table.remove(&oldest);
+    }
+}
+
+/// Moves one record on to `now`, if it still exists, and notes when it moves next.
+fn step<R: Progress>(
+    table: &mut Table<R>,
+    due: &mut BTreeSet<(OffsetDateTime, Due)>,
+    id: String,
+    now: OffsetDateTime,
+    entry: fn(String) -> Due,
+) {
+    let next = table.update(&id, |record| {
+        record.advance(now);
+        record.due()
+    });
+    if let Some(Some(at)) = next {
+        due.insert((at, entry(id)));
+    }
+}
+
+impl RegionState {
+    /// Stores a new group and notes when it moves next.
+    pub fn add_group(&mut self, group: ContainerGroup) {
+        if let Some(at) = group.life.due {
+            self.due.insert((at, Due::Group(group.id.clone())));
+        }
+        if let Some(at) = group.life.finished_at {
+            self.finished.insert((at, group.id.clone()));
+        }
+        if counts_describes(&group.life) {
+            self.counting_describes += 1;
+        }
+        self.groups.insert(group);
+    }
+
+    /// Takes a group out, with its share of the vCPU quota; its network is the caller's to release.
+    pub fn remove_group(&mut self, id: &str) -> Option<ContainerGroup> {
+        let group = self.groups.remove(id)?;
+        if let Some(at) = group.life.due {
+            self.due.remove(&(at, Due::Group(group.id.clone())));
+        }
+        if counts_describes(&group.life) {
+            self.counting_describes -= 1;
+        }
+        if let Some(at) = group.life.finished_at {
+            self.finished.remove(&(at, group.id.clone()));
+        }
+        self.used_cpu = (self.used_cpu - group.cpu).max(0.0);
+        Some(group)
+    }
+
+    /// Changes a group's lifecycle, keeping the status index and the due queue in step.
+    pub fn change_life<T>(&mut self, id: &str, change: impl FnOnce(&mut Life) -> T) -> Option<T> {
+        let before = self.groups.get(id)?;
+        let (due_before, counted_before) = (before.life.due, counts_describes(&before.life));
+        let finished_before = before.life.finished_at;
+        let out = self.groups.update(id, |g| change(&mut g.life))?;
+        let after = self.groups.get(id)?;
+        let (due_after, counted_after) = (after.life.due, counts_describes(&after.life));
+        if finished_before != after.life.finished_at {
+            if let Some(at) = finished_before {
+                self.finished.remove(&(at, id.to_owned()));
+            }
+            if let Some(at) = after.life.finished_at {
+                self.finished.insert((at, id.to_owned()));
+            }
+        }
+        if due_before != due_after {
+            if let Some(at) = due_before {
+                self.due.remove(&(at, Due::Group(id.to_owned())));
+            }
+            if let Some(at) = due_after {
+                self.due.insert((at, Due::Group(id.to_owned())));
+            }
+        }
+        match (counted_before, counted_after) {
+            (true, false) => self.counting_describes -= 1,
+            (false, true) => self.counting_describes += 1,
+            _ => {}
+        }
+        Some(out)
+    }
+
+    /// Whether a record is due to move, or an ended group is past what the service keeps.
+    pub fn has_due(&self, now: OffsetDateTime) -> bool {
+        let over_retention = self.finished.len() > FINISHED_KEPT
+            && self
+                .finished
+                .first()
+                .is_some_and(|(at, _)| *at < now - FINISHED_KEPT_ALL_FOR);
+        over_retention || self.due.first().is_some_and(|(at, _)| *at <= now)
+    }
+
+    /// The service keeps every ended group for an hour, and after that only the newest 100 of a
+    /// region; older ones are removed, oldest first.
+    fn prune_finished(&mut self, now: OffsetDateTime) -> Vec<ContainerGroup> {
+        let mut removed = Vec::new();
+        while self.finished.len() > FINISHED_KEPT {
+            let Some((at, id)) = self.finished.first().cloned() else {
+                break;
+            };
+            if at >= now - FINISHED_KEPT_ALL_FOR {
+                break;
+            }
+            match self.remove_group(&id) {
+                Some(group) => removed.push(group),
+                None => {
+                    self.finished.remove(&(at, id));
+                }
+            }
+        }
+        removed
+    }
+
+    /// Moves every record whose next step is due by `now`, whatever its family; answers the groups
+    /// whose termination ended, now removed (what they held is the caller's to release).
+    pub fn advance_due(&mut self, now: OffsetDateTime) -> Vec<ContainerGroup> {
+        let mut gone = Vec::new();
+        while let Some((at, entry)) = self.due.pop_first() {
+            if at > now {
+                self.due.insert((at, entry));
+                break;
+            }
+            match entry {
+                Due::Group(id) => gone.extend(self.advance_group(&id, at, now)),
+                Due::ImageCache(id) => step(&mut self.image_caches, &mut self.due, id, now, Due::ImageCache),
+                Due::DataCache(id) => step(&mut self.data_caches, &mut self.due, id, now, Due::DataCache),
+                Due::VirtualNode(id) => step(&mut self.virtual_nodes, &mut self.due, id, now, Due::VirtualNode),
+                Due::CommitTask(id) => step(&mut self.commit_tasks, &mut self.due, id, now, Due::CommitTask),
+            }
+        }
+        gone.extend(self.prune_finished(now));
+        gone
+    }
+
+    /// Moves a group on; answers it when that ended its termination, removed.
+    fn advance_group(&mut self, id: &str, at: OffsetDateTime, now: OffsetDateTime) -> Option<ContainerGroup> {
+        // The entry was taken off the queue; `change_life` must see the group's due as it was.
+        self.due.insert((at, Due::Group(id.to_owned())));
+        let ended = self.change_life(id, |life| {
+            life.advance_to(now);
+            life.gone
+        });
+        self.due.remove(&(at, Due::Group(id.to_owned())));
+        if ended == Some(true) {
+            return self.remove_group(id);
+        }
+        None
+    }
+}
+
+fn counts_describes(life: &Life) -> bool {
+    life.policy.kind == PolicyKind::Manual && life.policy.describes_per_step > 0 && !machine::is_final(life.status)
+}
