@@ -4,6 +4,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network;
 use crate::ops::container_group::dto::TagSpec;
+use crate::ops::events::{self, Note};
 use crate::ops::partition::{insert_progressing, update_progressing, Due, Progress};
 use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
@@ -126,7 +127,7 @@ pub struct DataCache {
     pub builder_group_id: String,
     pub created_at: OffsetDateTime,
     pub stages: Stages,
-    pub events: Vec<(&'static str, String, OffsetDateTime)>,
+    pub events: Vec<Note>,
 }
 
 impl Record for DataCache {
@@ -150,8 +151,11 @@ impl Progress for DataCache {
         self.stages.advance_to(now);
         if before != "Available" && self.stages.status() == "Available" {
             let at = self.stages.since;
-            self.events
-                .push(("Available", format!("Data cache {} is available", self.id), at));
+            self.events.push(Note::new(
+                "Available",
+                format!("Data cache {} is available", self.id),
+                at,
+            ));
         }
     }
 }
@@ -192,7 +196,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateDataCacheRequest) -> Result<JsonBody, Ap
     check_location_free(&state, &bucket, &req.path)?;
     let id = ctx.eci.ids.resource_id("edc", &region.id_code);
     let cache = DataCache {
-        events: vec![("Created", format!("Data cache {id} is being made"), now)],
+        events: vec![Note::new("Created", format!("Data cache {id} is being made"), now)],
         id: id.clone(),
         name: req.name.unwrap_or_else(|| id.clone()),
         bucket,
@@ -261,9 +265,11 @@ fn apply_update(
     }
     if source_changed {
         cache.stages = Stages::new(UPDATE_STAGES, lifecycle, STAGE_MS, now);
-        cache
-            .events
-            .push(("Updating", format!("Data cache {} is being refreshed", cache.id), now));
+        cache.events.push(Note::new(
+            "Updating",
+            format!("Data cache {} is being refreshed", cache.id),
+            now,
+        ));
         cache.advance(now);
     }
     Ok(())
@@ -329,7 +335,7 @@ fn view(cache: &DataCache, region_id: &str) -> Value {
     let expires = cache
         .retention_days
         .map(|days| format_rfc3339_seconds(cache.created_at + time::Duration::days(days)));
-    let events = listing::events_json(&cache.id, &cache.events);
+    let events = events::views(&cache.id, &cache.events);
     let options = serde_json::to_string(&cache.data_source.options).unwrap_or_default();
     json!({
         "DataCacheId": cache.id,
@@ -404,7 +410,7 @@ pub fn copy(ctx: &Ctx<'_>, req: CopyDataCacheRequest) -> Result<JsonBody, ApiErr
     let path = req.path.filter(|p| !p.is_empty()).unwrap_or(source.path.clone());
     let id = ctx.eci.ids.resource_id("edc", &destination.id_code);
     let copy = DataCache {
-        events: vec![(
+        events: vec![Note::new(
             "Created",
             format!("Data cache {id} is being copied from {}", source.id),
             now,

@@ -8,6 +8,7 @@ use crate::lifecycle::stages::Stages;
 use crate::network;
 use crate::ops::container_group::dto::{AcrRegistryInfoSpec, RegistryCredentialSpec, TagSpec};
 use crate::ops::container_group::rules::GROUP_NAME;
+use crate::ops::events::{self, Note};
 use crate::ops::partition::{insert_progressing, update_progressing, Due, Progress};
 use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
@@ -136,7 +137,7 @@ pub struct ImageCache {
     pub last_matched_at: Option<OffsetDateTime>,
     pub stages: Stages,
     /// (reason, message, when), oldest first.
-    pub events: Vec<(&'static str, String, OffsetDateTime)>,
+    pub events: Vec<Note>,
 }
 
 impl Record for ImageCache {
@@ -160,7 +161,7 @@ impl Progress for ImageCache {
         if before != "Ready" && self.is_ready() {
             let at = self.stages.since;
             self.events
-                .push(("Ready", format!("Image cache {} is ready", self.id), at));
+                .push(Note::new("Ready", format!("Image cache {} is ready", self.id), at));
         }
     }
 }
@@ -197,7 +198,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateImageCacheRequest) -> Result<JsonBody, A
     let builder_group_id = ctx.eci.ids.resource_id("eci", &region.id_code);
     let stages = Stages::new(CREATE_STAGES, ctx.eci.lifecycle, STAGE_MS, now);
     let mut cache = ImageCache {
-        events: vec![(
+        events: vec![Note::new(
             "Created",
             format!("Image cache {id} is being made from {} images", req.images.len()),
             now,
@@ -287,9 +288,11 @@ fn apply_update(
     }
     if images_changed {
         cache.stages = Stages::new(UPDATE_STAGES, lifecycle, STAGE_MS, now);
-        cache
-            .events
-            .push(("Updating", format!("Image cache {} is being remade", cache.id), now));
+        cache.events.push(Note::new(
+            "Updating",
+            format!("Image cache {} is being remade", cache.id),
+            now,
+        ));
         cache.advance(now);
     }
     JsonBody::of(&json!({}))
@@ -361,7 +364,7 @@ fn view(cache: &ImageCache, region_id: &str) -> Value {
     let expires = cache
         .retention_days
         .map(|days| format_rfc3339_seconds(cache.created_at + time::Duration::days(days)));
-    let events = listing::events_json(&cache.id, &cache.events);
+    let events = events::views(&cache.id, &cache.events);
     json!({
         "ImageCacheId": cache.id,
         "ImageCacheName": cache.name,

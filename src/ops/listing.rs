@@ -5,9 +5,7 @@ use crate::error::ApiError;
 use crate::ops::container_group::dto::TagSpec;
 use crate::protocol::JsonBody;
 use crate::store::{paging, IndexKey, Record, Table};
-use crate::util::format_rfc3339_seconds;
 use serde_json::{json, Value};
-use time::OffsetDateTime;
 
 /// What one listing asks: its index filters, any further test, the caller's `NextToken` and `Limit`.
 pub struct Query<'a, R> {
@@ -81,17 +79,5 @@ pub fn carries_tags(tags: &[TagSpec], wanted: &[TagSpec]) -> bool {
 pub fn tags_json(tags: &[TagSpec]) -> Vec<Value> {
     tags.iter()
         .map(|t| json!({"Key": t.key, "Value": t.value.as_deref().unwrap_or_default()}))
-        .collect()
-}
-
-/// Kubernetes-style events of a resource from `(reason, message, when)`.
-pub fn events_json(name: &str, events: &[(&'static str, String, OffsetDateTime)]) -> Vec<Value> {
-    events
-        .iter()
-        .map(|(reason, message, at)| {
-            let at = format_rfc3339_seconds(*at);
-            json!({"Type": "Normal", "Reason": reason, "Message": message, "Name": name, "Count": 1,
-                   "FirstTimestamp": at, "LastTimestamp": at})
-        })
         .collect()
 }

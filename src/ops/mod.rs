@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod container_group;
 pub mod data_cache;
 pub mod dump;
+pub mod events;
 pub mod image_cache;
 pub mod listing;
 pub mod partition;

@@ -6,6 +6,7 @@ use crate::lifecycle::stages::Stages;
 use crate::network::EipChoice;
 use crate::network::{self, Placement, PlacementRequest};
 use crate::ops::container_group::dto::TagSpec;
+use crate::ops::events::{self, Note};
 use crate::ops::partition::{insert_progressing, Due, Progress};
 use crate::ops::{listing, Ctx};
 use crate::protocol::{json_in_string, JsonBody};
@@ -121,6 +122,7 @@ pub struct VirtualNode {
     pub tags: Vec<TagSpec>,
     pub created_at: OffsetDateTime,
     pub stages: Stages,
+    pub events: Vec<Note>,
 }
 
 impl Record for VirtualNode {
@@ -139,7 +141,12 @@ impl Progress for VirtualNode {
     }
 
     fn advance(&mut self, now: OffsetDateTime) {
+        let before = self.stages.status();
         self.stages.advance_to(now);
+        if before != "Ready" && self.stages.status() == "Ready" {
+            let message = format!("Node {} status is now: NodeReady", self.name);
+            self.events.push(Note::new("NodeReady", message, self.stages.since));
+        }
     }
 }
 
@@ -170,7 +177,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVirtualNodeRequest) -> Result<JsonBody, 
         let eip = net.attach_eip(&placement, choice, &id, &ctx.eci.ids)?;
         (placement, eip)
     };
-    let node = VirtualNode {
+    let mut node = VirtualNode {
         name: req.virtual_node_name.unwrap_or_else(|| id.clone()),
         id: id.clone(),
         placement,
@@ -182,7 +189,9 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVirtualNodeRequest) -> Result<JsonBody, 
         tags: req.tags,
         created_at: now,
         stages: Stages::new(STAGES, ctx.eci.lifecycle, STAGE_MS, now),
+        events: vec![Note::new("Created", format!("Virtual node {id} created"), now)],
     };
+    node.advance(now);
     let partition = ctx.partition(region);
     let mut state = partition.write();
     let state = &mut *state;
@@ -283,15 +292,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVirtualNodesRequest) -> Result<JsonB
 
 fn view(node: &VirtualNode, region_id: &str) -> Value {
     let created = format_rfc3339_seconds(node.created_at);
-    let mut events = vec![
-        json!({"Type": "Normal", "Reason": "Created", "Message": format!("Virtual node {} created", node.id),
-        "Name": node.id, "Count": 1, "FirstTimestamp": created, "LastTimestamp": created}),
-    ];
-    if node.stages.status() == "Ready" {
-        let ready = format_rfc3339_seconds(node.stages.since);
-        events.push(json!({"Type": "Normal", "Reason": "NodeReady", "Message": format!("Node {} status is now: NodeReady", node.name),
-            "Name": node.id, "Count": 1, "FirstTimestamp": ready, "LastTimestamp": ready}));
-    }
+    let events = events::views(&node.id, &node.events);
     json!({
         "VirtualNodeId": node.id,
         "VirtualNodeName": node.name,

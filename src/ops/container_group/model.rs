@@ -4,25 +4,9 @@ use super::dto::CreateContainerGroupRequest;
 use crate::lifecycle::machine::{Event, EventReason, Life};
 use crate::lifecycle::GroupStatus;
 use crate::network::Placement;
+use crate::ops::events::EventView;
 use crate::store::{IndexKey, Record};
 use time::OffsetDateTime;
-
-/// A Kubernetes-style event of a group.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct GroupEvent {
-    #[serde(rename = "Type")]
-    pub kind: &'static str,
-    pub reason: &'static str,
-    pub message: String,
-    #[serde(rename = "Name")]
-    pub object_name: String,
-    pub count: u32,
-    #[serde(rename = "FirstTimestamp")]
-    pub first: super::view::Timestamp,
-    #[serde(rename = "LastTimestamp")]
-    pub last: super::view::Timestamp,
-}
 
 #[derive(Debug, Clone)]
 pub struct ContainerGroup {
@@ -76,28 +60,20 @@ impl ContainerGroup {
     }
 
     /// The recorded events as the service shows them, oldest first.
-    pub fn events(&self) -> Vec<GroupEvent> {
+    pub fn events(&self) -> Vec<EventView> {
         self.life.events.iter().map(|event| self.event(event)).collect()
     }
 
     /// One recorded event as the service shows it.
-    pub fn event(&self, event: &Event) -> GroupEvent {
+    pub fn event(&self, event: &Event) -> EventView {
         let container = event.container.and_then(|i| {
             let index = usize::from(i);
             let init = &self.spec.init_containers;
             init.get(index)
                 .or_else(|| self.spec.containers.get(index.checked_sub(init.len())?))
         });
-        let at = super::view::Timestamp(event.at);
-        GroupEvent {
-            kind: event.reason.kind(),
-            reason: event.reason.as_str(),
-            message: event_message(&self.id, event, container),
-            object_name: self.id.clone(),
-            count: 1,
-            first: at,
-            last: at,
-        }
+        let message = event_message(&self.id, event, container);
+        EventView::once(event.reason.kind(), event.reason.as_str(), message, &self.id, event.at)
     }
 
     /// The first compute category asked for; `general` when none was.

@@ -3,25 +3,17 @@
 //! Views borrow from the stored group and serialize directly, so a page costs no intermediate tree.
 
 use super::dto::{ContainerSpec, ProbeSpec, VolumeMountSpec, VolumeSpec};
-use super::model::{ContainerGroup, GroupEvent};
+use super::model::ContainerGroup;
 use crate::lifecycle::machine::{ContainerLife, Run, RunState};
 use crate::lifecycle::GroupStatus;
+use crate::ops::events::EventView;
+pub use crate::ops::events::Timestamp;
 use crate::util::format_rfc3339_seconds;
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::json;
 use std::net::Ipv4Addr;
 use time::OffsetDateTime;
-
-/// A time as the service writes it: `YYYY-MM-DDThh:mm:ssZ`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timestamp(pub OffsetDateTime);
-
-impl Serialize for Timestamp {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format_rfc3339_seconds(self.0))
-    }
-}
 
 /// Serializes `items` mapped through `view` as a list, without collecting them first.
 struct MapSeq<'a, T, V, F: Fn(&'a T) -> V>(&'a [T], F);
@@ -86,7 +78,7 @@ pub struct GroupView<'a> {
     dns_config: DnsConfigView<'a>,
     eci_security_context: SysctlsView<'a>,
     host_aliases: Vec<HostAliasView<'a>>,
-    events: Vec<GroupEvent>,
+    events: Vec<EventView>,
 }
 
 /// When the group ended in `status`, if it did.
