@@ -1,184 +1,27 @@
-//! The operation table and the state operations work on. Handlers are plain functions of typed
-//! input to a JSON body; they never see HTTP.
+//! The operation table: every action this build serves, each a row naming its handler. Handlers are
+//! plain functions of typed input to a JSON body; they never see HTTP. The state they work on is in
+//! `state` and `partition`; what the side API does beyond them is in `admin`.
 
+pub mod admin;
 pub mod catalog;
 pub mod container_group;
 pub mod data_cache;
-pub mod dump;
 pub mod events;
 pub mod image_cache;
 pub mod listing;
 pub mod partition;
 pub mod rendered;
 pub mod service;
+pub mod state;
 pub mod tags;
 pub mod virtual_node;
 
-use crate::accounts::Accounts;
-use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::faults::{CallFaults, Faults};
-use crate::fixtures::{self, FixtureDocument};
-use crate::lifecycle::machine::{self, Delays, Policy, PolicyKind};
-use crate::lifecycle::GroupStatus;
-use crate::network::{Networks, RegionInfo, RegionNetwork};
 use crate::protocol::{parse_input, JsonBody, Node};
-use crate::store::{PartitionKey, Registry};
-use crate::util::{Clock, IdGenerator};
 use crate::validate;
-use container_group::model::ContainerGroup;
 use container_group::{console, handlers, metrics, progress, tasks};
-use parking_lot::RwLock;
 pub use partition::RegionState;
-use std::sync::Arc;
-
-/// How the ECI state is set up.
-pub struct EciOptions {
-    pub seed: Option<u64>,
-    /// Refuse unknown vSwitch and security-group ids instead of registering them.
-    pub strict_network: bool,
-    /// Documents applied at start and again after every reset.
-    pub fixtures: Vec<FixtureDocument>,
-    /// How groups move unless their tags say otherwise.
-    pub lifecycle: Policy,
-}
-
-/// The default progression: the `time` policy with sub-second stages.
-pub fn default_policy() -> Policy {
-    Policy {
-        kind: PolicyKind::Time,
-        delays: Delays::default(),
-        describes_per_step: 0,
-    }
-}
-
-/// Everything the ECI operations share.
-pub struct EciState {
-    pub registry: Registry<RegionState>,
-    pub networks: Networks,
-    pub accounts: Accounts,
-    pub ids: IdGenerator,
-    pub clock: Arc<dyn Clock>,
-    pub strict_network: bool,
-    pub lifecycle: Policy,
-    pub exec_sessions: console::ExecSessions,
-    pub rendered: rendered::RenderedItems,
-    start_fixtures: Vec<FixtureDocument>,
-}
-
-impl EciState {
-    pub fn new(clock: Arc<dyn Clock>, options: EciOptions) -> Result<Self, String> {
-        let state = EciState {
-            registry: Registry::default(),
-            networks: Networks::default(),
-            accounts: Accounts::default(),
-            ids: IdGenerator::new(options.seed),
-            clock,
-            strict_network: options.strict_network,
-            lifecycle: options.lifecycle,
-            exec_sessions: console::ExecSessions::default(),
-            rendered: rendered::RenderedItems::default(),
-            start_fixtures: options.fixtures,
-        };
-        state.apply_start_fixtures()?;
-        Ok(state)
-    }
-
-    fn apply_start_fixtures(&self) -> Result<(), String> {
-        self.start_fixtures.iter().try_for_each(|doc| self.apply_fixtures(doc))
-    }
-
-    /// Merges a fixture document into the running state, whole or not at all.
-    pub fn apply_fixtures(&self, doc: &FixtureDocument) -> Result<(), String> {
-        fixtures::apply(doc, &self.networks, &self.accounts, &self.ids)
-    }
-
-    /// Drops every resource, then applies the start fixtures again.
-    pub fn reset(&self) {
-        self.registry.clear();
-        self.networks.clear();
-        self.accounts.clear();
-        self.exec_sessions.clear();
-        self.rendered.clear();
-        if let Err(e) = self.apply_start_fixtures() {
-            tracing::error!("start fixtures no longer apply after reset: {e}");
-        }
-    }
-
-    /// Moves every group of `region`, in every account, that is due to move, and gives back what the
-    /// groups now gone held (addresses, EIPs, their fault rules). Called before anything that takes a
-    /// shared resource, so nothing waits on a group that is gone by the clock but that nobody has read.
-    pub fn settle_region(&self, region_id: &str, faults: &Faults) {
-        let now = self.clock.now();
-        for partition in self.registry.in_region(region_id) {
-            if !partition.read().has_due(now) {
-                continue;
-            }
-            let gone = partition.write().advance_due(now);
-            release(self, faults, gone);
-        }
-    }
-
-    /// The network of `region`.
-    pub fn network(&self, region: &'static RegionInfo) -> Arc<parking_lot::Mutex<RegionNetwork>> {
-        self.networks.region(region, &self.ids)
-    }
-}
-
-/// One call's view of the world: the shared state, who is calling and the faults in force.
-pub struct Ctx<'a> {
-    pub eci: &'a EciState,
-    pub caller: &'a Caller,
-    pub faults: &'a CallFaults<'a>,
-    /// The `Host` the caller reached the emulator by, for the URLs it hands out.
-    pub host: &'a str,
-}
-
-impl Ctx<'_> {
-    fn key(&self, region: &RegionInfo) -> PartitionKey {
-        PartitionKey {
-            account: self.caller.account.clone(),
-            region: region.region_id.clone(),
-        }
-    }
-
-    /// The caller's state in `region`, created on first use, with everything due in it applied.
-    pub fn partition(&self, region: &RegionInfo) -> Arc<RwLock<RegionState>> {
-        let partition = self.eci.registry.partition(&self.key(region), RegionState::default);
-        self.apply_due(&partition);
-        partition
-    }
-
-    /// The caller's state in `region` if it has any (reads never create it), with everything due
-    /// in it applied.
-    pub fn existing_partition(&self, region: &RegionInfo) -> Option<Arc<RwLock<RegionState>>> {
-        let partition = self.eci.registry.existing(&self.key(region))?;
-        self.apply_due(&partition);
-        Some(partition)
-    }
-
-    fn apply_due(&self, partition: &RwLock<RegionState>) {
-        let now = self.eci.clock.now();
-        if partition.read().has_due(now) {
-            let gone = partition.write().advance_due(now);
-            self.release(gone);
-        }
-    }
-
-    /// Gives back what removed groups held: addresses, EIPs and their fault rules.
-    pub fn release(&self, groups: Vec<ContainerGroup>) {
-        release(self.eci, self.faults.engine(), groups);
-    }
-}
-
-/// Gives back what removed groups held: addresses, EIPs and their fault rules. The one place where
-/// "gone" becomes "released".
-pub fn release(eci: &EciState, faults: &Faults, groups: Vec<ContainerGroup>) {
-    for group in &groups {
-        faults.remove_group_rules(&group.id);
-    }
-    release_network(eci, groups);
-}
+pub use state::{default_policy, release, Ctx, EciOptions, EciState};
 
 /// One row of the operation table.
 pub struct Operation {
@@ -369,128 +212,6 @@ pub static OPERATIONS: &[Operation] = &[
 /// The row for `action`, if this build serves it.
 pub fn lookup(action: &str) -> Option<&'static Operation> {
     OPERATIONS.iter().find(|op| op.action == action)
-}
-
-/// Frees the addresses and EIPs of removed groups.
-fn release_network(eci: &EciState, groups: Vec<ContainerGroup>) {
-    for group in groups {
-        let Ok(region) = crate::network::region(&group.spec.region_id) else {
-            continue;
-        };
-        let eip = group.eip.as_ref().map(|(id, _)| id.as_str());
-        eci.network(region).lock().detach(&group.placement, eip);
-    }
-}
-
-/// What the side API can do to a group's lifecycle.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase",
-    tag = "action",
-    deny_unknown_fields
-)]
-pub enum Drive {
-    /// One stage forward, whatever the policy. (Variants without fields are written `{}` so that
-    /// `deny_unknown_fields` holds for them too: serde lets a unit variant ignore any field.)
-    Advance {},
-    /// Straight to a status.
-    SetStatus { status: String },
-    /// A container ends with an exit code; the restart policy decides what follows.
-    Terminate { container: String, exit_code: i32 },
-    /// The spot instance is reclaimed: `Expired`.
-    Reclaim {},
-    /// What `DescribeContainerLog` shows for a container.
-    SetLog { container: String, text: String },
-    /// What `ExecContainerCommand` with `Sync` answers for a container.
-    SetExecReply { container: String, reply: String },
-}
-
-/// Applies `drive` to group `id`, wherever it is; answers the group's status after it, or why not.
-/// A group the drive ends (a `Terminating` group advanced) is removed and released at once.
-pub fn drive_group(eci: &EciState, faults: &Faults, id: &str, drive: &Drive) -> Result<&'static str, (u16, String)> {
-    let now = eci.clock.now();
-    let partition = eci
-        .registry
-        .snapshot()
-        .into_iter()
-        .map(|(_, partition)| partition)
-        .find(|partition| partition.read().groups.get(id).is_some())
-        .ok_or_else(|| (404, format!("no container group {id}")))?;
-    let mut state = partition.write();
-    let gone = state.advance_due(now);
-    release(eci, faults, gone);
-    if let Drive::SetLog { container, .. } | Drive::SetExecReply { container, .. } = drive {
-        return set_script(&mut state, id, container, drive);
-    }
-    let container = match drive {
-        Drive::Terminate { container, .. } => {
-            let group = state
-                .groups
-                .get(id)
-                .ok_or_else(|| (404, format!("no container group {id}")))?;
-            let index = group.spec.containers.iter().position(|c| c.name == *container);
-            Some(index.ok_or_else(|| (404, format!("group {id} has no container {container}")))?)
-        }
-        _ => None,
-    };
-    let outcome = state.change_life(id, |life| match drive {
-        Drive::Advance {} => life
-            .advance_one(now)
-            .then_some(())
-            .ok_or_else(|| (409, format!("{} does not move on", life.status.as_str()))),
-        Drive::SetStatus { status } => {
-            let status = GroupStatus::parse(status)
-                .ok_or_else(|| (400, format!("'{status}' is not a container group status")))?;
-            life.set_status(status, now);
-            Ok(())
-        }
-        Drive::Terminate { exit_code, .. } => life
-            .terminate_container(container.unwrap_or_default(), *exit_code, now)
-            .map_err(|refused| {
-                (
-                    409,
-                    format!("no container runs while the group is {}", refused.status.as_str()),
-                )
-            }),
-        Drive::Reclaim {} => life
-            .fire(machine::Trigger::Reclaimed, now)
-            .map_err(|refused| (409, format!("a {} group cannot be reclaimed", refused.status.as_str()))),
-        Drive::SetLog { .. } | Drive::SetExecReply { .. } => Ok(()),
-    });
-    outcome.ok_or_else(|| (404, format!("no container group {id}")))??;
-    let status = state.groups.get(id).map(|g| g.status().as_str()).unwrap_or_default();
-    if state.groups.get(id).is_some_and(|g| g.life.gone) {
-        let removed = state.remove_group(id);
-        drop(state);
-        release(eci, faults, removed.into_iter().collect());
-    }
-    Ok(status)
-}
-
-fn set_script(
-    state: &mut RegionState,
-    id: &str,
-    container: &str,
-    drive: &Drive,
-) -> Result<&'static str, (u16, String)> {
-    let group = state
-        .groups
-        .get(id)
-        .ok_or_else(|| (404, format!("no container group {id}")))?;
-    if !group.spec.containers.iter().any(|c| c.name == container) {
-        return Err((404, format!("group {id} has no container {container}")));
-    }
-    let status = group.status().as_str();
-    state.groups.update(id, |g| {
-        let scripts = g.scripts.get_or_insert_with(Box::default);
-        match drive {
-            Drive::SetLog { text, .. } => scripts.logs.insert(container.to_owned(), text.clone()),
-            Drive::SetExecReply { reply, .. } => scripts.exec_replies.insert(container.to_owned(), reply.clone()),
-            _ => None,
-        };
-    });
-    Ok(status)
 }
 
 #[cfg(test)]

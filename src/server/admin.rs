@@ -33,7 +33,7 @@ pub(super) async fn reset(State(state): State<AppState>) -> Json<Value> {
 /// Every partition with its groups (as `DescribeContainerGroups` shows them) and its network, streamed
 /// a page of groups at a time.
 pub(super) async fn state(State(state): State<AppState>) -> axum::response::Response {
-    let dump = crate::ops::dump::StateDump::new(state.shared_eci(), state.faults());
+    let dump = crate::ops::admin::dump::StateDump::new(state.shared_eci(), state.faults());
     let mut response = axum::response::Response::new(axum::body::Body::new(ChunkBody(dump)));
     response.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,
@@ -144,11 +144,11 @@ pub(super) async fn drive_group(
     Path(id): Path<String>,
     body: Bytes,
 ) -> (StatusCode, Json<Value>) {
-    let drive = match serde_json::from_slice::<crate::ops::Drive>(&body) {
+    let drive = match serde_json::from_slice::<crate::ops::admin::Drive>(&body) {
         Ok(drive) => drive,
         Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({ "error": e.to_string() }))),
     };
-    match crate::ops::drive_group(state.eci(), state.faults(), &id, &drive) {
+    match crate::ops::admin::drive_group(state.eci(), state.faults(), &id, &drive) {
         Ok(status) => (
             StatusCode::OK,
             Json(json!({ "containerGroupId": id, "status": status })),

@@ -2,8 +2,8 @@
 //! under its partition's read lock alone, so a dump of a million groups holds no lock for long and
 //! never has the whole document in memory.
 
-use super::{container_group, EciState, RegionState};
 use crate::faults::Faults;
+use crate::ops::{container_group, EciState, RegionState};
 use crate::store::PartitionKey;
 use parking_lot::RwLock;
 use std::sync::Arc;

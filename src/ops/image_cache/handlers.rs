@@ -1,184 +1,20 @@
-//! Image caches: create, update, delete and describe, with the `Preparing → Creating → Ready`
-//! progression, and the lookups a container-group create makes (`ImageSnapshotId`,
-//! `AutoMatchImageCache`).
+//! The image-cache operations, and the cache a container-group create may use.
 
+use super::dto::*;
+use super::model::*;
+use super::rules::*;
+use super::view::*;
 use crate::error::catalogue::documented_error;
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network;
-use crate::ops::container_group::dto::{AcrRegistryInfoSpec, RegistryCredentialSpec, TagSpec};
-use crate::ops::container_group::rules::GROUP_NAME;
-use crate::ops::events::{self, Note};
+use crate::ops::events::Note;
 use crate::ops::partition::{insert_progressing, update_progressing, Due, Progress};
 use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
-use crate::store::{IndexKey, Record};
-use crate::util::format_rfc3339_seconds;
-use crate::validate::{Check, FieldRule, RuleTable};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use crate::store::IndexKey;
+use serde_json::json;
 use time::OffsetDateTime;
-
-/// The statuses a new cache passes, and an updated one.
-pub const CREATE_STAGES: &[&str] = &["Preparing", "Creating", "Ready"];
-const UPDATE_STAGES: &[&str] = &["Updating", "Ready"];
-/// A stage of a cache lasts this long under the `time` policy: making a snapshot is slower than
-/// starting a group.
-const STAGE_MS: u32 = 500;
-const MAX_IMAGES: usize = 20;
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CreateImageCacheRequest {
-    pub region_id: String,
-    pub image_cache_name: String,
-    #[serde(rename = "Image")]
-    pub images: Vec<String>,
-    pub zone_id: Option<String>,
-    pub security_group_id: Option<String>,
-    #[serde(rename = "VSwitchId")]
-    pub vswitch_id: Option<String>,
-    pub eip_instance_id: Option<String>,
-    pub resource_group_id: Option<String>,
-    pub client_token: Option<String>,
-    pub image_cache_size: Option<i64>,
-    pub retention_days: Option<i64>,
-    pub auto_match_image_cache: Option<bool>,
-    #[serde(default, rename = "ImageRegistryCredential")]
-    pub image_registry_credentials: Vec<RegistryCredentialSpec>,
-    #[serde(default, rename = "AcrRegistryInfo")]
-    pub acr_registry_infos: Vec<AcrRegistryInfoSpec>,
-    #[serde(default, rename = "Tag")]
-    pub tags: Vec<TagSpec>,
-    pub flash: Option<bool>,
-    pub elimination_strategy: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct UpdateImageCacheRequest {
-    pub region_id: String,
-    pub image_cache_id: String,
-    pub image_cache_name: Option<String>,
-    #[serde(default, rename = "Image")]
-    pub images: Vec<String>,
-    pub image_cache_size: Option<i64>,
-    pub retention_days: Option<i64>,
-    pub resource_group_id: Option<String>,
-    #[serde(default, rename = "Tag")]
-    pub tags: Vec<TagSpec>,
-    pub elimination_strategy: Option<String>,
-    pub client_token: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DeleteImageCacheRequest {
-    pub region_id: String,
-    pub image_cache_id: String,
-    pub client_token: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeImageCachesRequest {
-    pub region_id: String,
-    pub image_cache_id: Option<String>,
-    pub image_cache_name: Option<String>,
-    pub snapshot_id: Option<String>,
-    pub image: Option<String>,
-    pub resource_group_id: Option<String>,
-    #[serde(default, rename = "Tag")]
-    pub tags: Vec<TagSpec>,
-    #[serde(default, rename = "MatchImage")]
-    pub match_images: Vec<String>,
-    pub image_full_match: Option<bool>,
-    pub limit: Option<i64>,
-    pub next_token: Option<String>,
-}
-
-pub static CREATE_RULES: RuleTable = RuleTable::new(&[&[
-    FieldRule::required("RegionId", &[]),
-    FieldRule::required("ImageCacheName", &[Check::Pattern(GROUP_NAME)]),
-    FieldRule::required("Image", &[Check::MaxItems(MAX_IMAGES)]),
-    FieldRule::optional("ImageCacheSize", &[Check::Range(20, 2048)]),
-    FieldRule::optional("RetentionDays", &[Check::Range(1, 65535)]),
-    FieldRule::optional("Tag", &[Check::MaxItems(20)]),
-    FieldRule::optional("ClientToken", &[Check::Ascii, Check::Len(1, 64)]),
-    FieldRule::optional("EliminationStrategy", &[Check::OneOf(&["LRU"])]),
-]]);
-
-pub static UPDATE_RULES: RuleTable = RuleTable::new(&[&[
-    FieldRule::required("RegionId", &[]),
-    FieldRule::required("ImageCacheId", &[Check::Len(1, 64)]),
-    FieldRule::optional("ImageCacheName", &[Check::Pattern(GROUP_NAME)]),
-    FieldRule::optional("Image", &[Check::MaxItems(MAX_IMAGES)]),
-    FieldRule::optional("ImageCacheSize", &[Check::Range(20, 2048)]),
-    FieldRule::optional("RetentionDays", &[Check::Range(1, 65535)]),
-    FieldRule::optional("Tag", &[Check::MaxItems(20)]),
-    FieldRule::optional("EliminationStrategy", &[Check::OneOf(&["LRU"])]),
-]]);
-
-/// A stored image cache.
-#[derive(Debug, Clone)]
-pub struct ImageCache {
-    pub id: String,
-    pub name: String,
-    pub images: Vec<String>,
-    pub snapshot_id: String,
-    /// The group the service starts to pull the images; here only its id.
-    pub builder_group_id: String,
-    pub size: i64,
-    pub retention_days: Option<i64>,
-    pub resource_group_id: Option<String>,
-    pub elimination_strategy: Option<String>,
-    pub tags: Vec<TagSpec>,
-    pub created_at: OffsetDateTime,
-    pub last_matched_at: Option<OffsetDateTime>,
-    pub stages: Stages,
-    /// (reason, message, when), oldest first.
-    pub events: Vec<Note>,
-}
-
-impl Record for ImageCache {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn index_keys(&self) -> Vec<IndexKey> {
-        vec![IndexKey::new(NAME, self.name.as_str())]
-    }
-}
-
-impl Progress for ImageCache {
-    fn due(&self) -> Option<OffsetDateTime> {
-        self.stages.due
-    }
-
-    fn advance(&mut self, now: OffsetDateTime) {
-        let before = self.stages.status();
-        self.stages.advance_to(now);
-        if before != "Ready" && self.is_ready() {
-            let at = self.stages.since;
-            self.events
-                .push(Note::new("Ready", format!("Image cache {} is ready", self.id), at));
-        }
-    }
-}
-
-/// The index of caches by name.
-const NAME: &str = "ImageCacheName";
-
-impl ImageCache {
-    pub fn is_ready(&self) -> bool {
-        self.stages.status() == "Ready"
-    }
-
-    /// Whether the cache holds every one of `images`.
-    pub fn covers<'a>(&self, mut images: impl Iterator<Item = &'a str>) -> bool {
-        images.all(|wanted| self.images.iter().any(|held| held == wanted))
-    }
-}
 
 pub fn create(ctx: &Ctx<'_>, req: CreateImageCacheRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
@@ -238,7 +74,7 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateImageCacheRequest) -> Result<JsonBody, A
 }
 
 /// Applies an update to a cache, or says why not.
-fn apply_update(
+pub(super) fn apply_update(
     cache: &mut ImageCache,
     req: UpdateImageCacheRequest,
     lifecycle: crate::lifecycle::machine::Policy,
@@ -348,7 +184,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeImageCachesRequest) -> Result<JsonBo
     listing::ranked_page("ImageCaches", &ranked, token, limit, |c| render(c))
 }
 
-fn matches_filters(cache: &ImageCache, req: &DescribeImageCachesRequest) -> bool {
+pub(super) fn matches_filters(cache: &ImageCache, req: &DescribeImageCachesRequest) -> bool {
     fn given(f: &Option<String>) -> Option<&str> {
         f.as_deref().filter(|v| !v.is_empty())
     }
@@ -358,32 +194,6 @@ fn matches_filters(cache: &ImageCache, req: &DescribeImageCachesRequest) -> bool
         && given(&req.image).is_none_or(|image| cache.images.iter().any(|i| i == image))
         && given(&req.resource_group_id).is_none_or(|rg| cache.resource_group_id.as_deref() == Some(rg))
         && listing::carries_tags(&cache.tags, &req.tags)
-}
-
-fn view(cache: &ImageCache, region_id: &str) -> Value {
-    let expires = cache
-        .retention_days
-        .map(|days| format_rfc3339_seconds(cache.created_at + time::Duration::days(days)));
-    let events = events::views(&cache.id, &cache.events);
-    json!({
-        "ImageCacheId": cache.id,
-        "ImageCacheName": cache.name,
-        "RegionId": region_id,
-        "Images": cache.images,
-        "Status": cache.stages.status(),
-        "Progress": cache.stages.progress(),
-        "SnapshotId": cache.snapshot_id,
-        "FlashSnapshotId": "",
-        "ContainerGroupId": cache.builder_group_id,
-        "ImageCacheSize": cache.size,
-        "CreationTime": format_rfc3339_seconds(cache.created_at),
-        "ExpireDateTime": expires.unwrap_or_default(),
-        "LastMatchedTime": cache.last_matched_at.map(format_rfc3339_seconds).unwrap_or_default(),
-        "ResourceGroupId": cache.resource_group_id.as_deref().unwrap_or_default(),
-        "EliminationStrategy": cache.elimination_strategy.as_deref().unwrap_or_default(),
-        "Tags": listing::tags_json(&cache.tags),
-        "Events": events,
-    })
 }
 
 pub fn not_found(id: &str) -> ApiError {

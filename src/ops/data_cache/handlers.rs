@@ -1,171 +1,21 @@
-//! Data caches: create, update, copy to another region, delete and describe, passing `Creating → Available`.
+//! The data-cache operations.
 
+use super::dto::*;
+use super::model::*;
+use super::rules::*;
+use super::view::*;
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network;
-use crate::ops::container_group::dto::TagSpec;
-use crate::ops::events::{self, Note};
+use crate::ops::events::Note;
 use crate::ops::partition::{insert_progressing, update_progressing, Due, Progress};
 use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
-use crate::store::{IndexKey, Record};
-use crate::util::format_rfc3339_seconds;
-use crate::validate::{Check, FieldRule, RuleTable};
-use serde::Deserialize;
-use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use serde_json::json;
 use time::OffsetDateTime;
 
-const STAGES: &[&str] = &["Creating", "Available"];
-const UPDATE_STAGES: &[&str] = &["Updating", "Available"];
-const STAGE_MS: u32 = 500;
-/// `eci-system` is the service's own bucket.
-const RESERVED_BUCKET: &str = "eci-system";
-
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(rename_all = "PascalCase")]
-pub struct DataSource {
-    #[serde(rename = "Type")]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub options: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CreateDataCacheRequest {
-    pub region_id: String,
-    pub name: Option<String>,
-    pub bucket: Option<String>,
-    pub path: String,
-    pub size: Option<i64>,
-    pub data_source: Option<DataSource>,
-    pub retention_days: Option<i64>,
-    #[serde(default, rename = "Tag")]
-    pub tags: Vec<TagSpec>,
-    pub resource_group_id: Option<String>,
-    pub security_group_id: Option<String>,
-    #[serde(rename = "VSwitchId")]
-    pub vswitch_id: Option<String>,
-    pub eip_instance_id: Option<String>,
-    pub client_token: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct UpdateDataCacheRequest {
-    pub region_id: String,
-    pub data_cache_id: String,
-    pub name: Option<String>,
-    pub bucket: Option<String>,
-    pub size: Option<i64>,
-    pub data_source: Option<DataSource>,
-    pub retention_days: Option<i64>,
-    #[serde(default, rename = "Tag")]
-    pub tags: Vec<TagSpec>,
-    pub resource_group_id: Option<String>,
-    pub client_token: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DeleteDataCacheRequest {
-    pub region_id: String,
-    pub data_cache_id: Option<String>,
-    pub bucket: Option<String>,
-    pub path: Option<String>,
-    pub client_token: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeDataCachesRequest {
-    pub region_id: String,
-    #[serde(default, rename = "DataCacheId")]
-    pub data_cache_ids: Vec<String>,
-    pub bucket: Option<String>,
-    pub path: Option<String>,
-    #[serde(default, rename = "Tag")]
-    pub tags: Vec<TagSpec>,
-    pub resource_group_id: Option<String>,
-    pub limit: Option<i64>,
-    pub next_token: Option<String>,
-}
-
-pub static CREATE_RULES: RuleTable = RuleTable::new(&[&[
-    FieldRule::required("RegionId", &[]),
-    FieldRule::required("Path", &[Check::Len(1, 1024)]),
-    FieldRule::optional("Name", &[Check::Len(1, 128)]),
-    FieldRule::optional("Size", &[Check::Range(20, 65536)]),
-    FieldRule::optional("RetentionDays", &[Check::Range(1, 65535)]),
-    FieldRule::optional("Tag", &[Check::MaxItems(20)]),
-    FieldRule::optional("DataSource.Type", &[Check::OneOf(&["URL", "NAS", "OSS", "SNAPSHOT"])]),
-    FieldRule::optional("ClientToken", &[Check::Ascii, Check::Len(1, 64)]),
-]]);
-
-pub static UPDATE_RULES: RuleTable = RuleTable::new(&[&[
-    FieldRule::required("RegionId", &[]),
-    FieldRule::required("DataCacheId", &[Check::Len(1, 64)]),
-    FieldRule::optional("Size", &[Check::Range(20, 65536)]),
-    FieldRule::optional("RetentionDays", &[Check::Range(1, 65535)]),
-    FieldRule::optional("Tag", &[Check::MaxItems(20)]),
-    FieldRule::optional("DataSource.Type", &[Check::OneOf(&["URL", "NAS", "OSS", "SNAPSHOT"])]),
-]]);
-
-#[derive(Debug, Clone)]
-pub struct DataCache {
-    pub id: String,
-    pub name: String,
-    pub bucket: String,
-    pub path: String,
-    pub size: i64,
-    pub data_source: DataSource,
-    pub retention_days: Option<i64>,
-    pub resource_group_id: Option<String>,
-    pub tags: Vec<TagSpec>,
-    pub snapshot_id: String,
-    pub builder_group_id: String,
-    pub created_at: OffsetDateTime,
-    pub stages: Stages,
-    pub events: Vec<Note>,
-}
-
-impl Record for DataCache {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// A bucket's path holds one cache: the index finds it.
-    fn index_keys(&self) -> Vec<IndexKey> {
-        vec![location(&self.bucket, &self.path)]
-    }
-}
-
-impl Progress for DataCache {
-    fn due(&self) -> Option<OffsetDateTime> {
-        self.stages.due
-    }
-
-    fn advance(&mut self, now: OffsetDateTime) {
-        let before = self.stages.status();
-        self.stages.advance_to(now);
-        if before != "Available" && self.stages.status() == "Available" {
-            let at = self.stages.since;
-            self.events.push(Note::new(
-                "Available",
-                format!("Data cache {} is available", self.id),
-                at,
-            ));
-        }
-    }
-}
-
-fn location(bucket: &str, path: &str) -> IndexKey {
-    IndexKey::new("BucketPath", format!("{bucket}\u{0}{path}"))
-}
-
 /// Refuses a second cache at a bucket's path.
-fn check_location_free(state: &RegionState, bucket: &str, path: &str) -> Result<(), ApiError> {
+pub(super) fn check_location_free(state: &RegionState, bucket: &str, path: &str) -> Result<(), ApiError> {
     if state.data_caches.newest_under(&location(bucket, path)).is_some() {
         let detail = format!("A data cache already holds path \"{path}\" in bucket \"{bucket}\".");
         return Err(ApiError::invalid("Path", &detail));
@@ -174,12 +24,12 @@ fn check_location_free(state: &RegionState, bucket: &str, path: &str) -> Result<
 }
 
 /// Stores a new cache and brings it up to date.
-fn store(state: &mut RegionState, mut cache: DataCache, now: OffsetDateTime) {
+pub(super) fn store(state: &mut RegionState, mut cache: DataCache, now: OffsetDateTime) {
     cache.advance(now);
     insert_progressing(&mut state.data_caches, &mut state.due, cache, Due::DataCache);
 }
 
-fn bucket_of(given: Option<&str>) -> Result<String, ApiError> {
+pub(super) fn bucket_of(given: Option<&str>) -> Result<String, ApiError> {
     match given.filter(|b| !b.is_empty()) {
         None => Ok("default".into()),
         Some(RESERVED_BUCKET) => Err(ApiError::invalid("Bucket", "eci-system is reserved for the service")),
@@ -231,7 +81,7 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateDataCacheRequest) -> Result<JsonBody, Ap
     JsonBody::of(&json!({}))
 }
 
-fn apply_update(
+pub(super) fn apply_update(
     cache: &mut DataCache,
     req: UpdateDataCacheRequest,
     bucket: Option<String>,
@@ -331,53 +181,9 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeDataCachesRequest) -> Result<JsonBod
     listing::table_page("DataCaches", &state.data_caches, &query, |c| view(c, &req.region_id))
 }
 
-fn view(cache: &DataCache, region_id: &str) -> Value {
-    let expires = cache
-        .retention_days
-        .map(|days| format_rfc3339_seconds(cache.created_at + time::Duration::days(days)));
-    let events = events::views(&cache.id, &cache.events);
-    let options = serde_json::to_string(&cache.data_source.options).unwrap_or_default();
-    json!({
-        "DataCacheId": cache.id,
-        "Name": cache.name,
-        "RegionId": region_id,
-        "Bucket": cache.bucket,
-        "Path": cache.path,
-        "Size": cache.size,
-        "Status": cache.stages.status(),
-        "Progress": cache.stages.progress(),
-        "SnapshotId": cache.snapshot_id,
-        "FlashSnapshotId": "",
-        "ContainerGroupId": cache.builder_group_id,
-        "CreationTime": format_rfc3339_seconds(cache.created_at),
-        "ExpireDateTime": expires.unwrap_or_default(),
-        "LastMatchedTime": "",
-        "ResourceGroupId": cache.resource_group_id.as_deref().unwrap_or_default(),
-        "DataSource": {"Type": cache.data_source.kind.as_deref().unwrap_or_default(), "Options": options},
-        "Tags": listing::tags_json(&cache.tags),
-        "Events": events,
-    })
-}
-
-fn not_found(id: &str) -> ApiError {
+pub(super) fn not_found(id: &str) -> ApiError {
     let detail = format!("The specified data cache \"{id}\" is not found.");
     ApiError::with_detail(ErrorCode::NotFound, &detail)
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CopyDataCacheRequest {
-    pub region_id: String,
-    pub data_cache_id: String,
-    pub destination_region_id: String,
-    pub bucket: Option<String>,
-    pub path: Option<String>,
-    pub name: Option<String>,
-    pub retention_days: Option<i64>,
-    #[serde(default, rename = "Tag")]
-    pub tags: Vec<TagSpec>,
-    pub resource_group_id: Option<String>,
-    pub client_token: Option<String>,
 }
 
 /// Copies an `Available` cache to another region, where the copy starts `Creating`.

@@ -1,0 +1,175 @@
+//! The state every operation shares (`EciState`: partitions, networks, accounts, ids, the clock) and
+//! one call's view of it (`Ctx`), with the one place where a gone holder's resources are released.
+
+use super::container_group::console;
+use super::container_group::model::ContainerGroup;
+use super::{rendered, RegionState};
+use crate::accounts::Accounts;
+use crate::auth::Caller;
+use crate::faults::{CallFaults, Faults};
+use crate::fixtures::{self, FixtureDocument};
+use crate::lifecycle::machine::{Delays, Policy, PolicyKind};
+use crate::network::{Networks, RegionInfo, RegionNetwork};
+use crate::store::{PartitionKey, Registry};
+use crate::util::{Clock, IdGenerator};
+use parking_lot::RwLock;
+use std::sync::Arc;
+
+/// How the ECI state is set up.
+pub struct EciOptions {
+    pub seed: Option<u64>,
+    /// Refuse unknown vSwitch and security-group ids instead of registering them.
+    pub strict_network: bool,
+    /// Documents applied at start and again after every reset.
+    pub fixtures: Vec<FixtureDocument>,
+    /// How groups move unless their tags say otherwise.
+    pub lifecycle: Policy,
+}
+
+/// The default progression: the `time` policy with sub-second stages.
+pub fn default_policy() -> Policy {
+    Policy {
+        kind: PolicyKind::Time,
+        delays: Delays::default(),
+        describes_per_step: 0,
+    }
+}
+
+/// Everything the ECI operations share.
+pub struct EciState {
+    pub registry: Registry<RegionState>,
+    pub networks: Networks,
+    pub accounts: Accounts,
+    pub ids: IdGenerator,
+    pub clock: Arc<dyn Clock>,
+    pub strict_network: bool,
+    pub lifecycle: Policy,
+    pub exec_sessions: console::ExecSessions,
+    pub rendered: rendered::RenderedItems,
+    start_fixtures: Vec<FixtureDocument>,
+}
+
+impl EciState {
+    pub fn new(clock: Arc<dyn Clock>, options: EciOptions) -> Result<Self, String> {
+        let state = EciState {
+            registry: Registry::default(),
+            networks: Networks::default(),
+            accounts: Accounts::default(),
+            ids: IdGenerator::new(options.seed),
+            clock,
+            strict_network: options.strict_network,
+            lifecycle: options.lifecycle,
+            exec_sessions: console::ExecSessions::default(),
+            rendered: rendered::RenderedItems::default(),
+            start_fixtures: options.fixtures,
+        };
+        state.apply_start_fixtures()?;
+        Ok(state)
+    }
+
+    fn apply_start_fixtures(&self) -> Result<(), String> {
+        self.start_fixtures.iter().try_for_each(|doc| self.apply_fixtures(doc))
+    }
+
+    /// Merges a fixture document into the running state, whole or not at all.
+    pub fn apply_fixtures(&self, doc: &FixtureDocument) -> Result<(), String> {
+        fixtures::apply(doc, &self.networks, &self.accounts, &self.ids)
+    }
+
+    /// Drops every resource, then applies the start fixtures again.
+    pub fn reset(&self) {
+        self.registry.clear();
+        self.networks.clear();
+        self.accounts.clear();
+        self.exec_sessions.clear();
+        self.rendered.clear();
+        if let Err(e) = self.apply_start_fixtures() {
+            tracing::error!("start fixtures no longer apply after reset: {e}");
+        }
+    }
+
+    /// Moves every group of `region`, in every account, that is due to move, and gives back what the
+    /// groups now gone held (addresses, EIPs, their fault rules). Called before anything that takes a
+    /// shared resource, so nothing waits on a group that is gone by the clock but that nobody has read.
+    pub fn settle_region(&self, region_id: &str, faults: &Faults) {
+        let now = self.clock.now();
+        for partition in self.registry.in_region(region_id) {
+            if !partition.read().has_due(now) {
+                continue;
+            }
+            let gone = partition.write().advance_due(now);
+            release(self, faults, gone);
+        }
+    }
+
+    /// The network of `region`.
+    pub fn network(&self, region: &'static RegionInfo) -> Arc<parking_lot::Mutex<RegionNetwork>> {
+        self.networks.region(region, &self.ids)
+    }
+}
+
+/// One call's view of the world: the shared state, who is calling and the faults in force.
+pub struct Ctx<'a> {
+    pub eci: &'a EciState,
+    pub caller: &'a Caller,
+    pub faults: &'a CallFaults<'a>,
+    /// The `Host` the caller reached the emulator by, for the URLs it hands out.
+    pub host: &'a str,
+}
+
+impl Ctx<'_> {
+    fn key(&self, region: &RegionInfo) -> PartitionKey {
+        PartitionKey {
+            account: self.caller.account.clone(),
+            region: region.region_id.clone(),
+        }
+    }
+
+    /// The caller's state in `region`, created on first use, with everything due in it applied.
+    pub fn partition(&self, region: &RegionInfo) -> Arc<RwLock<RegionState>> {
+        let partition = self.eci.registry.partition(&self.key(region), RegionState::default);
+        self.apply_due(&partition);
+        partition
+    }
+
+    /// The caller's state in `region` if it has any (reads never create it), with everything due
+    /// in it applied.
+    pub fn existing_partition(&self, region: &RegionInfo) -> Option<Arc<RwLock<RegionState>>> {
+        let partition = self.eci.registry.existing(&self.key(region))?;
+        self.apply_due(&partition);
+        Some(partition)
+    }
+
+    fn apply_due(&self, partition: &RwLock<RegionState>) {
+        let now = self.eci.clock.now();
+        if partition.read().has_due(now) {
+            let gone = partition.write().advance_due(now);
+            self.release(gone);
+        }
+    }
+
+    /// Gives back what removed groups held: addresses, EIPs and their fault rules.
+    pub fn release(&self, groups: Vec<ContainerGroup>) {
+        release(self.eci, self.faults.engine(), groups);
+    }
+}
+
+/// Gives back what removed groups held: addresses, EIPs and their fault rules. The one place where
+/// "gone" becomes "released".
+pub fn release(eci: &EciState, faults: &Faults, groups: Vec<ContainerGroup>) {
+    for group in &groups {
+        faults.remove_group_rules(&group.id);
+    }
+    release_network(eci, groups);
+}
+
+/// Frees the addresses and EIPs of removed groups.
+fn release_network(eci: &EciState, groups: Vec<ContainerGroup>) {
+    for group in groups {
+        let Ok(region) = crate::network::region(&group.spec.region_id) else {
+            continue;
+        };
+        let eip = group.eip.as_ref().map(|(id, _)| id.as_str());
+        eci.network(region).lock().detach(&group.placement, eip);
+    }
+}
