@@ -4,6 +4,7 @@ RUN apk add --no-cache musl-dev
 WORKDIR /src
 COPY Cargo.toml Cargo.lock rustfmt.toml ./
 COPY src src
+COPY bench bench
 COPY fixtures fixtures
 RUN cargo build --release --locked
 
