@@ -1156,7 +1156,98 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
         }
     }
     print_scale(&loaded, &p50, rounds);
+    print_sustained_create(&loaded, args.connections).await?;
+    println!("\nstate dump: {:<10} {:>9} {:>12} {:>12} {:>14} {:>14}", "groups", "MiB", "seconds", "RSS +MiB", "page p50 ms", "page p99 ms");
+    for one in &loaded {
+        let dump = measure_dump(one).await?;
+        println!(
+            "            {:<10} {:>9.1} {:>12.2} {:>12.1} {:>14.3} {:>14.3}",
+            one.size,
+            dump.bytes as f64 / 1048576.0,
+            dump.seconds,
+            dump.rss_growth as f64 / 1048576.0,
+            dump.concurrent.percentile(0.5),
+            dump.concurrent.percentile(0.99)
+        );
+    }
     Ok(())
+}
+
+/// Each size's preload was one emulator taking creates while it grew from empty: its throughput,
+/// against a bare handler's measured now with the same connections, is the sustained create row.
+async fn print_sustained_create(loaded: &[Loaded], connections: usize) -> std::io::Result<()> {
+    let bare = Emulator::launch(&std::env::current_exe()?, "--serve-bare", &[])?;
+    let bare_outcome = drive(bare.addr, always(Target::get(page_of_twenty_path())), connections, Duration::from_secs(3)).await;
+    drop(bare);
+    println!("\nsustained create: {:<10} {:>12} {:>12}", "groups", "creates/s", "vs bare");
+    for one in loaded {
+        println!(
+            "                  {:<10} {:>12.0} {:>11.2}x",
+            one.size,
+            one.preload.throughput(),
+            one.preload.throughput() / bare_outcome.throughput().max(1.0)
+        );
+    }
+    Ok(())
+}
+
+/// What streaming `GET /_emulator/state` cost: the document's size, the time to read it whole, the
+/// most the emulator's RSS grew meanwhile, and page-of-20 reads made alongside.
+struct DumpFigures {
+    bytes: u64,
+    seconds: f64,
+    rss_growth: u64,
+    concurrent: Outcome,
+}
+
+async fn measure_dump(one: &Loaded) -> std::io::Result<DumpFigures> {
+    let pid = one.emulator.child.id();
+    let before = rss_of(pid);
+    let peak = Arc::new(AtomicU64::new(before));
+    let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let (peak, sampling) = (Arc::clone(&peak), Arc::clone(&sampling));
+        std::thread::spawn(move || {
+            while sampling.load(Ordering::Relaxed) {
+                peak.fetch_max(rss_of(pid), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let addr = one.emulator.addr;
+    let started = Instant::now();
+    let dump = tokio::spawn(async move { read_streamed(addr, "/_emulator/state").await });
+    let page = always(Target::get(page_of_twenty_path()));
+    let concurrent = drive(addr, page, 2, Duration::from_millis(500)).await;
+    let bytes = dump.await.map_err(std::io::Error::other)??;
+    let seconds = started.elapsed().as_secs_f64();
+    sampling.store(false, Ordering::Relaxed);
+    let _ = sampler.join();
+    Ok(DumpFigures {
+        bytes,
+        seconds,
+        rss_growth: peak.load(Ordering::Relaxed).saturating_sub(before),
+        concurrent,
+    })
+}
+
+/// Reads a response body frame by frame, keeping none of it; answers how many bytes came.
+async fn read_streamed(addr: SocketAddr, path: &str) -> std::io::Result<u64> {
+    let mut sender = connect(addr).await?;
+    let target = Target::get(path.to_owned());
+    sender.ready().await.map_err(std::io::Error::other)?;
+    let response = sender
+        .send_request(target.request(Empty::<Bytes>::new()))
+        .await
+        .map_err(std::io::Error::other)?;
+    let mut body = response.into_body();
+    let mut bytes = 0u64;
+    while let Some(frame) = body.frame().await {
+        if let Some(data) = frame.map_err(std::io::Error::other)?.data_ref() {
+            bytes += data.len() as u64;
+        }
+    }
+    Ok(bytes)
 }
 
 const SCALE_QUERIES: usize = 6;
@@ -1249,6 +1340,11 @@ async fn first_vswitch(addr: SocketAddr) -> std::io::Result<String> {
 }
 
 /// A page holding only the newest group, to learn where the emulator placed groups.
+/// The unfiltered page of 20, the scale mode's first query.
+fn page_of_twenty_path() -> String {
+    format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20")
+}
+
 fn newest_group_page() -> Target {
     Target::get(format!(
         "/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=1"

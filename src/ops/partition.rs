@@ -6,6 +6,7 @@ use super::container_group::model::ContainerGroup;
 use super::container_group::tasks;
 use super::{data_cache, image_cache, virtual_node};
 use crate::lifecycle::machine::{self, Life, PolicyKind};
+use crate::lifecycle::GroupStatus;
 use crate::store::{Record, Table, TokenMap};
 use std::collections::BTreeSet;
 use time::OffsetDateTime;
@@ -49,6 +50,9 @@ pub struct RegionState {
     /// to date on access, at O(log n) per step, with no background work. Entries of records updated
     /// or removed since may stay behind; moving such an entry on is harmless.
     pub due: BTreeSet<(OffsetDateTime, Due)>,
+    /// The groups whose next step due ends them (`Terminating` ones), by when: what a create must
+    /// apply first, so that what they hold is free (see `advance_releases`).
+    pub ending: BTreeSet<(OffsetDateTime, String)>,
     /// Groups that move after a number of describes.
     pub counting_describes: usize,
     /// Ended groups (Succeeded, Failed, Expired) by when they ended, for the retention rule.
@@ -130,6 +134,9 @@ impl RegionState {
         if let Some(at) = group.life.due {
             self.due.insert((at, Due::Group(group.id.clone())));
         }
+        if let Some(at) = ending_at(&group.life) {
+            self.ending.insert((at, group.id.clone()));
+        }
         if let Some(at) = group.life.finished_at {
             self.finished.insert((at, group.id.clone()));
         }
@@ -145,6 +152,9 @@ impl RegionState {
         if let Some(at) = group.life.due {
             self.due.remove(&(at, Due::Group(group.id.clone())));
         }
+        if let Some(at) = ending_at(&group.life) {
+            self.ending.remove(&(at, group.id.clone()));
+        }
         if counts_describes(&group.life) {
             self.counting_describes -= 1;
         }
@@ -159,10 +169,20 @@ impl RegionState {
     pub fn change_life<T>(&mut self, id: &str, change: impl FnOnce(&mut Life) -> T) -> Option<T> {
         let before = self.groups.get(id)?;
         let (due_before, counted_before) = (before.life.due, counts_describes(&before.life));
-        let finished_before = before.life.finished_at;
-        let out = self.groups.update(id, |g| change(&mut g.life))?;
+        let (finished_before, ending_before) = (before.life.finished_at, ending_at(&before.life));
+        // A lifecycle change moves only the status among the group's index entries.
+        let out = self.groups.update_progress(id, |g| change(&mut g.life))?;
         let after = self.groups.get(id)?;
         let (due_after, counted_after) = (after.life.due, counts_describes(&after.life));
+        let ending_after = ending_at(&after.life);
+        if ending_before != ending_after {
+            if let Some(at) = ending_before {
+                self.ending.remove(&(at, id.to_owned()));
+            }
+            if let Some(at) = ending_after {
+                self.ending.insert((at, id.to_owned()));
+            }
+        }
         if finished_before != after.life.finished_at {
             if let Some(at) = finished_before {
                 self.finished.remove(&(at, id.to_owned()));
@@ -189,12 +209,37 @@ impl RegionState {
 
     /// Whether a record is due to move, or an ended group is past what the service keeps.
     pub fn has_due(&self, now: OffsetDateTime) -> bool {
-        let over_retention = self.finished.len() > FINISHED_KEPT
+        self.over_retention(now) || self.due.first().is_some_and(|(at, _)| *at <= now)
+    }
+
+    /// Whether a group is due to end, or an ended group is past what the service keeps: whether
+    /// anything a group holds is due to be released.
+    pub fn has_release_due(&self, now: OffsetDateTime) -> bool {
+        self.over_retention(now) || self.ending.first().is_some_and(|(at, _)| *at <= now)
+    }
+
+    fn over_retention(&self, now: OffsetDateTime) -> bool {
+        self.finished.len() > FINISHED_KEPT
             && self
                 .finished
                 .first()
-                .is_some_and(|(at, _)| *at < now - FINISHED_KEPT_ALL_FOR);
-        over_retention || self.due.first().is_some_and(|(at, _)| *at <= now)
+                .is_some_and(|(at, _)| *at < now - FINISHED_KEPT_ALL_FOR)
+    }
+
+    /// Applies only the steps that end groups (and the retention rule), answering the groups now
+    /// gone. A create calls this rather than `advance_due`: its answer depends on what is free, not
+    /// on other groups' progress, which the next call that can show it applies.
+    pub fn advance_releases(&mut self, now: OffsetDateTime) -> Vec<ContainerGroup> {
+        let mut gone = Vec::new();
+        while let Some((at, id)) = self.ending.first().cloned() {
+            if at > now {
+                break;
+            }
+            gone.extend(self.advance_group(&id, now));
+            self.ending.remove(&(at, id));
+        }
+        gone.extend(self.prune_finished(now));
+        gone
     }
 
     /// The service keeps every ended group for an hour, and after that only the newest 100 of a
@@ -222,13 +267,19 @@ impl RegionState {
     /// whose termination ended, now removed (what they held is the caller's to release).
     pub fn advance_due(&mut self, now: OffsetDateTime) -> Vec<ContainerGroup> {
         let mut gone = Vec::new();
-        while let Some((at, entry)) = self.due.pop_first() {
+        while let Some((at, entry)) = self.due.first().cloned() {
             if at > now {
-                self.due.insert((at, entry));
                 break;
             }
+            // Taken off before it is applied; a group's entry is kept for `change_life` to move.
+            if !matches!(entry, Due::Group(_)) {
+                self.due.remove(&(at, entry.clone()));
+            }
             match entry {
-                Due::Group(id) => gone.extend(self.advance_group(&id, at, now)),
+                Due::Group(id) => {
+                    gone.extend(self.advance_group(&id, now));
+                    self.due.remove(&(at, Due::Group(id)));
+                }
                 Due::ImageCache(id) => step(&mut self.image_caches, &mut self.due, id, now, Due::ImageCache),
                 Due::DataCache(id) => step(&mut self.data_caches, &mut self.due, id, now, Due::DataCache),
                 Due::VirtualNode(id) => step(&mut self.virtual_nodes, &mut self.due, id, now, Due::VirtualNode),
@@ -239,20 +290,22 @@ impl RegionState {
         gone
     }
 
-    /// Moves a group on; answers it when that ended its termination, removed.
-    fn advance_group(&mut self, id: &str, at: OffsetDateTime, now: OffsetDateTime) -> Option<ContainerGroup> {
-        // The entry was taken off the queue; `change_life` must see the group's due as it was.
-        self.due.insert((at, Due::Group(id.to_owned())));
+    /// Moves a group on to `now`; answers it when that ended its termination, removed.
+    fn advance_group(&mut self, id: &str, now: OffsetDateTime) -> Option<ContainerGroup> {
         let ended = self.change_life(id, |life| {
             life.advance_to(now);
             life.gone
         });
-        self.due.remove(&(at, Due::Group(id.to_owned())));
         if ended == Some(true) {
             return self.remove_group(id);
         }
         None
     }
+}
+
+/// When a group's next step ends it, if that is what comes next.
+fn ending_at(life: &Life) -> Option<OffsetDateTime> {
+    life.due.filter(|_| life.status == GroupStatus::Terminating)
 }
 
 fn counts_describes(life: &Life) -> bool {

@@ -94,10 +94,10 @@ impl EciState {
     pub fn settle_region(&self, region_id: &str, faults: &Faults) {
         let now = self.clock.now();
         for partition in self.registry.in_region(region_id) {
-            if !partition.read().has_due(now) {
+            if !partition.read().has_release_due(now) {
                 continue;
             }
-            let gone = partition.write().advance_due(now);
+            let gone = partition.write().advance_releases(now);
             release(self, faults, gone);
         }
     }
@@ -123,6 +123,12 @@ impl Ctx<'_> {
             account: self.caller.account.clone(),
             region: region.region_id.clone(),
         }
+    }
+
+    /// The caller's state in `region`, created on first use, as it is: for a create, which applies
+    /// what it depends on itself (`EciState::settle_region`, the image caches it may use).
+    pub fn partition_as_is(&self, region: &RegionInfo) -> Arc<RwLock<RegionState>> {
+        self.eci.registry.partition(&self.key(region), RegionState::default)
     }
 
     /// The caller's state in `region`, created on first use, with everything due in it applied.

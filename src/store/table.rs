@@ -33,6 +33,11 @@ pub trait Record {
     fn id(&self) -> &str;
     /// Every index entry the record should be found under.
     fn index_keys(&self) -> Vec<IndexKey>;
+    /// The index entries that a record's own progress can change (a group's status), a subset of
+    /// `index_keys`: what `update_progress` re-indexes.
+    fn progress_keys(&self) -> Vec<IndexKey> {
+        Vec::new()
+    }
 }
 
 /// A stored record and its current stamp.
@@ -148,12 +153,27 @@ impl<R: Record> Table<R> {
 
     /// Changes a record in place and re-indexes it.
     pub fn update<T>(&mut self, id: &str, change: impl FnOnce(&mut R) -> T) -> Option<T> {
+        self.update_keyed(id, R::index_keys, change)
+    }
+
+    /// Changes a record in a way only its `progress_keys` can follow (its lifecycle moving on), and
+    /// re-indexes those alone: the cheap path for the many transitions the due queue applies.
+    pub fn update_progress<T>(&mut self, id: &str, change: impl FnOnce(&mut R) -> T) -> Option<T> {
+        self.update_keyed(id, R::progress_keys, change)
+    }
+
+    fn update_keyed<T>(
+        &mut self,
+        id: &str,
+        keys_of: fn(&R) -> Vec<IndexKey>,
+        change: impl FnOnce(&mut R) -> T,
+    ) -> Option<T> {
         let entry = self.by_id.get_mut(id)?;
         let seq = entry.seq;
-        let before = entry.record.index_keys();
+        let before = keys_of(&entry.record);
         let out = change(&mut entry.record);
         entry.stamp = new_stamp();
-        let after = entry.record.index_keys();
+        let after = keys_of(&entry.record);
         for key in before.iter().filter(|k| !after.contains(k)) {
             if let Some(set) = self.index.get_mut(key) {
                 set.remove(&seq);

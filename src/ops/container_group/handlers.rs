@@ -45,9 +45,10 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
         security_group_id: req.security_group_id.as_deref(),
         private_ip: req.private_ip_address.as_deref().and_then(|ip| ip.parse().ok()),
     };
-    // Groups gone by the clock, in any account, give their addresses, EIPs and quota back first.
+    // Groups gone by the clock, in any account, give their addresses, EIPs and quota back first;
+    // other groups' progress does not change this answer and is left to the next call that shows it.
     ctx.eci.settle_region(&region.region_id, ctx.faults.engine());
-    let partition = ctx.partition(region);
+    let partition = ctx.partition_as_is(region);
     let mut state = partition.write();
     let token = req.client_token.as_deref().filter(|t| !t.is_empty());
     let fingerprint = token.map(|_| fingerprint(&req)).unwrap_or_default();

@@ -154,4 +154,8 @@ impl Record for ContainerGroup {
         keys.dedup();
         keys
     }
+
+    fn progress_keys(&self) -> Vec<IndexKey> {
+        vec![IndexKey::new(index::STATUS, self.status().as_str())]
+    }
 }

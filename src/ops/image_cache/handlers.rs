@@ -212,6 +212,17 @@ pub fn pick_for_group<'a>(
     images: impl Iterator<Item = &'a str> + Clone,
     now: OffsetDateTime,
 ) -> Result<Option<String>, ApiError> {
+    // A create does not apply the partition's due queue; the caches it may use are brought up to date
+    // here (a partition holds few).
+    let due: Vec<String> = state
+        .image_caches
+        .iter()
+        .filter(|c| c.due().is_some_and(|at| at <= now))
+        .map(|c| c.id.clone())
+        .collect();
+    for id in due {
+        update_progressing(&mut state.image_caches, &mut state.due, &id, Due::ImageCache, |c| c.advance(now));
+    }
     let chosen: Option<String> = match snapshot {
         Some(snapshot) => {
             let Some(cache) = state
