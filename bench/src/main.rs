@@ -537,18 +537,23 @@ impl Signing {
 /// Every measured call: unsigned against the open emulator, signed with each scheme against the strict
 /// one, and the by-id read also signed but sent to the open emulator, which does not verify: the
 /// difference to the verified row is the cost of verification alone.
-fn scenarios(id: &str, strict_id: &str) -> Vec<Scenario> {
-    let region = ("RegionId", "cn-hangzhou".to_owned());
-    let page = vec![region.clone(), ("Limit", "20".to_owned())];
-    let create = vec![
-        region.clone(),
+/// The create row's request: one container in any of the bench's four zones.
+fn create_params() -> Vec<(&'static str, String)> {
+    vec![
+        ("RegionId", "cn-hangzhou".to_owned()),
         ("ContainerGroupName", "bench".to_owned()),
         ("Container.1.Name", "app".to_owned()),
         ("Container.1.Image", "nginx".to_owned()),
         ("Container.1.Cpu", "0.25".to_owned()),
         ("Container.1.Memory", "0.5".to_owned()),
         ("VSwitchId", ZONE_SWITCHES.join(",")),
-    ];
+    ]
+}
+
+fn scenarios(id: &str, strict_id: &str) -> Vec<Scenario> {
+    let region = ("RegionId", "cn-hangzhou".to_owned());
+    let page = vec![region.clone(), ("Limit", "20".to_owned())];
+    let create = create_params();
     let mut all = vec![Scenario {
         name: "bare axum handler (fixed ECI body)".into(),
         server: Server::Bare,
@@ -1156,7 +1161,7 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
         }
     }
     print_scale(&loaded, &p50, rounds);
-    print_sustained_create(&loaded, args.connections).await?;
+    print_sustained_create(binary, SUSTAINED_GROUPS, args.connections).await?;
     println!("\nstate dump: {:<10} {:>9} {:>12} {:>12} {:>14} {:>14}", "groups", "MiB", "seconds", "RSS +MiB", "page p50 ms", "page p99 ms");
     for one in &loaded {
         let dump = measure_dump(one).await?;
@@ -1173,21 +1178,29 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Each size's preload was one emulator taking creates while it grew from empty: its throughput,
-/// against a bare handler's measured now with the same connections, is the sustained create row.
-async fn print_sustained_create(loaded: &[Loaded], connections: usize) -> std::io::Result<()> {
+/// Creates into one emulator, from empty until it holds `groups`, in windows of two seconds, each
+/// followed by a second of the bare handler with the same connections (so drift falls on both): the
+/// first window's ratio is a fresh emulator's, the last window's one grown past `groups`. The
+/// request is the create row's own (fixed, unsigned); the bench's roomy network has room for all.
+async fn print_sustained_create(binary: &std::path::Path, groups: usize, connections: usize) -> std::io::Result<()> {
+    let emulator = Emulator::start(binary, &[])?;
     let bare = Emulator::launch(&std::env::current_exe()?, "--serve-bare", &[])?;
-    let bare_outcome = drive(bare.addr, always(Target::get(page_of_twenty_path())), connections, Duration::from_secs(3)).await;
-    drop(bare);
-    println!("\nsustained create: {:<10} {:>12} {:>12}", "groups", "creates/s", "vs bare");
-    for one in loaded {
-        println!(
-            "                  {:<10} {:>12.0} {:>11.2}x",
-            one.size,
-            one.preload.throughput(),
-            one.preload.throughput() / bare_outcome.throughput().max(1.0)
-        );
+    let create = Signing::Unsigned.prepare(CREATE, create_params())(0);
+    let bare_target = always(Target::get("/".into()));
+    let mut stored = 0usize;
+    let mut windows = Vec::new();
+    while stored < groups {
+        let created = drive(emulator.addr, Arc::clone(&create), connections, Duration::from_secs(2)).await;
+        stored += created.requests.saturating_sub(created.errors);
+        let base = drive(bare.addr, Arc::clone(&bare_target), connections, Duration::from_secs(1)).await;
+        windows.push((stored, created.throughput(), base.throughput(), created.errors));
     }
+    println!("\nsustained create: {:<12} {:>12} {:>12} {:>8} {:>8}", "groups after", "creates/s", "bare/s", "×bare", "errors");
+    let shown = [windows.first(), windows.get(windows.len() / 2), windows.last()];
+    for (after, rate, base, errors) in shown.into_iter().flatten() {
+        println!("                  {after:<12} {rate:>12.0} {base:>12.0} {:>7.2}x {errors:>8}", rate / base.max(1.0));
+    }
+    println!("                  (RSS {:.0} MiB at {stored} groups)", emulator.rss_bytes() as f64 / 1048576.0);
     Ok(())
 }
 
@@ -1251,6 +1264,9 @@ async fn read_streamed(addr: SocketAddr, path: &str) -> std::io::Result<u64> {
 }
 
 const SCALE_QUERIES: usize = 6;
+
+/// How far the sustained-create row grows one emulator.
+const SUSTAINED_GROUPS: usize = 250_000;
 
 /// The page of 20 without a filter, and with each indexed filter (the vSwitch one names a vSwitch
 /// the emulator placed groups in).
