@@ -64,7 +64,7 @@ pub fn closest(text: &str) -> &'static str {
         .iter()
         .copied()
         .max_by(|a, b| strsim::jaro_winkler(&probe, a).total_cmp(&strsim::jaro_winkler(&probe, b)))
-        .unwrap_or(ACTIONS[0])
+        .unwrap_or("CreateContainerGroup")
 }
 
 #[cfg(test)]

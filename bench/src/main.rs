@@ -1162,7 +1162,10 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
     }
     print_scale(&loaded, &p50, rounds);
     print_sustained_create(binary, SUSTAINED_GROUPS, args.connections).await?;
-    println!("\nstate dump: {:<10} {:>9} {:>12} {:>12} {:>14} {:>14}", "groups", "MiB", "seconds", "RSS +MiB", "page p50 ms", "page p99 ms");
+    println!(
+        "\nstate dump: {:<10} {:>9} {:>12} {:>12} {:>14} {:>14}",
+        "groups", "MiB", "seconds", "RSS +MiB", "page p50 ms", "page p99 ms"
+    );
     for one in &loaded {
         let dump = measure_dump(one).await?;
         println!(
@@ -1195,12 +1198,21 @@ async fn print_sustained_create(binary: &std::path::Path, groups: usize, connect
         let base = drive(bare.addr, Arc::clone(&bare_target), connections, Duration::from_secs(1)).await;
         windows.push((stored, created.throughput(), base.throughput(), created.errors));
     }
-    println!("\nsustained create: {:<12} {:>12} {:>12} {:>8} {:>8}", "groups after", "creates/s", "bare/s", "×bare", "errors");
+    println!(
+        "\nsustained create: {:<12} {:>12} {:>12} {:>8} {:>8}",
+        "groups after", "creates/s", "bare/s", "×bare", "errors"
+    );
     let shown = [windows.first(), windows.get(windows.len() / 2), windows.last()];
     for (after, rate, base, errors) in shown.into_iter().flatten() {
-        println!("                  {after:<12} {rate:>12.0} {base:>12.0} {:>7.2}x {errors:>8}", rate / base.max(1.0));
+        println!(
+            "                  {after:<12} {rate:>12.0} {base:>12.0} {:>7.2}x {errors:>8}",
+            rate / base.max(1.0)
+        );
     }
-    println!("                  (RSS {:.0} MiB at {stored} groups)", emulator.rss_bytes() as f64 / 1048576.0);
+    println!(
+        "                  (RSS {:.0} MiB at {stored} groups)",
+        emulator.rss_bytes() as f64 / 1048576.0
+    );
     Ok(())
 }
 

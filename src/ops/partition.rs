@@ -290,6 +290,15 @@ impl RegionState {
         gone
     }
 
+    /// Removes a group whose lifecycle says it is gone (a termination ended by a drive or by
+    /// describes), answering it; what it held is the caller's to release.
+    pub fn remove_if_gone(&mut self, id: &str) -> Option<ContainerGroup> {
+        if self.groups.get(id).is_some_and(|g| g.life.gone) {
+            return self.remove_group(id);
+        }
+        None
+    }
+
     /// Moves a group on to `now`; answers it when that ended its termination, removed.
     fn advance_group(&mut self, id: &str, now: OffsetDateTime) -> Option<ContainerGroup> {
         let ended = self.change_life(id, |life| {

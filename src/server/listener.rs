@@ -211,9 +211,9 @@ impl Activity {
         let now = self.now_ms();
         self.last_activity_ms.store(now, Ordering::Relaxed);
         if self.in_flight.load(Ordering::Relaxed) == 0 {
-            let _ = self
-                .head_started_ms
-                .compare_exchange(0, now.saturating_add(1), Ordering::Relaxed, Ordering::Relaxed);
+            let _ =
+                self.head_started_ms
+                    .compare_exchange(0, now.saturating_add(1), Ordering::Relaxed, Ordering::Relaxed);
         }
     }
 

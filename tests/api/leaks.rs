@@ -147,6 +147,31 @@ async fn a_manual_delete_finishes_when_advanced() {
     assert_eq!(listed["TotalCount"], 1, "the deleted group is no longer listed");
 }
 
+#[tokio::test]
+async fn a_delete_that_moves_by_describes_releases_when_described() {
+    let (app, _clock) = app_under(PolicyKind::Manual);
+    let counted = [
+        ("VSwitchId", "vsw-tiny"),
+        ("Tag.1.Key", "emulator.lifecycle/describes-per-step"),
+        ("Tag.1.Value", "1"),
+    ];
+    let first = created(&create_as(&app, "AK-A", &counted).await);
+    for key in ["AK-A", "AK-B", "AK-B"] {
+        created(&create_as(&app, key, &[("VSwitchId", "vsw-tiny")]).await);
+    }
+    delete_as(&app, "AK-A", &first).await;
+    let ids = format!("[\"{first}\"]");
+    let seen = call_as(&app, "AK-A", "DescribeContainerGroups", &[("ContainerGroupIds", &ids)]).await;
+    assert_eq!(
+        seen.json()["ContainerGroups"][0]["Status"],
+        "Terminating",
+        "{}",
+        seen.text
+    );
+    assert_eq!(tiny_in_use(&app).await, 3, "the describe ended it");
+    created(&create_as(&app, "AK-C", &[("VSwitchId", "vsw-tiny")]).await);
+}
+
 #[derive(Debug, Clone)]
 enum Step {
     Create(usize),

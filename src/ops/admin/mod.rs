@@ -86,11 +86,9 @@ pub fn drive_group(eci: &EciState, faults: &Faults, id: &str, drive: &Drive) -> 
     });
     outcome.ok_or_else(|| (404, format!("no container group {id}")))??;
     let status = state.groups.get(id).map(|g| g.status().as_str()).unwrap_or_default();
-    if state.groups.get(id).is_some_and(|g| g.life.gone) {
-        let removed = state.remove_group(id);
-        drop(state);
-        release(eci, faults, removed.into_iter().collect());
-    }
+    let removed = state.remove_if_gone(id);
+    drop(state);
+    release(eci, faults, removed.into_iter().collect());
     Ok(status)
 }
 

@@ -368,10 +368,14 @@ fn count_describes(ctx: &Ctx<'_>, partition: &RwLock<RegionState>, ids: &[String
         return;
     }
     let now = ctx.eci.clock.now();
+    let mut gone = Vec::new();
     let mut state = partition.write();
     for id in ids {
         state.change_life(id, |life| life.count_describe(now));
+        gone.extend(state.remove_if_gone(id));
     }
+    drop(state);
+    ctx.release(gone);
 }
 
 /// How a listing shows each group, borrowing from it.

@@ -221,7 +221,9 @@ pub fn pick_for_group<'a>(
         .map(|c| c.id.clone())
         .collect();
     for id in due {
-        update_progressing(&mut state.image_caches, &mut state.due, &id, Due::ImageCache, |c| c.advance(now));
+        update_progressing(&mut state.image_caches, &mut state.due, &id, Due::ImageCache, |c| {
+            c.advance(now)
+        });
     }
     let chosen: Option<String> = match snapshot {
         Some(snapshot) => {
