@@ -19,19 +19,17 @@ fn main() -> std::process::ExitCode {
         return probe(config.listen);
     }
     init_logging(config.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("eci-emulator: cannot start the runtime: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(serve(config)) {
+    let started = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| StartError::System(format!("cannot start the runtime: {}", reason(&e))))
+        .and_then(|runtime| runtime.block_on(serve(config)));
+    match started {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        // One plain line, not a log record as well: this is what a person starting it reads.
         Err(e) => {
-            tracing::error!("{e}");
-            eprintln!("eci-emulator: {e}");
-            std::process::ExitCode::FAILURE
+            eprintln!("eci-emulator: {}", e.message());
+            std::process::ExitCode::from(e.exit_code())
         }
     }
 }
@@ -59,8 +57,10 @@ fn probe(listen: std::net::SocketAddr) -> std::process::ExitCode {
 
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // Colour codes only for a terminal: a file or a CI log would show them as junk.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
@@ -68,29 +68,57 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-fn load_fixtures(paths: &[std::path::PathBuf]) -> std::io::Result<Vec<eci_emulator::fixtures::FixtureDocument>> {
+/// Why the emulator could not start: one line for stderr, and the exit code it ends with.
+#[derive(Debug)]
+enum StartError {
+    /// A flag, variable or file it names is wrong: exit code 2, as for a bad command line.
+    Config(String),
+    /// The machine refused something (the address is taken, no runtime): exit code 1.
+    System(String),
+}
+
+impl StartError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            StartError::Config(_) => 2,
+            StartError::System(_) => 1,
+        }
+    }
+
+    fn message(&self) -> &str {
+        match self {
+            StartError::Config(m) | StartError::System(m) => m,
+        }
+    }
+}
+
+/// An OS error as a person reads it: `No such file or directory`, without the `(os error 2)`.
+fn reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" (os error ") {
+        Some(cut) => text.get(..cut).unwrap_or(&text).to_owned(),
+        None => text,
+    }
+}
+
+/// Reads each file a flag names, and parses it; errors name the flag and the path.
+fn load_each<T>(
+    flag: &str,
+    paths: &[std::path::PathBuf],
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<Vec<T>, StartError> {
     paths
         .iter()
         .map(|path| {
-            let text = std::fs::read_to_string(path)?;
-            eci_emulator::fixtures::parse(&text)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))
+            let shown = path.display();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| StartError::Config(format!("{flag} {shown}: {}", reason(&e))))?;
+            parse(&text).map_err(|e| StartError::Config(format!("{flag} {shown}: {e}")))
         })
         .collect()
 }
 
-fn load_faults(paths: &[std::path::PathBuf]) -> std::io::Result<Vec<eci_emulator::faults::rule::RuleSpec>> {
-    let mut rules = Vec::new();
-    for path in paths {
-        let text = std::fs::read_to_string(path)?;
-        let parsed = eci_emulator::faults::parse_rules(&text)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))?;
-        rules.extend(parsed);
-    }
-    Ok(rules)
-}
-
-async fn serve(config: Config) -> std::io::Result<()> {
+async fn serve(config: Config) -> Result<(), StartError> {
     let lifecycle = config.policy();
     let limits = config.connection_limits();
     let strict = !config.credentials.is_empty();
@@ -100,15 +128,21 @@ async fn serve(config: Config) -> std::io::Result<()> {
         clock: Arc::new(SystemClock),
         max_body_bytes: config.max_body_bytes,
         strict_network: config.strict_network,
-        fixtures: load_fixtures(&config.fixtures)?,
-        faults: load_faults(&config.faults)?,
+        fixtures: load_each("--fixtures", &config.fixtures, eci_emulator::fixtures::parse)?,
+        faults: load_each("--faults", &config.faults, eci_emulator::faults::parse_rules)?
+            .into_iter()
+            .flatten()
+            .collect(),
         rate_limits: config.rate_limits,
         lifecycle,
         admin_token: config.admin_token.clone(),
     })
-    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let local = listener.local_addr()?;
+    .map_err(StartError::Config)?;
+    let listen = config.listen;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| StartError::System(format!("--listen {listen}: {}", reason(&e))))?;
+    let local = listener.local_addr().unwrap_or(listen);
     tracing::info!(address = %local, signatures = if strict { "verified" } else { "not checked" }, "eci-emulator listening");
     let router = app(state.clone());
     let signal = async {

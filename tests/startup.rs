@@ -1,0 +1,92 @@
+//! Starting the real binary with bad configuration: one plain line naming the flag, the path or
+//! address and the reason, exit code 2 for configuration and 1 for the machine, and no colour codes
+//! when stderr is not a terminal.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_eci-emulator");
+
+/// Runs the emulator with `args` until it exits; answers its exit code and stderr.
+fn run(args: &[&str]) -> (Option<i32>, String) {
+    let output = Command::new(BINARY)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_missing_or_unreadable_file_is_one_line_naming_the_flag_and_the_path() {
+    let (code, stderr) = run(&["--listen", "127.0.0.1:0", "--fixtures", "/nonexistent/x.json"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        "eci-emulator: --fixtures /nonexistent/x.json: No such file or directory\n"
+    );
+    let dir = std::env::temp_dir();
+    let (code, stderr) = run(&["--listen", "127.0.0.1:0", "--faults", dir.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        format!("eci-emulator: --faults {}: Is a directory\n", dir.display())
+    );
+}
+
+#[test]
+fn a_file_that_does_not_parse_names_the_flag_the_path_and_what_is_wrong() {
+    let path = std::env::temp_dir().join(format!("eci-startup-{}.json", std::process::id()));
+    std::fs::write(&path, "[]").unwrap();
+    let (code, stderr) = run(&["--listen", "127.0.0.1:0", "--fixtures", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, Some(2));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "eci-emulator: --fixtures {}: not a fixture document",
+            path.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_address_in_use_names_the_address_and_exits_1() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let (code, stderr) = run(&["--listen", &address]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        stderr,
+        format!("eci-emulator: --listen {address}: Address already in use\n")
+    );
+}
+
+#[test]
+fn a_rate_limit_for_an_unknown_action_is_refused() {
+    let (code, stderr) = run(&["--rate-limit", "Bogus=5/s"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("\"Bogus\" is not an ECI operation"), "{stderr}");
+}
+
+#[test]
+fn logs_to_a_file_or_pipe_carry_no_colour_codes() {
+    let mut child = Command::new(BINARY)
+        .args(["--listen", "127.0.0.1:0", "--shutdown-timeout-ms", "0"])
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    std::thread::sleep(Duration::from_millis(500));
+    let _ = child.kill();
+    let output = child.wait_with_output().expect("the binary stops");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("eci-emulator listening"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
