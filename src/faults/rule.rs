@@ -27,6 +27,19 @@ pub enum Effect {
     Delay,
 }
 
+impl Effect {
+    /// The effect as rules and metrics spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Error => "error",
+            Effect::Reset => "reset",
+            Effect::Hang => "hang",
+            Effect::Truncate => "truncate",
+            Effect::Delay => "delay",
+        }
+    }
+}
+
 /// Whether the call takes effect before the fault is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -47,6 +47,13 @@ pub struct VSwitch {
     pool: IpPool,
 }
 
+impl VSwitch {
+    /// How many of its addresses are held.
+    pub fn addresses_in_use(&self) -> usize {
+        self.pool.in_use()
+    }
+}
+
 fn addresses_in_use<S: serde::Serializer>(pool: &IpPool, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(pool.in_use() as u64)
 }

@@ -5,6 +5,7 @@ mod broken_body;
 mod exec_socket;
 mod guard;
 pub mod listener;
+pub mod metrics;
 mod rpc;
 
 pub use rpc::{FAULT_HEADER, RETRY_AFTER_HEADER};
@@ -85,6 +86,7 @@ struct Shared {
     started: Instant,
     max_body_bytes: usize,
     admin_token: Option<String>,
+    metrics: metrics::Metrics,
     shutting_down: watch::Sender<bool>,
 }
 
@@ -113,6 +115,7 @@ impl AppState {
                 started: Instant::now(),
                 max_body_bytes: options.max_body_bytes,
                 admin_token: options.admin_token.filter(|t| !t.is_empty()),
+                metrics: metrics::Metrics::default(),
                 shutting_down: watch::Sender::new(false),
             }),
         })
@@ -152,6 +155,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", any(rpc::handle))
+        .route("/metrics", get(scrape))
         .merge(side_api(state.clone()))
         .route("/_emulator/exec/{token}", get(exec_socket::exec))
         .fallback(not_found)
@@ -183,6 +187,19 @@ fn side_api(state: AppState) -> Router<AppState> {
                 .delete(admin::clear_rate_limits),
         )
         .route_layer(axum::middleware::from_fn_with_state(state, guard::side_api))
+}
+
+/// `/metrics`: open to any local scraper (the admin token does not guard it), since it shows counts
+/// and no secrets.
+async fn scrape(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    state.eci().settle_all(state.faults());
+    let text = state.inner.metrics.render(state.eci());
+    let mut response = Response::new(Body::from(text));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    response
 }
 
 async fn not_found() -> Response {

@@ -2,6 +2,7 @@
 
 use super::broken_body::BrokenBody;
 use super::listener::BodyReadTimeout;
+use super::metrics;
 use super::{into_response, AppState};
 use crate::error::{ApiError, ErrorCode};
 use crate::faults::rule::{Effect, Phase};
@@ -21,6 +22,7 @@ pub const FAULT_HEADER: &str = "x-eci-emulator-fault";
 pub const RETRY_AFTER_HEADER: &str = "x-acs-retry-after";
 
 pub(super) async fn handle(State(state): State<AppState>, request: Request) -> Response {
+    let started = std::time::Instant::now();
     let request_id = crate::util::new_request_id();
     let (parts, body) = request.into_parts();
     let body = match read_body(&state, &parts.headers, body).await {
@@ -34,7 +36,23 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
         body: body.to_vec(),
     };
     let served = serve(&state, &raw, &request_id);
-    deliver(&state, served, &request_id).await
+    let (action, code, status) = (served.action, served.code.clone(), served.rendered.status);
+    count_faults(&state, &served.verdict);
+    let response = deliver(&state, served, &request_id).await;
+    let seconds = started.elapsed().as_secs_f64();
+    state.inner.metrics.call(action, &code, status, seconds);
+    response
+}
+
+/// Each rule that fired, with the effect it had: the deciding rule's own, `delay` for the others.
+fn count_faults(state: &AppState, verdict: &Verdict) {
+    for rule in &verdict.fired {
+        let effect = match &verdict.outcome {
+            Some(outcome) if outcome.rule_id == *rule => outcome.effect,
+            _ => Effect::Delay,
+        };
+        state.inner.metrics.fault(rule, effect.as_str());
+    }
 }
 
 /// The whole body, within the size limit and the read timeout. A declared length over the limit is
@@ -79,11 +97,15 @@ fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error + 's
     cause::<E>(error).is_some()
 }
 
-/// A rendered answer and what the faults and rate limits ask of its delivery.
+/// A rendered answer, what the faults and rate limits ask of its delivery, and what the metrics
+/// count it as.
 struct Served {
     rendered: Rendered,
     verdict: Verdict,
     retry_after_ms: Option<u64>,
+    action: &'static str,
+    /// The error code answered; empty for a success.
+    code: String,
 }
 
 impl Served {
@@ -92,7 +114,15 @@ impl Served {
             rendered,
             verdict: Verdict::default(),
             retry_after_ms: None,
+            action: "unknown",
+            code: String::new(),
         }
+    }
+
+    fn counted_as(mut self, action: &'static str, code: &str) -> Self {
+        self.action = action;
+        self.code = code.to_owned();
+        self
     }
 }
 
@@ -100,18 +130,27 @@ impl Served {
 fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
     let rpc = match protocol::extract(raw) {
         Ok(rpc) => rpc,
-        Err((err, format)) => return Served::plain(refused(format, request_id, &err, "?")),
+        Err((err, format)) => {
+            return Served::plain(refused(format, request_id, &err, "?")).counted_as("unknown", err.code())
+        }
     };
-    let refuse = |err: &ApiError| Served::plain(refused(rpc.format, request_id, err, &rpc.action));
+    let action = metrics::action_label(&rpc.action);
+    let refuse = |err: &ApiError| {
+        Served::plain(refused(rpc.format, request_id, err, &rpc.action)).counted_as(action, err.code())
+    };
     let eci = state.eci();
     let caller = match state.inner.auth.verify(raw, &rpc, eci.clock.now()) {
         Ok(caller) => caller,
-        Err(err) => return refuse(&err),
+        Err(err) => {
+            state.inner.metrics.signature_failure(err.code());
+            return refuse(&err);
+        }
     };
     let Some(operation) = ops::lookup(&rpc.action) else {
         return refuse(&ApiError::new(ErrorCode::InvalidAction));
     };
     if let Err(throttled) = state.inner.throttle.admit(&caller.account, &rpc.action) {
+        state.inner.metrics.throttled(action);
         let mut served = refuse(&throttled.error);
         served.retry_after_ms = Some(throttled.retry_after_ms);
         return served;
@@ -132,8 +171,8 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
     let mut verdict = faults.decide(&call);
     let before = verdict.outcome.as_ref().filter(|o| o.phase == Phase::Before);
     if let Some(outcome) = before {
-        let rendered = fault_error(&rpc, request_id, outcome);
-        return with_verdict(rendered, verdict);
+        let (rendered, code) = fault_error(&rpc, request_id, outcome);
+        return with_verdict(rendered, verdict).counted_as(action, &code);
     }
     let call_faults = CallFaults::new(faults, call);
     let outcome = flat::build_tree(rpc.operation_params())
@@ -148,15 +187,21 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
             (operation.run)(&ctx, &params)
         });
     verdict.fired.extend(call_faults.into_fired());
-    let rendered = match (outcome, verdict.outcome.as_ref()) {
+    let (rendered, code) = match (outcome, verdict.outcome.as_ref()) {
         (_, Some(fault)) if fault.effect == Effect::Error => fault_error(&rpc, request_id, fault),
         (Ok(body), _) => {
             tracing::debug!(action = %rpc.action, request_id, "ok");
-            render_success(rpc.format, &rpc.action, request_id, &body)
+            (
+                render_success(rpc.format, &rpc.action, request_id, &body),
+                String::new(),
+            )
         }
-        (Err(err), _) => refused(rpc.format, request_id, &err, &rpc.action),
+        (Err(err), _) => (
+            refused(rpc.format, request_id, &err, &rpc.action),
+            err.code().to_owned(),
+        ),
     };
-    with_verdict(rendered, verdict)
+    with_verdict(rendered, verdict).counted_as(action, &code)
 }
 
 /// The `Host` header when it is a plain host\[:port\] (it goes into URLs handed out), else the default.
@@ -171,20 +216,20 @@ fn advertised_host(raw: &RawRequest) -> &str {
 
 fn with_verdict(rendered: Rendered, verdict: Verdict) -> Served {
     let retry_after_ms = verdict.outcome.as_ref().and_then(|o| o.retry_after_ms);
-    Served {
-        rendered,
-        verdict,
-        retry_after_ms,
-    }
+    let mut served = Served::plain(rendered);
+    served.verdict = verdict;
+    served.retry_after_ms = retry_after_ms;
+    served
 }
 
-/// The rule's error, or `ServiceUnavailable` for a rule that breaks the connection without one.
-fn fault_error(rpc: &RpcRequest, request_id: &str, outcome: &Outcome) -> Rendered {
+/// The rule's error, or `ServiceUnavailable` for a rule that breaks the connection without one, and
+/// its code.
+fn fault_error(rpc: &RpcRequest, request_id: &str, outcome: &Outcome) -> (Rendered, String) {
     let err = outcome
         .error
         .clone()
         .unwrap_or_else(|| ApiError::new(ErrorCode::ServiceUnavailable));
-    render_error(rpc.format, request_id, &err)
+    (render_error(rpc.format, request_id, &err), err.code().to_owned())
 }
 
 fn refused(format: Format, request_id: &str, err: &ApiError, action: &str) -> Rendered {
@@ -202,6 +247,7 @@ async fn deliver(state: &AppState, served: Served, request_id: &str) -> Response
         rendered,
         verdict,
         retry_after_ms,
+        ..
     } = served;
     if !verdict.fired.is_empty() {
         let effect = verdict.outcome.as_ref().map_or(Effect::Delay, |o| o.effect);

@@ -270,6 +270,11 @@ impl<R: Record> Table<R> {
         (records, last.filter(|_| more))
     }
 
+    /// How many records are found under `key`.
+    pub fn count_under(&self, key: &IndexKey) -> usize {
+        self.index.get(key).map_or(0, BTreeSet::len)
+    }
+
     /// The newest record found under `key`.
     pub fn newest_under(&self, key: &IndexKey) -> Option<&R> {
         let seq = self.index.get(key)?.last()?;

@@ -22,6 +22,7 @@ mod leaks;
 mod lifecycle;
 mod metrics;
 mod network;
+mod prometheus;
 mod robustness;
 mod rules_table;
 mod signing;

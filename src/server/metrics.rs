@@ -1,0 +1,188 @@
+//! `GET /metrics`: what a test suite did to the emulator, in the Prometheus (OpenMetrics) text
+//! format. Counters and the latency histogram are kept as calls are answered; resource gauges are
+//! read from the state when scraped. Every label value is bounded: actions are the 36 operations
+//! (or `unknown`), codes come from the error catalogue or fault rules, no resource id is a label
+//! except declared vSwitches.
+
+use crate::lifecycle::GroupStatus;
+use crate::ops::container_group::model::index;
+use crate::ops::EciState;
+use crate::store::IndexKey;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+type Labels = Vec<(&'static str, String)>;
+
+/// The emulator's metrics, one set per app.
+pub struct Metrics {
+    registry: Registry,
+    calls: Family<Labels, Counter>,
+    latency: Family<Labels, Histogram, fn() -> Histogram>,
+    faults: Family<Labels, Counter>,
+    throttled: Family<Labels, Counter>,
+    signature_failures: Family<Labels, Counter>,
+    groups: Family<Labels, Gauge>,
+    resources: Family<Labels, Gauge>,
+    addresses: Family<Labels, Gauge>,
+}
+
+/// 100 µs to about 3.3 s, doubling.
+fn latency_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.0001, 2.0, 16))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        let calls = Family::<Labels, Counter>::default();
+        let latency = Family::<Labels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
+        let faults = Family::<Labels, Counter>::default();
+        let throttled = Family::<Labels, Counter>::default();
+        let signature_failures = Family::<Labels, Counter>::default();
+        let groups = Family::<Labels, Gauge>::default();
+        let resources = Family::<Labels, Gauge>::default();
+        let addresses = Family::<Labels, Gauge>::default();
+        registry.register(
+            "eci_calls",
+            "RPC calls answered, by action, error code and HTTP status",
+            calls.clone(),
+        );
+        registry.register(
+            "eci_call_duration_seconds",
+            "Time to answer an RPC call, by action",
+            latency.clone(),
+        );
+        registry.register(
+            "eci_faults_injected",
+            "Fault-rule firings, by rule and effect",
+            faults.clone(),
+        );
+        registry.register(
+            "eci_throttled",
+            "Calls refused by a rate limit, by action",
+            throttled.clone(),
+        );
+        registry.register(
+            "eci_signature_failures",
+            "Calls refused by signature checks, by error code",
+            signature_failures.clone(),
+        );
+        registry.register(
+            "eci_container_groups",
+            "Container groups, by region and status",
+            groups.clone(),
+        );
+        registry.register(
+            "eci_resources",
+            "Image caches, data caches and virtual nodes, by kind and region",
+            resources.clone(),
+        );
+        registry.register(
+            "eci_vswitch_addresses_in_use",
+            "Addresses held in each vSwitch",
+            addresses.clone(),
+        );
+        Metrics {
+            registry,
+            calls,
+            latency,
+            faults,
+            throttled,
+            signature_failures,
+            groups,
+            resources,
+            addresses,
+        }
+    }
+}
+
+/// An action as a label: one of the 36 operations, or `unknown`.
+pub fn action_label(action: &str) -> &'static str {
+    crate::actions::ACTIONS
+        .iter()
+        .copied()
+        .find(|known| *known == action)
+        .unwrap_or("unknown")
+}
+
+impl Metrics {
+    /// One answered RPC call: `code` is empty for a success.
+    pub fn call(&self, action: &'static str, code: &str, status: u16, seconds: f64) {
+        let labels = vec![
+            ("action", action.to_owned()),
+            ("code", code.to_owned()),
+            ("status", status.to_string()),
+        ];
+        self.calls.get_or_create(&labels).inc();
+        self.latency
+            .get_or_create(&vec![("action", action.to_owned())])
+            .observe(seconds);
+    }
+
+    pub fn fault(&self, rule: &str, effect: &str) {
+        let labels = vec![("rule", rule.to_owned()), ("effect", effect.to_owned())];
+        self.faults.get_or_create(&labels).inc();
+    }
+
+    pub fn throttled(&self, action: &'static str) {
+        self.throttled.get_or_create(&vec![("action", action.to_owned())]).inc();
+    }
+
+    pub fn signature_failure(&self, code: &str) {
+        self.signature_failures
+            .get_or_create(&vec![("code", code.to_owned())])
+            .inc();
+    }
+
+    /// The text exposition, with the resource gauges read from `eci` now.
+    pub fn render(&self, eci: &EciState) -> String {
+        self.read_gauges(eci);
+        let mut text = String::with_capacity(16 * 1024);
+        if encode(&mut text, &self.registry).is_err() {
+            text.clear();
+        }
+        text
+    }
+
+    fn read_gauges(&self, eci: &EciState) {
+        self.groups.clear();
+        self.resources.clear();
+        self.addresses.clear();
+        for (key, partition) in eci.registry.snapshot() {
+            let state = partition.read();
+            for status in GroupStatus::ALL {
+                let count = state.groups.count_under(&IndexKey::new(index::STATUS, status.as_str()));
+                if count > 0 {
+                    let labels = vec![("region", key.region.clone()), ("status", status.as_str().to_owned())];
+                    self.groups.get_or_create(&labels).inc_by(gauge_value(count));
+                }
+            }
+            let kinds = [
+                ("image_cache", state.image_caches.len()),
+                ("data_cache", state.data_caches.len()),
+                ("virtual_node", state.virtual_nodes.len()),
+            ];
+            for (kind, count) in kinds {
+                let labels = vec![("kind", kind.to_owned()), ("region", key.region.clone())];
+                self.resources.get_or_create(&labels).inc_by(gauge_value(count));
+            }
+        }
+        for (_, network) in eci.networks.snapshot() {
+            let network = network.lock();
+            for vswitch in &network.v_switches {
+                let labels = vec![("vswitch", vswitch.v_switch_id.clone())];
+                self.addresses
+                    .get_or_create(&labels)
+                    .set(gauge_value(vswitch.addresses_in_use()));
+            }
+        }
+    }
+}
+
+fn gauge_value(count: usize) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
+}
