@@ -159,3 +159,73 @@ pub(super) async fn drive_group(
         ),
     }
 }
+
+/// Every partition with its group count, for the dashboard.
+pub(super) async fn partitions(State(state): State<AppState>) -> Json<Value> {
+    Json(crate::ops::admin::browse::partitions(state.eci(), state.faults()))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct GroupsQuery {
+    account: String,
+    region: String,
+    status: Option<String>,
+    name: Option<String>,
+    next: Option<String>,
+    limit: Option<usize>,
+}
+
+/// A page of one partition's groups, newest first.
+pub(super) async fn groups(
+    State(state): State<AppState>,
+    axum::extract::Query(query): axum::extract::Query<GroupsQuery>,
+) -> (StatusCode, Json<Value>) {
+    state.eci().settle_all(state.faults());
+    let page = crate::ops::admin::browse::groups(
+        state.eci(),
+        &crate::ops::admin::browse::GroupQuery {
+            account: &query.account,
+            region: &query.region,
+            status: query.status.as_deref(),
+            name: query.name.as_deref(),
+            next_token: query.next.as_deref(),
+            limit: query.limit.unwrap_or(20).clamp(1, 100),
+        },
+    );
+    match page {
+        Ok(page) => (StatusCode::OK, Json(page)),
+        Err(error) => (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))),
+    }
+}
+
+/// One group whole, as DescribeContainerGroups shows it, with its events.
+pub(super) async fn group(State(state): State<AppState>, Path(id): Path<String>) -> (StatusCode, Json<Value>) {
+    state.eci().settle_all(state.faults());
+    match crate::ops::admin::browse::group(state.eci(), &id) {
+        Some(found) => (StatusCode::OK, Json(found)),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": format!("no container group {id}") })),
+        ),
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CallsQuery {
+    after: Option<u64>,
+}
+
+/// The most recent calls numbered after `after`, oldest first.
+pub(super) async fn calls(
+    State(state): State<AppState>,
+    axum::extract::Query(query): axum::extract::Query<CallsQuery>,
+) -> Json<Value> {
+    Json(json!({ "calls": state.inner.recent.after(query.after.unwrap_or(0)) }))
+}
+
+/// The dashboard: one page, its script and style inside it, served from the binary.
+pub(super) async fn ui() -> axum::response::Html<&'static str> {
+    axum::response::Html(include_str!("dashboard.html"))
+}

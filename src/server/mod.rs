@@ -6,6 +6,7 @@ mod exec_socket;
 mod guard;
 pub mod listener;
 pub mod metrics;
+mod recent;
 mod rpc;
 
 pub use rpc::{FAULT_HEADER, RETRY_AFTER_HEADER};
@@ -87,6 +88,7 @@ struct Shared {
     max_body_bytes: usize,
     admin_token: Option<String>,
     metrics: metrics::Metrics,
+    recent: recent::RecentCalls,
     shutting_down: watch::Sender<bool>,
 }
 
@@ -116,6 +118,7 @@ impl AppState {
                 max_body_bytes: options.max_body_bytes,
                 admin_token: options.admin_token.filter(|t| !t.is_empty()),
                 metrics: metrics::Metrics::default(),
+                recent: recent::RecentCalls::default(),
                 shutting_down: watch::Sender::new(false),
             }),
         })
@@ -180,6 +183,11 @@ fn side_api(state: AppState) -> Router<AppState> {
         )
         .route("/_emulator/faults/{id}", delete(admin::remove_fault))
         .route("/_emulator/container-groups/{id}/lifecycle", post(admin::drive_group))
+        .route("/_emulator/partitions", get(admin::partitions))
+        .route("/_emulator/groups", get(admin::groups))
+        .route("/_emulator/groups/{id}", get(admin::group))
+        .route("/_emulator/calls", get(admin::calls))
+        .route("/_emulator/ui", get(admin::ui))
         .route(
             "/_emulator/throttling",
             get(admin::rate_limits)

@@ -3,6 +3,7 @@
 use super::broken_body::BrokenBody;
 use super::listener::BodyReadTimeout;
 use super::metrics;
+use super::recent::CallRecord;
 use super::{into_response, AppState};
 use crate::error::{ApiError, ErrorCode};
 use crate::faults::rule::{Effect, Phase};
@@ -41,6 +42,15 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
     let response = deliver(&state, served, &request_id).await;
     let seconds = started.elapsed().as_secs_f64();
     state.inner.metrics.call(action, &code, status, seconds);
+    state.inner.recent.push(CallRecord {
+        seq: 0,
+        at: crate::util::format_rfc3339_seconds(state.eci().clock.now()),
+        action,
+        code,
+        status,
+        millis: seconds * 1000.0,
+        request_id,
+    });
     response
 }
 

@@ -70,3 +70,72 @@ async fn the_state_dump_streams_every_group_in_creation_order_across_pages() {
     assert_eq!(in_use, 600);
     assert!(state["accounts"].is_array());
 }
+
+#[tokio::test]
+async fn the_dashboard_and_what_it_reads_are_served() {
+    let app = open_app();
+    let ui = send(&app, Request::get("/_emulator/ui").body(Body::empty()).unwrap()).await;
+    assert_eq!(ui.status, StatusCode::OK);
+    assert!(ui.content_type.starts_with("text/html"), "{}", ui.content_type);
+    assert!(ui.text.contains("<title>eci-emulator</title>"));
+    let ids: Vec<String> = futures_ids(&app, 3).await;
+    let partitions = send(&app, Request::get("/_emulator/partitions").body(Body::empty()).unwrap()).await;
+    assert_eq!(partitions.json()["partitions"][0]["groups"], 3);
+    let first = send(
+        &app,
+        Request::get("/_emulator/groups?account=AK-TEST&region=cn-hangzhou&limit=2")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .json();
+    assert_eq!(
+        (first["total"].clone(), first["groups"][0]["id"].clone()),
+        (serde_json::json!(3), serde_json::json!(ids[2]))
+    );
+    let next = first["next"].as_str().unwrap();
+    let rest = send(
+        &app,
+        Request::get(format!(
+            "/_emulator/groups?account=AK-TEST&region=cn-hangzhou&limit=2&next={next}"
+        ))
+        .body(Body::empty())
+        .unwrap(),
+    )
+    .await
+    .json();
+    assert_eq!(rest["groups"][0]["id"], ids[0].as_str());
+    let bad = send(
+        &app,
+        Request::get("/_emulator/groups?account=AK-TEST&region=cn-hangzhou&next=junk")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let one = send(
+        &app,
+        Request::get(format!("/_emulator/groups/{}", ids[1]))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(one.json()["group"]["ContainerGroupId"], ids[1].as_str());
+    assert!(one.json()["group"]["Events"].as_array().is_some_and(|e| !e.is_empty()));
+    let calls = send(
+        &app,
+        Request::get("/_emulator/calls?after=1").body(Body::empty()).unwrap(),
+    )
+    .await;
+    let listed = calls.json()["calls"].as_array().cloned().unwrap_or_default();
+    assert_eq!(listed.len(), 2, "three creates, numbered from 1");
+    assert_eq!(listed[0]["action"], "CreateContainerGroup");
+}
+
+async fn futures_ids(app: &axum::Router, n: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        ids.push(create_group(app, &format!("shown-{i}"), &[]).await);
+    }
+    ids
+}

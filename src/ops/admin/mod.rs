@@ -1,6 +1,8 @@
 //! What the side API does to the ECI state beyond the operations: driving a group's lifecycle and
-//! scripting its logs and exec replies (`drive_group`), and the streamed state dump (`dump`).
+//! scripting its logs and exec replies (`drive_group`), the streamed state dump (`dump`), and what
+//! the dashboard reads (`browse`).
 
+pub mod browse;
 pub mod dump;
 
 use super::{release, EciState, RegionState};

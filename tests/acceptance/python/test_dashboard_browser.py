@@ -1,0 +1,79 @@
+"""The dashboard at /_emulator/ui in a real browser (Debian's headless Chromium, driven by Selenium),
+checked against what the official SDK sees."""
+
+import tempfile
+
+import pytest
+from alibabacloud_eci20180808 import models
+from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from conftest import ROOT
+from test_faults_sdk import create, describe
+from test_tea_sdk import client
+
+SCREENSHOT = ROOT / "target" / "dashboard.png"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    profile = tempfile.mkdtemp(prefix="eci-dashboard-")
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1500,1100",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
+def wait_for(browser, condition, seconds=10):
+    return WebDriverWait(browser, seconds).until(lambda _: condition())
+
+
+def test_the_dashboard_shows_groups_and_drives_faults_and_statuses(emulator, browser):
+    c = client(emulator)
+    group_id = create(c, name="dashboard").container_group_id
+    browser.get(f"http://{emulator.endpoint}/_emulator/ui")
+    row = wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, f"tr[data-id='{group_id}']"))[0]
+    assert "dashboard" in row.text and "Running" in row.text
+    row.click()
+    wait_for(browser, lambda: "dashboard" in browser.find_element(By.ID, "detail-status").text)
+    events = browser.find_elements(By.CSS_SELECTOR, "#events tbody tr")
+    assert any("Started" in e.text for e in events), [e.text for e in events]
+
+    browser.find_element(By.ID, "fault-action").clear()
+    browser.find_element(By.ID, "fault-action").send_keys("DescribeContainerGroups")
+    browser.find_element(By.ID, "fault-code").send_keys("ServiceUnavailable")
+    browser.find_element(By.ID, "fault-times").send_keys("1")
+    browser.find_element(By.ID, "add-fault").click()
+    wait_for(browser, lambda: "ServiceUnavailable" in browser.find_element(By.ID, "faults").text)
+    with pytest.raises(AlibabaCloudException) as refused:
+        describe(c)
+    assert refused.value.code == "ServiceUnavailable"
+
+    Select(browser.find_element(By.ID, "set-status")).select_by_visible_text("Failed")
+    browser.find_element(By.ID, "apply-status").click()
+    wait_for(browser, lambda: "Now Failed" in browser.find_element(By.ID, "drive-result").text)
+    seen = describe(c, container_group_ids=f'["{group_id}"]').container_groups[0]
+    assert seen.status == "Failed"
+
+    wait_for(browser, lambda: "DescribeContainerGroups" in browser.find_element(By.ID, "calls").text)
+    wait_for(browser, lambda: "ServiceUnavailable" in browser.find_element(By.ID, "calls").text)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(SCREENSHOT))
