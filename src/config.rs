@@ -131,6 +131,10 @@ pub struct Config {
     /// Every side-API call (`/_emulator/*`) but `health` must carry `Authorization: Bearer TOKEN`.
     #[arg(long, env = "ECI_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+
+    /// With `--admin-token`, `/metrics` needs the token too (by default any local scraper may read it).
+    #[arg(long, env = "ECI_EMULATOR_GUARD_METRICS")]
+    pub guard_metrics: bool,
 }
 
 impl Config {

@@ -136,6 +136,7 @@ async fn serve(config: Config) -> Result<(), StartError> {
         rate_limits: config.rate_limits,
         lifecycle,
         admin_token: config.admin_token.clone(),
+        guard_metrics: config.guard_metrics,
     })
     .map_err(StartError::Config)?;
     let listen = config.listen;

@@ -29,7 +29,7 @@ pub(super) async fn side_api(State(state): State<AppState>, request: Request, ne
         return refuse(StatusCode::FORBIDDEN, why);
     }
     if let Some(token) = state.inner.admin_token.as_deref() {
-        if !OPEN_PATHS.contains(&request.uri().path()) && !bearer_matches(&request, token) {
+        if !OPEN_PATHS.contains(&request.uri().path()) && !bearer_matches(request.headers(), token) {
             return refuse(
                 StatusCode::UNAUTHORIZED,
                 "the side API needs \"Authorization: Bearer <admin token>\" (see --admin-token)".into(),
@@ -87,9 +87,9 @@ fn is_json(content_type: &str) -> bool {
     essence.eq_ignore_ascii_case("application/json")
 }
 
-fn bearer_matches(request: &Request, token: &str) -> bool {
-    let given = request
-        .headers()
+/// Whether the headers carry `Authorization: Bearer <token>`, compared in constant time.
+pub(super) fn bearer_matches(headers: &axum::http::HeaderMap, token: &str) -> bool {
+    let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))

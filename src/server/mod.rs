@@ -54,6 +54,8 @@ pub struct AppOptions {
     pub lifecycle: Policy,
     /// When set, every side-API call but `health` needs `Authorization: Bearer <token>`.
     pub admin_token: Option<String>,
+    /// With an admin token, `/metrics` needs it too.
+    pub guard_metrics: bool,
 }
 
 impl Default for AppOptions {
@@ -69,6 +71,7 @@ impl Default for AppOptions {
             rate_limits: Vec::new(),
             lifecycle: crate::ops::default_policy(),
             admin_token: None,
+            guard_metrics: false,
         }
     }
 }
@@ -87,6 +90,7 @@ struct Shared {
     started: Instant,
     max_body_bytes: usize,
     admin_token: Option<String>,
+    guard_metrics: bool,
     metrics: metrics::Metrics,
     recent: recent::RecentCalls,
     shutting_down: watch::Sender<bool>,
@@ -117,6 +121,7 @@ impl AppState {
                 started: Instant::now(),
                 max_body_bytes: options.max_body_bytes,
                 admin_token: options.admin_token.filter(|t| !t.is_empty()),
+                guard_metrics: options.guard_metrics,
                 metrics: metrics::Metrics::default(),
                 recent: recent::RecentCalls::default(),
                 shutting_down: watch::Sender::new(false),
@@ -197,9 +202,16 @@ fn side_api(state: AppState) -> Router<AppState> {
         .route_layer(axum::middleware::from_fn_with_state(state, guard::side_api))
 }
 
-/// `/metrics`: open to any local scraper (the admin token does not guard it), since it shows counts
-/// and no secrets.
-async fn scrape(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+/// `/metrics`: open to any local scraper, since it shows counts and no secrets, unless
+/// `--guard-metrics` puts it behind the admin token.
+async fn scrape(axum::extract::State(state): axum::extract::State<AppState>, headers: http::HeaderMap) -> Response {
+    if let Some(token) = state.inner.admin_token.as_deref().filter(|_| state.inner.guard_metrics) {
+        if !guard::bearer_matches(&headers, token) {
+            let mut refused = Response::new(Body::from("{\"error\":\"/metrics needs the admin token\"}"));
+            *refused.status_mut() = StatusCode::UNAUTHORIZED;
+            return refused;
+        }
+    }
     state.eci().settle_all(state.faults());
     let text = state.inner.metrics.render(state.eci());
     let mut response = Response::new(Body::from(text));

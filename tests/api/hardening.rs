@@ -398,4 +398,22 @@ async fn with_an_admin_token_the_side_api_needs_it_but_health_does_not() {
     assert_eq!(send(&app, right).await.status, StatusCode::OK);
     let rpc = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")]).await;
     assert_eq!(rpc.status, StatusCode::OK, "the API itself needs no admin token");
+    let metrics = send(&app, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    assert_eq!(metrics.status, StatusCode::OK, "metrics are open unless guarded");
+    let guarded = app_with_options(AppOptions {
+        admin_token: Some("s3cret".into()),
+        guard_metrics: true,
+        ..AppOptions::default()
+    });
+    let bare = send(&guarded, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    assert_eq!(bare.status, StatusCode::UNAUTHORIZED);
+    let right = Request::get("/metrics")
+        .header("authorization", "Bearer s3cret")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&guarded, right).await.status, StatusCode::OK);
+}
+
+fn app_with_options(options: AppOptions) -> Router {
+    app(AppState::new(options).unwrap())
 }
