@@ -12,13 +12,19 @@ const KEPT: usize = 200;
 #[serde(rename_all = "camelCase")]
 pub struct CallRecord {
     pub seq: u64,
-    pub at: String,
+    /// When it was answered, by the emulator's clock (written as RFC 3339).
+    #[serde(serialize_with = "rfc3339")]
+    pub at: time::OffsetDateTime,
     pub action: &'static str,
     /// Empty for a success.
     pub code: String,
     pub status: u16,
     pub millis: f64,
     pub request_id: String,
+}
+
+fn rfc3339<S: serde::Serializer>(at: &time::OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::util::format_rfc3339_seconds(*at))
 }
 
 #[derive(Default)]
@@ -52,7 +58,7 @@ mod tests {
     fn record(action: &'static str) -> CallRecord {
         CallRecord {
             seq: 0,
-            at: String::new(),
+            at: time::OffsetDateTime::UNIX_EPOCH,
             action,
             code: String::new(),
             status: 200,

@@ -36,15 +36,16 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
         headers: parts.headers,
         body: body.to_vec(),
     };
-    let served = serve(&state, &raw, &request_id);
-    let (action, code, status) = (served.action, served.code.clone(), served.rendered.status);
+    let mut served = serve(&state, &raw, &request_id);
+    let (action, status) = (served.action, served.rendered.status);
+    let code = std::mem::take(&mut served.code);
     count_faults(&state, &served.verdict);
     let response = deliver(&state, served, &request_id).await;
     let seconds = started.elapsed().as_secs_f64();
     state.inner.metrics.call(action, &code, status, seconds);
     state.inner.recent.push(CallRecord {
         seq: 0,
-        at: crate::util::format_rfc3339_seconds(state.eci().clock.now()),
+        at: state.eci().clock.now(),
         action,
         code,
         status,
