@@ -75,5 +75,7 @@ def test_the_dashboard_shows_groups_and_drives_faults_and_statuses(emulator, bro
 
     wait_for(browser, lambda: "DescribeContainerGroups" in browser.find_element(By.ID, "calls").text)
     wait_for(browser, lambda: "ServiceUnavailable" in browser.find_element(By.ID, "calls").text)
+    hits = "#faults tr[data-id='fault-1'] td:nth-child(4)"
+    wait_for(browser, lambda: [e.text for e in browser.find_elements(By.CSS_SELECTOR, hits)] == ["1"])
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(SCREENSHOT))
