@@ -1291,9 +1291,7 @@ fn scale_queries(vswitch: &str) -> [String; SCALE_QUERIES] {
         format!("&VSwitchId={vswitch}"),
         "&ZoneId=cn-hangzhou-e".into(),
     ]
-    .map(|query| {
-        format!("/?Action=DescribeContainerGroups&Version=2018-08-08&AccessKeyId={KEY}&RegionId=cn-hangzhou&Limit=20{query}")
-    })
+    .map(|query| format!("{}{query}", page_of_twenty_path()))
 }
 
 async fn load(binary: &std::path::Path, size: usize, connections: usize) -> std::io::Result<Loaded> {

@@ -404,14 +404,9 @@ impl ParamMatcher {
 
 /// The first `MAX_MATCHED_VALUE_BYTES` of a value, cut on a character boundary.
 fn matched_part(value: &str) -> &str {
-    if value.len() <= MAX_MATCHED_VALUE_BYTES {
-        return value;
-    }
-    let cut = (0..=MAX_MATCHED_VALUE_BYTES)
-        .rev()
-        .find(|i| value.is_char_boundary(*i))
-        .unwrap_or(0);
-    value.get(..cut).unwrap_or("")
+    value
+        .get(..value.floor_char_boundary(MAX_MATCHED_VALUE_BYTES))
+        .unwrap_or("")
 }
 
 #[cfg(test)]

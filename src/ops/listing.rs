@@ -56,15 +56,24 @@ pub fn ranked_page<T>(
     limit: usize,
     render: impl Fn(&T) -> Value,
 ) -> Result<JsonBody, ApiError> {
-    let shown = paging::decode(next_token)?.unwrap_or(0);
-    let offset = usize::try_from(shown).unwrap_or(usize::MAX);
-    let page: Vec<Value> = ranked.iter().skip(offset).take(limit).map(render).collect();
-    let next = if offset.saturating_add(page.len()) < ranked.len() {
-        paging::encode((offset + page.len()) as u64)
+    let (page, next) = ranked_slice(ranked, paging::decode(next_token)?, limit);
+    let page: Vec<Value> = page.iter().map(render).collect();
+    JsonBody::of(&json!({items_key: page, "TotalCount": ranked.len(), "NextToken": next}))
+}
+
+/// The `limit` items of `ranked` after the `shown` ones a decoded token names, and the token of the
+/// rest (empty at the end).
+pub fn ranked_slice<T>(ranked: &[T], shown: Option<u64>, limit: usize) -> (&[T], String) {
+    let offset = usize::try_from(shown.unwrap_or(0))
+        .unwrap_or(usize::MAX)
+        .min(ranked.len());
+    let end = offset.saturating_add(limit).min(ranked.len());
+    let next = if end < ranked.len() {
+        paging::encode(end as u64)
     } else {
         String::new()
     };
-    JsonBody::of(&json!({items_key: page, "TotalCount": ranked.len(), "NextToken": next}))
+    (ranked.get(offset..end).unwrap_or_default(), next)
 }
 
 /// Whether `tags` carry every wanted tag (a wanted tag without a value matches any value).

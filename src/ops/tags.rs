@@ -135,8 +135,7 @@ pub fn list(ctx: &Ctx<'_>, req: ListTagResourcesRequest) -> Result<JsonBody, Api
             _ => return Err(ApiError::invalid("Limit", "must be a whole number from 1 to 1000")),
         },
     };
-    let shown = crate::store::paging::decode(req.next_token.as_deref())?.unwrap_or(0);
-    let offset = usize::try_from(shown).unwrap_or(usize::MAX);
+    let shown = crate::store::paging::decode(req.next_token.as_deref())?;
     let region = network::region(&req.region_id)?;
     let mut rows = Vec::new();
     if req.resource_type == "ContainerGroup" {
@@ -162,11 +161,6 @@ pub fn list(ctx: &Ctx<'_>, req: ListTagResourcesRequest) -> Result<JsonBody, Api
             }
         }
     }
-    let page: Vec<_> = rows.iter().skip(offset).take(limit).collect();
-    let next = if offset.saturating_add(page.len()) < rows.len() {
-        crate::store::paging::encode((offset + page.len()) as u64)
-    } else {
-        String::new()
-    };
+    let (page, next) = listing::ranked_slice(&rows, shown, limit);
     JsonBody::of(&json!({"TagResources": page, "NextToken": next}))
 }

@@ -37,13 +37,8 @@ impl StateDump {
     /// Applies what is due by the clock first, so the addresses shown in use are those of groups
     /// that still exist.
     pub fn new(eci: Arc<EciState>, faults: &Faults) -> Self {
+        eci.settle_all(faults);
         let snapshot = eci.registry.snapshot();
-        let mut regions: Vec<&str> = snapshot.iter().map(|(key, _)| key.region.as_str()).collect();
-        regions.sort_unstable();
-        regions.dedup();
-        for region in regions {
-            eci.settle_region(region, faults);
-        }
         StateDump {
             eci,
             partitions: snapshot.into_iter(),

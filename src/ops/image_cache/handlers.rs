@@ -24,8 +24,8 @@ pub fn create(ctx: &Ctx<'_>, req: CreateImageCacheRequest) -> Result<JsonBody, A
     let now = ctx.eci.clock.now();
     let partition = ctx.partition(region);
     let mut state = partition.write();
-    let named = [IndexKey::new(NAME, req.image_cache_name.as_str())];
-    if state.image_caches.page(&named, None, None, 1).total > 0 {
+    let named = IndexKey::new(NAME, req.image_cache_name.as_str());
+    if state.image_caches.newest_under(&named).is_some() {
         let detail = format!("An image cache named \"{}\" already exists.", req.image_cache_name);
         return Err(ApiError::invalid("ImageCacheName", &detail));
     }
