@@ -100,6 +100,8 @@ impl Account {
 #[derive(Debug, Default)]
 pub struct Accounts {
     by_key: DashMap<String, Account>,
+    /// Counts changes, so the durable state knows when to write the accounts.
+    revision: std::sync::atomic::AtomicU64,
 }
 
 impl Accounts {
@@ -112,10 +114,20 @@ impl Accounts {
 
     pub fn upsert(&self, account: Account) {
         self.by_key.insert(account.access_key_id.clone(), account);
+        self.bump();
     }
 
     pub fn clear(&self) {
         self.by_key.clear();
+        self.bump();
+    }
+
+    fn bump(&self) {
+        self.revision.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision.load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub fn all(&self) -> Vec<Account> {

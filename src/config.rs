@@ -135,6 +135,16 @@ pub struct Config {
     /// With `--admin-token`, `/metrics` needs the token too (by default any local scraper may read it).
     #[arg(long, env = "ECI_EMULATOR_GUARD_METRICS")]
     pub guard_metrics: bool,
+
+    /// Keep the state in DIR across restarts: every change is on disk before its call is answered.
+    /// Without it, nothing is written anywhere.
+    #[arg(long, env = "ECI_EMULATOR_STATE_DIR", value_name = "DIR")]
+    pub state_dir: Option<std::path::PathBuf>,
+
+    /// Start from this snapshot file (from `GET /_emulator/snapshot`) when the state is empty, and
+    /// again at every reset; `--fixtures` apply on top of it.
+    #[arg(long, env = "ECI_EMULATOR_SNAPSHOT", value_name = "FILE")]
+    pub snapshot: Option<std::path::PathBuf>,
 }
 
 impl Config {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod actions;
 pub mod auth;
 pub mod config;
+pub mod durable;
 pub mod error;
 pub mod faults;
 pub mod fixtures;

@@ -137,6 +137,8 @@ async fn serve(config: Config) -> Result<(), StartError> {
         lifecycle,
         admin_token: config.admin_token.clone(),
         guard_metrics: config.guard_metrics,
+        state_dir: config.state_dir.clone(),
+        snapshot: config.snapshot.clone(),
     })
     .map_err(StartError::Config)?;
     let listen = config.listen;
@@ -146,6 +148,7 @@ async fn serve(config: Config) -> Result<(), StartError> {
     let local = listener.local_addr().unwrap_or(listen);
     tracing::info!(address = %local, signatures = if strict { "verified" } else { "not checked" }, "eci-emulator listening");
     let router = app(state.clone());
+    let closing = state.clone();
     let signal = async {
         shutdown_signal().await;
         // A second signal ends the process at once, whatever is still running.
@@ -156,6 +159,7 @@ async fn serve(config: Config) -> Result<(), StartError> {
         });
     };
     let outcome = listener::serve(listener, router, limits, signal, move || state.begin_shutdown()).await;
+    closing.close_durable();
     if let listener::Shutdown::DeadlinePassed { open } = outcome {
         tracing::warn!(open, "shutdown deadline passed; exiting with connections still open");
         // Work still running on the runtime's threads (a CPU-bound request) must not hold the exit.

@@ -83,6 +83,9 @@ pub struct Caller {
 pub struct Authenticator {
     credentials: Option<HashMap<String, SigningKey>>,
     nonces: NonceCache,
+    /// With a state directory: where each new nonce is written, so a replay stays refused after a
+    /// restart. A read does not wait for its nonce to be on disk (it goes with the next commit).
+    journal: std::sync::OnceLock<std::sync::Arc<crate::store::Journal>>,
 }
 
 impl Authenticator {
@@ -100,11 +103,22 @@ impl Authenticator {
         Authenticator {
             credentials: Some(map),
             nonces: NonceCache::default(),
+            journal: std::sync::OnceLock::new(),
         }
     }
 
     pub fn is_strict(&self) -> bool {
         self.credentials.is_some()
+    }
+
+    /// Writes each new nonce to `journal` from now on.
+    pub fn attach_journal(&self, journal: std::sync::Arc<crate::store::Journal>) {
+        let _ = self.journal.set(journal);
+    }
+
+    /// Remembers a nonce read from the durable state.
+    pub fn restore_nonce(&self, access_key_id: &str, nonce: &str, expires_nanos: i64, now: OffsetDateTime) {
+        self.nonces.remember(access_key_id, nonce, expires_nanos, now);
     }
 
     /// Forgets the nonces seen so far.
@@ -136,6 +150,11 @@ impl Authenticator {
             now,
         ) {
             return Err(ApiError::new(ErrorCode::SignatureNonceUsed));
+        }
+        if let Some(journal) = self.journal.get() {
+            let expires = nonce::expiry_nanos(signed.timestamp);
+            let key = crate::store::journal::keys::nonce(expires, &signed.key.credential.access_key_id, signed.nonce);
+            journal.push_unawaited(crate::store::Change::Nonce(key));
         }
         Ok(Caller {
             access_key_id: signed.key.credential.access_key_id.clone(),

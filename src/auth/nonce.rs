@@ -76,13 +76,18 @@ impl NonceCache {
         signed_at: OffsetDateTime,
         now: OffsetDateTime,
     ) -> bool {
+        let expires = expiry_nanos(signed_at);
+        self.remember(access_key_id, nonce, expires, now)
+    }
+
+    /// Records a nonce remembered until `expires` (Unix nanoseconds); `false` if it was already seen.
+    pub fn remember(&self, access_key_id: &str, nonce: &str, expires: i64, now: OffsetDateTime) -> bool {
         let fingerprint = self.hasher.hash_one((access_key_id, nonce));
         // The table picks a bucket by the low bits; the shard takes bits from the middle, so the
         // buckets of one shard still see every low-bit pattern.
         let Some(shard) = self.shards.get(((fingerprint >> 32) as usize) % SHARDS) else {
             return true;
         };
-        let expires = unix_nanos(signed_at).saturating_add(RETENTION_NANOS);
         shard
             .0
             .lock()
@@ -148,6 +153,11 @@ impl Table {
 }
 
 /// Nanoseconds since 1970 fit an `i64` until 2262; a clock beyond that saturates.
+/// When the nonce of a request signed at `signed_at` is forgotten, in Unix nanoseconds.
+pub fn expiry_nanos(signed_at: OffsetDateTime) -> i64 {
+    unix_nanos(signed_at).saturating_add(RETENTION_NANOS)
+}
+
 fn unix_nanos(now: OffsetDateTime) -> i64 {
     i64::try_from(now.unix_timestamp_nanos()).unwrap_or(i64::MAX)
 }

@@ -146,6 +146,21 @@ pub struct Faults {
     clock: Arc<dyn Clock>,
     seed: Option<u64>,
     start_rules: Vec<RuleSpec>,
+    /// Counts changes to the rules and their counters, so the durable state knows when to write them.
+    revision: AtomicU64,
+}
+
+/// A rule as the durable state keeps it: enough to compile it again and go on counting.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedRule {
+    pub number: u64,
+    pub spec: RuleSpec,
+    pub origin: String,
+    pub expires_at_ms: Option<i64>,
+    pub matched: u64,
+    pub hits: u64,
+    pub seed: u64,
 }
 
 impl Faults {
@@ -158,12 +173,14 @@ impl Faults {
             clock,
             seed,
             start_rules,
+            revision: AtomicU64::new(0),
         };
         faults.add_start_rules()?;
         Ok(faults)
     }
 
-    fn add_start_rules(&self) -> Result<(), String> {
+    /// Adds the rules given at start after those in force.
+    pub fn add_start_rules(&self) -> Result<(), String> {
         for (index, spec) in self.start_rules.iter().enumerate() {
             self.add(spec.clone(), "file")
                 .map_err(|e| format!("fault rule {}: {e}", index + 1))?;
@@ -194,7 +211,69 @@ impl Faults {
         }
         rules.push(number, Arc::new(rule));
         self.count.store(rules.len(), Ordering::Release);
+        self.bump();
         Ok(id)
+    }
+
+    fn bump(&self) {
+        self.revision.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision.load(Ordering::Acquire)
+    }
+
+    /// Every rule with its counters, in the order added, to be stored.
+    pub fn save(&self) -> Vec<SavedRule> {
+        let numbered = self.rules.read().all_numbered();
+        numbered
+            .into_iter()
+            .map(|(number, rule)| {
+                let counters = rule.counters.lock();
+                SavedRule {
+                    number,
+                    spec: rule.spec.clone(),
+                    origin: rule.origin.clone(),
+                    expires_at_ms: rule.expires_at_ms,
+                    matched: counters.matched,
+                    hits: counters.hits,
+                    seed: rule.seed,
+                }
+            })
+            .collect()
+    }
+
+    /// Compiles stored rules, without changing anything; the message names the rule that fails.
+    pub fn compile_saved(saved: Vec<SavedRule>) -> Result<Vec<(u64, Rule)>, String> {
+        saved
+            .into_iter()
+            .map(|s| {
+                let id: Arc<str> = format!("fault-{}", s.number).into();
+                let mut rule =
+                    Rule::compile(id, s.spec, s.origin, 0, s.seed).map_err(|e| format!("fault-{}: {e}", s.number))?;
+                rule.expires_at_ms = s.expires_at_ms;
+                let counters = rule.counters.get_mut();
+                counters.matched = s.matched;
+                counters.hits = s.hits;
+                // A fresh sequence from where the counts stand, rather than the draws already made.
+                counters.rng = rand::SeedableRng::seed_from_u64(s.seed ^ s.matched);
+                Ok((s.number, rule))
+            })
+            .collect()
+    }
+
+    /// Puts compiled stored rules in place of the current ones.
+    pub fn install(&self, rules: Vec<(u64, Rule)>) {
+        let mut set = self.rules.write();
+        set.retain(|_| false);
+        let mut next = 1;
+        for (number, rule) in rules {
+            next = next.max(number + 1);
+            set.push(number, Arc::new(rule));
+        }
+        self.next_number.store(next, Ordering::Relaxed);
+        self.count.store(set.len(), Ordering::Release);
+        self.bump();
     }
 
     /// Whether `spec` would compile, without adding it.
@@ -221,6 +300,7 @@ impl Faults {
         let mut rules = self.rules.write();
         rules.retain_in_group(group_id, |rule| rule.origin != origin);
         self.count.store(rules.len(), Ordering::Release);
+        self.bump();
     }
 
     pub fn remove(&self, id: &str) -> bool {
@@ -245,6 +325,7 @@ impl Faults {
         let mut rules = self.rules.write();
         rules.retain(|rule| keep(rule));
         self.count.store(rules.len(), Ordering::Release);
+        self.bump();
     }
 
     pub fn is_empty(&self) -> bool {
@@ -272,6 +353,7 @@ impl Faults {
             if !in_scope(&rule, call, &scratch) || !zone_applies_to_call(&rule, call) {
                 continue;
             }
+            self.bump();
             let Some(latency) = rule.try_fire() else {
                 continue;
             };
@@ -304,6 +386,7 @@ impl Faults {
             if !for_zone || !in_scope(&rule, call, &scratch) {
                 return None;
             }
+            self.bump();
             rule.try_fire()?;
             Some((rule.id.clone(), rule.error.clone()?))
         })

@@ -141,6 +141,8 @@ pub struct Rule {
     /// Unix milliseconds after which the rule no longer fires.
     pub expires_at_ms: Option<i64>,
     pub counters: parking_lot::Mutex<Counters>,
+    /// What the counters' random sequence was seeded with.
+    pub seed: u64,
 }
 
 /// How often a rule matched and fired, and the random sequence its probability and jitter draw from.
@@ -170,14 +172,16 @@ impl Rule {
         let ttl_ms = spec
             .ttl_seconds
             .map(|s| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX));
+        let seed = spec.seed.unwrap_or(seed);
         Ok(Rule {
             id,
+            seed,
             phase: spec.phase.unwrap_or_default(),
             expires_at_ms: ttl_ms.map(|ttl| now_ms.saturating_add(ttl)),
             counters: parking_lot::Mutex::new(Counters {
                 matched: 0,
                 hits: 0,
-                rng: StdRng::seed_from_u64(spec.seed.unwrap_or(seed)),
+                rng: StdRng::seed_from_u64(seed),
             }),
             spec,
             origin,

@@ -65,6 +65,18 @@ impl RuleSet {
         in_order(self.general.iter().chain(self.by_group.values().flatten()))
     }
 
+    /// Every rule with its number, in the order added.
+    pub(super) fn all_numbered(&self) -> Vec<(u64, Arc<Rule>)> {
+        let mut numbered: Vec<(u64, Arc<Rule>)> = self
+            .general
+            .iter()
+            .chain(self.by_group.values().flatten())
+            .map(|(number, rule)| (*number, Arc::clone(rule)))
+            .collect();
+        numbered.sort_unstable_by_key(|(number, _)| *number);
+        numbered
+    }
+
     /// The rules for any group and those scoped to one of `groups`, in the order added.
     pub(super) fn for_groups<'g>(&self, groups: impl Iterator<Item = &'g str>) -> Vec<Arc<Rule>> {
         let scoped = groups.filter_map(|group| self.by_group.get(group)).flatten();

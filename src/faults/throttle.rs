@@ -97,6 +97,8 @@ pub struct Throttle {
     windows: Mutex<HashMap<(usize, String, String), Window>>,
     clock: Arc<dyn Clock>,
     start_limits: Vec<Limit>,
+    /// Counts replacements, so the durable state knows when to write the limits.
+    revision: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -113,6 +115,7 @@ impl Throttle {
             windows: Mutex::default(),
             clock,
             start_limits: start_limits.clone(),
+            revision: std::sync::atomic::AtomicU64::new(0),
         };
         throttle.replace(start_limits);
         throttle
@@ -124,6 +127,18 @@ impl Throttle {
         self.any.store(!limits.is_empty(), Ordering::Release);
         *current = limits;
         self.windows.lock().clear();
+        self.revision.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision.load(Ordering::Acquire)
+    }
+
+    /// Puts the limits given at start in force, if any were given.
+    pub fn apply_start_limits(&self) {
+        if !self.start_limits.is_empty() {
+            self.replace(self.start_limits.clone());
+        }
     }
 
     /// Back to the limits given at start.

@@ -105,7 +105,7 @@ impl Default for Delays {
 }
 
 /// A group's progression: the policy and its parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Policy {
     pub kind: PolicyKind,
     pub delays: Delays,
@@ -114,7 +114,7 @@ pub struct Policy {
 }
 
 /// A container's state, as `CurrentState.State` spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RunState {
     Waiting,
     Running,
@@ -132,10 +132,11 @@ impl RunState {
 }
 
 /// One run of a container: its state, why, and when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Run {
     pub state: RunState,
-    pub reason: &'static str,
+    #[serde(with = "crate::util::intern::static_str")]
+    pub reason: crate::util::intern::Word,
     pub exit_code: i32,
     pub started_at: Option<OffsetDateTime>,
     pub finished_at: Option<OffsetDateTime>,
@@ -154,7 +155,7 @@ impl Run {
 }
 
 /// A container of the group: its current run, the one before and how often it restarted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContainerLife {
     pub current: Run,
     pub previous: Option<Run>,
@@ -168,7 +169,7 @@ impl ContainerLife {
 }
 
 /// The events a transition records; the view turns each into a Kubernetes-style event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EventReason {
     Scheduled,
     FailedScheduling,
@@ -221,7 +222,7 @@ impl EventReason {
 }
 
 /// One recorded event; `container` indexes the group's containers (init containers first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     pub reason: EventReason,
     pub at: OffsetDateTime,
@@ -230,14 +231,14 @@ pub struct Event {
 }
 
 /// A scripted end for the containers: after running this long, they exit with this code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScriptedExit {
     pub after_ms: u32,
     pub code: i32,
 }
 
 /// What the restart policy does when a container ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RestartPolicy {
     Always,
     OnFailure,
@@ -281,7 +282,7 @@ pub struct Shape {
 }
 
 /// A group's status, its containers, its events and when it moves next.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Life {
     pub status: GroupStatus,
     pub since: OffsetDateTime,

@@ -10,7 +10,7 @@ use serde::Serialize;
 macro_rules! group_statuses {
     ($($variant:ident => $phase:literal;)*) => {
         /// `ContainerGroups[].Status`.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
         pub enum GroupStatus { $($variant),* }
 
         impl GroupStatus {

@@ -5,12 +5,14 @@ use super::machine::{Policy, PolicyKind};
 use time::{Duration, OffsetDateTime};
 
 /// Where a resource is in its list of statuses, and when it moves next.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stages {
-    statuses: &'static [&'static str],
+    #[serde(with = "crate::util::intern::static_list")]
+    statuses: crate::util::intern::WordList,
     index: usize,
     /// A status outside the list the resource ended in (`Failed`), if any.
-    ended_as: Option<&'static str>,
+    #[serde(with = "crate::util::intern::option_static_str")]
+    ended_as: Option<crate::util::intern::Word>,
     pub since: OffsetDateTime,
     pub due: Option<OffsetDateTime>,
     kind: PolicyKind,

@@ -25,7 +25,7 @@ const VSWITCH_PREFIX_LEN: u8 = 20;
 /// Where internet addresses of automatically created EIPs come from.
 const EIP_POOL_CIDR: &str = "47.96.0.0/16";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Vpc {
     pub vpc_id: String,
@@ -58,14 +58,14 @@ fn addresses_in_use<S: serde::Serializer>(pool: &IpPool, s: S) -> Result<S::Ok, 
     s.serialize_u64(pool.in_use() as u64)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityGroup {
     pub security_group_id: String,
     pub vpc_id: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Eip {
     pub allocation_id: String,
@@ -76,7 +76,7 @@ pub struct Eip {
     pub auto_created: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Disk {
     pub disk_id: String,
@@ -85,7 +85,7 @@ pub struct Disk {
 }
 
 /// Where a new group lands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Placement {
     pub zone_id: String,
     pub vswitch_id: String,
@@ -176,6 +176,40 @@ pub struct RegionNetwork {
     next_block: u32,
     #[serde(skip)]
     eip_pool: IpPool,
+    /// Counts changes to what the network declares (not addresses handed out, which the stored
+    /// groups tell), so the durable state knows when to write it.
+    #[serde(skip)]
+    revision: u64,
+    /// The revision last written to the durable state.
+    #[serde(skip)]
+    pub saved_revision: u64,
+}
+
+/// A region's network as the durable state keeps it: its declarations. Which addresses are in use is
+/// not kept; the groups and virtual nodes holding them claim them again when they are loaded.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedNetwork {
+    pub region_id: String,
+    pub default_vpc_id: String,
+    pub vpcs: BTreeMap<String, Vpc>,
+    pub v_switches: Vec<SavedVSwitch>,
+    pub security_groups: BTreeMap<String, SecurityGroup>,
+    pub eips: BTreeMap<String, Eip>,
+    pub disks: BTreeMap<String, Disk>,
+    pub image_caches: Vec<String>,
+    pub default_groups: BTreeMap<String, String>,
+    pub next_block: u32,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedVSwitch {
+    pub v_switch_id: String,
+    pub vpc_id: String,
+    pub zone_id: String,
+    pub cidr_block: Ipv4Net,
+    pub auto_registered: bool,
 }
 
 impl RegionNetwork {
@@ -197,6 +231,8 @@ impl RegionNetwork {
             default_groups: HashMap::new(),
             next_block: 0,
             eip_pool: IpPool::for_cidr(EIP_POOL_CIDR.parse().unwrap_or_default()),
+            revision: 1,
+            saved_revision: 0,
         };
         network.vpcs.insert(
             default_vpc_id.clone(),
@@ -215,6 +251,100 @@ impl RegionNetwork {
         network
     }
 
+    /// What changed in the declarations since the network was made: see `saved_revision`.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// The declarations, to be stored.
+    pub fn save(&self) -> SavedNetwork {
+        SavedNetwork {
+            region_id: self.region_id.clone(),
+            default_vpc_id: self.default_vpc_id.clone(),
+            vpcs: self.vpcs.clone(),
+            v_switches: self
+                .v_switches
+                .iter()
+                .map(|v| SavedVSwitch {
+                    v_switch_id: v.v_switch_id.clone(),
+                    vpc_id: v.vpc_id.clone(),
+                    zone_id: v.zone_id.clone(),
+                    cidr_block: v.cidr_block,
+                    auto_registered: v.auto_registered,
+                })
+                .collect(),
+            security_groups: self.security_groups.clone(),
+            eips: self.eips.clone(),
+            disks: self.disks.clone(),
+            image_caches: self.image_caches.clone(),
+            default_groups: self
+                .default_groups
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            next_block: self.next_block,
+        }
+    }
+
+    /// A network from its stored declarations, with no address in use but the EIPs'.
+    pub fn restore(saved: SavedNetwork) -> Result<Self, String> {
+        let region = region(&saved.region_id).map_err(|_| format!("unknown region {:?}", saved.region_id))?;
+        let mut network = RegionNetwork {
+            region_id: saved.region_id,
+            default_vpc_id: saved.default_vpc_id,
+            vpcs: saved.vpcs,
+            v_switches: Vec::new(),
+            security_groups: saved.security_groups,
+            eips: BTreeMap::new(),
+            disks: saved.disks,
+            image_caches: saved.image_caches,
+            region,
+            by_id: HashMap::new(),
+            default_groups: saved.default_groups.into_iter().collect(),
+            next_block: saved.next_block,
+            eip_pool: IpPool::for_cidr(EIP_POOL_CIDR.parse().unwrap_or_default()),
+            revision: 1,
+            saved_revision: 1,
+        };
+        for v in saved.v_switches {
+            network.add_vswitch(v.v_switch_id, &v.vpc_id, &v.zone_id, v.cidr_block, v.auto_registered);
+        }
+        for eip in saved.eips.into_values() {
+            network.restore_eip(eip);
+        }
+        Ok(network)
+    }
+
+    fn restore_eip(&mut self, eip: Eip) {
+        if eip.auto_created {
+            // A declared EIP's address is the caller's choice, outside the pool.
+            let _ = self.eip_pool.claim(eip.ip_address);
+        }
+        self.eips.insert(eip.allocation_id.clone(), eip);
+    }
+
+    /// Takes again what a loaded holder holds: its address and its EIP (made again if the stored
+    /// network was written before the EIP was).
+    pub fn reclaim(&mut self, placement: &Placement, eip: Option<&(String, Ipv4Addr)>, holder: &str) {
+        if let Some(v) = self
+            .by_id
+            .get(&placement.vswitch_id)
+            .and_then(|i| self.v_switches.get_mut(*i))
+        {
+            let _ = v.pool.claim(placement.ip);
+        }
+        let Some((allocation_id, ip)) = eip else { return };
+        match self.eips.get_mut(allocation_id) {
+            Some(known) => known.bound_to = Some(holder.to_owned()),
+            None => self.restore_eip(Eip {
+                allocation_id: allocation_id.clone(),
+                ip_address: *ip,
+                bound_to: Some(holder.to_owned()),
+                auto_created: true,
+            }),
+        }
+    }
+
     pub fn default_security_group_id(&self) -> &str {
         self.default_groups
             .get(&self.default_vpc_id)
@@ -223,6 +353,7 @@ impl RegionNetwork {
     }
 
     fn add_security_group(&mut self, id: &str, vpc_id: &str) {
+        self.revision += 1;
         let sg = SecurityGroup {
             security_group_id: id.to_owned(),
             vpc_id: vpc_id.to_owned(),
@@ -243,6 +374,7 @@ impl RegionNetwork {
     }
 
     fn add_vswitch(&mut self, id: String, vpc_id: &str, zone_id: &str, cidr: Ipv4Net, auto_registered: bool) -> usize {
+        self.revision += 1;
         let index = self.v_switches.len();
         self.v_switches.push(VSwitch {
             v_switch_id: id.clone(),
@@ -412,6 +544,7 @@ impl RegionNetwork {
                 let id = format!("sg-default-{vpc_id}");
                 self.add_security_group(&id, vpc_id);
                 self.default_groups.insert(vpc_id.to_owned(), id.clone());
+                self.revision += 1;
                 Ok(id)
             }
         }
@@ -474,6 +607,7 @@ impl RegionNetwork {
             auto_created: true,
         };
         self.eips.insert(eip.allocation_id.clone(), eip.clone());
+        self.revision += 1;
         Ok(eip)
     }
 
@@ -487,6 +621,7 @@ impl RegionNetwork {
             return Err(ApiError::new(ErrorCode::IncorrectEipStatus));
         }
         eip.bound_to = Some(group_id.to_owned());
+        self.revision += 1;
         Ok(eip.ip_address)
     }
 
@@ -501,6 +636,7 @@ impl RegionNetwork {
 
     /// Unbinds the group's EIP; one it created goes away with it.
     pub fn release_eip(&mut self, allocation_id: &str) {
+        self.revision += 1;
         let auto = match self.eips.get_mut(allocation_id) {
             Some(eip) => {
                 eip.bound_to = None;
@@ -522,6 +658,7 @@ impl RegionNetwork {
             Some(_) => Err(format!("VPC {} is already declared differently", vpc.vpc_id)),
             None => {
                 self.vpcs.insert(vpc.vpc_id.clone(), vpc);
+                self.revision += 1;
                 Ok(())
             }
         }
@@ -584,6 +721,7 @@ impl RegionNetwork {
             Some(_) => Err(format!("EIP {} is already declared differently", eip.allocation_id)),
             None => {
                 self.eips.insert(eip.allocation_id.clone(), eip);
+                self.revision += 1;
                 Ok(())
             }
         }
@@ -595,6 +733,7 @@ impl RegionNetwork {
             Some(_) => Err(format!("disk {} is already declared differently", disk.disk_id)),
             None => {
                 self.disks.insert(disk.disk_id.clone(), disk);
+                self.revision += 1;
                 Ok(())
             }
         }
@@ -602,6 +741,7 @@ impl RegionNetwork {
 
     pub fn declare_image_cache(&mut self, id: &str) {
         if !self.has_image_cache(id) {
+            self.revision += 1;
             self.image_caches.push(id.to_owned());
         }
     }
@@ -639,6 +779,13 @@ impl Networks {
 
     pub fn clear(&self) {
         self.by_region.clear();
+    }
+
+    /// Puts a loaded region's network in place of any other.
+    pub fn install(&self, network: RegionNetwork) {
+        let key = network.region_id.clone();
+        self.by_region
+            .insert(key, std::sync::Arc::new(parking_lot::Mutex::new(network)));
     }
 
     /// Every region's network that exists, sorted by region.

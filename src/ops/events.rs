@@ -54,9 +54,10 @@ impl EventView {
 }
 
 /// An event a cache or node records: what happened and when (all of them `Normal`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
-    pub reason: &'static str,
+    #[serde(with = "crate::util::intern::static_str")]
+    pub reason: crate::util::intern::Word,
     pub message: String,
     pub at: OffsetDateTime,
 }

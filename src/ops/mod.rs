@@ -11,6 +11,7 @@ pub mod image_cache;
 pub mod listing;
 pub mod partition;
 pub mod rendered;
+pub mod saved;
 pub mod service;
 pub mod state;
 pub mod tags;

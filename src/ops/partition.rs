@@ -79,6 +79,20 @@ pub fn insert_progressing<R: Progress>(
     table.insert(record);
 }
 
+/// Puts back a stored record of a family that moves on by itself, at its place `seq`.
+pub fn restore_progressing<R: Progress>(
+    table: &mut Table<R>,
+    due: &mut BTreeSet<(OffsetDateTime, Due)>,
+    seq: u64,
+    record: R,
+    entry: fn(String) -> Due,
+) {
+    if let Some(at) = record.due() {
+        due.insert((at, entry(record.id().to_owned())));
+    }
+    table.restore(seq, record);
+}
+
 /// Changes a record that moves on by itself, and notes when it moves next after the change.
 pub fn update_progressing<R: Progress, T>(
     table: &mut Table<R>,
@@ -131,6 +145,19 @@ fn step<R: Progress>(
 impl RegionState {
     /// Stores a new group and notes when it moves next.
     pub fn add_group(&mut self, group: ContainerGroup) {
+        self.note_group(&group);
+        self.groups.insert(group);
+    }
+
+    /// Puts back a stored group at its place in the order, with its share of the vCPU quota.
+    pub fn restore_group(&mut self, seq: u64, group: ContainerGroup) {
+        self.note_group(&group);
+        self.used_cpu += group.cpu;
+        self.groups.restore(seq, group);
+    }
+
+    /// Enters a group in the due queue and the other lifecycle indexes.
+    fn note_group(&mut self, group: &ContainerGroup) {
         if let Some(at) = group.life.due {
             self.due.insert((at, Due::Group(group.id.clone())));
         }
@@ -143,7 +170,6 @@ impl RegionState {
         if counts_describes(&group.life) {
             self.counting_describes += 1;
         }
-        self.groups.insert(group);
     }
 
     /// Takes a group out, with its share of the vCPU quota; its network is the caller's to release.

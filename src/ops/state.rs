@@ -10,7 +10,7 @@ use crate::faults::{CallFaults, Faults};
 use crate::fixtures::{self, FixtureDocument};
 use crate::lifecycle::machine::{Delays, Policy, PolicyKind};
 use crate::network::{Networks, RegionInfo, RegionNetwork};
-use crate::store::{PartitionKey, Registry};
+use crate::store::{Journal, PartitionKey, Registry};
 use crate::util::{Clock, IdGenerator};
 use parking_lot::RwLock;
 use std::sync::Arc;
@@ -47,6 +47,8 @@ pub struct EciState {
     pub exec_sessions: console::ExecSessions,
     pub rendered: rendered::RenderedItems,
     start_fixtures: Vec<FixtureDocument>,
+    /// With a state directory: where every partition's changes go.
+    journal: std::sync::OnceLock<Arc<Journal>>,
 }
 
 impl EciState {
@@ -62,12 +64,29 @@ impl EciState {
             exec_sessions: console::ExecSessions::default(),
             rendered: rendered::RenderedItems::default(),
             start_fixtures: options.fixtures,
+            journal: std::sync::OnceLock::new(),
         };
         state.apply_start_fixtures()?;
         Ok(state)
     }
 
-    fn apply_start_fixtures(&self) -> Result<(), String> {
+    /// From now on, partitions made and those given to `attach_journal` write their changes to it.
+    pub fn attach_journal(&self, journal: Arc<Journal>) {
+        let _ = self.journal.set(journal);
+    }
+
+    pub fn journal(&self) -> Option<&Arc<Journal>> {
+        self.journal.get()
+    }
+
+    /// A new empty partition, writing to the journal when there is one.
+    pub fn new_partition(&self, key: &PartitionKey) -> RegionState {
+        let mut partition = RegionState::default();
+        partition.attach_journal(self.journal.get(), key);
+        partition
+    }
+
+    pub fn apply_start_fixtures(&self) -> Result<(), String> {
         self.start_fixtures.iter().try_for_each(|doc| self.apply_fixtures(doc))
     }
 
@@ -78,14 +97,19 @@ impl EciState {
 
     /// Drops every resource, then applies the start fixtures again.
     pub fn reset(&self) {
+        self.clear();
+        if let Err(e) = self.apply_start_fixtures() {
+            tracing::error!("start fixtures no longer apply after reset: {e}");
+        }
+    }
+
+    /// Drops every resource.
+    pub fn clear(&self) {
         self.registry.clear();
         self.networks.clear();
         self.accounts.clear();
         self.exec_sessions.clear();
         self.rendered.clear();
-        if let Err(e) = self.apply_start_fixtures() {
-            tracing::error!("start fixtures no longer apply after reset: {e}");
-        }
     }
 
     /// Moves every group of `region`, in every account, that is due to move, and gives back what the
@@ -141,12 +165,13 @@ impl Ctx<'_> {
     /// The caller's state in `region`, created on first use, as it is: for a create, which applies
     /// what it depends on itself (`EciState::settle_region`, the image caches it may use).
     pub fn partition_as_is(&self, region: &RegionInfo) -> Arc<RwLock<RegionState>> {
-        self.eci.registry.partition(&self.key(region), RegionState::default)
+        let key = self.key(region);
+        self.eci.registry.partition(&key, || self.eci.new_partition(&key))
     }
 
     /// The caller's state in `region`, created on first use, with everything due in it applied.
     pub fn partition(&self, region: &RegionInfo) -> Arc<RwLock<RegionState>> {
-        let partition = self.eci.registry.partition(&self.key(region), RegionState::default);
+        let partition = self.partition_as_is(region);
         self.apply_due(&partition);
         partition
     }

@@ -20,14 +20,73 @@ pub(super) async fn health(State(state): State<AppState>) -> Json<Value> {
     }))
 }
 
-/// Drops every resource and every seen nonce; fault rules and rate limits go back to those given at start.
-pub(super) async fn reset(State(state): State<AppState>) -> Json<Value> {
-    state.eci().reset();
-    state.inner.auth.reset();
-    state.faults().reset();
-    state.throttle().reset();
-    tracing::info!("state reset");
-    Json(json!({"reset": true}))
+/// Drops every resource and every seen nonce; the state goes back to the start snapshot (if any) with
+/// the start fixtures, fault rules and rate limits. With a state directory, answered once on disk.
+pub(super) async fn reset(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    match state.reset().await {
+        Ok(()) => {
+            tracing::info!("state reset");
+            (StatusCode::OK, Json(json!({"reset": true})))
+        }
+        Err(error) => {
+            tracing::error!("reset: {error}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"reset": false, "error": error})),
+            )
+        }
+    }
+}
+
+/// The whole state as one snapshot file, streamed a page of groups at a time.
+pub(super) async fn snapshot(State(state): State<AppState>) -> axum::response::Response {
+    let stream = crate::durable::snapshot::SnapshotStream::new(&state.shared_eci(), state.parts());
+    let mut response = axum::response::Response::new(axum::body::Body::new(ChunkBody(stream)));
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/x-ndjson"),
+    );
+    headers.insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        axum::http::HeaderValue::from_static("attachment; filename=\"eci-emulator.snapshot\""),
+    );
+    response
+}
+
+/// Replaces the running state with a snapshot file's, all or nothing: 400 saying what is wrong with
+/// the file (and nothing changed), or 200 with what was loaded.
+pub(super) async fn load_snapshot(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> (StatusCode, Json<Value>) {
+    use http_body_util::BodyExt;
+    let limit = crate::durable::snapshot::MAX_SNAPSHOT_BYTES;
+    let body = match http_body_util::Limited::new(request.into_body(), limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) => {
+            let error = format!("the snapshot could not be read (at most {limit} bytes): {e}");
+            return (StatusCode::BAD_REQUEST, Json(json!({"loaded": false, "error": error})));
+        }
+    };
+    let image = match crate::durable::snapshot::read(&body) {
+        Ok(image) => image,
+        Err(error) => return (StatusCode::BAD_REQUEST, Json(json!({"loaded": false, "error": error}))),
+    };
+    let (entries, groups) = (image.entries(), image.groups());
+    match state.load_image(image).await {
+        Ok(()) => {
+            tracing::info!(entries, groups, "snapshot loaded");
+            (
+                StatusCode::OK,
+                Json(json!({"loaded": true, "entries": entries, "containerGroups": groups})),
+            )
+        }
+        Err(error) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"loaded": false, "error": error})),
+        ),
+    }
 }
 
 /// Every partition with its groups (as `DescribeContainerGroups` shows them) and its network, streamed

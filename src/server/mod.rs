@@ -12,6 +12,7 @@ mod rpc;
 pub use rpc::{FAULT_HEADER, RETRY_AFTER_HEADER};
 
 use crate::auth::{Authenticator, Credential};
+use crate::durable::{Durable, Image, Parts};
 use crate::error::{ApiError, ErrorCode};
 use crate::faults::rule::RuleSpec;
 use crate::faults::throttle::{Limit, Throttle};
@@ -56,6 +57,10 @@ pub struct AppOptions {
     pub admin_token: Option<String>,
     /// With an admin token, `/metrics` needs it too.
     pub guard_metrics: bool,
+    /// Where the state is kept across restarts; none: in memory only.
+    pub state_dir: Option<std::path::PathBuf>,
+    /// A snapshot file loaded at start (on an empty state) and at every reset.
+    pub snapshot: Option<std::path::PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -72,6 +77,8 @@ impl Default for AppOptions {
             lifecycle: crate::ops::default_policy(),
             admin_token: None,
             guard_metrics: false,
+            state_dir: None,
+            snapshot: None,
         }
     }
 }
@@ -94,10 +101,13 @@ struct Shared {
     metrics: metrics::Metrics,
     recent: recent::RecentCalls,
     shutting_down: watch::Sender<bool>,
+    durable: Option<Durable>,
+    snapshot: Option<std::path::PathBuf>,
 }
 
 impl AppState {
-    /// Fails when a start fixture document does not apply.
+    /// Fails when a start fixture document does not apply, or the state directory or snapshot cannot
+    /// be read (the message names which and why).
     pub fn new(options: AppOptions) -> Result<Self, String> {
         let auth = if options.credentials.is_empty() {
             Authenticator::open()
@@ -112,7 +122,12 @@ impl AppState {
             fixtures: options.fixtures,
             lifecycle: options.lifecycle,
         };
-        Ok(AppState {
+        let now = options.clock.now();
+        let (durable, stored) = match &options.state_dir {
+            Some(dir) => Durable::open(dir, now).map(|(d, image)| (Some(d), image))?,
+            None => (None, None),
+        };
+        let state = AppState {
             inner: Arc::new(Shared {
                 eci: Arc::new(EciState::new(options.clock, eci_options).map_err(|e| format!("fixtures: {e}"))?),
                 auth,
@@ -125,8 +140,108 @@ impl AppState {
                 metrics: metrics::Metrics::default(),
                 recent: recent::RecentCalls::default(),
                 shutting_down: watch::Sender::new(false),
+                durable,
+                snapshot: options.snapshot,
             }),
-        })
+        };
+        state.start(stored, now)?;
+        Ok(state)
+    }
+
+    /// The state at start: what the state directory holds when it holds anything; otherwise the
+    /// snapshot (if any) with the start fixtures, rules and limits, written whole to the directory.
+    fn start(&self, stored: Option<Image>, now: time::OffsetDateTime) -> Result<(), String> {
+        let parts = self.parts();
+        if let Some(durable) = &self.inner.durable {
+            self.eci().attach_journal(Arc::clone(durable.journal()));
+            self.inner.auth.attach_journal(Arc::clone(durable.journal()));
+        }
+        match stored {
+            Some(image) => {
+                tracing::info!(groups = image.groups(), entries = image.entries(), "state loaded");
+                image.install(parts, now);
+            }
+            None => {
+                if self.inner.snapshot.is_some() {
+                    self.start_state()?;
+                }
+                self.rewrite_durable();
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything as at a fresh start: the snapshot (if any), then the start fixtures, fault rules
+    /// and rate limits.
+    fn start_state(&self) -> Result<(), String> {
+        let parts = self.parts();
+        let now = self.eci().clock.now();
+        match &self.inner.snapshot {
+            Some(path) => read_snapshot_file(path)?.install(parts, now),
+            None => {
+                self.eci().clear();
+                self.inner.auth.reset();
+                self.inner.faults.install(Vec::new());
+                self.inner.throttle.replace(Vec::new());
+            }
+        }
+        self.eci()
+            .apply_start_fixtures()
+            .map_err(|e| format!("fixtures: {e}"))?;
+        self.inner.faults.add_start_rules()?;
+        self.inner.throttle.apply_start_limits();
+        Ok(())
+    }
+
+    /// Back to the start state; with a state directory, durably.
+    pub async fn reset(&self) -> Result<(), String> {
+        let outcome = self.start_state();
+        self.rewrite_durable();
+        self.durable_now().await?;
+        outcome
+    }
+
+    /// Puts a decoded snapshot in place of the running state; with a state directory, durably.
+    pub async fn load_image(&self, image: Image) -> Result<(), String> {
+        image.install(self.parts(), self.eci().clock.now());
+        self.rewrite_durable();
+        self.durable_now().await
+    }
+
+    /// With a state directory: clears it and writes the whole running state to it.
+    fn rewrite_durable(&self) {
+        if let Some(durable) = &self.inner.durable {
+            let export = crate::durable::export::Export::new(&self.inner.eci, self.parts());
+            durable.captured.rewrite(durable.journal(), self.parts(), export);
+        }
+    }
+
+    /// With a state directory: the whole-state values that changed are written, and this resolves
+    /// once everything queued so far is on disk.
+    pub async fn durable_now(&self) -> Result<(), String> {
+        let Some(durable) = &self.inner.durable else {
+            return Ok(());
+        };
+        durable.captured.capture(durable.journal(), self.parts(), true);
+        let last = durable.journal().last_queued();
+        durable.journal().durable(last).await.map_err(|e| e.to_string())
+    }
+
+    /// What the running state is made of, for the durable state.
+    pub fn parts(&self) -> Parts<'_> {
+        Parts {
+            eci: &self.inner.eci,
+            faults: &self.inner.faults,
+            throttle: &self.inner.throttle,
+            auth: &self.inner.auth,
+        }
+    }
+
+    /// Writes what is still queued for the state directory and stops its writer.
+    pub fn close_durable(&self) {
+        if let Some(durable) = &self.inner.durable {
+            durable.close();
+        }
     }
 
     pub fn eci(&self) -> &EciState {
@@ -158,6 +273,13 @@ impl AppState {
     }
 }
 
+/// Reads and decodes a snapshot file; the message names the file.
+fn read_snapshot_file(path: &std::path::Path) -> Result<Image, String> {
+    let shown = path.display();
+    let bytes = std::fs::read(path).map_err(|e| format!("--snapshot {shown}: {e}"))?;
+    crate::durable::snapshot::read(&bytes).map_err(|e| format!("--snapshot {shown}: {e}"))
+}
+
 /// The whole service: RPC on `/`, the side API under `/_emulator` behind its guard, and the exec
 /// sockets (their unguessable token is their guard: SDK clients open them without the admin token).
 pub fn app(state: AppState) -> Router {
@@ -178,6 +300,7 @@ fn side_api(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/_emulator/health", get(admin::health))
         .route("/_emulator/reset", post(admin::reset))
+        .route("/_emulator/snapshot", get(admin::snapshot).post(admin::load_snapshot))
         .route("/_emulator/state", get(admin::state))
         .route("/_emulator/fixtures", post(admin::fixtures))
         .route(
@@ -199,7 +322,32 @@ fn side_api(state: AppState) -> Router<AppState> {
                 .put(admin::set_rate_limits)
                 .delete(admin::clear_rate_limits),
         )
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), durable_side_api))
         .route_layer(axum::middleware::from_fn_with_state(state, guard::side_api))
+}
+
+/// With a state directory, a side-API call that changes something is answered once its changes are
+/// on disk (a failure to write them is a 503).
+async fn durable_side_api(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let changes = request.method() != http::Method::GET && request.method() != http::Method::HEAD;
+    let response = next.run(request).await;
+    if !changes {
+        return response;
+    }
+    match state.durable_now().await {
+        Ok(()) => response,
+        Err(e) => {
+            let mut failed = Response::new(Body::from(
+                serde_json::json!({"error": format!("the state directory could not be written: {e}")}).to_string(),
+            ));
+            *failed.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            failed
+        }
+    }
 }
 
 /// `/metrics`: open to any local scraper, since it shows counts and no secrets, unless

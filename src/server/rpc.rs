@@ -10,6 +10,7 @@ use crate::faults::rule::{Effect, Phase};
 use crate::faults::{Call, CallFaults, Outcome, Verdict};
 use crate::ops::{self, Ctx};
 use crate::protocol::{self, flat, render_error, render_success, Format, RawRequest, Rendered, RpcRequest};
+use crate::store::journal;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;
@@ -36,7 +37,7 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
         headers: parts.headers,
         body: body.to_vec(),
     };
-    let mut served = serve(&state, &raw, &request_id);
+    let mut served = serve_durably(&state, &raw, &request_id).await;
     let (action, status) = (served.action, served.rendered.status);
     let code = std::mem::take(&mut served.code);
     count_faults(&state, &served.verdict);
@@ -53,6 +54,30 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
         request_id,
     });
     response
+}
+
+/// Serves the call; with a state directory, its answer waits until what it changed is on disk, and
+/// becomes `ServiceUnavailable` if that cannot be written. A call that changed nothing (a read) does
+/// not wait.
+async fn serve_durably(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
+    let Some(durable) = &state.inner.durable else {
+        return serve(state, raw, request_id);
+    };
+    journal::begin_call();
+    let served = serve(state, raw, request_id);
+    let reads_only = served.action.starts_with("Describe") || served.action.starts_with("List");
+    durable.captured.capture(durable.journal(), state.parts(), !reads_only);
+    let Some(seq) = journal::end_call() else {
+        return served;
+    };
+    match durable.journal().durable(seq).await {
+        Ok(()) => served,
+        Err(e) => {
+            let detail = format!("The state directory could not be written: {e}.");
+            let err = ApiError::with_detail(ErrorCode::ServiceUnavailable, &detail);
+            Served::plain(render_error(Format::Json, request_id, &err)).counted_as(served.action, err.code())
+        }
+    }
 }
 
 /// Each rule that fired, with the effect it had: the deciding rule's own, `delay` for the others.

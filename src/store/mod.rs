@@ -4,9 +4,11 @@
 mod table;
 mod tokens;
 
+pub mod journal;
 pub mod paging;
+pub use journal::{Change, Journal, Sink};
 pub use table::{IndexKey, Page, Record, Stamped, Table};
-pub use tokens::TokenMap;
+pub use tokens::{StoredToken, TokenMap};
 
 use dashmap::DashMap;
 use parking_lot::RwLock;
@@ -45,6 +47,11 @@ impl<S> Registry<S> {
                 .or_insert_with(|| Arc::new(RwLock::new(init())))
                 .value(),
         )
+    }
+
+    /// Puts a loaded partition in place of any other under `key`.
+    pub fn insert(&self, key: PartitionKey, partition: S) {
+        self.partitions.insert(key, Arc::new(RwLock::new(partition)));
     }
 
     /// The partition if it exists; reads never create one.

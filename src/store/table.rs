@@ -1,5 +1,6 @@
 //! One kind of record in one partition: by id, in creation order, and under secondary indexes.
 
+use super::journal::Sink;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -28,8 +29,8 @@ impl IndexKey {
     }
 }
 
-/// What a table needs of its records.
-pub trait Record {
+/// What a table needs of its records; `Serialize` so a durable table can write them.
+pub trait Record: serde::Serialize {
     fn id(&self) -> &str;
     /// Every index entry the record should be found under.
     fn index_keys(&self) -> Vec<IndexKey>;
@@ -85,6 +86,8 @@ pub struct Table<R> {
     order: BTreeMap<u64, Arc<str>>,
     index: FastMap<IndexKey, BTreeSet<u64>>,
     next_seq: u64,
+    /// Where changes go when the state is durable.
+    sink: Option<Box<Sink>>,
 }
 
 impl<R> Default for Table<R> {
@@ -94,11 +97,39 @@ impl<R> Default for Table<R> {
             order: BTreeMap::new(),
             index: FastMap::default(),
             next_seq: 1,
+            sink: None,
         }
     }
 }
 
 impl<R: Record> Table<R> {
+    /// From now on, every change is also put in `sink`.
+    pub fn attach(&mut self, sink: Option<Sink>) {
+        self.sink = sink.map(Box::new);
+    }
+
+    /// Every record with its place in the order, oldest first.
+    pub fn iter_with_seq(&self) -> impl Iterator<Item = (u64, &R)> {
+        self.order.iter().filter_map(|(seq, id)| Some((*seq, self.get(id)?)))
+    }
+
+    /// Up to `limit` records with their places, after the one numbered `after`, and the number to
+    /// continue after (`None` when these were the last).
+    pub fn seq_chunk_after(&self, after: Option<u64>, limit: usize) -> (Vec<(u64, &R)>, Option<u64>) {
+        let from = match after {
+            Some(seq) => std::ops::Bound::Excluded(seq),
+            None => std::ops::Bound::Unbounded,
+        };
+        let mut range = self.order.range((from, std::ops::Bound::Unbounded));
+        let records: Vec<(u64, &R)> = range
+            .by_ref()
+            .take(limit)
+            .filter_map(|(seq, id)| Some((*seq, self.get(id)?)))
+            .collect();
+        let last = records.last().map(|(seq, _)| *seq);
+        (records, last.filter(|_| range.next().is_some()))
+    }
+
     pub fn len(&self) -> usize {
         self.by_id.len()
     }
@@ -121,9 +152,18 @@ impl<R: Record> Table<R> {
 
     /// Adds a record; a record with the same id is replaced.
     pub fn insert(&mut self, record: R) {
-        self.remove(record.id());
         let seq = self.next_seq;
-        self.next_seq += 1;
+        self.restore(seq, record);
+    }
+
+    /// Adds a record at its place `seq` in the table's order (a stored record read back); a record
+    /// with the same id is replaced.
+    pub fn restore(&mut self, seq: u64, record: R) {
+        if let Some(sink) = &self.sink {
+            sink.put_record(record.id(), seq, &record);
+        }
+        self.unlink(record.id());
+        self.next_seq = self.next_seq.max(seq + 1);
         self.add_to_indexes(seq, &record);
         let id: Arc<str> = Arc::from(record.id());
         self.order.insert(seq, Arc::clone(&id));
@@ -138,6 +178,14 @@ impl<R: Record> Table<R> {
     }
 
     pub fn remove(&mut self, id: &str) -> Option<R> {
+        let removed = self.unlink(id)?;
+        if let Some(sink) = &self.sink {
+            sink.delete(id);
+        }
+        Some(removed)
+    }
+
+    fn unlink(&mut self, id: &str) -> Option<R> {
         let entry = self.by_id.remove(id)?;
         self.order.remove(&entry.seq);
         for key in entry.record.index_keys() {
@@ -184,6 +232,9 @@ impl<R: Record> Table<R> {
         }
         for key in after.into_iter().filter(|k| !before.contains(k)) {
             self.index.entry(key).or_default().insert(seq);
+        }
+        if let Some(sink) = &self.sink {
+            sink.put_record(id, seq, &entry.record);
         }
         Some(out)
     }
@@ -255,19 +306,8 @@ impl<R: Record> Table<R> {
     /// Up to `limit` records in creation order, after the one numbered `after`, and the number to
     /// continue after (`None` when these were the last).
     pub fn chunk_after(&self, after: Option<u64>, limit: usize) -> (Vec<&R>, Option<u64>) {
-        let from = match after {
-            Some(seq) => std::ops::Bound::Excluded(seq),
-            None => std::ops::Bound::Unbounded,
-        };
-        let mut range = self.order.range((from, std::ops::Bound::Unbounded));
-        let mut records = Vec::with_capacity(limit.min(1024));
-        let mut last = None;
-        for (seq, id) in range.by_ref().take(limit) {
-            records.extend(self.get(id));
-            last = Some(*seq);
-        }
-        let more = range.next().is_some();
-        (records, last.filter(|_| more))
+        let (records, next) = self.seq_chunk_after(after, limit);
+        (records.into_iter().map(|(_, record)| record).collect(), next)
     }
 
     /// How many records are found under `key`.
@@ -296,7 +336,7 @@ impl<R: Record> Table<R> {
 mod tests {
     use super::*;
 
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     struct Item {
         id: String,
         color: &'static str,

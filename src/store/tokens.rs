@@ -1,6 +1,7 @@
 //! `ClientToken` memories: what a token's first call did, kept for a day and for the newest
 //! `MAX_TOKENS` tokens of a partition, so a long-running emulator does not grow without bound.
 
+use super::journal::Sink;
 use std::collections::{HashMap, VecDeque};
 use time::{Duration, OffsetDateTime};
 
@@ -13,6 +14,8 @@ pub const MAX_TOKENS: usize = 100_000;
 pub struct TokenMap<V> {
     by_token: HashMap<String, V>,
     by_age: VecDeque<(OffsetDateTime, String)>,
+    /// Where changes go when the state is durable.
+    sink: Option<Sink>,
 }
 
 impl<V> Default for TokenMap<V> {
@@ -20,6 +23,68 @@ impl<V> Default for TokenMap<V> {
         TokenMap {
             by_token: HashMap::new(),
             by_age: VecDeque::new(),
+            sink: None,
+        }
+    }
+}
+
+/// A remembered token as the store keeps it: what its call did, and when.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct StoredToken<V> {
+    pub at: OffsetDateTime,
+    pub value: V,
+}
+
+impl<V: serde::Serialize> TokenMap<V> {
+    /// From now on, every change is also put in `sink`.
+    pub fn attach(&mut self, sink: Option<Sink>) {
+        self.sink = sink;
+    }
+
+    /// Puts back a token read from the store, as it was remembered at `at` (oldest first).
+    pub fn restore(&mut self, token: String, value: V, at: OffsetDateTime) {
+        if self.by_token.insert(token.clone(), value).is_none() {
+            self.by_age.push_back((at, token));
+        }
+    }
+
+    /// Puts the restored tokens in the order they were remembered.
+    pub fn sort_by_age(&mut self) {
+        self.by_age.make_contiguous().sort();
+    }
+
+    /// Every token with when it was remembered and its value, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, OffsetDateTime, &V)> {
+        self.by_age
+            .iter()
+            .filter_map(|(at, token)| Some((token.as_str(), *at, self.by_token.get(token)?)))
+    }
+}
+
+impl<V: serde::Serialize + Clone> TokenMap<V> {
+    /// Remembers `token`, forgetting those past their day or beyond the cap.
+    pub fn insert(&mut self, token: String, value: V, now: OffsetDateTime) {
+        while let Some((at, old)) = self.by_age.front() {
+            if *at > now - TOKEN_TTL && self.by_age.len() < MAX_TOKENS {
+                break;
+            }
+            if let Some(sink) = &self.sink {
+                sink.delete(old);
+            }
+            self.by_token.remove(old);
+            self.by_age.pop_front();
+        }
+        if let Some(sink) = &self.sink {
+            // A token given a new value keeps its place among the old, but is stored as of now: after
+            // a restart it is remembered a little longer, never shorter.
+            let stored = StoredToken {
+                at: now,
+                value: value.clone(),
+            };
+            sink.put(&token, &stored);
+        }
+        if self.by_token.insert(token.clone(), value).is_none() {
+            self.by_age.push_back((now, token));
         }
     }
 }
@@ -27,20 +92,6 @@ impl<V> Default for TokenMap<V> {
 impl<V> TokenMap<V> {
     pub fn get(&self, token: &str) -> Option<&V> {
         self.by_token.get(token)
-    }
-
-    /// Remembers `token`, forgetting those past their day or beyond the cap.
-    pub fn insert(&mut self, token: String, value: V, now: OffsetDateTime) {
-        while let Some((at, old)) = self.by_age.front() {
-            if *at > now - TOKEN_TTL && self.by_age.len() < MAX_TOKENS {
-                break;
-            }
-            self.by_token.remove(old);
-            self.by_age.pop_front();
-        }
-        if self.by_token.insert(token.clone(), value).is_none() {
-            self.by_age.push_back((now, token));
-        }
     }
 
     pub fn len(&self) -> usize {

@@ -1,25 +1,52 @@
 //! Resource identifiers from one seedable generator (so a seeded run repeats exactly), and request ids.
 
 use parking_lot::Mutex;
-use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use serde::Deserialize;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 const ID_ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
 /// Hands out resource ids such as `eci-bp1…` and UUID-shaped request ids.
+///
+/// The generator is `rand`'s `SmallRng` algorithm (xoshiro256++) by its own crate, whose state can be
+/// saved: a durable emulator goes on with the same sequence after a restart.
 #[derive(Debug)]
 pub struct IdGenerator {
-    rng: Mutex<SmallRng>,
+    rng: Mutex<Xoshiro256PlusPlus>,
+    /// Counts draws, so the durable state knows when the generator moved.
+    revision: AtomicU64,
 }
 
 impl IdGenerator {
     /// A generator whose sequence is fixed by `seed`, or drawn from the OS when `None`.
     pub fn new(seed: Option<u64>) -> Self {
         let rng = match seed {
-            Some(seed) => SmallRng::seed_from_u64(seed),
-            None => SmallRng::from_entropy(),
+            Some(seed) => Xoshiro256PlusPlus::seed_from_u64(seed),
+            None => Xoshiro256PlusPlus::seed_from_u64(rand::random()),
         };
-        IdGenerator { rng: Mutex::new(rng) }
+        IdGenerator {
+            rng: Mutex::new(rng),
+            revision: AtomicU64::new(0),
+        }
+    }
+
+    /// How often the generator has been drawn from.
+    pub fn revision(&self) -> u64 {
+        self.revision.load(Ordering::Acquire)
+    }
+
+    /// The generator's state, to be stored.
+    pub fn save(&self) -> serde_json::Value {
+        serde_json::to_value(&*self.rng.lock()).unwrap_or_default()
+    }
+
+    /// Goes on from a stored state.
+    pub fn restore(&self, saved: &serde_json::Value) -> Result<(), String> {
+        let rng = Xoshiro256PlusPlus::deserialize(saved).map_err(|e| format!("id generator: {e}"))?;
+        *self.rng.lock() = rng;
+        Ok(())
     }
 
     /// `{prefix}-{region_code}{random}` with 20 characters after the dash, the shape ECI ids have.
@@ -30,6 +57,7 @@ impl IdGenerator {
         id.push('-');
         id.push_str(region_code);
         let mut rng = self.rng.lock();
+        self.revision.fetch_add(1, Ordering::AcqRel);
         for _ in 0..random_len {
             let pick = rng.gen_range(0..ID_ALPHABET.len());
             id.push(char::from(ID_ALPHABET.get(pick).copied().unwrap_or(b'0')));
@@ -40,7 +68,9 @@ impl IdGenerator {
     /// Puts `items` in a random order drawn from the same seeded sequence.
     pub fn shuffle<T>(&self, items: &mut [T]) {
         use rand::seq::SliceRandom;
-        items.shuffle(&mut *self.rng.lock());
+        let mut rng = self.rng.lock();
+        self.revision.fetch_add(1, Ordering::AcqRel);
+        items.shuffle(&mut *rng);
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod clock;
 pub mod ids;
+pub mod intern;
 
 pub use clock::{format_rfc3339_seconds, Clock, FixedClock, SystemClock};
 pub use ids::{new_request_id, IdGenerator};

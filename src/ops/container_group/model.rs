@@ -8,7 +8,7 @@ use crate::ops::events::EventView;
 use crate::store::{IndexKey, Record};
 use time::OffsetDateTime;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ContainerGroup {
     pub id: String,
     pub spec: CreateContainerGroupRequest,
@@ -25,7 +25,7 @@ pub struct ContainerGroup {
 }
 
 /// What the side API scripted for a group's containers, by container name.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scripts {
     pub logs: std::collections::HashMap<String, String>,
     pub exec_replies: std::collections::HashMap<String, String>,

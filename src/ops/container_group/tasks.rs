@@ -80,7 +80,7 @@ pub struct ResizeContainerGroupVolumeRequest {
 }
 
 /// A commit of one container to an image.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CommitTask {
     pub id: String,
     pub group_id: String,
@@ -114,7 +114,7 @@ impl Progress for CommitTask {
 const GROUP: &str = "ContainerGroupId";
 
 /// One O&M task's outcome.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct OpsRecord {
     pub id: String,
     pub group_id: String,

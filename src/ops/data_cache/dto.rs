@@ -4,7 +4,7 @@ use crate::ops::container_group::dto::TagSpec;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, serde::Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DataSource {
     #[serde(rename = "Type")]

@@ -8,7 +8,7 @@ use crate::ops::partition::Progress;
 use crate::store::{IndexKey, Record};
 use time::OffsetDateTime;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DataCache {
     pub id: String,
     pub name: String,

@@ -8,7 +8,7 @@ use crate::store::{IndexKey, Record};
 use time::OffsetDateTime;
 
 /// A stored image cache.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ImageCache {
     pub id: String,
     pub name: String,

@@ -9,7 +9,7 @@ use crate::store::{IndexKey, Record};
 use std::net::Ipv4Addr;
 use time::OffsetDateTime;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VirtualNode {
     pub id: String,
     pub name: String,

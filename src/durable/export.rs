@@ -1,0 +1,116 @@
+//! The running state read out as stored entries, a chunk at a time: the whole-state values first,
+//! then each partition's groups a page at a time under its read lock alone, then its smaller
+//! families. A snapshot streams these; a loaded snapshot is written to the state directory from them.
+
+use super::image::{Parts, ACCOUNTS, FAULTS, IDS, LIMITS, NETWORK};
+use crate::ops::saved::{encode, GROUPS};
+use crate::ops::{EciState, RegionState};
+use crate::store::journal::keys;
+use crate::store::PartitionKey;
+use parking_lot::RwLock;
+use std::sync::Arc;
+
+/// Groups read per chunk: a lock is held for well under a millisecond.
+const GROUPS_PER_CHUNK: usize = 256;
+
+/// One stored entry: its key and value.
+pub type Entry = (Vec<u8>, Vec<u8>);
+
+/// The whole-state values: the id generator, accounts, rate limits, fault rules and networks.
+pub fn globals(parts: Parts<'_>) -> Vec<Entry> {
+    let eci = parts.eci;
+    let mut out = vec![
+        (keys::global(IDS, ""), encode(&eci.ids.save())),
+        (keys::global(ACCOUNTS, ""), encode(&eci.accounts.all())),
+        (keys::global(LIMITS, ""), encode(&parts.throttle.limits())),
+        (keys::global(FAULTS, ""), encode(&parts.faults.save())),
+    ];
+    for (region, network) in eci.networks.snapshot() {
+        out.push((keys::global(NETWORK, &region), encode(&network.lock().save())));
+    }
+    out
+}
+
+/// The entries of the whole state, a chunk at a time.
+pub struct Export {
+    globals: Option<Vec<Entry>>,
+    partitions: std::vec::IntoIter<(PartitionKey, Arc<RwLock<RegionState>>)>,
+    current: Option<Current>,
+}
+
+struct Current {
+    key: PartitionKey,
+    partition: Arc<RwLock<RegionState>>,
+    after: Option<u64>,
+    groups_done: bool,
+}
+
+impl Export {
+    /// Applies what is due by the clock first, as every read does.
+    pub fn new(eci: &Arc<EciState>, parts: Parts<'_>) -> Self {
+        eci.settle_all(parts.faults);
+        Export {
+            globals: Some(globals(parts)),
+            partitions: eci.registry.snapshot().into_iter(),
+            current: None,
+        }
+    }
+}
+
+impl Current {
+    fn key_of(&self, family: &str, id: &str) -> Vec<u8> {
+        keys::record(&self.key.account, &self.key.region, family, id)
+    }
+
+    /// The next page of groups.
+    fn groups(&mut self) -> Vec<Entry> {
+        let state = self.partition.read();
+        let (groups, next) = state.groups.seq_chunk_after(self.after, GROUPS_PER_CHUNK);
+        let chunk = groups
+            .into_iter()
+            .map(|(seq, group)| (self.key_of(GROUPS, &group.id), encode(&(seq, group))))
+            .collect();
+        self.after = next;
+        self.groups_done = next.is_none();
+        chunk
+    }
+
+    /// Every entry of the other families.
+    fn rest(&self) -> Vec<Entry> {
+        let state = self.partition.read();
+        state
+            .small_entries()
+            .into_iter()
+            .map(|(family, id, value)| (self.key_of(family, &id), value))
+            .collect()
+    }
+}
+
+impl Iterator for Export {
+    type Item = Vec<Entry>;
+
+    fn next(&mut self) -> Option<Vec<Entry>> {
+        if let Some(globals) = self.globals.take() {
+            return Some(globals);
+        }
+        loop {
+            match self.current.as_mut() {
+                Some(current) if !current.groups_done => return Some(current.groups()),
+                Some(current) => {
+                    let rest = current.rest();
+                    self.current = None;
+                    return Some(rest);
+                }
+                None => {
+                    let (key, partition) = self.partitions.next()?;
+                    self.current = Some(Current {
+                        key,
+                        partition,
+                        after: None,
+                        groups_done: false,
+                    });
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The whole state as read from the store or a snapshot, decoded and checked before anything live is
+//! touched (so a bad entry changes nothing), and put in place of the running state in one step.
+
+use crate::accounts::Account;
+use crate::auth::Authenticator;
+use crate::faults::rule::Rule;
+use crate::faults::throttle::{Limit, Throttle};
+use crate::faults::{Faults, SavedRule};
+use crate::network::{RegionNetwork, SavedNetwork};
+use crate::ops::{EciState, RegionState};
+use crate::store::journal::keys::{self, Key};
+use crate::store::PartitionKey;
+use std::collections::BTreeMap;
+
+/// Names of the whole-state values.
+pub const IDS: &str = "ids";
+pub const ACCOUNTS: &str = "accounts";
+pub const FAULTS: &str = "faults";
+pub const LIMITS: &str = "limits";
+pub const NETWORK: &str = "network";
+
+/// What the running state is made of, for putting an image in place and reading one out.
+#[derive(Clone, Copy)]
+pub struct Parts<'a> {
+    pub eci: &'a EciState,
+    pub faults: &'a Faults,
+    pub throttle: &'a Throttle,
+    pub auth: &'a Authenticator,
+}
+
+/// A decoded state, not yet in force.
+#[derive(Default)]
+pub struct Image {
+    partitions: BTreeMap<PartitionKey, RegionState>,
+    networks: Vec<RegionNetwork>,
+    accounts: Vec<Account>,
+    faults: Vec<(u64, Rule)>,
+    limits: Vec<Limit>,
+    ids: Option<serde_json::Value>,
+    nonces: Vec<(String, String, i64)>,
+    entries: usize,
+}
+
+impl Image {
+    /// How many entries were read into it.
+    pub fn entries(&self) -> usize {
+        self.entries
+    }
+
+    /// How many container groups it holds.
+    pub fn groups(&self) -> usize {
+        self.partitions.values().map(|p| p.groups.len()).sum()
+    }
+
+    /// Decodes one stored entry into the image; the message names the entry.
+    pub fn load_entry(&mut self, key: &[u8], value: &[u8]) -> Result<(), String> {
+        let named = || String::from_utf8_lossy(key).chars().take(200).collect::<String>();
+        let parsed = keys::parse(key).ok_or_else(|| format!("{}: not a key", named()))?;
+        self.entries += 1;
+        self.decode(parsed, value).map_err(|e| format!("{}: {e}", named()))
+    }
+
+    fn decode(&mut self, key: Key, value: &[u8]) -> Result<(), String> {
+        match key {
+            Key::Record(kind, account, region, family, id) if kind == "r" => {
+                crate::network::region(&region).map_err(|_| format!("unknown region {region:?}"))?;
+                let key = PartitionKey { account, region };
+                self.partitions.entry(key).or_default().load_entry(&family, &id, value)
+            }
+            Key::Global(kind, name, part) if kind == "g" => self.decode_global(&name, &part, value),
+            Key::Meta(kind, _) if kind == "m" => Ok(()),
+            _ => Err("not a key this build knows".into()),
+        }
+    }
+
+    fn decode_global(&mut self, name: &str, part: &str, value: &[u8]) -> Result<(), String> {
+        match name {
+            IDS => self.ids = Some(json(value)?),
+            ACCOUNTS => self.accounts = json(value)?,
+            LIMITS => {
+                let limits: Vec<Limit> = json(value)?;
+                limits.iter().try_for_each(Limit::check)?;
+                self.limits = limits;
+            }
+            FAULTS => self.faults = Faults::compile_saved(json::<Vec<SavedRule>>(value)?)?,
+            NETWORK => {
+                let saved: SavedNetwork = json(value)?;
+                if saved.region_id != part {
+                    return Err(format!("the network inside is of {:?}", saved.region_id));
+                }
+                self.networks.push(RegionNetwork::restore(saved)?);
+            }
+            other => return Err(format!("unknown value {other:?}")),
+        }
+        Ok(())
+    }
+
+    /// A remembered nonce read from the store.
+    pub fn load_nonce(&mut self, key: &[u8]) {
+        if let Ok((expires, access_key_id, nonce)) = serde_json::from_slice::<(i64, String, String)>(key) {
+            self.nonces.push((access_key_id, nonce, expires));
+        }
+    }
+
+    /// Puts the image in place of the running state: everything that was is gone, and the image's
+    /// partitions write to the journal from now on.
+    pub fn install(self, parts: Parts<'_>, now: time::OffsetDateTime) {
+        let Parts {
+            eci,
+            faults,
+            throttle,
+            auth,
+        } = parts;
+        eci.clear();
+        auth.reset();
+        for network in self.networks {
+            eci.networks.install(network);
+        }
+        for account in self.accounts {
+            eci.accounts.upsert(account);
+        }
+        faults.install(self.faults);
+        throttle.replace(self.limits);
+        if let Some(ids) = &self.ids {
+            if let Err(e) = eci.ids.restore(ids) {
+                tracing::warn!("{e}; new ids are drawn afresh");
+            }
+        }
+        for (key, mut partition) in self.partitions {
+            partition.finish_loading();
+            reclaim_network(eci, &key, &partition);
+            partition.attach_journal(eci.journal(), &key);
+            eci.registry.insert(key, partition);
+        }
+        for (access_key_id, nonce, expires) in &self.nonces {
+            auth.restore_nonce(access_key_id, nonce, *expires, now);
+        }
+    }
+}
+
+/// The addresses and EIPs that a partition's groups and virtual nodes hold, taken again.
+fn reclaim_network(eci: &EciState, key: &PartitionKey, partition: &RegionState) {
+    let Ok(region) = crate::network::region(&key.region) else {
+        return;
+    };
+    let network = eci.network(region);
+    let mut network = network.lock();
+    for group in partition.groups.iter() {
+        network.reclaim(&group.placement, group.eip.as_ref(), &group.id);
+    }
+    for node in partition.virtual_nodes.iter() {
+        network.reclaim(&node.placement, node.eip.as_ref(), &node.id);
+    }
+}
+
+fn json<T: serde::de::DeserializeOwned>(value: &[u8]) -> Result<T, String> {
+    serde_json::from_slice(value).map_err(|e| e.to_string())
+}

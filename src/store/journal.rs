@@ -1,0 +1,269 @@
+//! The changes a durable emulator has made and not yet written: one ordered queue that the store's
+//! writer drains in batches (group commit), the sequence number each call waits on before it is
+//! answered, and the sinks through which tables and token maps put their changes in it.
+
+use parking_lot::{Condvar, Mutex};
+use serde::Serialize;
+use std::cell::Cell;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// One change to the stored state. Keys and values are the store's bytes (`keys` makes the keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Put(Vec<u8>, Vec<u8>),
+    Delete(Vec<u8>),
+    /// A remembered nonce, in its own table so expired ones can be dropped by range.
+    Nonce(Vec<u8>),
+    /// Everything goes (a reset, a snapshot loaded).
+    Clear,
+}
+
+/// How far the writer has come: every change numbered up to `seq` is on disk, unless it failed.
+#[derive(Debug, Clone, Default)]
+pub struct Committed {
+    pub seq: u64,
+    pub failure: Option<Arc<str>>,
+}
+
+#[derive(Debug, Default)]
+struct Queue {
+    changes: Vec<Change>,
+    /// The number of the last change queued.
+    last: u64,
+    closed: bool,
+}
+
+thread_local! {
+    /// The last change queued on this thread since `begin_call`: what the call must wait for.
+    static CALL_SEQ: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Marks the start of a call's synchronous work on this thread.
+pub fn begin_call() {
+    CALL_SEQ.with(|seq| seq.set(0));
+}
+
+/// The last change the call queued, if it queued any that it must wait for.
+pub fn end_call() -> Option<u64> {
+    CALL_SEQ.with(|seq| Some(seq.replace(0)).filter(|s| *s > 0))
+}
+
+/// The ordered queue of changes and what has been committed of it.
+#[derive(Debug)]
+pub struct Journal {
+    queue: Mutex<Queue>,
+    wake_writer: Condvar,
+    committed: watch::Sender<Committed>,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Journal {
+            queue: Mutex::new(Queue::default()),
+            wake_writer: Condvar::new(),
+            committed: watch::Sender::new(Committed::default()),
+        }
+    }
+}
+
+impl Journal {
+    /// Queues a change the calling call waits for.
+    pub fn push(&self, change: Change) -> u64 {
+        let seq = self.enqueue(change);
+        CALL_SEQ.with(|last| last.set(last.get().max(seq)));
+        seq
+    }
+
+    /// Queues a change written with the next commit that nobody waits for (a read's nonce).
+    pub fn push_unawaited(&self, change: Change) {
+        self.enqueue(change);
+    }
+
+    fn enqueue(&self, change: Change) -> u64 {
+        let mut queue = self.queue.lock();
+        queue.changes.push(change);
+        queue.last += 1;
+        let seq = queue.last;
+        drop(queue);
+        self.wake_writer.notify_one();
+        seq
+    }
+
+    /// The number of the last change queued so far.
+    pub fn last_queued(&self) -> u64 {
+        self.queue.lock().last
+    }
+
+    /// The writer's side: waits for changes and takes them all, with the number of the last; `None`
+    /// once the journal is closed and drained.
+    pub fn take_batch(&self) -> Option<(Vec<Change>, u64)> {
+        let mut queue = self.queue.lock();
+        while queue.changes.is_empty() {
+            if queue.closed {
+                return None;
+            }
+            self.wake_writer.wait(&mut queue);
+        }
+        Some((std::mem::take(&mut queue.changes), queue.last))
+    }
+
+    /// The writer's side: everything up to `seq` is on disk, or the write failed.
+    pub fn mark_committed(&self, seq: u64, failure: Option<String>) {
+        self.committed.send_modify(|committed| {
+            committed.seq = committed.seq.max(seq);
+            if let Some(failure) = failure {
+                committed.failure = Some(failure.into());
+            }
+        });
+    }
+
+    /// Resolves once the change numbered `seq` is on disk; an error when the store failed.
+    pub async fn durable(&self, seq: u64) -> Result<(), Arc<str>> {
+        let mut committed = self.committed.subscribe();
+        let done = committed
+            .wait_for(|c| c.seq >= seq || c.failure.is_some())
+            .await
+            .map(|c| c.failure.clone())
+            .unwrap_or_else(|_| Some("the state writer stopped".into()));
+        done.map_or(Ok(()), Err)
+    }
+
+    /// No more changes come; the writer drains what is queued and stops.
+    pub fn close(&self) {
+        self.queue.lock().closed = true;
+        self.wake_writer.notify_all();
+    }
+}
+
+/// Where one family of one partition puts its changes: the journal and the key prefix.
+#[derive(Debug, Clone)]
+pub struct Sink {
+    journal: Arc<Journal>,
+    scope: [String; 3],
+}
+
+impl Sink {
+    /// Changes of `family` records in the partition of `account` in `region`.
+    pub fn new(journal: &Arc<Journal>, account: &str, region: &str, family: &str) -> Self {
+        Sink {
+            journal: Arc::clone(journal),
+            scope: [account.to_owned(), region.to_owned(), family.to_owned()],
+        }
+    }
+
+    /// A table's record with its place in the table's order, as `[seq, record]`.
+    pub fn put_record(&self, id: &str, seq: u64, record: &impl Serialize) {
+        self.put(id, &(seq, record));
+    }
+
+    pub fn put(&self, id: &str, value: &impl Serialize) {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => {
+                self.journal.push(Change::Put(self.key(id), bytes));
+            }
+            Err(e) => tracing::error!(id, "a record could not be written: {e}"),
+        }
+    }
+
+    pub fn delete(&self, id: &str) {
+        self.journal.push(Change::Delete(self.key(id)));
+    }
+
+    fn key(&self, id: &str) -> Vec<u8> {
+        let [account, region, family] = &self.scope;
+        keys::record(account, region, family, id)
+    }
+}
+
+/// The store's keys: JSON arrays, so any id is written unambiguously and keys sort by kind first.
+pub mod keys {
+    /// The format version of the stored state.
+    pub const FORMAT: &str = "format";
+
+    /// A record of a family in one partition.
+    pub fn record(account: &str, region: &str, family: &str, id: &str) -> Vec<u8> {
+        serde_json::to_vec(&("r", account, region, family, id)).unwrap_or_default()
+    }
+
+    /// A whole-state value such as a region's network or the fault rules.
+    pub fn global(name: &str, part: &str) -> Vec<u8> {
+        serde_json::to_vec(&("g", name, part)).unwrap_or_default()
+    }
+
+    /// Metadata of the store itself.
+    pub fn meta(name: &str) -> Vec<u8> {
+        serde_json::to_vec(&("m", name)).unwrap_or_default()
+    }
+
+    /// A nonce, first by when it expires (19 digits until the year 2286, so they sort by time).
+    pub fn nonce(expires_nanos: i64, access_key_id: &str, nonce: &str) -> Vec<u8> {
+        serde_json::to_vec(&(expires_nanos, access_key_id, nonce)).unwrap_or_default()
+    }
+
+    /// What a key names, read back.
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+    #[serde(untagged)]
+    pub enum Key {
+        Record(String, String, String, String, String),
+        Global(String, String, String),
+        Meta(String, String),
+    }
+
+    pub fn parse(bytes: &[u8]) -> Option<Key> {
+        serde_json::from_slice(bytes).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_waits_for_its_own_changes_only() {
+        let journal = Journal::default();
+        begin_call();
+        journal.push_unawaited(Change::Nonce(b"n".to_vec()));
+        assert_eq!(end_call(), None, "a nonce alone is not waited for");
+        begin_call();
+        journal.push(Change::Delete(b"a".to_vec()));
+        let seq = journal.push(Change::Delete(b"b".to_vec()));
+        assert_eq!((end_call(), seq), (Some(3), 3));
+        let (batch, last) = journal.take_batch().unwrap();
+        assert_eq!((batch.len(), last), (3, 3));
+    }
+
+    #[test]
+    fn keys_read_back() {
+        let key = keys::record("acc/1", "cn-hangzhou", "group", "eci-\"x");
+        assert_eq!(
+            keys::parse(&key),
+            Some(keys::Key::Record(
+                "r".into(),
+                "acc/1".into(),
+                "cn-hangzhou".into(),
+                "group".into(),
+                "eci-\"x".into()
+            ))
+        );
+        assert!(matches!(
+            keys::parse(&keys::global("network", "cn-beijing")),
+            Some(keys::Key::Global(..))
+        ));
+        assert!(keys::nonce(1_790_000_000_000_000_000, "a", "n") < keys::nonce(1_790_000_000_000_000_001, "a", "a"));
+    }
+
+    #[tokio::test]
+    async fn durable_resolves_when_committed_or_failed() {
+        let journal = Arc::new(Journal::default());
+        let seq = journal.push(Change::Clear);
+        let waiter = tokio::spawn({
+            let journal = Arc::clone(&journal);
+            async move { journal.durable(seq).await }
+        });
+        journal.mark_committed(seq, None);
+        assert!(waiter.await.unwrap().is_ok());
+        journal.mark_committed(seq, Some("disk full".into()));
+        assert_eq!(journal.durable(seq + 1).await.unwrap_err().as_ref(), "disk full");
+    }
+}
