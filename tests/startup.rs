@@ -2,24 +2,12 @@
 //! address and the reason, exit code 2 for configuration and 1 for the machine, and no colour codes
 //! when stderr is not a terminal.
 
+#[path = "support/until_exit.rs"]
+mod until_exit;
+
 use std::process::{Command, Stdio};
 use std::time::Duration;
-
-const BINARY: &str = env!("CARGO_BIN_EXE_eci-emulator");
-
-/// Runs the emulator with `args` until it exits; answers its exit code and stderr.
-fn run(args: &[&str]) -> (Option<i32>, String) {
-    let output = Command::new(BINARY)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs");
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use until_exit::{run, BINARY};
 
 #[test]
 fn a_missing_or_unreadable_file_is_one_line_naming_the_flag_and_the_path() {

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod durable;
 mod in_process;
 
 /// The client shares the cores with the server it measures, so it should spend as little as it can.
@@ -58,6 +59,13 @@ struct Args {
     /// Stored-group counts for `--scale`.
     #[arg(long, value_delimiter = ',', default_value = "1000,100000,1000000")]
     sizes: Vec<usize>,
+    /// Instead of the other rows: what `--state-dir` costs (create, delete and by-id read, durable
+    /// and in memory) and, at each of `--durable-sizes`, bytes per group and restart time.
+    #[arg(long)]
+    durable: bool,
+    /// Stored-group counts for the restart rows of `--durable`.
+    #[arg(long, value_delimiter = ',', default_value = "100000")]
+    durable_sizes: Vec<usize>,
     /// Serve only the bare handler, on this address. The bench runs itself this way, so the bare
     /// server is a process of its own whose CPU time is read as the emulator's is.
     #[arg(long, hide = true)]
@@ -181,6 +189,18 @@ async fn run(args: Args) -> std::io::Result<()> {
         cores()
     );
     let bare_server = Emulator::launch(&std::env::current_exe()?, "--serve-bare", &[])?;
+    if args.durable {
+        let sizes = &args.durable_sizes;
+        return durable::run(
+            &binary,
+            &bare_server,
+            args.connections,
+            args.seconds,
+            args.rounds,
+            sizes,
+        )
+        .await;
+    }
     let open = start_preloaded(&binary, Server::Open, args.connections).await?;
     let strict = start_preloaded(&binary, Server::Strict, args.connections).await?;
     println!(
@@ -853,8 +873,24 @@ impl Emulator {
         }
     }
 
+    /// Like `start`, waiting up to two minutes to be healthy (a large state directory loads first).
+    fn start_patiently(binary: &std::path::Path, extra: &[&str]) -> std::io::Result<Self> {
+        let emulator = Self::launch_within(binary, "--listen", extra, Duration::from_secs(120))?;
+        post_fixtures(emulator.addr)?;
+        Ok(emulator)
+    }
+
     /// Starts `binary` with `listen_flag` naming a free loopback port, and waits until it answers.
     fn launch(binary: &std::path::Path, listen_flag: &str, extra: &[&str]) -> std::io::Result<Self> {
+        Self::launch_within(binary, listen_flag, extra, Duration::from_secs(10))
+    }
+
+    fn launch_within(
+        binary: &std::path::Path,
+        listen_flag: &str,
+        extra: &[&str],
+        patience: Duration,
+    ) -> std::io::Result<Self> {
         let port = free_port()?;
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let started = Instant::now();
@@ -866,7 +902,7 @@ impl Emulator {
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()?;
-        while started.elapsed() < Duration::from_secs(10) {
+        while started.elapsed() < patience {
             if health(addr) {
                 let started_ms = started.elapsed().as_secs_f64() * 1000.0;
                 return Ok(Emulator {

@@ -68,7 +68,7 @@ impl Current {
         let (groups, next) = state.groups.seq_chunk_after(self.after, GROUPS_PER_CHUNK);
         let chunk = groups
             .into_iter()
-            .map(|(seq, group)| (self.key_of(GROUPS, &group.id), encode(&(seq, group))))
+            .map(|(seq, group)| (self.key_of(GROUPS, &keys::position(seq)), encode(group)))
             .collect();
         self.after = next;
         self.groups_done = next.is_none();

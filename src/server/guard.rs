@@ -64,7 +64,7 @@ fn same_origin(request: &Request) -> Result<(), String> {
         if let Some(content_type) = text(header::CONTENT_TYPE.as_str()) {
             if !is_json(content_type) {
                 return Err(format!(
-                    "a side-API body must be JSON (Content-Type: application/json), not {}",
+                    "a side-API body must be JSON (Content-Type: application/json, or application/x-ndjson for a snapshot), not {}",
                     content_type.chars().take(100).collect::<String>()
                 ));
             }
@@ -82,9 +82,10 @@ fn origin_is_host(origin: &str, host: &str) -> bool {
     !authority.is_empty() && authority.eq_ignore_ascii_case(host)
 }
 
+/// JSON, or JSON lines (a snapshot): neither is a type a page may send across sites without asking.
 fn is_json(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or("").trim();
-    essence.eq_ignore_ascii_case("application/json")
+    essence.eq_ignore_ascii_case("application/json") || essence.eq_ignore_ascii_case("application/x-ndjson")
 }
 
 /// Whether the headers carry `Authorization: Bearer <token>`, compared in constant time.

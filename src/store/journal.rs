@@ -82,11 +82,16 @@ impl Journal {
 
     fn enqueue(&self, change: Change) -> u64 {
         let mut queue = self.queue.lock();
+        // The writer takes everything queued at once, so only the first change after it took its
+        // batch needs to wake it: a signal per change would cost a system call each.
+        let writer_idle = queue.changes.is_empty();
         queue.changes.push(change);
         queue.last += 1;
         let seq = queue.last;
         drop(queue);
-        self.wake_writer.notify_one();
+        if writer_idle {
+            self.wake_writer.notify_one();
+        }
         seq
     }
 
@@ -152,22 +157,28 @@ impl Sink {
         }
     }
 
-    /// A table's record with its place in the table's order, as `[seq, record]`.
-    pub fn put_record(&self, id: &str, seq: u64, record: &impl Serialize) {
-        self.put(id, &(seq, record));
+    /// A table's record, keyed by its place in the table's order: a record never changes place, and
+    /// new records come last, so the store appends rather than writing all over its tree.
+    pub fn put_record(&self, seq: u64, record: &impl Serialize) {
+        self.put(&keys::position(seq), record);
     }
 
-    pub fn put(&self, id: &str, value: &impl Serialize) {
+    pub fn delete_record(&self, seq: u64) {
+        self.delete(&keys::position(seq));
+    }
+
+    /// A value under a name of its own (a `ClientToken`).
+    pub fn put(&self, name: &str, value: &impl Serialize) {
         match serde_json::to_vec(value) {
             Ok(bytes) => {
-                self.journal.push(Change::Put(self.key(id), bytes));
+                self.journal.push(Change::Put(self.key(name), bytes));
             }
-            Err(e) => tracing::error!(id, "a record could not be written: {e}"),
+            Err(e) => tracing::error!(name, "a record could not be written: {e}"),
         }
     }
 
-    pub fn delete(&self, id: &str) {
-        self.journal.push(Change::Delete(self.key(id)));
+    pub fn delete(&self, name: &str) {
+        self.journal.push(Change::Delete(self.key(name)));
     }
 
     fn key(&self, id: &str) -> Vec<u8> {
@@ -181,9 +192,14 @@ pub mod keys {
     /// The format version of the stored state.
     pub const FORMAT: &str = "format";
 
-    /// A record of a family in one partition.
-    pub fn record(account: &str, region: &str, family: &str, id: &str) -> Vec<u8> {
-        serde_json::to_vec(&("r", account, region, family, id)).unwrap_or_default()
+    /// An entry of a family in one partition, under `name`: a record's `position`, or a token.
+    pub fn record(account: &str, region: &str, family: &str, name: &str) -> Vec<u8> {
+        serde_json::to_vec(&("r", account, region, family, name)).unwrap_or_default()
+    }
+
+    /// A record's place in its table's order as a name that sorts as the number does.
+    pub fn position(seq: u64) -> String {
+        format!("{seq:020}")
     }
 
     /// A whole-state value such as a region's network or the fault rules.

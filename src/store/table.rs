@@ -160,7 +160,7 @@ impl<R: Record> Table<R> {
     /// with the same id is replaced.
     pub fn restore(&mut self, seq: u64, record: R) {
         if let Some(sink) = &self.sink {
-            sink.put_record(record.id(), seq, &record);
+            sink.put_record(seq, &record);
         }
         self.unlink(record.id());
         self.next_seq = self.next_seq.max(seq + 1);
@@ -178,14 +178,15 @@ impl<R: Record> Table<R> {
     }
 
     pub fn remove(&mut self, id: &str) -> Option<R> {
-        let removed = self.unlink(id)?;
+        let (seq, removed) = self.unlink(id)?;
         if let Some(sink) = &self.sink {
-            sink.delete(id);
+            sink.delete_record(seq);
         }
         Some(removed)
     }
 
-    fn unlink(&mut self, id: &str) -> Option<R> {
+    /// Takes a record out of the table and its indexes, answering its place and the record.
+    fn unlink(&mut self, id: &str) -> Option<(u64, R)> {
         let entry = self.by_id.remove(id)?;
         self.order.remove(&entry.seq);
         for key in entry.record.index_keys() {
@@ -196,7 +197,7 @@ impl<R: Record> Table<R> {
                 }
             }
         }
-        Some(*entry.record)
+        Some((entry.seq, *entry.record))
     }
 
     /// Changes a record in place and re-indexes it.
@@ -234,7 +235,7 @@ impl<R: Record> Table<R> {
             self.index.entry(key).or_default().insert(seq);
         }
         if let Some(sink) = &self.sink {
-            sink.put_record(id, seq, &entry.record);
+            sink.put_record(seq, &entry.record);
         }
         Some(out)
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub type Text = Box<str>;
 
 /// `CreateContainerGroup`: every parameter the official SDK 2.1.0 sends, plus `MaxPendingMinute`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateContainerGroupRequest {
@@ -16,11 +17,11 @@ pub struct CreateContainerGroupRequest {
     pub container_group_name: String,
     #[serde(rename = "Container")]
     pub containers: Vec<ContainerSpec>,
-    #[serde(default, rename = "InitContainer")]
+    #[serde(default, rename = "InitContainer", skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<ContainerSpec>,
-    #[serde(default, rename = "Volume")]
+    #[serde(default, rename = "Volume", skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<VolumeSpec>,
-    #[serde(default, rename = "Tag")]
+    #[serde(default, rename = "Tag", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<TagSpec>,
     pub zone_id: Option<Text>,
     pub security_group_id: Option<Text>,
@@ -31,7 +32,7 @@ pub struct CreateContainerGroupRequest {
     pub cpu: Option<f64>,
     pub memory: Option<f64>,
     pub instance_type: Option<Text>,
-    #[serde(default, rename = "ComputeCategory")]
+    #[serde(default, rename = "ComputeCategory", skip_serializing_if = "Vec::is_empty")]
     pub compute_categories: Vec<String>,
     pub cpu_architecture: Option<Text>,
     pub os_type: Option<Text>,
@@ -40,7 +41,7 @@ pub struct CreateContainerGroupRequest {
     pub active_deadline_seconds: Option<i64>,
     pub dns_policy: Option<Text>,
     pub dns_config: Option<DnsConfigSpec>,
-    #[serde(default, rename = "HostAliase")]
+    #[serde(default, rename = "HostAliase", skip_serializing_if = "Vec::is_empty")]
     pub host_aliases: Vec<HostAliasSpec>,
     pub security_context: Option<SysctlContextSpec>,
     pub host_security_context: Option<SysctlContextSpec>,
@@ -50,7 +51,7 @@ pub struct CreateContainerGroupRequest {
     pub resource_group_id: Option<Text>,
     pub ephemeral_storage: Option<i32>,
     pub core_pattern: Option<Text>,
-    #[serde(default, rename = "NtpServer")]
+    #[serde(default, rename = "NtpServer", skip_serializing_if = "Vec::is_empty")]
     pub ntp_servers: Vec<String>,
     pub container_resource_view: Option<bool>,
     pub cpu_options_core: Option<i32>,
@@ -83,9 +84,9 @@ pub struct CreateContainerGroupRequest {
     pub image_accelerate_mode: Option<Text>,
     pub plain_http_registry: Option<Text>,
     pub insecure_registry: Option<Text>,
-    #[serde(default, rename = "ImageRegistryCredential")]
+    #[serde(default, rename = "ImageRegistryCredential", skip_serializing_if = "Vec::is_empty")]
     pub image_registry_credentials: Vec<RegistryCredentialSpec>,
-    #[serde(default, rename = "AcrRegistryInfo")]
+    #[serde(default, rename = "AcrRegistryInfo", skip_serializing_if = "Vec::is_empty")]
     pub acr_registry_infos: Vec<AcrRegistryInfoSpec>,
     pub data_cache_bucket: Option<Text>,
     #[serde(rename = "DataCachePL")]
@@ -96,6 +97,7 @@ pub struct CreateContainerGroupRequest {
 }
 
 /// `Container.N.*` and `InitContainer.N.*` (init containers use a subset).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ContainerSpec {
@@ -106,16 +108,16 @@ pub struct ContainerSpec {
     pub gpu: Option<i32>,
     pub image_pull_policy: Option<Text>,
     pub working_dir: Option<Text>,
-    #[serde(default, rename = "Command")]
+    #[serde(default, rename = "Command", skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<String>,
-    #[serde(default, rename = "Arg")]
+    #[serde(default, rename = "Arg", skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
-    #[serde(default, rename = "EnvironmentVar")]
+    #[serde(default, rename = "EnvironmentVar", skip_serializing_if = "Vec::is_empty")]
     pub environment_vars: Vec<EnvironmentVarSpec>,
     pub environment_var_hide: Option<bool>,
-    #[serde(default, rename = "Port")]
+    #[serde(default, rename = "Port", skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<PortSpec>,
-    #[serde(default, rename = "VolumeMount")]
+    #[serde(default, rename = "VolumeMount", skip_serializing_if = "Vec::is_empty")]
     pub volume_mounts: Vec<VolumeMountSpec>,
     pub liveness_probe: Option<Box<ProbeSpec>>,
     pub readiness_probe: Option<Box<ProbeSpec>>,
@@ -128,28 +130,45 @@ pub struct ContainerSpec {
     pub tty: Option<bool>,
     pub termination_message_path: Option<Text>,
     pub termination_message_policy: Option<Text>,
-    #[serde(default, rename = "LifecyclePostStartHandlerExec")]
+    #[serde(
+        default,
+        rename = "LifecyclePostStartHandlerExec",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub lifecycle_post_start_handler_exec: Vec<String>,
     pub lifecycle_post_start_handler_http_get_host: Option<Text>,
     pub lifecycle_post_start_handler_http_get_path: Option<Text>,
     pub lifecycle_post_start_handler_http_get_port: Option<i32>,
     pub lifecycle_post_start_handler_http_get_scheme: Option<Text>,
-    #[serde(default, rename = "LifecyclePostStartHandlerHttpGetHttpHeader")]
+    #[serde(
+        default,
+        rename = "LifecyclePostStartHandlerHttpGetHttpHeader",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub lifecycle_post_start_handler_http_get_http_headers: Vec<NameValue>,
     pub lifecycle_post_start_handler_tcp_socket_host: Option<Text>,
     pub lifecycle_post_start_handler_tcp_socket_port: Option<i32>,
-    #[serde(default, rename = "LifecyclePreStopHandlerExec")]
+    #[serde(
+        default,
+        rename = "LifecyclePreStopHandlerExec",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub lifecycle_pre_stop_handler_exec: Vec<String>,
     pub lifecycle_pre_stop_handler_http_get_host: Option<Text>,
     pub lifecycle_pre_stop_handler_http_get_path: Option<Text>,
     pub lifecycle_pre_stop_handler_http_get_port: Option<i32>,
     pub lifecycle_pre_stop_handler_http_get_scheme: Option<Text>,
-    #[serde(default, rename = "LifecyclePreStopHandlerHttpGetHttpHeader")]
+    #[serde(
+        default,
+        rename = "LifecyclePreStopHandlerHttpGetHttpHeader",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub lifecycle_pre_stop_handler_http_get_http_headers: Vec<NameValue>,
     pub lifecycle_pre_stop_handler_tcp_socket_host: Option<Text>,
     pub lifecycle_pre_stop_handler_tcp_socket_port: Option<i32>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct EnvironmentVarSpec {
@@ -158,12 +177,14 @@ pub struct EnvironmentVarSpec {
     pub field_ref: Option<FieldRefSpec>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct FieldRefSpec {
     pub field_path: Option<Text>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PortSpec {
@@ -171,6 +192,7 @@ pub struct PortSpec {
     pub protocol: Option<Text>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct VolumeMountSpec {
@@ -182,6 +204,7 @@ pub struct VolumeMountSpec {
 }
 
 /// `LivenessProbe.*` / `ReadinessProbe.*`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ProbeSpec {
@@ -195,13 +218,15 @@ pub struct ProbeSpec {
     pub timeout_seconds: Option<i32>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ExecSpec {
-    #[serde(default, rename = "Command")]
+    #[serde(default, rename = "Command", skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct HttpGetSpec {
@@ -210,6 +235,7 @@ pub struct HttpGetSpec {
     pub scheme: Option<Text>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct TcpSocketSpec {
@@ -217,6 +243,7 @@ pub struct TcpSocketSpec {
     pub port: Option<i32>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ContainerSecurityContextSpec {
@@ -225,14 +252,16 @@ pub struct ContainerSecurityContextSpec {
     pub run_as_user: Option<i64>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CapabilitySpec {
-    #[serde(default, rename = "Add")]
+    #[serde(default, rename = "Add", skip_serializing_if = "Vec::is_empty")]
     pub adds: Vec<String>,
 }
 
 /// `Volume.N.*`: the type and the one sub-structure that goes with it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct VolumeSpec {
@@ -248,6 +277,7 @@ pub struct VolumeSpec {
     pub host_path_volume: Option<HostPathVolumeSpec>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct EmptyDirVolumeSpec {
@@ -255,6 +285,7 @@ pub struct EmptyDirVolumeSpec {
     pub size_limit: Option<Text>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct NfsVolumeSpec {
@@ -263,14 +294,16 @@ pub struct NfsVolumeSpec {
     pub read_only: Option<bool>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConfigFileVolumeSpec {
     pub default_mode: Option<i32>,
-    #[serde(default, rename = "ConfigFileToPath")]
+    #[serde(default, rename = "ConfigFileToPath", skip_serializing_if = "Vec::is_empty")]
     pub config_file_to_paths: Vec<ConfigFileToPathSpec>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConfigFileToPathSpec {
@@ -279,6 +312,7 @@ pub struct ConfigFileToPathSpec {
     pub mode: Option<i32>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct FlexVolumeSpec {
@@ -287,6 +321,7 @@ pub struct FlexVolumeSpec {
     pub options: Option<Text>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DiskVolumeSpec {
@@ -295,6 +330,7 @@ pub struct DiskVolumeSpec {
     pub fs_type: Option<Text>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct HostPathVolumeSpec {
@@ -303,6 +339,7 @@ pub struct HostPathVolumeSpec {
     pub path_type: Option<Text>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct TagSpec {
@@ -310,6 +347,7 @@ pub struct TagSpec {
     pub value: Option<Text>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct NameValue {
@@ -317,39 +355,44 @@ pub struct NameValue {
     pub value: Option<Text>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DnsConfigSpec {
-    #[serde(default, rename = "NameServer")]
+    #[serde(default, rename = "NameServer", skip_serializing_if = "Vec::is_empty")]
     pub name_servers: Vec<String>,
-    #[serde(default, rename = "Search")]
+    #[serde(default, rename = "Search", skip_serializing_if = "Vec::is_empty")]
     pub searches: Vec<String>,
-    #[serde(default, rename = "Option")]
+    #[serde(default, rename = "Option", skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<NameValue>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct HostAliasSpec {
     pub ip: Option<Text>,
-    #[serde(default, rename = "Hostname")]
+    #[serde(default, rename = "Hostname", skip_serializing_if = "Vec::is_empty")]
     pub hostnames: Vec<String>,
 }
 
 /// `SecurityContext.Sysctl.N.*` and `HostSecurityContext.Sysctl.N.*`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SysctlContextSpec {
-    #[serde(default, rename = "Sysctl")]
+    #[serde(default, rename = "Sysctl", skip_serializing_if = "Vec::is_empty")]
     pub sysctls: Vec<NameValue>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OverheadReservationSpec {
     pub enable_overhead_reservation: Option<bool>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RegistryCredentialSpec {
@@ -358,13 +401,14 @@ pub struct RegistryCredentialSpec {
     pub password: Option<Text>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AcrRegistryInfoSpec {
     pub instance_id: Option<Text>,
     pub instance_name: Option<Text>,
     pub region_id: Option<Text>,
-    #[serde(default, rename = "Domain")]
+    #[serde(default, rename = "Domain", skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<String>,
     pub arn_service: Option<Text>,
     pub arn_user: Option<Text>,
@@ -381,7 +425,7 @@ pub struct GroupFilter {
     pub container_group_ids: Option<Vec<String>>,
     pub container_group_name: Option<String>,
     pub status: Option<String>,
-    #[serde(default, rename = "Tag")]
+    #[serde(default, rename = "Tag", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<TagFilter>,
     #[serde(rename = "VSwitchId")]
     pub vswitch_id: Option<String>,
@@ -424,6 +468,7 @@ pub struct DeleteContainerGroupRequest {
     pub force: Option<bool>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateContainerGroupResponse {
@@ -448,17 +493,17 @@ pub struct UpdateContainerGroupRequest {
     pub memory: Option<f64>,
     pub resource_group_id: Option<Text>,
     pub dns_config: Option<DnsConfigSpec>,
-    #[serde(default, rename = "Container")]
+    #[serde(default, rename = "Container", skip_serializing_if = "Vec::is_empty")]
     pub containers: Vec<ContainerSpec>,
-    #[serde(default, rename = "InitContainer")]
+    #[serde(default, rename = "InitContainer", skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<ContainerSpec>,
-    #[serde(default, rename = "Volume")]
+    #[serde(default, rename = "Volume", skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<VolumeSpec>,
-    #[serde(default, rename = "Tag")]
+    #[serde(default, rename = "Tag", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<TagSpec>,
-    #[serde(default, rename = "ImageRegistryCredential")]
+    #[serde(default, rename = "ImageRegistryCredential", skip_serializing_if = "Vec::is_empty")]
     pub image_registry_credentials: Vec<RegistryCredentialSpec>,
-    #[serde(default, rename = "AcrRegistryInfo")]
+    #[serde(default, rename = "AcrRegistryInfo", skip_serializing_if = "Vec::is_empty")]
     pub acr_registry_infos: Vec<AcrRegistryInfoSpec>,
     pub client_token: Option<String>,
 }
