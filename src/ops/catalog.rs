@@ -97,7 +97,7 @@ pub fn price(req: DescribeContainerGroupPriceRequest) -> Result<JsonBody, ApiErr
     let details: Vec<Value> = parts
         .iter()
         .filter(|(_, p)| *p > 0.0)
-        .map(|(resource, p)| json!({"Resource": resource, "OriginalPrice": round(*p), "DiscountPrice": 0, "TradePrice": round(*p), "Rules": {"Rule": []}}))
+        .map(|(resource, p)| json!({"Resource": resource, "OriginalPrice": round(*p), "DiscountPrice": 0.0, "TradePrice": round(*p), "Rules": {"Rule": []}}))
         .collect();
     let spot_prices = if spot {
         spot_prices(&req, region, total, instance_type.as_deref(), catalog)?
@@ -105,7 +105,7 @@ pub fn price(req: DescribeContainerGroupPriceRequest) -> Result<JsonBody, ApiErr
         Vec::new()
     };
     JsonBody::of(&json!({"PriceInfo": {
-        "Price": {"OriginalPrice": round(total), "DiscountPrice": 0, "TradePrice": round(total), "Currency": catalog.currency,
+        "Price": {"OriginalPrice": round(total), "DiscountPrice": 0.0, "TradePrice": round(total), "Currency": catalog.currency,
                   "DetailInfos": {"DetailInfo": details}},
         "SpotPrices": {"SpotPrice": spot_prices},
         "Rules": {"Rule": []},

@@ -214,6 +214,7 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
     let outcome = flat::build_tree(rpc.operation_params())
         .map_err(ApiError::from)
         .and_then(|params| {
+            crate::validate::check_numeric(&rpc.action, &params)?;
             let ctx = Ctx {
                 eci,
                 caller: &caller,

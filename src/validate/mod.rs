@@ -11,7 +11,10 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use trie::RuleTrie;
 
+mod numeric;
 mod trie;
+
+pub use numeric::{bounds, check_numeric, Bound};
 
 /// One check a parameter's value must pass.
 #[derive(Debug, Clone, Copy)]

@@ -42,7 +42,9 @@ pub struct DescribeMultiContainerGroupMetricRequest {
 pub fn metric(ctx: &Ctx<'_>, req: DescribeContainerGroupMetricRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
     let window = window(&req, ctx.eci.clock.now())?;
-    let records = read_group(ctx, region, &req.container_group_id, |group| Ok(records(group, window)))?;
+    let records = read_group(ctx, region, &req.container_group_id, |group| {
+        Ok(records(group, window, Spelling::Single))
+    })?;
     JsonBody::of(&json!({"ContainerGroupId": req.container_group_id, "Records": records}))
 }
 
@@ -76,7 +78,7 @@ pub fn multi_metric(ctx: &Ctx<'_>, req: DescribeMultiContainerGroupMetricRequest
     let datas: Vec<Value> = ids
         .iter()
         .filter_map(|id| state.groups.get(id))
-        .map(|group| json!({"ContainerGroupId": group.id, "Records": records(group, latest)}))
+        .map(|group| json!({"ContainerGroupId": group.id, "Records": records(group, latest, Spelling::Multi)}))
         .collect();
     JsonBody::of(&json!({ "MonitorDatas": datas }))
 }
@@ -121,7 +123,16 @@ fn window(req: &DescribeContainerGroupMetricRequest, now: OffsetDateTime) -> Res
     })
 }
 
-fn records(group: &ContainerGroup, window: Window) -> Vec<Value> {
+/// The two metric operations spell the same record differently, each as its documentation does:
+/// `ReadIO`/`WriteIO` and a filesystem `Category` for one group; `ReadIo`/`WriteIo` and no category
+/// for several.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Spelling {
+    Single,
+    Multi,
+}
+
+fn records(group: &ContainerGroup, window: Window, spelling: Spelling) -> Vec<Value> {
     let Some(started) = group.life.started_at else {
         return Vec::new();
     };
@@ -129,7 +140,7 @@ fn records(group: &ContainerGroup, window: Window) -> Vec<Value> {
     let mut at = window.start.max(started);
     let mut out = Vec::new();
     while at <= window.end.min(stopped) && out.len() < 20_000 {
-        out.push(sample(group, at, started));
+        out.push(sample(group, at, started, spelling));
         at += window.period;
     }
     out
@@ -142,7 +153,7 @@ fn share(group: &ContainerGroup, series: &str, at: OffsetDateTime) -> f64 {
     0.05 + (hasher.finish() % 7000) as f64 / 10_000.0
 }
 
-fn sample(group: &ContainerGroup, at: OffsetDateTime, started: OffsetDateTime) -> Value {
+fn sample(group: &ContainerGroup, at: OffsetDateTime, started: OffsetDateTime, spelling: Spelling) -> Value {
     let running_ns = u64::try_from((at - started).whole_nanoseconds()).unwrap_or(0);
     let usage = |cpu: f64, memory: f64, series: &str| {
         let cores = share(group, series, at) * cpu;
@@ -187,8 +198,23 @@ fn sample(group: &ContainerGroup, at: OffsetDateTime, started: OffsetDateTime) -
         "Containers": containers,
         "Network": {"Interfaces": [{"Name": "eth0", "RxBytes": seconds * 2048, "TxBytes": seconds * 1024,
             "RxPackets": seconds * 16, "TxPackets": seconds * 8, "RxErrors": 0, "TxErrors": 0, "RxDrops": 0, "TxDrops": 0}]},
-        "Disk": [{"Device": "/dev/vda", "ReadBytes": seconds * 4096, "WriteBytes": seconds * 8192, "ReadIO": seconds, "WriteIO": seconds * 2,
-            "ReadIo": seconds, "WriteIo": seconds * 2}],
-        "Filesystem": [{"FsName": "/dev/vda1", "Category": "system", "Capacity": 40u64 << 30, "Usage": 2u64 << 30, "Available": 38u64 << 30}],
+        "Disk": [disk(seconds, spelling)],
+        "Filesystem": [filesystem(spelling)],
     })
+}
+
+fn disk(seconds: u64, spelling: Spelling) -> Value {
+    let (read, write) = match spelling {
+        Spelling::Single => ("ReadIO", "WriteIO"),
+        Spelling::Multi => ("ReadIo", "WriteIo"),
+    };
+    json!({"Device": "/dev/vda", "ReadBytes": seconds * 4096, "WriteBytes": seconds * 8192, read: seconds, write: seconds * 2})
+}
+
+fn filesystem(spelling: Spelling) -> Value {
+    let mut fs = json!({"FsName": "/dev/vda1", "Capacity": 40u64 << 30, "Usage": 2u64 << 30, "Available": 38u64 << 30});
+    if spelling == Spelling::Single {
+        fs["Category"] = json!("System");
+    }
+    fs
 }

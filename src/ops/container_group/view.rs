@@ -412,7 +412,7 @@ fn security_context(c: &ContainerSpec) -> SecurityContextView<'_> {
                 .map(|cap| cap.adds.as_slice())
                 .unwrap_or_default(),
         },
-        read_only_root_filesystem: sc.and_then(|s| s.read_only_root_filesystem),
+        read_only_root_filesystem: Some(sc.and_then(|s| s.read_only_root_filesystem).unwrap_or(false)),
         run_as_user: sc.and_then(|s| s.run_as_user),
     }
 }
@@ -441,15 +441,21 @@ struct ProbeView<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct HttpGetView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     port: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     scheme: Option<&'a str>,
 }
 
+/// The host is left out when none was given (the probe then checks the group's own address).
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct TcpSocketView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
     host: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     port: Option<i32>,
 }
 
@@ -463,17 +469,18 @@ fn probe(p: Option<&ProbeSpec>) -> ProbeView<'_> {
         http_get: p.http_get.as_ref().map(|h| HttpGetView {
             path: h.path.as_deref(),
             port: h.port,
-            scheme: h.scheme.as_deref(),
+            scheme: Some(h.scheme.as_deref().unwrap_or("HTTP")),
         }),
         tcp_socket: p.tcp_socket.as_ref().map(|t| TcpSocketView {
             host: t.host.as_deref(),
             port: t.port,
         }),
-        initial_delay_seconds: p.initial_delay_seconds,
-        period_seconds: p.period_seconds,
-        success_threshold: p.success_threshold,
-        failure_threshold: p.failure_threshold,
-        timeout_seconds: p.timeout_seconds,
+        // Unset thresholds show the defaults the documentation gives (those of Kubernetes).
+        initial_delay_seconds: Some(p.initial_delay_seconds.unwrap_or(0)),
+        period_seconds: Some(p.period_seconds.unwrap_or(10)),
+        success_threshold: Some(p.success_threshold.unwrap_or(1)),
+        failure_threshold: Some(p.failure_threshold.unwrap_or(3)),
+        timeout_seconds: Some(p.timeout_seconds.unwrap_or(1)),
     }
 }
 

@@ -1,0 +1,113 @@
+//! Every numeric parameter's documented range, for every operation: `fixtures/numeric-params.tsv`,
+//! written from the API metadata by `scripts/api-tables` (its minimum and maximum where given; where
+//! the documentation gives none, a count, size or port is never negative). Checked before any
+//! handler runs, so no operation takes `Cpu=-1`.
+
+use super::{each_match, join};
+use crate::error::ApiError;
+use crate::protocol::Node;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const TABLE: &str = include_str!("../../fixtures/numeric-params.tsv");
+
+/// One numeric parameter's range.
+#[derive(Debug)]
+pub struct Bound {
+    pub param: &'static str,
+    segments: Vec<&'static str>,
+    pub integer: bool,
+    pub min: f64,
+    pub max: Option<f64>,
+}
+
+/// The ranges by operation.
+pub fn bounds() -> &'static HashMap<&'static str, Vec<Bound>> {
+    static BOUNDS: OnceLock<HashMap<&'static str, Vec<Bound>>> = OnceLock::new();
+    BOUNDS.get_or_init(|| {
+        let mut by_action: HashMap<&'static str, Vec<Bound>> = HashMap::new();
+        for line in TABLE.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            let mut cells = line.split('\t');
+            let (Some(action), Some(param), Some(kind), Some(min)) =
+                (cells.next(), cells.next(), cells.next(), cells.next())
+            else {
+                continue;
+            };
+            let max = cells.next().and_then(|m| m.parse::<f64>().ok());
+            by_action.entry(action).or_default().push(Bound {
+                param,
+                segments: param.split('.').collect(),
+                integer: kind == "integer",
+                min: min.parse().unwrap_or(0.0),
+                max,
+            });
+        }
+        by_action
+    })
+}
+
+/// Refuses a numeric parameter of `action` outside its range, naming it. A value that is not a number
+/// is left to the parameter's own parsing, which says so.
+pub fn check_numeric(action: &str, tree: &Node) -> Result<(), ApiError> {
+    let Some(bounds) = bounds().get(action) else {
+        return Ok(());
+    };
+    let mut stack = Vec::with_capacity(8);
+    for bound in bounds {
+        each_match(tree, &bound.segments, &mut stack, &mut |path, node| {
+            let Node::Leaf(text) = node else { return Ok(()) };
+            let Ok(value) = text.trim().parse::<f64>() else {
+                return Ok(());
+            };
+            match out_of_range(bound, value) {
+                Some(why) => {
+                    let (last, parents) = path.split_last().map_or(("", &[][..]), |(l, p)| (*l, p));
+                    Err(ApiError::invalid(&join(&parents.join("."), last), &why))
+                }
+                None => Ok(()),
+            }
+        })?;
+    }
+    Ok(())
+}
+
+fn out_of_range(bound: &Bound, value: f64) -> Option<String> {
+    let shown = |n: f64| {
+        if bound.integer {
+            format!("{}", n as i64)
+        } else {
+            format!("{n}")
+        }
+    };
+    let within = value >= bound.min && bound.max.is_none_or(|max| value <= max);
+    if within {
+        return None;
+    }
+    Some(match bound.max {
+        Some(max) => format!("must be between {} and {}", shown(bound.min), shown(max)),
+        None => format!("must be at least {}", shown(bound.min)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_reads_whole() {
+        let create = bounds()
+            .get("CreateContainerGroup")
+            .expect("create has numeric parameters");
+        let cpu = create
+            .iter()
+            .find(|b| b.param == "Container.N.Cpu")
+            .expect("Container.N.Cpu");
+        assert_eq!((cpu.integer, cpu.min, cpu.max), (false, 0.0, None));
+        let limit = bounds()["DescribeContainerGroupEvents"]
+            .iter()
+            .find(|b| b.param == "Limit")
+            .unwrap();
+        assert_eq!((limit.integer, limit.min, limit.max), (true, 1.0, Some(200.0)));
+        assert!(bounds().values().flatten().count() > 100);
+    }
+}
