@@ -48,6 +48,9 @@ pub struct VSwitchFixture {
     pub vpc_id: String,
     pub zone_id: String,
     pub cidr_block: Ipv4Net,
+    /// Gives the vSwitch IPv6 addresses (`Ipv6AddressCount`); a /64 or larger.
+    #[serde(default)]
+    pub ipv6_cidr_block: Option<ipnet::Ipv6Net>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -225,7 +228,13 @@ fn merge(doc: &FixtureDocument, staged: &mut BTreeMap<String, RegionNetwork>) ->
     }
     for vsw in &doc.v_switches {
         let n = region_of_vpc(staged, &vsw.vpc_id)?;
-        n.declare_vswitch(&vsw.v_switch_id, &vsw.vpc_id, &vsw.zone_id, vsw.cidr_block)?;
+        n.declare_vswitch(
+            &vsw.v_switch_id,
+            &vsw.vpc_id,
+            &vsw.zone_id,
+            vsw.cidr_block,
+            vsw.ipv6_cidr_block,
+        )?;
     }
     for sg in &doc.security_groups {
         let n = region_of_vpc(staged, &sg.vpc_id)?;

@@ -101,6 +101,9 @@ error_catalogue! {
     InvalidSpotCpuMemorySpec => Product 400, "InvalidSpotCpuMemorySpec", "The specified CPU and memory are not allowed. You must create spot ECI using standard ECS specifications for CPU and memory.";
     DryRunOperation => Product 400, "DryRunOperation", "Request validation has been passed with DryRun flag set.";
     // Emulator choice: ECS's code for a ClientToken reused with different parameters.
+    // Emulator choice: DescribeInstanceOpsRecords documents no error; an unknown group answers as
+    // CreateInstanceOpsTask's does.
+    InstanceNotFound => Choice 400, "InvalidInstanceId.NotFound", "The specified instanceId does not exist.";
     IdempotentParameterMismatch => Choice 400, "IdempotentParameterMismatch", "Request uses a client token in a previous request but is not identical to that request.";
     // Emulator choice: a body above the configured limit.
     RequestTooLarge => Choice 413, "InvalidParameter.LengthExceeded", "%s";

@@ -9,14 +9,14 @@ mod pool;
 mod regions;
 
 pub use pool::IpPool;
-pub use regions::{region, region_of_zone, regions, RegionInfo};
+pub use regions::{region, region_of_resource_id, region_of_zone, regions, RegionInfo};
 
 use crate::error::{ApiError, ErrorCode};
 use crate::util::IdGenerator;
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// The address space default VPCs take, as Alibaba Cloud's console does.
 const DEFAULT_VPC_CIDR: &str = "172.16.0.0/12";
@@ -42,6 +42,9 @@ pub struct VSwitch {
     pub cidr_block: Ipv4Net,
     /// Registered because a request named it.
     pub auto_registered: bool,
+    /// Where its groups' IPv6 addresses come from: one per IPv4 address, at the same offset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr_block: Option<Ipv6Net>,
     /// Shown in the state dump as the number of addresses in use.
     #[serde(rename = "ipsInUse", serialize_with = "addresses_in_use")]
     pool: IpPool,
@@ -210,6 +213,8 @@ pub struct SavedVSwitch {
     pub zone_id: String,
     pub cidr_block: Ipv4Net,
     pub auto_registered: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr_block: Option<Ipv6Net>,
 }
 
 impl RegionNetwork {
@@ -271,6 +276,7 @@ impl RegionNetwork {
                     zone_id: v.zone_id.clone(),
                     cidr_block: v.cidr_block,
                     auto_registered: v.auto_registered,
+                    ipv6_cidr_block: v.ipv6_cidr_block,
                 })
                 .collect(),
             security_groups: self.security_groups.clone(),
@@ -307,7 +313,10 @@ impl RegionNetwork {
             saved_revision: 1,
         };
         for v in saved.v_switches {
-            network.add_vswitch(v.v_switch_id, &v.vpc_id, &v.zone_id, v.cidr_block, v.auto_registered);
+            let index = network.add_vswitch(v.v_switch_id, &v.vpc_id, &v.zone_id, v.cidr_block, v.auto_registered);
+            if let Some(vswitch) = network.v_switches.get_mut(index) {
+                vswitch.ipv6_cidr_block = v.ipv6_cidr_block;
+            }
         }
         for eip in saved.eips.into_values() {
             network.restore_eip(eip);
@@ -368,9 +377,14 @@ impl RegionNetwork {
             .subnets(VSWITCH_PREFIX_LEN)
             .ok()?
             .nth(usize::try_from(self.next_block).ok()?)?;
+        let ipv6 = default_ipv6_block(self.region, self.next_block);
         self.next_block += 1;
         let vpc_id = self.default_vpc_id.clone();
-        Some(self.add_vswitch(id, &vpc_id, zone_id, cidr, auto_registered))
+        let index = self.add_vswitch(id, &vpc_id, zone_id, cidr, auto_registered);
+        if let Some(vswitch) = self.v_switches.get_mut(index) {
+            vswitch.ipv6_cidr_block = Some(ipv6);
+        }
+        Some(index)
     }
 
     fn add_vswitch(&mut self, id: String, vpc_id: &str, zone_id: &str, cidr: Ipv4Net, auto_registered: bool) -> usize {
@@ -382,10 +396,23 @@ impl RegionNetwork {
             zone_id: zone_id.to_owned(),
             cidr_block: cidr,
             auto_registered,
+            ipv6_cidr_block: None,
             pool: IpPool::for_cidr(cidr),
         });
         self.by_id.insert(id, index);
         index
+    }
+
+    /// The IPv6 address of a placement: its vSwitch's IPv6 block at the IPv4 address's offset in the
+    /// IPv4 block, so no two holders share one and none needs a pool of its own. `None` when the
+    /// vSwitch has no IPv6 block.
+    pub fn ipv6_of(&self, placement: &Placement) -> Option<Ipv6Addr> {
+        let vswitch = self.vswitch(&placement.vswitch_id)?;
+        let block = vswitch.ipv6_cidr_block?;
+        let offset = u32::from(placement.ip).checked_sub(u32::from(vswitch.cidr_block.network()))?;
+        Some(Ipv6Addr::from(
+            u128::from(block.network()).wrapping_add(u128::from(offset)),
+        ))
     }
 
     pub fn vswitch(&self, id: &str) -> Option<&VSwitch> {
@@ -665,7 +692,14 @@ impl RegionNetwork {
     }
 
     /// Declares a vSwitch inside its VPC's CIDR, in a zone of this region, overlapping no other.
-    pub fn declare_vswitch(&mut self, id: &str, vpc_id: &str, zone_id: &str, cidr: Ipv4Net) -> Result<(), String> {
+    pub fn declare_vswitch(
+        &mut self,
+        id: &str,
+        vpc_id: &str,
+        zone_id: &str,
+        cidr: Ipv4Net,
+        ipv6: Option<Ipv6Net>,
+    ) -> Result<(), String> {
         if let Some(existing) = self.vswitch(id) {
             let same = existing.vpc_id == vpc_id && existing.zone_id == zone_id && existing.cidr_block == cidr;
             return if same {
@@ -700,7 +734,13 @@ impl RegionNetwork {
                 other.v_switch_id, other.cidr_block
             ));
         }
-        self.add_vswitch(id.to_owned(), vpc_id, zone_id, cidr, false);
+        if ipv6.is_some_and(|block| block.prefix_len() > 64) {
+            return Err(format!("vSwitch {id}: an IPv6 block must be a /64 or larger"));
+        }
+        let index = self.add_vswitch(id.to_owned(), vpc_id, zone_id, cidr, false);
+        if let Some(vswitch) = self.v_switches.get_mut(index) {
+            vswitch.ipv6_cidr_block = ipv6;
+        }
         Ok(())
     }
 
@@ -753,6 +793,26 @@ impl RegionNetwork {
     pub fn has_image_cache(&self, id: &str) -> bool {
         self.image_caches.iter().any(|c| c == id)
     }
+}
+
+/// The IPv6 /64 of the default VPC's `block`th vSwitch in `region`: inside 2408:4000::/32, one /48 per
+/// region (from its id code) and one /64 per vSwitch.
+fn default_ipv6_block(region: &RegionInfo, block: u32) -> Ipv6Net {
+    let code = region
+        .id_code
+        .bytes()
+        .fold(0u16, |acc, b| acc.wrapping_mul(31).wrapping_add(u16::from(b)));
+    let address = Ipv6Addr::new(
+        0x2408,
+        0x4000,
+        code,
+        u16::try_from(block).unwrap_or(u16::MAX),
+        0,
+        0,
+        0,
+        0,
+    );
+    Ipv6Net::new(address, 64).unwrap_or_default()
 }
 
 /// Every region's network, created with its defaults on first use.

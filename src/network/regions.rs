@@ -24,6 +24,15 @@ struct RegionsFixture {
 }
 
 /// Every region of the fixture, in its order.
+/// The region a resource id names: ECI ids carry their region's code after the dash (`eci-bp1…` is
+/// cn-hangzhou's).
+pub fn region_of_resource_id(id: &str) -> Option<&'static RegionInfo> {
+    let (_, rest) = id.split_once('-')?;
+    regions()
+        .iter()
+        .find(|r| !r.id_code.is_empty() && rest.starts_with(r.id_code.as_str()))
+}
+
 pub fn regions() -> &'static [RegionInfo] {
     static REGIONS: OnceLock<Vec<RegionInfo>> = OnceLock::new();
     REGIONS.get_or_init(|| {

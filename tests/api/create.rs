@@ -367,3 +367,31 @@ async fn zone_and_vswitch_choices_are_honoured() {
         "The specified region does not exist.",
     );
 }
+
+#[tokio::test]
+async fn empty_dir_media_take_the_documented_spellings() {
+    let app = open_app();
+    for medium in ["memory", "Memory", "LocalRaid0"] {
+        let pairs = [
+            ("Volume.1.Name", "v"),
+            ("Volume.1.Type", "EmptyDirVolume"),
+            ("Volume.1.EmptyDirVolume.Medium", medium),
+        ];
+        create_group(&app, &format!("medium-{}", medium.to_lowercase()), &pairs).await;
+    }
+    let reply = rpc_get(
+        &app,
+        "CreateContainerGroup",
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("ContainerGroupName", "bad-medium"),
+            ("Container.1.Name", "a"),
+            ("Container.1.Image", "nginx"),
+            ("Volume.1.Name", "v"),
+            ("Volume.1.Type", "EmptyDirVolume"),
+            ("Volume.1.EmptyDirVolume.Medium", "disk"),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status.as_u16(), 400, "{}", reply.text);
+}

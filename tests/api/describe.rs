@@ -84,6 +84,11 @@ fn expected_item(got: &Value) -> Value {
         "SecurityGroupId": text("SecurityGroupId"),
         "IntranetIp": "172.16.64.1",
         "EniInstanceId": text("EniInstanceId"),
+        // The tenant ENI is the group's own.
+        "TenantEniInstanceId": text("EniInstanceId"),
+        "TenantEniIp": "172.16.64.1",
+        "TenantSecurityGroupId": text("SecurityGroupId"),
+        "TenantVSwitchId": text("VSwitchId"),
         "Status": "Running",
         "CreationTime": NOW_TEXT,
         "Cpu": 2.0,
@@ -106,6 +111,7 @@ fn expected_item(got: &Value) -> Value {
         "Events": [],
         "InitContainers": [{
             "Name": "init", "Image": "busybox", "Cpu": 0.0, "Memory": 0.0, "Gpu": 0,
+            "ImagePullPolicy": "IfNotPresent",
             "Command": ["true"], "Args": [], "EnvironmentVars": [], "Ports": [], "VolumeMounts": [],
             "SecurityContext": {"Capability": {"Adds": []}, "ReadOnlyRootFilesystem": false},
             "Ready": false, "RestartCount": 0, "PreviousState": {},
@@ -120,7 +126,7 @@ fn expected_item(got: &Value) -> Value {
                 {"Key": "POD_IP", "Value": "", "ValueFrom": {"FieldRef": {"FieldPath": "status.podIP"}}},
             ],
             "Ports": [{"Port": 80, "Protocol": "TCP"}],
-            "VolumeMounts": [{"Name": "cfg", "MountPath": "/etc/app", "ReadOnly": true}],
+            "VolumeMounts": [{"Name": "cfg", "MountPath": "/etc/app", "ReadOnly": true, "MountPropagation": "None"}],
             // Unset thresholds and scheme read back as the documented defaults.
             "LivenessProbe": {"HttpGet": {"Path": "/healthz", "Port": 80, "Scheme": "HTTP"}, "PeriodSeconds": 5,
                 "InitialDelaySeconds": 0, "SuccessThreshold": 1, "FailureThreshold": 3, "TimeoutSeconds": 1},

@@ -311,3 +311,68 @@ async fn the_fixture_endpoint_merges_whole_documents_or_nothing() {
         assert_eq!(send(&app, post(bad)).await.status, StatusCode::BAD_REQUEST, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn ipv6_addresses_come_from_the_vswitch_block_one_per_group() {
+    let fixtures = r#"{"vpcs": [{"vpcId": "vpc-6", "regionId": "cn-hangzhou", "cidrBlock": "10.6.0.0/16"}],
+        "vSwitches": [{"vSwitchId": "vsw-six", "vpcId": "vpc-6", "zoneId": "cn-hangzhou-b", "cidrBlock": "10.6.1.0/24", "ipv6CidrBlock": "2408:4001:10:6::/64"},
+                      {"vSwitchId": "vsw-four", "vpcId": "vpc-6", "zoneId": "cn-hangzhou-b", "cidrBlock": "10.6.2.0/24"}]}"#;
+    let app = app_with_fixtures(fixtures, false);
+    let describe = |id: String| {
+        let app = app.clone();
+        async move {
+            let ids = format!("[\"{id}\"]");
+            rpc_ok(
+                &app,
+                "DescribeContainerGroups",
+                &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)],
+            )
+            .await
+            .json()["ContainerGroups"][0]
+                .clone()
+        }
+    };
+    let a = create_group(&app, "six-a", &[("VSwitchId", "vsw-six"), ("Ipv6AddressCount", "1")]).await;
+    let b = create_group(&app, "six-b", &[("VSwitchId", "vsw-six"), ("Ipv6AddressCount", "1")]).await;
+    let (a, b) = (describe(a).await, describe(b).await);
+    let address = |g: &serde_json::Value| {
+        g["Ipv6Address"]
+            .as_str()
+            .unwrap_or_default()
+            .parse::<std::net::Ipv6Addr>()
+            .unwrap()
+    };
+    let block: ipnet::Ipv6Net = "2408:4001:10:6::/64".parse().unwrap();
+    assert!(block.contains(&address(&a)) && block.contains(&address(&b)), "{a} {b}");
+    assert_ne!(address(&a), address(&b));
+    let plain = describe(create_group(&app, "four", &[("VSwitchId", "vsw-six")]).await).await;
+    assert!(plain.get("Ipv6Address").is_none(), "only when asked for: {plain}");
+    let refused = rpc_get(
+        &app,
+        "CreateContainerGroup",
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("ContainerGroupName", "no-six"),
+            ("Container.1.Name", "a"),
+            ("Container.1.Image", "nginx"),
+            ("VSwitchId", "vsw-four"),
+            ("Ipv6AddressCount", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status.as_u16(), 400, "{}", refused.text);
+    assert!(refused.text.contains("has no IPv6 CIDR block"), "{}", refused.text);
+    assert_eq!(
+        addresses_in_use(&app, Some("vpc-6")).await,
+        3,
+        "the refused create holds no address"
+    );
+    // The default network's vSwitches have IPv6 blocks.
+    let default = describe(create_group(&app, "default-six", &[("Ipv6AddressCount", "1")]).await).await;
+    assert!(
+        default["Ipv6Address"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("2408:4000:")),
+        "{default}"
+    );
+}

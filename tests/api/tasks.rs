@@ -62,8 +62,9 @@ async fn commit_tasks_run_then_succeed() {
     assert_eq!(done["CommitTasks"][0]["TaskId"], task.as_str());
     assert_eq!(done["CommitTasks"][0]["TaskProgress"], "100%");
     assert_eq!(done["CommitTasks"][0]["CommitPhaseInfos"].as_array().unwrap().len(), 2);
-    let neither = rpc_get(&app, "DescribeCommitContainerTask", &[REGION]).await;
-    assert_eq!(neither.json()["Code"], "MissingParameter");
+    // Both filters are optional, as documented: with neither, every task of the region.
+    let neither = rpc_ok(&app, "DescribeCommitContainerTask", &[REGION]).await.json();
+    assert_eq!(neither["CommitTasks"][0]["TaskId"], task.as_str());
     let stopped = create_group(&app, "stopped", &[]).await;
     let set = axum::http::Request::post(format!("/_emulator/container-groups/{stopped}/lifecycle"))
         .body(axum::body::Body::from(r#"{"action":"setStatus","status":"Succeeded"}"#))
@@ -229,4 +230,69 @@ async fn data_caches_copy_to_another_region() {
     )
     .await;
     assert_eq!(nowhere.json()["Code"], "InvalidRegionId");
+}
+
+#[tokio::test]
+async fn documented_optional_parameters_are_optional_and_unknown_groups_are_refused_alike() {
+    let (app, _clock) = open_app_with_clock();
+    let id = create_group(&app, "logs", &[]).await;
+    // DescribeContainerLog without RegionId: the region the group id names.
+    let log = rpc_get(
+        &app,
+        "DescribeContainerLog",
+        &[("ContainerGroupId", &id), ("ContainerName", "app")],
+    )
+    .await;
+    assert_eq!(log.status.as_u16(), 200, "{}", log.text);
+    assert_eq!(log.json()["ContainerName"], "app");
+    let elsewhere = rpc_get(
+        &app,
+        "DescribeContainerLog",
+        &[("ContainerGroupId", "eci-zz9nothing"), ("ContainerName", "app")],
+    )
+    .await;
+    assert_eq!(
+        elsewhere.json()["Code"],
+        "InvalidParameter.NotFound",
+        "{}",
+        elsewhere.text
+    );
+    // UpdateDataCache names its cache by DataCacheId alone (it takes no Path), so it stays required.
+    let update = rpc_get(&app, "UpdateDataCache", &[REGION, ("Size", "40")]).await;
+    assert_eq!(update.json()["Code"], "MissingParameter", "{}", update.text);
+    // An unknown group: DescribeInstanceOpsRecords answers as CreateInstanceOpsTask does.
+    let pairs = [
+        REGION,
+        ("ContainerGroupId", "eci-bp1nothing"),
+        ("OpsType", "coredump"),
+        ("OpsValue", "enable"),
+    ];
+    let create = rpc_get(&app, "CreateInstanceOpsTask", &pairs).await;
+    let records = rpc_get(&app, "DescribeInstanceOpsRecords", &pairs[..3]).await;
+    assert_eq!(create.json()["Code"], "InvalidInstanceId.NotFound", "{}", create.text);
+    assert_eq!(
+        (records.status, records.json()["Code"].clone()),
+        (create.status, create.json()["Code"].clone())
+    );
+}
+
+#[tokio::test]
+async fn giving_a_default_explicitly_is_no_change() {
+    let (app, _clock) = open_app_with_clock();
+    for (name, created_with) in [("implicit", None), ("explicit", Some("Always"))] {
+        let extra: Vec<(&str, &str)> = created_with.map(|p| ("RestartPolicy", p)).into_iter().collect();
+        let id = create_group(&app, name, &extra).await;
+        let update = rpc_get(
+            &app,
+            "UpdateContainerGroup",
+            &[REGION, ("ContainerGroupId", &id), ("RestartPolicy", "Always")],
+        )
+        .await;
+        assert_eq!(
+            update.json()["Code"],
+            "NoNeedUpdate",
+            "created {name}ly: {}",
+            update.text
+        );
+    }
 }

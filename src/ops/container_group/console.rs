@@ -26,7 +26,11 @@ pub fn log(ctx: &Ctx<'_>, req: DescribeContainerLogRequest) -> Result<JsonBody, 
         Some(n) if n < 1 => return Err(ApiError::invalid("LimitBytes", "must be at least 1")),
         Some(n) => Some(usize::try_from(n).unwrap_or(usize::MAX)),
     };
-    let region = network::region(&req.region_id)?;
+    let region = match req.region_id.as_deref().filter(|r| !r.is_empty()) {
+        Some(region) => network::region(region)?,
+        None => network::region_of_resource_id(&req.container_group_id)
+            .ok_or_else(|| super::progress::not_found(&req.container_group_id))?,
+    };
     let lines = read_group(ctx, region, &req.container_group_id, |group| {
         let index = container_index(group, &req.container_name)?;
         Ok(log_lines(

@@ -529,7 +529,8 @@ pub struct DescribeContainerGroupEventsExtras {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeContainerLogRequest {
-    pub region_id: String,
+    /// Optional, as documented: without it, the region the group id names.
+    pub region_id: Option<String>,
     pub container_group_id: String,
     pub container_name: String,
     pub start_time: Option<String>,

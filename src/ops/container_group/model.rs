@@ -15,6 +15,9 @@ pub struct ContainerGroup {
     pub placement: Placement,
     /// The EIP bound to the group and its address.
     pub eip: Option<(String, std::net::Ipv4Addr)>,
+    /// With `Ipv6AddressCount`: its IPv6 address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<std::net::Ipv6Addr>,
     pub cpu: f64,
     pub memory: f64,
     pub created_at: OffsetDateTime,

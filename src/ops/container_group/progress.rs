@@ -33,6 +33,20 @@ pub fn restart(ctx: &Ctx<'_>, req: RestartContainerGroupRequest) -> Result<JsonB
     JsonBody::of(&json!({}))
 }
 
+/// A spec with its defaults written out, so that giving a default explicitly is no change: a group
+/// created without `RestartPolicy` runs `Always`, and an update to `Always` needs nothing done.
+fn effective(spec: &super::dto::CreateContainerGroupRequest) -> super::dto::CreateContainerGroupRequest {
+    let mut spec = spec.clone();
+    spec.restart_policy.get_or_insert_with(|| "Always".into());
+    for container in spec.containers.iter_mut().chain(spec.init_containers.iter_mut()) {
+        container.image_pull_policy.get_or_insert_with(|| "IfNotPresent".into());
+        for flag in [&mut container.stdin, &mut container.stdin_once, &mut container.tty] {
+            flag.get_or_insert(false);
+        }
+    }
+    spec
+}
+
 /// `UpdateContainerGroup`: `RenewUpdate` (default) replaces each list given whole; `IncrementalUpdate`
 /// replaces the containers and volumes it names and keeps the others. The group restarts its
 /// containers through `Updating`.
@@ -61,7 +75,8 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateContainerGroupRequest) -> Result<JsonBod
         }));
     }
     let updated = updated_group(group, &req, incremental)?;
-    if updated.spec == group.spec && updated.cpu == group.cpu && updated.memory == group.memory {
+    let same_spec = effective(&updated.spec) == effective(&group.spec);
+    if same_spec && updated.cpu == group.cpu && updated.memory == group.memory {
         return Err(documented_error("UpdateContainerGroup", "NoNeedUpdate", None));
     }
     rules::check_create(&updated.spec)?;

@@ -255,9 +255,10 @@ pub static CREATE_FIELD_RULES: RuleTable = RuleTable::new(&[
         FieldRule::optional("Volume", &[Check::MaxItems(MAX_VOLUMES)]),
         FieldRule::required("Volume.N.Name", &[Check::Len(1, 128)]),
         FieldRule::required("Volume.N.Type", &[Check::OneOf(VOLUME_TYPES)]),
+        // The documentation spells it `memory` (its own example); Kubernetes writes `Memory`.
         FieldRule::optional(
             "Volume.N.EmptyDirVolume.Medium",
-            &[Check::OneOf(&["Memory", "LocalRaid0"])],
+            &[Check::OneOf(&["memory", "Memory", "LocalRaid0"])],
         ),
         FieldRule::optional("Volume.N.ConfigFileVolume.DefaultMode", &[Check::Range(0, 0o777)]),
         FieldRule::optional(

@@ -4,7 +4,7 @@
 use super::model::ContainerGroup;
 use super::progress::not_found;
 use crate::error::catalogue::documented_error;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::lifecycle::GroupStatus;
 use crate::network;
@@ -166,7 +166,8 @@ pub fn commit(ctx: &Ctx<'_>, req: CommitContainerRequest) -> Result<JsonBody, Ap
         return Err(ApiError::invalid("ContainerName", &why));
     }
     let now = ctx.eci.clock.now();
-    let id = ctx.eci.ids.resource_id("commit", &region.id_code);
+    // Shaped as the documentation's `t-…` task ids.
+    let id = ctx.eci.ids.resource_id("t", &region.id_code);
     let task = CommitTask {
         id: id.clone(),
         group_id: group.id.clone(),
@@ -183,10 +184,8 @@ pub fn commit(ctx: &Ctx<'_>, req: CommitContainerRequest) -> Result<JsonBody, Ap
 
 pub fn describe_commits(ctx: &Ctx<'_>, req: DescribeCommitContainerTaskRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
+    // Both filters are optional, as documented: with neither, every commit task of the region.
     let group = req.container_group_id.as_deref().filter(|g| !g.is_empty());
-    if group.is_none() && req.task_ids.is_empty() {
-        return Err(ApiError::missing("ContainerGroupId"));
-    }
     let limit = match req.max_results {
         None => 10,
         Some(n @ 1..=50) => usize::try_from(n).unwrap_or(10),
@@ -281,10 +280,11 @@ fn check_tcpdump(value: &str) -> Result<(), ApiError> {
 
 pub fn describe_ops_records(ctx: &Ctx<'_>, req: DescribeInstanceOpsRecordsRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
-    let Some(partition) = ctx.existing_partition(region) else {
-        return JsonBody::of(&json!({ "Records": [] }));
-    };
+    // An unknown group is refused, as its sibling CreateInstanceOpsTask refuses it.
+    let missing = || ApiError::new(ErrorCode::InstanceNotFound);
+    let partition = ctx.existing_partition(region).ok_or_else(missing)?;
     let state = partition.read();
+    state.groups.get(&req.container_group_id).ok_or_else(missing)?;
     let for_group = IndexKey::new(GROUP, req.container_group_id.as_str());
     let keep = |r: &OpsRecord| r.ops_type == req.ops_type;
     let records: Vec<Value> = state

@@ -13,7 +13,6 @@ use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::json;
 use std::net::Ipv4Addr;
-use time::OffsetDateTime;
 
 /// Serializes `items` mapped through `view` as a list, without collecting them first.
 struct MapSeq<'a, T, V, F: Fn(&'a T) -> V>(&'a [T], F);
@@ -47,7 +46,15 @@ pub struct GroupView<'a> {
     intranet_ip: Ipv4Addr,
     #[serde(skip_serializing_if = "Option::is_none")]
     internet_ip: Option<Ipv4Addr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ipv6_address: Option<std::net::Ipv6Addr>,
     eni_instance_id: String,
+    /// The tenant ENI: the one in the caller's own VPC, which here is the group's own.
+    tenant_eni_instance_id: String,
+    tenant_eni_ip: Ipv4Addr,
+    tenant_security_group_id: &'a str,
+    #[serde(rename = "TenantVSwitchId")]
+    tenant_vswitch_id: &'a str,
     status: &'static str,
     creation_time: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -119,6 +126,11 @@ pub fn describe_item(group: &ContainerGroup, with_events: bool) -> GroupView<'_>
         intranet_ip: group.placement.ip,
         internet_ip: group.eip.as_ref().map(|(_, ip)| *ip),
         eni_instance_id: group.eni_id(),
+        ipv6_address: group.ipv6,
+        tenant_eni_instance_id: group.eni_id(),
+        tenant_eni_ip: group.placement.ip,
+        tenant_security_group_id: &group.placement.security_group_id,
+        tenant_vswitch_id: &group.placement.vswitch_id,
         status: group.status().as_str(),
         creation_time: started,
         succeeded_time: finished_as(group, GroupStatus::Succeeded),
@@ -287,7 +299,8 @@ fn container(c: &ContainerSpec, life: ContainerLife, init: bool) -> ContainerVie
         cpu: c.cpu.unwrap_or(0.0),
         memory: c.memory.unwrap_or(0.0),
         gpu: c.gpu.unwrap_or(0),
-        image_pull_policy: c.image_pull_policy.as_deref(),
+        // The documented default when none was given.
+        image_pull_policy: Some(c.image_pull_policy.as_deref().unwrap_or("IfNotPresent")),
         working_dir: c.working_dir.as_deref(),
         commands: app.then_some(c.commands.as_slice()),
         command: init.then_some(c.commands.as_slice()),
@@ -382,7 +395,7 @@ fn mount(v: &VolumeMountSpec, init: bool) -> MountView<'_> {
         name: v.name.as_deref(),
         mount_path: v.mount_path.as_deref(),
         read_only: v.read_only.unwrap_or(false),
-        mount_propagation: v.mount_propagation.as_deref(),
+        mount_propagation: Some(v.mount_propagation.as_deref().unwrap_or("None")),
         sub_path: if init { None } else { v.sub_path.as_deref() },
     }
 }
@@ -590,24 +603,45 @@ fn volume(v: &VolumeSpec) -> VolumeView<'_> {
 }
 
 /// A run as Kubernetes writes a container state: `{"Running": {…}}`, `{"Waiting": {…}}` or
-/// `{"Terminated": {…}}`; `{}` for none.
-fn pod_state(run: Option<&Run>) -> serde_json::Value {
-    let time = |t: Option<OffsetDateTime>| t.map(format_rfc3339_seconds);
-    match run {
-        None => json!({}),
-        Some(run) => match run.state {
-            RunState::Running => json!({"Running": {"StartedAtstartedAt": time(run.started_at)}}),
-            RunState::Waiting => json!({"Waiting": {"Reason": run.reason, "Message": ""}}),
-            RunState::Terminated => json!({"Terminated": {
-                "ExitCode": run.exit_code,
-                "Reason": run.reason,
-                "Message": "",
-                "Signal": 0,
-                "StartedAt": time(run.started_at),
-                "FinishedAt": time(run.finished_at),
-            }}),
-        },
+/// `{"Terminated": {…}}`; `{}` for none. Times not reached are left out.
+fn pod_state(run: Option<&Run>, container_id: &str) -> serde_json::Value {
+    let Some(run) = run else {
+        return json!({});
+    };
+    let mut state = match run.state {
+        RunState::Running => json!({"Running": {}}),
+        RunState::Waiting => json!({"Waiting": {"Reason": run.reason, "Message": ""}}),
+        RunState::Terminated => json!({"Terminated": {
+            "ContainerID": container_id,
+            "ExitCode": run.exit_code,
+            "Reason": run.reason,
+            "Message": "",
+            "Signal": 0,
+        }}),
+    };
+    let times = [
+        ("Running", "StartedAtstartedAt", run.started_at),
+        ("Terminated", "StartedAt", run.started_at),
+        ("Terminated", "FinishedAt", run.finished_at),
+    ];
+    for (member, field, at) in times {
+        if let (Some(fields), Some(at)) = (state.get_mut(member), at) {
+            fields[field] = json!(format_rfc3339_seconds(at));
+        }
     }
+    state
+}
+
+/// The runtime's id of a group's container, as Kubernetes writes it: stable for the container.
+fn container_runtime_id(group: &ContainerGroup, name: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut digest = String::with_capacity(64);
+    for salt in 0u8..4 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        (salt, &group.id, name).hash(&mut hasher);
+        digest.push_str(&format!("{:016x}", hasher.finish()));
+    }
+    format!("containerd://{digest}")
 }
 
 /// One `DescribeContainerGroupStatus` `Data[]` entry (note the lower-case keys the service uses).
@@ -631,8 +665,8 @@ pub fn status_item(group: &ContainerGroup) -> serde_json::Value {
                 "Ready": life.ready(),
                 "Started": life.ready(),
                 "RestartCount": life.restart_count,
-                "State": pod_state(Some(&life.current)),
-                "LastState": pod_state(life.previous.as_ref()),
+                "State": pod_state(Some(&life.current), &container_runtime_id(group, &c.name)),
+                "LastState": pod_state(life.previous.as_ref(), &container_runtime_id(group, &c.name)),
             })
         })
         .collect();
