@@ -1,0 +1,162 @@
+"""Runs the packaged eci-emulator binary and talks to its side API (`/_emulator`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+__all__ = ["Emulator", "EmulatorError", "find_binary"]
+
+BINARY = "eci-emulator" + (".exe" if sys.platform == "win32" else "")
+
+
+class EmulatorError(RuntimeError):
+    """The emulator could not be started, or its side API refused a call."""
+
+
+def find_binary() -> str:
+    """The eci-emulator binary: `ECI_EMULATOR_BIN` if set, else the one this package installed."""
+    configured = os.environ.get("ECI_EMULATOR_BIN")
+    if configured:
+        return configured
+    schemes = [sysconfig.get_default_scheme()]
+    user = sysconfig.get_preferred_scheme("user") if hasattr(sysconfig, "get_preferred_scheme") else None
+    if user and user not in schemes:
+        schemes.append(user)
+    for scheme in schemes:
+        candidate = Path(sysconfig.get_path("scripts", scheme=scheme)) / BINARY
+        if candidate.is_file():
+            return str(candidate)
+    found = shutil.which(BINARY)
+    if found:
+        return found
+    raise EmulatorError(f"{BINARY} was not found: install the eci-emulator wheel or set ECI_EMULATOR_BIN")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Emulator:
+    """One emulator process on a free loopback port, from `start()` (or `with`) to `stop()`."""
+
+    def __init__(
+        self,
+        args: Sequence[str] = (),
+        *,
+        binary: Optional[str] = None,
+        admin_token: Optional[str] = None,
+        start_timeout: float = 30.0,
+    ) -> None:
+        self.args: List[str] = list(args)
+        self.binary = binary or find_binary()
+        self.admin_token = admin_token
+        self.start_timeout = start_timeout
+        self.port = 0
+        self._process: Optional[subprocess.Popen[bytes]] = None
+
+    @property
+    def endpoint(self) -> str:
+        """`127.0.0.1:PORT`, as the SDKs' `endpoint` setting takes it."""
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.endpoint}"
+
+    def start(self) -> "Emulator":
+        """Starts the binary and waits until its health check answers."""
+        if self._process is not None:
+            return self
+        self.port = _free_port()
+        command = [self.binary, "--listen", self.endpoint, *self.args]
+        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                stderr = self._process.stderr.read().decode(errors="replace") if self._process.stderr else ""
+                self._process = None
+                raise EmulatorError(f"eci-emulator exited at start: {stderr.strip()}")
+            try:
+                self._call("GET", "/_emulator/health")
+                return self
+            except (OSError, EmulatorError):
+                time.sleep(0.02)
+        self.stop()
+        raise EmulatorError(f"eci-emulator did not become healthy within {self.start_timeout} s")
+
+    def stop(self) -> None:
+        """Stops the process (SIGTERM, then SIGKILL after 10 s)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+    def __enter__(self) -> "Emulator":
+        return self.start()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        """Drops every resource; the start fixtures, rules and limits apply again."""
+        self._call("POST", "/_emulator/reset", b"{}")
+
+    def add_fault(self, rule: Dict[str, Any]) -> str:
+        """Adds a fault rule (see the project's docs/faults.md) and answers its id."""
+        return str(self._call("POST", "/_emulator/faults", json.dumps(rule).encode())["id"])
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/_emulator/faults")
+
+    def apply_fixtures(self, document: Dict[str, Any]) -> None:
+        """Merges a fixture document (networks, EIPs, disks, accounts) into the running state."""
+        self._call("POST", "/_emulator/fixtures", json.dumps(document).encode())
+
+    def state(self) -> Dict[str, Any]:
+        """Every partition with its groups, the networks and the accounts."""
+        return dict(self._call("GET", "/_emulator/state"))
+
+    def snapshot(self) -> bytes:
+        """The whole state as a snapshot file."""
+        return self._raw("GET", "/_emulator/snapshot")
+
+    def load_snapshot(self, data: bytes) -> None:
+        """Replaces the running state with a snapshot file's."""
+        self._call("POST", "/_emulator/snapshot", data, content_type="application/x-ndjson")
+
+    def _call(self, method: str, path: str, body: Optional[bytes] = None, content_type: str = "application/json") -> Any:
+        raw = self._raw(method, path, body, content_type)
+        return json.loads(raw) if raw else {}
+
+    def _raw(self, method: str, path: str, body: Optional[bytes] = None, content_type: str = "application/json") -> bytes:
+        request = urllib.request.Request(self.url + path, data=body, method=method)
+        if body is not None:
+            request.add_header("Content-Type", content_type)
+        if self.admin_token:
+            request.add_header("Authorization", f"Bearer {self.admin_token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return bytes(response.read())
+        except urllib.error.HTTPError as refused:
+            detail = refused.read().decode(errors="replace")
+            raise EmulatorError(f"{method} {path}: {refused.code} {detail}") from None
