@@ -51,6 +51,18 @@ pub struct VSwitch {
 }
 
 impl VSwitch {
+    /// What declares it, without the addresses handed out.
+    fn declaration(&self) -> SavedVSwitch {
+        SavedVSwitch {
+            v_switch_id: self.v_switch_id.clone(),
+            vpc_id: self.vpc_id.clone(),
+            zone_id: self.zone_id.clone(),
+            cidr_block: self.cidr_block,
+            auto_registered: self.auto_registered,
+            ipv6_cidr_block: self.ipv6_cidr_block,
+        }
+    }
+
     /// How many of its addresses are held.
     pub fn addresses_in_use(&self) -> usize {
         self.pool.in_use()
@@ -205,6 +217,7 @@ pub struct SavedNetwork {
     pub next_block: u32,
 }
 
+/// What declares a vSwitch: how one is made, and how the durable state keeps it.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SavedVSwitch {
@@ -218,13 +231,11 @@ pub struct SavedVSwitch {
 }
 
 impl RegionNetwork {
-    /// The default VPC, one vSwitch per zone and a default security group.
-    pub fn default_for(region: &'static RegionInfo, ids: &IdGenerator) -> Self {
-        let vpc_cidr: Ipv4Net = DEFAULT_VPC_CIDR.parse().unwrap_or_default();
-        let default_vpc_id = ids.resource_id("vpc", &region.id_code);
-        let mut network = RegionNetwork {
+    /// A network of `region` with nothing in it yet but its default VPC's id.
+    fn empty(region: &'static RegionInfo, default_vpc_id: String) -> Self {
+        RegionNetwork {
             region_id: region.region_id.clone(),
-            default_vpc_id: default_vpc_id.clone(),
+            default_vpc_id,
             vpcs: BTreeMap::new(),
             v_switches: Vec::new(),
             security_groups: BTreeMap::new(),
@@ -238,7 +249,14 @@ impl RegionNetwork {
             eip_pool: IpPool::for_cidr(EIP_POOL_CIDR.parse().unwrap_or_default()),
             revision: 1,
             saved_revision: 0,
-        };
+        }
+    }
+
+    /// The default VPC, one vSwitch per zone and a default security group.
+    pub fn default_for(region: &'static RegionInfo, ids: &IdGenerator) -> Self {
+        let vpc_cidr: Ipv4Net = DEFAULT_VPC_CIDR.parse().unwrap_or_default();
+        let default_vpc_id = ids.resource_id("vpc", &region.id_code);
+        let mut network = RegionNetwork::empty(region, default_vpc_id.clone());
         network.vpcs.insert(
             default_vpc_id.clone(),
             Vpc {
@@ -267,18 +285,7 @@ impl RegionNetwork {
             region_id: self.region_id.clone(),
             default_vpc_id: self.default_vpc_id.clone(),
             vpcs: self.vpcs.clone(),
-            v_switches: self
-                .v_switches
-                .iter()
-                .map(|v| SavedVSwitch {
-                    v_switch_id: v.v_switch_id.clone(),
-                    vpc_id: v.vpc_id.clone(),
-                    zone_id: v.zone_id.clone(),
-                    cidr_block: v.cidr_block,
-                    auto_registered: v.auto_registered,
-                    ipv6_cidr_block: v.ipv6_cidr_block,
-                })
-                .collect(),
+            v_switches: self.v_switches.iter().map(VSwitch::declaration).collect(),
             security_groups: self.security_groups.clone(),
             eips: self.eips.clone(),
             disks: self.disks.clone(),
@@ -295,32 +302,21 @@ impl RegionNetwork {
     /// A network from its stored declarations, with no address in use but the EIPs'.
     pub fn restore(saved: SavedNetwork) -> Result<Self, String> {
         let region = region(&saved.region_id).map_err(|_| format!("unknown region {:?}", saved.region_id))?;
-        let mut network = RegionNetwork {
-            region_id: saved.region_id,
-            default_vpc_id: saved.default_vpc_id,
-            vpcs: saved.vpcs,
-            v_switches: Vec::new(),
-            security_groups: saved.security_groups,
-            eips: BTreeMap::new(),
-            disks: saved.disks,
-            image_caches: saved.image_caches,
-            region,
-            by_id: HashMap::new(),
-            default_groups: saved.default_groups.into_iter().collect(),
-            next_block: saved.next_block,
-            eip_pool: IpPool::for_cidr(EIP_POOL_CIDR.parse().unwrap_or_default()),
-            revision: 1,
-            saved_revision: 1,
-        };
-        for v in saved.v_switches {
-            let index = network.add_vswitch(v.v_switch_id, &v.vpc_id, &v.zone_id, v.cidr_block, v.auto_registered);
-            if let Some(vswitch) = network.v_switches.get_mut(index) {
-                vswitch.ipv6_cidr_block = v.ipv6_cidr_block;
-            }
+        let mut network = RegionNetwork::empty(region, saved.default_vpc_id);
+        network.vpcs = saved.vpcs;
+        network.security_groups = saved.security_groups;
+        network.disks = saved.disks;
+        network.image_caches = saved.image_caches;
+        network.default_groups = saved.default_groups.into_iter().collect();
+        network.next_block = saved.next_block;
+        for vswitch in saved.v_switches {
+            network.add_vswitch(vswitch);
         }
         for eip in saved.eips.into_values() {
             network.restore_eip(eip);
         }
+        // What was just read is what the store holds.
+        network.saved_revision = network.revision;
         Ok(network)
     }
 
@@ -377,29 +373,31 @@ impl RegionNetwork {
             .subnets(VSWITCH_PREFIX_LEN)
             .ok()?
             .nth(usize::try_from(self.next_block).ok()?)?;
-        let ipv6 = default_ipv6_block(self.region, self.next_block);
+        let ipv6_cidr_block = Some(default_ipv6_block(self.region, self.next_block));
         self.next_block += 1;
-        let vpc_id = self.default_vpc_id.clone();
-        let index = self.add_vswitch(id, &vpc_id, zone_id, cidr, auto_registered);
-        if let Some(vswitch) = self.v_switches.get_mut(index) {
-            vswitch.ipv6_cidr_block = Some(ipv6);
-        }
-        Some(index)
-    }
-
-    fn add_vswitch(&mut self, id: String, vpc_id: &str, zone_id: &str, cidr: Ipv4Net, auto_registered: bool) -> usize {
-        self.revision += 1;
-        let index = self.v_switches.len();
-        self.v_switches.push(VSwitch {
-            v_switch_id: id.clone(),
-            vpc_id: vpc_id.to_owned(),
+        Some(self.add_vswitch(SavedVSwitch {
+            v_switch_id: id,
+            vpc_id: self.default_vpc_id.clone(),
             zone_id: zone_id.to_owned(),
             cidr_block: cidr,
             auto_registered,
-            ipv6_cidr_block: None,
-            pool: IpPool::for_cidr(cidr),
+            ipv6_cidr_block,
+        }))
+    }
+
+    fn add_vswitch(&mut self, declared: SavedVSwitch) -> usize {
+        self.revision += 1;
+        let index = self.v_switches.len();
+        self.by_id.insert(declared.v_switch_id.clone(), index);
+        self.v_switches.push(VSwitch {
+            pool: IpPool::for_cidr(declared.cidr_block),
+            v_switch_id: declared.v_switch_id,
+            vpc_id: declared.vpc_id,
+            zone_id: declared.zone_id,
+            cidr_block: declared.cidr_block,
+            auto_registered: declared.auto_registered,
+            ipv6_cidr_block: declared.ipv6_cidr_block,
         });
-        self.by_id.insert(id, index);
         index
     }
 
@@ -737,10 +735,14 @@ impl RegionNetwork {
         if ipv6.is_some_and(|block| block.prefix_len() > 64) {
             return Err(format!("vSwitch {id}: an IPv6 block must be a /64 or larger"));
         }
-        let index = self.add_vswitch(id.to_owned(), vpc_id, zone_id, cidr, false);
-        if let Some(vswitch) = self.v_switches.get_mut(index) {
-            vswitch.ipv6_cidr_block = ipv6;
-        }
+        self.add_vswitch(SavedVSwitch {
+            v_switch_id: id.to_owned(),
+            vpc_id: vpc_id.to_owned(),
+            zone_id: zone_id.to_owned(),
+            cidr_block: cidr,
+            auto_registered: false,
+            ipv6_cidr_block: ipv6,
+        });
         Ok(())
     }
 

@@ -95,13 +95,7 @@ fn a_security_group_of_another_vpc_is_refused() {
             cidr_block: "10.9.0.0/16".parse().unwrap(),
         },
     );
-    net.add_vswitch(
-        "vsw-2".into(),
-        "vpc-2",
-        "cn-hangzhou-b",
-        "10.9.1.0/24".parse().unwrap(),
-        false,
-    );
+    net.add_vswitch(declared("vsw-2", "vpc-2", "10.9.1.0/24"));
     net.add_security_group("sg-2", "vpc-2");
     let ok = net.place(
         &PlacementRequest {
@@ -140,13 +134,8 @@ fn a_security_group_of_another_vpc_is_refused() {
 #[test]
 fn a_full_vswitch_falls_through_to_the_next_and_then_refuses() {
     let mut net = net();
-    net.add_vswitch(
-        "vsw-tiny".into(),
-        &net.default_vpc_id.clone(),
-        "cn-hangzhou-b",
-        "172.31.0.0/29".parse().unwrap(),
-        false,
-    );
+    let vpc = net.default_vpc_id.clone();
+    net.add_vswitch(declared("vsw-tiny", &vpc, "172.31.0.0/29"));
     let b = net
         .v_switches
         .iter()
@@ -241,4 +230,16 @@ fn eips_are_created_bound_and_released() {
     net.release_eip(&auto.allocation_id);
     assert!(net.eips.contains_key("eip-mine") && !net.eips.contains_key(&auto.allocation_id));
     assert!(net.check_eip("eip-mine").is_ok());
+}
+
+/// A vSwitch in cn-hangzhou-b, declared as a fixture would.
+fn declared(id: &str, vpc_id: &str, cidr: &str) -> SavedVSwitch {
+    SavedVSwitch {
+        v_switch_id: id.into(),
+        vpc_id: vpc_id.into(),
+        zone_id: "cn-hangzhou-b".into(),
+        cidr_block: cidr.parse().unwrap(),
+        auto_registered: false,
+        ipv6_cidr_block: None,
+    }
 }
