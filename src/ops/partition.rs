@@ -73,10 +73,8 @@ pub fn insert_progressing<R: Progress>(
     record: R,
     entry: fn(String) -> Due,
 ) {
-    if let Some(at) = record.due() {
-        due.insert((at, entry(record.id().to_owned())));
-    }
-    table.insert(record);
+    let seq = table.next_position();
+    restore_progressing(table, due, seq, record, entry);
 }
 
 /// Puts back a stored record of a family that moves on by itself, at its place `seq`.
@@ -143,21 +141,15 @@ fn step<R: Progress>(
 }
 
 impl RegionState {
-    /// Stores a new group and notes when it moves next.
+    /// Stores a new group with its share of the vCPU quota, and notes when it moves next.
     pub fn add_group(&mut self, group: ContainerGroup) {
-        self.note_group(&group);
-        self.groups.insert(group);
+        let seq = self.groups.next_position();
+        self.restore_group(seq, group);
     }
 
-    /// Puts back a stored group at its place in the order, with its share of the vCPU quota.
+    /// Puts a group at its place `seq` in the order (a stored group read back, or a new one), with
+    /// its share of the vCPU quota, in the due queue and the other lifecycle indexes.
     pub fn restore_group(&mut self, seq: u64, group: ContainerGroup) {
-        self.note_group(&group);
-        self.used_cpu += group.cpu;
-        self.groups.restore(seq, group);
-    }
-
-    /// Enters a group in the due queue and the other lifecycle indexes.
-    fn note_group(&mut self, group: &ContainerGroup) {
         if let Some(at) = group.life.due {
             self.due.insert((at, Due::Group(group.id.clone())));
         }
@@ -170,6 +162,8 @@ impl RegionState {
         if counts_describes(&group.life) {
             self.counting_describes += 1;
         }
+        self.used_cpu += group.cpu;
+        self.groups.restore(seq, group);
     }
 
     /// Takes a group out, with its share of the vCPU quota; its network is the caller's to release.

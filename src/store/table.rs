@@ -152,8 +152,12 @@ impl<R: Record> Table<R> {
 
     /// Adds a record; a record with the same id is replaced.
     pub fn insert(&mut self, record: R) {
-        let seq = self.next_seq;
-        self.restore(seq, record);
+        self.restore(self.next_position(), record);
+    }
+
+    /// The place in the order the next inserted record takes.
+    pub fn next_position(&self) -> u64 {
+        self.next_seq
     }
 
     /// Adds a record at its place `seq` in the table's order (a stored record read back); a record

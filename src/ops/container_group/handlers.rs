@@ -116,7 +116,6 @@ pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBod
     if let Some(token) = group.spec.client_token.clone().filter(|t| !t.is_empty()) {
         state.create_tokens.insert(token.into(), (id.clone(), fingerprint), now);
     }
-    state.used_cpu += group.cpu;
     state.add_group(group);
     if !fault_rules.is_empty() {
         if let Err(e) = ctx.faults.engine().add_group_rules(&id, fault_rules) {
