@@ -2,7 +2,8 @@
 //! region's network) are written whole when they changed: after each call, their revisions are
 //! compared with those last written, under one lock, so two calls never write them out of order.
 
-use super::image::{Parts, ACCOUNTS, FAULTS, IDS, LIMITS, NETWORK};
+use super::export::WHOLE_STATE_VALUES;
+use super::image::{Parts, NETWORK};
 use crate::ops::saved::encode;
 use crate::store::journal::keys;
 use crate::store::{Change, Journal};
@@ -13,13 +14,11 @@ pub struct Captured {
     written: Mutex<Written>,
 }
 
-/// The revisions last written; `None` until first written (and again after the store was cleared).
+/// The revision of each of `WHOLE_STATE_VALUES` last written; `None` until first written (and again
+/// after the store was cleared).
 #[derive(Default)]
 struct Written {
-    ids: Option<u64>,
-    accounts: Option<u64>,
-    limits: Option<u64>,
-    faults: Option<u64>,
+    revisions: [Option<u64>; WHOLE_STATE_VALUES.len()],
 }
 
 impl Captured {
@@ -27,25 +26,15 @@ impl Captured {
     /// calls that change something (`networks`), so reads skip them.
     pub fn capture(&self, journal: &Journal, parts: Parts<'_>, networks: bool) {
         let mut written = self.written.lock();
-        let eci = parts.eci;
-        let put = |seen: &mut Option<u64>, revision: u64, name: &str, value: &dyn Fn() -> Vec<u8>| {
+        for (value, seen) in WHOLE_STATE_VALUES.iter().zip(written.revisions.iter_mut()) {
+            let revision = (value.revision)(parts);
             if *seen != Some(revision) {
-                journal.push(Change::Put(keys::global(name, ""), value()));
+                journal.push(Change::Put(keys::global(value.name, ""), (value.encode)(parts)));
                 *seen = Some(revision);
             }
-        };
-        put(&mut written.ids, eci.ids.revision(), IDS, &|| encode(&eci.ids.save()));
-        put(&mut written.accounts, eci.accounts.revision(), ACCOUNTS, &|| {
-            encode(&eci.accounts.all())
-        });
-        put(&mut written.limits, parts.throttle.revision(), LIMITS, &|| {
-            encode(&parts.throttle.limits())
-        });
-        put(&mut written.faults, parts.faults.revision(), FAULTS, &|| {
-            encode(&parts.faults.save())
-        });
+        }
         if networks {
-            for (region, network) in eci.networks.snapshot() {
+            for (region, network) in parts.eci.networks.snapshot() {
                 let mut network = network.lock();
                 if network.saved_revision != network.revision() {
                     journal.push(Change::Put(keys::global(NETWORK, &region), encode(&network.save())));
@@ -56,7 +45,9 @@ impl Captured {
     }
 
     /// The store was cleared and is written whole again from `entries`: the values in it are those
-    /// now in force.
+    /// now in force. The whole-state values and networks among the entries are written once more
+    /// after them: a call may have changed one after `entries` read it and written it before the
+    /// store was cleared, so only writing them afresh leaves the store with the values in force.
     pub fn rewrite(&self, journal: &Journal, parts: Parts<'_>, entries: impl Iterator<Item = Vec<(Vec<u8>, Vec<u8>)>>) {
         let mut written = self.written.lock();
         *written = Written::default();
@@ -67,6 +58,9 @@ impl Captured {
             }
         }
         drop(written);
+        for (_, network) in parts.eci.networks.snapshot() {
+            network.lock().saved_revision = 0;
+        }
         self.capture(journal, parts, true);
     }
 }

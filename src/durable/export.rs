@@ -16,16 +16,46 @@ const GROUPS_PER_CHUNK: usize = 256;
 /// One stored entry: its key and value.
 pub type Entry = (Vec<u8>, Vec<u8>);
 
-/// The whole-state values: the id generator, accounts, rate limits, fault rules and networks.
+/// A whole-state value other than the networks (of which each region has one): its name, what moves
+/// when it changes, and its stored form.
+pub struct WholeStateValue {
+    pub name: &'static str,
+    pub revision: fn(Parts<'_>) -> u64,
+    pub encode: fn(Parts<'_>) -> Vec<u8>,
+}
+
+/// The id generator, accounts, rate limits, and fault rules with their counters: what a snapshot
+/// writes first, and what `Captured` writes again when it changes.
+pub const WHOLE_STATE_VALUES: [WholeStateValue; 4] = [
+    WholeStateValue {
+        name: IDS,
+        revision: |p| p.eci.ids.revision(),
+        encode: |p| encode(&p.eci.ids.save()),
+    },
+    WholeStateValue {
+        name: ACCOUNTS,
+        revision: |p| p.eci.accounts.revision(),
+        encode: |p| encode(&p.eci.accounts.all()),
+    },
+    WholeStateValue {
+        name: LIMITS,
+        revision: |p| p.throttle.revision(),
+        encode: |p| encode(&p.throttle.limits()),
+    },
+    WholeStateValue {
+        name: FAULTS,
+        revision: |p| p.faults.revision(),
+        encode: |p| encode(&p.faults.save()),
+    },
+];
+
+/// The whole-state values and every region's network.
 pub fn globals(parts: Parts<'_>) -> Vec<Entry> {
-    let eci = parts.eci;
-    let mut out = vec![
-        (keys::global(IDS, ""), encode(&eci.ids.save())),
-        (keys::global(ACCOUNTS, ""), encode(&eci.accounts.all())),
-        (keys::global(LIMITS, ""), encode(&parts.throttle.limits())),
-        (keys::global(FAULTS, ""), encode(&parts.faults.save())),
-    ];
-    for (region, network) in eci.networks.snapshot() {
+    let mut out: Vec<Entry> = WHOLE_STATE_VALUES
+        .iter()
+        .map(|value| (keys::global(value.name, ""), (value.encode)(parts)))
+        .collect();
+    for (region, network) in parts.eci.networks.snapshot() {
         out.push((keys::global(NETWORK, &region), encode(&network.lock().save())));
     }
     out

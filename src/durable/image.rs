@@ -10,6 +10,7 @@ use crate::network::{RegionNetwork, SavedNetwork};
 use crate::ops::{EciState, RegionState};
 use crate::store::journal::keys::{self, Key};
 use crate::store::PartitionKey;
+use crate::util::ids::SavedIds;
 use std::collections::BTreeMap;
 
 /// Names of the whole-state values.
@@ -36,7 +37,7 @@ pub struct Image {
     accounts: Vec<Account>,
     faults: Vec<(u64, Rule)>,
     limits: Vec<Limit>,
-    ids: Option<serde_json::Value>,
+    ids: Option<SavedIds>,
     nonces: Vec<(String, String, i64)>,
     entries: usize,
 }
@@ -75,7 +76,12 @@ impl Image {
 
     fn decode_global(&mut self, name: &str, part: &str, value: &[u8]) -> Result<(), String> {
         match name {
-            IDS => self.ids = Some(json(value)?),
+            // As before it became typed: a generator state that does not read is drawn afresh.
+            IDS => {
+                self.ids = json(value)
+                    .map_err(|e| tracing::warn!("id generator: {e}; new ids are drawn afresh"))
+                    .ok()
+            }
             ACCOUNTS => self.accounts = json(value)?,
             LIMITS => {
                 let limits: Vec<Limit> = json(value)?;
@@ -121,10 +127,8 @@ impl Image {
         }
         faults.install(self.faults);
         throttle.replace(self.limits);
-        if let Some(ids) = &self.ids {
-            if let Err(e) = eci.ids.restore(ids) {
-                tracing::warn!("{e}; new ids are drawn afresh");
-            }
+        if let Some(ids) = self.ids {
+            eci.ids.restore(ids);
         }
         for (key, mut partition) in self.partitions {
             partition.finish_loading();

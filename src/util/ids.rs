@@ -3,7 +3,7 @@
 use parking_lot::Mutex;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 const ID_ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
@@ -38,15 +38,13 @@ impl IdGenerator {
     }
 
     /// The generator's state, to be stored.
-    pub fn save(&self) -> serde_json::Value {
-        serde_json::to_value(&*self.rng.lock()).unwrap_or_default()
+    pub fn save(&self) -> SavedIds {
+        SavedIds(self.rng.lock().clone())
     }
 
     /// Goes on from a stored state.
-    pub fn restore(&self, saved: &serde_json::Value) -> Result<(), String> {
-        let rng = Xoshiro256PlusPlus::deserialize(saved).map_err(|e| format!("id generator: {e}"))?;
-        *self.rng.lock() = rng;
-        Ok(())
+    pub fn restore(&self, saved: SavedIds) {
+        *self.rng.lock() = saved.0;
     }
 
     /// `{prefix}-{region_code}{random}` with 20 characters after the dash, the shape ECI ids have.
@@ -73,6 +71,10 @@ impl IdGenerator {
         items.shuffle(&mut *rng);
     }
 }
+
+/// The id generator's state as the durable state keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedIds(Xoshiro256PlusPlus);
 
 /// A fresh `RequestId`: an upper-case UUID, as the service writes them. Not drawn from the seeded
 /// sequence, so resource ids do not depend on how many requests came before.
