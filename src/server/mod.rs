@@ -176,15 +176,12 @@ impl AppState {
     fn start_state(&self) -> Result<(), String> {
         let parts = self.parts();
         let now = self.eci().clock.now();
-        match &self.inner.snapshot {
-            Some(path) => read_snapshot_file(path)?.install(parts, now),
-            None => {
-                self.eci().clear();
-                self.inner.auth.reset();
-                self.inner.faults.install(Vec::new());
-                self.inner.throttle.replace(Vec::new());
-            }
-        }
+        // Without a snapshot, an empty image: installing it clears everything the same way.
+        let image = match &self.inner.snapshot {
+            Some(path) => read_snapshot_file(path)?,
+            None => Image::default(),
+        };
+        image.install(parts, now);
         self.eci()
             .apply_start_fixtures()
             .map_err(|e| format!("fixtures: {e}"))?;

@@ -21,9 +21,9 @@ pub enum Change {
 
 /// How far the writer has come: every change numbered up to `seq` is on disk, unless it failed.
 #[derive(Debug, Clone, Default)]
-pub struct Committed {
-    pub seq: u64,
-    pub failure: Option<Arc<str>>,
+struct Committed {
+    seq: u64,
+    failure: Option<Arc<str>>,
 }
 
 #[derive(Debug, Default)]
