@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 /// matters across the many optional fields of a stored group.
 pub type Text = Box<str>;
 
+/// The restart policy of a group created without one, as Describe shows it.
+pub const DEFAULT_RESTART_POLICY: &str = "Always";
+/// The image pull policy of a container created without one, as Describe shows it.
+pub const DEFAULT_IMAGE_PULL_POLICY: &str = "IfNotPresent";
+
 /// `CreateContainerGroup`: every parameter the official SDK 2.1.0 sends, plus `MaxPendingMinute`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]

@@ -33,13 +33,17 @@ pub fn restart(ctx: &Ctx<'_>, req: RestartContainerGroupRequest) -> Result<JsonB
     JsonBody::of(&json!({}))
 }
 
-/// A spec with its defaults written out, so that giving a default explicitly is no change: a group
-/// created without `RestartPolicy` runs `Always`, and an update to `Always` needs nothing done.
+/// A spec with its defaults written out, as Describe shows them, so that giving a default explicitly
+/// is no change: a group created without `RestartPolicy` runs `Always`, and an update to `Always`
+/// needs nothing done.
 fn effective(spec: &super::dto::CreateContainerGroupRequest) -> super::dto::CreateContainerGroupRequest {
+    use super::dto::{DEFAULT_IMAGE_PULL_POLICY, DEFAULT_RESTART_POLICY};
     let mut spec = spec.clone();
-    spec.restart_policy.get_or_insert_with(|| "Always".into());
+    spec.restart_policy.get_or_insert_with(|| DEFAULT_RESTART_POLICY.into());
     for container in spec.containers.iter_mut().chain(spec.init_containers.iter_mut()) {
-        container.image_pull_policy.get_or_insert_with(|| "IfNotPresent".into());
+        container
+            .image_pull_policy
+            .get_or_insert_with(|| DEFAULT_IMAGE_PULL_POLICY.into());
         for flag in [&mut container.stdin, &mut container.stdin_once, &mut container.tty] {
             flag.get_or_insert(false);
         }

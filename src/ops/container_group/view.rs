@@ -2,7 +2,9 @@
 //! `DescribeContainerGroupStatus` item, under the response key names the SDK parses (notes §3.2, §3.3).
 //! Views borrow from the stored group and serialize directly, so a page costs no intermediate tree.
 
-use super::dto::{ContainerSpec, ProbeSpec, VolumeMountSpec, VolumeSpec};
+use super::dto::{
+    ContainerSpec, ProbeSpec, VolumeMountSpec, VolumeSpec, DEFAULT_IMAGE_PULL_POLICY, DEFAULT_RESTART_POLICY,
+};
 use super::model::ContainerGroup;
 use crate::lifecycle::machine::{ContainerLife, Run, RunState};
 use crate::lifecycle::GroupStatus;
@@ -140,7 +142,7 @@ pub fn describe_item(group: &ContainerGroup, with_events: bool) -> GroupView<'_>
         memory: group.memory,
         compute_category: group.compute_category(),
         discount: 0,
-        restart_policy: spec.restart_policy.as_deref().unwrap_or("Always"),
+        restart_policy: spec.restart_policy.as_deref().unwrap_or(DEFAULT_RESTART_POLICY),
         spot_strategy: spec.spot_strategy.as_deref().unwrap_or("NoSpot"),
         ephemeral_storage: spec.ephemeral_storage.unwrap_or(0),
         spot_price_limit: spec.spot_price_limit,
@@ -299,8 +301,7 @@ fn container(c: &ContainerSpec, life: ContainerLife, init: bool) -> ContainerVie
         cpu: c.cpu.unwrap_or(0.0),
         memory: c.memory.unwrap_or(0.0),
         gpu: c.gpu.unwrap_or(0),
-        // The documented default when none was given.
-        image_pull_policy: Some(c.image_pull_policy.as_deref().unwrap_or("IfNotPresent")),
+        image_pull_policy: Some(c.image_pull_policy.as_deref().unwrap_or(DEFAULT_IMAGE_PULL_POLICY)),
         working_dir: c.working_dir.as_deref(),
         commands: app.then_some(c.commands.as_slice()),
         command: init.then_some(c.commands.as_slice()),
@@ -658,6 +659,7 @@ pub fn status_item(group: &ContainerGroup) -> serde_json::Value {
         .enumerate()
         .map(|(i, c)| {
             let life = life_of(group, init + i);
+            let runtime_id = container_runtime_id(group, &c.name);
             json!({
                 "Name": c.name,
                 "Image": c.image,
@@ -665,8 +667,8 @@ pub fn status_item(group: &ContainerGroup) -> serde_json::Value {
                 "Ready": life.ready(),
                 "Started": life.ready(),
                 "RestartCount": life.restart_count,
-                "State": pod_state(Some(&life.current), &container_runtime_id(group, &c.name)),
-                "LastState": pod_state(life.previous.as_ref(), &container_runtime_id(group, &c.name)),
+                "State": pod_state(Some(&life.current), &runtime_id),
+                "LastState": pod_state(life.previous.as_ref(), &runtime_id),
             })
         })
         .collect();
