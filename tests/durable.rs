@@ -290,6 +290,7 @@ fn sigkill_under_concurrent_load_loses_nothing_acknowledged() {
     let dir_text = dir_arg(&dir);
     let mut expected_alive: Vec<String> = Vec::new();
     let mut expected_gone: Vec<String> = Vec::new();
+    let mut handed_out = std::collections::HashSet::new();
     for round in 0..rounds() {
         let emulator = Emulator::start(&["--state-dir", &dir_text]);
         let acknowledged = Arc::new(Mutex::new(Acknowledged::default()));
@@ -300,6 +301,12 @@ fn sigkill_under_concurrent_load_loses_nothing_acknowledged() {
         stop.store(true, Ordering::Relaxed);
         clients.into_iter().for_each(|c| c.join().unwrap());
         let acknowledged = std::mem::take(&mut *acknowledged.lock().unwrap());
+        for id in &acknowledged.created {
+            assert!(
+                handed_out.insert(id.clone()),
+                "round {round}: the id {id} was handed out twice"
+            );
+        }
         let sent = &acknowledged.delete_sent;
         expected_alive.extend(acknowledged.created.iter().filter(|id| !sent.contains(id)).cloned());
         expected_alive.retain(|id| !sent.contains(id));
@@ -331,6 +338,10 @@ fn sigkill_under_concurrent_load_loses_nothing_acknowledged() {
         let after = restarted.all_groups();
         assert!(after.iter().any(|(id, _, _)| *id == fresh));
         assert_unique_addresses(&after, round);
+        assert!(
+            handed_out.insert(fresh.clone()),
+            "round {round}: the id {fresh} was handed out twice"
+        );
         expected_alive.push(fresh);
         restarted.kill_9();
     }

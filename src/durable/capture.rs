@@ -1,5 +1,5 @@
-//! The whole-state values (id generator, accounts, rate limits, fault rules and their counters, each
-//! region's network) are written whole when they changed: after each call, their revisions are
+//! The whole-state values (accounts, rate limits, fault rules and their counters, each region's
+//! network) are written whole when they changed: after each call, their revisions are
 //! compared with those last written, under one lock, so two calls never write them out of order.
 
 use super::export::WHOLE_STATE_VALUES;
@@ -45,8 +45,8 @@ impl Captured {
     }
 
     /// The store was cleared and is written whole again from `entries`: the values in it are those
-    /// now in force. The whole-state values and networks among the entries are written once more
-    /// after them: a call may have changed one after `entries` read it and written it before the
+    /// now in force. The id generator, the whole-state values and the networks among the entries are
+    /// written once more after them: a call may have changed one after `entries` read it and written it before the
     /// store was cleared, so only writing them afresh leaves the store with the values in force.
     pub fn rewrite(&self, journal: &Journal, parts: Parts<'_>, entries: impl Iterator<Item = Vec<(Vec<u8>, Vec<u8>)>>) {
         let mut written = self.written.lock();
@@ -58,6 +58,7 @@ impl Captured {
             }
         }
         drop(written);
+        parts.eci.ids.announce();
         for (_, network) in parts.eci.networks.snapshot() {
             network.lock().saved_revision = 0;
         }

@@ -7,6 +7,7 @@ use crate::ops::saved::{encode, GROUPS};
 use crate::ops::{EciState, RegionState};
 use crate::store::journal::keys;
 use crate::store::PartitionKey;
+use crate::util::ids::SavedIds;
 use parking_lot::RwLock;
 use std::sync::Arc;
 
@@ -24,14 +25,10 @@ pub struct WholeStateValue {
     pub encode: fn(Parts<'_>) -> Vec<u8>,
 }
 
-/// The id generator, accounts, rate limits, and fault rules with their counters: what a snapshot
-/// writes first, and what `Captured` writes again when it changes.
-pub const WHOLE_STATE_VALUES: [WholeStateValue; 4] = [
-    WholeStateValue {
-        name: IDS,
-        revision: |p| p.eci.ids.revision(),
-        encode: |p| encode(&p.eci.ids.save()),
-    },
+/// Accounts, rate limits, and fault rules with their counters: what a snapshot writes first, and
+/// what `Captured` writes again when it changes. (The id generator writes its own state as it is
+/// drawn from: see `ids_entry`.)
+pub const WHOLE_STATE_VALUES: [WholeStateValue; 3] = [
     WholeStateValue {
         name: ACCOUNTS,
         revision: |p| p.eci.accounts.revision(),
@@ -49,12 +46,19 @@ pub const WHOLE_STATE_VALUES: [WholeStateValue; 4] = [
     },
 ];
 
-/// The whole-state values and every region's network.
+/// The id generator's state as an entry.
+pub fn ids_entry(saved: &SavedIds) -> Entry {
+    (keys::global(IDS, ""), encode(saved))
+}
+
+/// The id generator, the whole-state values and every region's network.
 pub fn globals(parts: Parts<'_>) -> Vec<Entry> {
-    let mut out: Vec<Entry> = WHOLE_STATE_VALUES
-        .iter()
-        .map(|value| (keys::global(value.name, ""), (value.encode)(parts)))
-        .collect();
+    let mut out = vec![ids_entry(&parts.eci.ids.save())];
+    out.extend(
+        WHOLE_STATE_VALUES
+            .iter()
+            .map(|value| (keys::global(value.name, ""), (value.encode)(parts))),
+    );
     for (region, network) in parts.eci.networks.snapshot() {
         out.push((keys::global(NETWORK, &region), encode(&network.lock().save())));
     }

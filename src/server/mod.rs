@@ -155,6 +155,13 @@ impl AppState {
         if let Some(durable) = &self.inner.durable {
             self.eci().attach_journal(Arc::clone(durable.journal()));
             self.inner.auth.attach_journal(Arc::clone(durable.journal()));
+            // Queued before the record that carries the id, in the same call: a commit that stores
+            // the record stores the generator past it.
+            let journal = Arc::clone(durable.journal());
+            self.eci().ids.on_draw(move |saved| {
+                let (key, value) = crate::durable::export::ids_entry(saved);
+                journal.push(crate::store::Change::Put(key, value));
+            });
         }
         match stored {
             Some(image) => {

@@ -4,7 +4,7 @@ use parking_lot::Mutex;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 const ID_ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
@@ -12,11 +12,19 @@ const ID_ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 ///
 /// The generator is `rand`'s `SmallRng` algorithm (xoshiro256++) by its own crate, whose state can be
 /// saved: a durable emulator goes on with the same sequence after a restart.
-#[derive(Debug)]
 pub struct IdGenerator {
     rng: Mutex<Xoshiro256PlusPlus>,
-    /// Counts draws, so the durable state knows when the generator moved.
-    revision: AtomicU64,
+    /// With a state directory: told the generator's state after every draw, before the id is used,
+    /// so no stored record can carry an id the stored generator would hand out again.
+    on_draw: OnceLock<DrawHook>,
+}
+
+type DrawHook = Box<dyn Fn(&SavedIds) + Send + Sync>;
+
+impl std::fmt::Debug for IdGenerator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdGenerator").finish_non_exhaustive()
+    }
 }
 
 impl IdGenerator {
@@ -28,13 +36,26 @@ impl IdGenerator {
         };
         IdGenerator {
             rng: Mutex::new(rng),
-            revision: AtomicU64::new(0),
+            on_draw: OnceLock::new(),
         }
     }
 
-    /// How often the generator has been drawn from.
-    pub fn revision(&self) -> u64 {
-        self.revision.load(Ordering::Acquire)
+    /// From now on, `hook` is told the generator's state after every draw, under the generator's
+    /// lock (so it sees the states in the order they were reached).
+    pub fn on_draw(&self, hook: impl Fn(&SavedIds) + Send + Sync + 'static) {
+        let _ = self.on_draw.set(Box::new(hook));
+    }
+
+    /// Tells the hook the current state again (after the store was cleared and rewritten), under the
+    /// lock, so it cannot follow a later draw's state.
+    pub fn announce(&self) {
+        self.drawn(&self.rng.lock());
+    }
+
+    fn drawn(&self, rng: &Xoshiro256PlusPlus) {
+        if let Some(hook) = self.on_draw.get() {
+            hook(&SavedIds(rng.clone()));
+        }
     }
 
     /// The generator's state, to be stored.
@@ -55,11 +76,11 @@ impl IdGenerator {
         id.push('-');
         id.push_str(region_code);
         let mut rng = self.rng.lock();
-        self.revision.fetch_add(1, Ordering::AcqRel);
         for _ in 0..random_len {
             let pick = rng.gen_range(0..ID_ALPHABET.len());
             id.push(char::from(ID_ALPHABET.get(pick).copied().unwrap_or(b'0')));
         }
+        self.drawn(&rng);
         id
     }
 
@@ -67,8 +88,8 @@ impl IdGenerator {
     pub fn shuffle<T>(&self, items: &mut [T]) {
         use rand::seq::SliceRandom;
         let mut rng = self.rng.lock();
-        self.revision.fetch_add(1, Ordering::AcqRel);
         items.shuffle(&mut *rng);
+        self.drawn(&rng);
     }
 }
 
@@ -97,6 +118,23 @@ mod tests {
         assert_eq!(id, b.resource_id("eci", "bp1"));
         assert!(id.starts_with("eci-bp1"));
         assert_eq!(id.len(), 24);
+    }
+
+    #[test]
+    fn the_hook_sees_the_state_after_each_draw_and_a_restored_state_goes_on_from_there() {
+        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let ids = IdGenerator::new(Some(3));
+        let record = std::sync::Arc::clone(&seen);
+        ids.on_draw(move |saved| record.lock().push(saved.clone()));
+        let first = ids.resource_id("eci", "bp1");
+        let second = ids.resource_id("eci", "bp1");
+        assert_eq!(seen.lock().len(), 2);
+        // A store that kept the state written with the first id hands out the second next, never the
+        // first again.
+        let restored = IdGenerator::new(None);
+        restored.restore(seen.lock()[0].clone());
+        assert_eq!(restored.resource_id("eci", "bp1"), second);
+        assert_ne!(first, second);
     }
 
     #[test]
