@@ -132,6 +132,17 @@ pub struct Config {
     #[arg(long, env = "ECI_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
 
+    /// A host name the side API answers besides loopback names and IP addresses (repeatable; the
+    /// variable takes a comma-separated list), such as a compose service's name. Other names are
+    /// refused, so a page whose domain was rebound to this address cannot drive the side API.
+    #[arg(
+        long = "allow-host",
+        env = "ECI_EMULATOR_ALLOW_HOSTS",
+        value_delimiter = ',',
+        value_name = "NAME"
+    )]
+    pub allow_hosts: Vec<String>,
+
     /// With `--admin-token`, `/metrics` needs the token too (by default any local scraper may read it).
     #[arg(long, env = "ECI_EMULATOR_GUARD_METRICS")]
     pub guard_metrics: bool,

@@ -137,6 +137,7 @@ async fn serve(config: Config) -> Result<(), StartError> {
         lifecycle,
         admin_token: config.admin_token.clone(),
         guard_metrics: config.guard_metrics,
+        allow_hosts: config.allow_hosts.clone(),
         state_dir: config.state_dir.clone(),
         snapshot: config.snapshot.clone(),
     })

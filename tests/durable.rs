@@ -643,3 +643,47 @@ fn a_damaged_state_dir_stops_the_start_naming_the_directory() {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+/// Bytes flipped anywhere in a store never crash the start: each damaged copy either loads or is
+/// refused with the state directory's message.
+#[test]
+fn a_byte_flipped_anywhere_in_the_store_is_an_error_never_a_panic() {
+    let made = temp_dir("flip-source");
+    let args = ["--state-dir".to_owned(), dir_arg(&made)];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let emulator = Emulator::start(&args);
+    for n in 0..3 {
+        create(&emulator.address, &format!("flip-{n}"), &format!("flip-{n}")).expect("created");
+    }
+    emulator.terminate();
+    let original = std::fs::read(made.join("state.redb")).unwrap();
+    let copy = temp_dir("flip-copy");
+    let offsets = (0..original.len()).step_by((original.len() / 96).max(1));
+    let (mut loaded, mut refused) = (0, 0);
+    for offset in offsets.chain([original.len() - 1]) {
+        let mut damaged = original.clone();
+        damaged[offset] ^= 0xFF;
+        let _ = std::fs::remove_dir_all(&copy);
+        std::fs::create_dir_all(&copy).unwrap();
+        std::fs::write(copy.join("state.redb"), &damaged).unwrap();
+        let options = eci_emulator::server::AppOptions {
+            state_dir: Some(copy.clone()),
+            ..Default::default()
+        };
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            eci_emulator::AppState::new(options).map(drop)
+        }));
+        match opened {
+            Ok(Ok(())) => loaded += 1,
+            Ok(Err(message)) => {
+                assert!(message.contains(&dir_arg(&copy)), "offset {offset}: {message}");
+                refused += 1;
+            }
+            Err(_) => panic!("a byte flipped at offset {offset} of {} panicked", original.len()),
+        }
+    }
+    assert!(refused > 0, "no flip was detected ({loaded} loaded)");
+    for dir in [made, copy] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

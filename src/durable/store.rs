@@ -18,8 +18,22 @@ const FILE: &str = "state.redb";
 /// Pages kept in memory by the store; the state itself lives in the emulator's tables.
 const CACHE_BYTES: usize = 32 * 1024 * 1024;
 
-/// Opens the store in `dir` (made when missing) and reads it whole.
+/// Opens the store in `dir` (made when missing) and reads it whole. A store damaged in a way the
+/// storage engine does not report as an error, but panics on, is refused as damaged all the same.
 pub fn open(dir: &Path, now: time::OffsetDateTime) -> Result<(Database, Option<Image>), String> {
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let opened = std::panic::catch_unwind(|| open_unguarded(dir, now));
+    std::panic::set_hook(quiet);
+    opened.unwrap_or_else(|_| {
+        Err(format!(
+            "state dir {}: {FILE} is damaged (it could not be read); move the directory aside to start empty, or start from a snapshot with --snapshot",
+            dir.display()
+        ))
+    })
+}
+
+fn open_unguarded(dir: &Path, now: time::OffsetDateTime) -> Result<(Database, Option<Image>), String> {
     let fail = |what: String| format!("state dir {}: {what}", dir.display());
     std::fs::create_dir_all(dir).map_err(|e| fail(format!("cannot be made: {e}")))?;
     let path = dir.join(FILE);

@@ -6,6 +6,10 @@
 //! without a preflight if its content type is a form or `text/plain`. So a request is refused when its
 //! `Origin` is not this server's own, when `Sec-Fetch-Site` says `cross-site`, or when a body-carrying
 //! method sends a content type other than JSON. Command-line clients and the SDKs send none of these.
+//!
+//! Same-origin checks alone do not stop DNS rebinding: a page on a domain the attacker points at
+//! 127.0.0.1 is same-origin with itself. So the `Host` must also be a loopback name, an IP address
+//! (a page served from an address cannot rebind it) or a name the user allowed with `--allow-host`.
 
 use super::AppState;
 use axum::extract::{Request, State};
@@ -20,6 +24,17 @@ use subtle::ConstantTimeEq;
 const OPEN_PATHS: [&str; 1] = ["/_emulator/health"];
 
 pub(super) async fn side_api(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let open_path = OPEN_PATHS.contains(&request.uri().path());
+    if !open_path {
+        if let Err(why) = served_host(&request, &state.inner.allow_hosts) {
+            tracing::warn!(
+                path = request.uri().path(),
+                why,
+                "side-API request refused for its Host"
+            );
+            return refuse(StatusCode::FORBIDDEN, why);
+        }
+    }
     if let Err(why) = same_origin(&request) {
         tracing::warn!(
             path = request.uri().path(),
@@ -28,8 +43,11 @@ pub(super) async fn side_api(State(state): State<AppState>, request: Request, ne
         );
         return refuse(StatusCode::FORBIDDEN, why);
     }
+    if let Err(why) = understood_type(&request) {
+        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, why);
+    }
     if let Some(token) = state.inner.admin_token.as_deref() {
-        if !OPEN_PATHS.contains(&request.uri().path()) && !bearer_matches(request.headers(), token) {
+        if !open_path && !bearer_matches(request.headers(), token) {
             return refuse(
                 StatusCode::UNAUTHORIZED,
                 "the side API needs \"Authorization: Bearer <admin token>\" (see --admin-token)".into(),
@@ -59,18 +77,81 @@ fn same_origin(request: &Request) -> Result<(), String> {
             ));
         }
     }
-    let carries_body = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if carries_body {
-        if let Some(content_type) = text(header::CONTENT_TYPE.as_str()) {
-            if !is_json(content_type) {
-                return Err(format!(
-                    "a side-API body must be JSON (Content-Type: application/json, or application/x-ndjson for a snapshot), not {}",
-                    content_type.chars().take(100).collect::<String>()
-                ));
-            }
+    if let Some(content_type) = text(header::CONTENT_TYPE.as_str()).filter(|_| carries_body(request)) {
+        if !is_json(content_type) && sendable_across_sites(content_type) {
+            return Err(format!(
+                "a side-API body must be JSON (Content-Type: application/json, or application/x-ndjson for a snapshot), not {}: a page on another site can send that type",
+                content_type.chars().take(100).collect::<String>()
+            ));
         }
     }
     Ok(())
+}
+
+fn carries_body(request: &Request) -> bool {
+    !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// `Err` (415 naming the accepted types) for a body type that is neither JSON nor one a page could
+/// send across sites (those are refused as cross-site first): it is not a risk, only not understood.
+fn understood_type(request: &Request) -> Result<(), String> {
+    let given = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .filter(|_| carries_body(request));
+    let Some(content_type) = given.map(|v| v.to_str().unwrap_or("\u{fffd}")) else {
+        return Ok(());
+    };
+    if is_json(content_type) {
+        return Ok(());
+    }
+    Err(format!(
+        "the side API reads application/json (and application/x-ndjson for a snapshot), not {}",
+        content_type.chars().take(100).collect::<String>()
+    ))
+}
+
+/// The body types a page may POST to another origin without a preflight (the CORS-safelisted ones).
+fn sendable_across_sites(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]
+        .iter()
+        .any(|t| essence.eq_ignore_ascii_case(t))
+}
+
+/// `Err` with the reason when the `Host` names neither this machine's loopback, an IP address, nor a
+/// name in `allowed`. A request without `Host` (HTTP/1.0 tools) cannot come from a browser.
+fn served_host(request: &Request, allowed: &[String]) -> Result<(), String> {
+    let Some(value) = request.headers().get(header::HOST) else {
+        return Ok(());
+    };
+    let host = value.to_str().unwrap_or("\u{fffd}");
+    if host_is_served(host, allowed) {
+        return Ok(());
+    }
+    Err(format!(
+        "the side API answers loopback names and IP addresses only, not Host {} (start with --allow-host NAME to allow a name)",
+        host.chars().take(100).collect::<String>()
+    ))
+}
+
+/// Whether `host` (`name[:port]`, `[v6]:port`, or an address) is one the side API answers.
+fn host_is_served(host: &str, allowed: &[String]) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    let name = name.trim_end_matches('.');
+    name.parse::<std::net::IpAddr>().is_ok()
+        || name.eq_ignore_ascii_case("localhost")
+        || name.to_ascii_lowercase().ends_with(".localhost")
+        || allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
 }
 
 /// Whether `origin` (`scheme://host[:port]`) names the authority the request was sent to.
@@ -110,6 +191,34 @@ mod tests {
         assert!(!origin_is_host("http://127.0.0.1:3000", "127.0.0.1:8080"));
         assert!(!origin_is_host("null", "127.0.0.1:8080"));
         assert!(!origin_is_host("http://", ""));
+    }
+
+    #[test]
+    fn the_side_api_answers_loopback_addresses_and_allowed_names_only() {
+        let allowed = vec!["eci".to_string()];
+        for served in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "LOCALHOST",
+            "app.localhost:80",
+            "[::1]:8080",
+            "10.1.2.3:8080",
+            "eci:8080",
+            "localhost.",
+        ] {
+            assert!(host_is_served(served, &allowed), "{served}");
+        }
+        for refused in [
+            "evil.example:8080",
+            "evil.example",
+            "localhost.evil.example",
+            "eci.evil:8080",
+            "",
+            "127.0.0.1.nip.io",
+        ] {
+            assert!(!host_is_served(refused, &allowed), "{refused}");
+        }
+        assert!(!host_is_served("eci:8080", &[]));
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::protocol::{render_error, Format, Rendered};
 use crate::util::{Clock, SystemClock};
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, delete, get, post};
 use axum::Router;
 use std::sync::Arc;
@@ -57,6 +57,8 @@ pub struct AppOptions {
     pub admin_token: Option<String>,
     /// With an admin token, `/metrics` needs it too.
     pub guard_metrics: bool,
+    /// Host names the side API answers besides loopback names and IP addresses.
+    pub allow_hosts: Vec<String>,
     /// Where the state is kept across restarts; none: in memory only.
     pub state_dir: Option<std::path::PathBuf>,
     /// A snapshot file loaded at start (on an empty state) and at every reset.
@@ -77,6 +79,7 @@ impl Default for AppOptions {
             lifecycle: crate::ops::default_policy(),
             admin_token: None,
             guard_metrics: false,
+            allow_hosts: Vec::new(),
             state_dir: None,
             snapshot: None,
         }
@@ -98,6 +101,7 @@ struct Shared {
     max_body_bytes: usize,
     admin_token: Option<String>,
     guard_metrics: bool,
+    allow_hosts: Vec<String>,
     metrics: metrics::Metrics,
     recent: recent::RecentCalls,
     shutting_down: watch::Sender<bool>,
@@ -137,6 +141,7 @@ impl AppState {
                 max_body_bytes: options.max_body_bytes,
                 admin_token: options.admin_token.filter(|t| !t.is_empty()),
                 guard_metrics: options.guard_metrics,
+                allow_hosts: options.allow_hosts,
                 metrics: metrics::Metrics::default(),
                 recent: recent::RecentCalls::default(),
                 shutting_down: watch::Sender::new(false),
@@ -374,7 +379,19 @@ async fn scrape(axum::extract::State(state): axum::extract::State<AppState>, hea
     response
 }
 
-async fn not_found() -> Response {
+/// An unknown side-API path is a side-API error naming the route; any other path is the gateway's
+/// `InvalidAction.NotFound`, as the service answers it.
+async fn not_found(method: http::Method, uri: http::Uri) -> Response {
+    let path = uri.path();
+    if path == "/_emulator" || path.starts_with("/_emulator/") {
+        let shown: String = path.chars().take(200).collect();
+        let why = format!("no side-API route {method} {shown} (the routes are listed in docs/side-api.md)");
+        return (
+            http::StatusCode::NOT_FOUND,
+            axum::Json(serde_json::json!({ "error": why })),
+        )
+            .into_response();
+    }
     let request_id = crate::util::new_request_id();
     into_response(
         render_error(Format::Json, &request_id, &ApiError::new(ErrorCode::InvalidAction)),

@@ -417,3 +417,81 @@ async fn with_an_admin_token_the_side_api_needs_it_but_health_does_not() {
 fn app_with_options(options: AppOptions) -> Router {
     app(AppState::new(options).unwrap())
 }
+
+/// DNS rebinding: a page on a domain pointed at 127.0.0.1 is same-origin with itself, so only the
+/// `Host` it names gives it away.
+#[tokio::test]
+async fn the_side_api_refuses_a_host_name_it_was_not_told_to_answer() {
+    let app = guarded_app(None);
+    let _ = create_group(&app, "kept", &[]).await;
+    let rebound = Request::post("/_emulator/faults")
+        .header("host", "evil.example:8080")
+        .header("origin", "http://evil.example:8080")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"code":"InternalError"}"#))
+        .unwrap();
+    let reply = send(&app, rebound).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text);
+    assert!(error_message(&reply).contains("--allow-host"), "{}", reply.text);
+    let read = Request::get("/_emulator/state")
+        .header("host", "evil.example:8080")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, read).await.status, StatusCode::FORBIDDEN);
+    let faults = send(&app, Request::get("/_emulator/faults").body(Body::empty()).unwrap()).await;
+    assert_eq!(
+        faults.json()["rules"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        faults.text
+    );
+    let health = Request::get("/_emulator/health")
+        .header("host", "evil.example:8080")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, health).await.status, StatusCode::OK, "health tells nothing");
+    let rpc = Request::get("/?Action=DescribeContainerGroups&Version=2018-08-08&RegionId=cn-hangzhou&AccessKeyId=AK")
+        .header("host", "eci.example:8080")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, rpc).await.status, StatusCode::OK, "the API answers any Host");
+    let allowed = app_with_options(AppOptions {
+        allow_hosts: vec!["eci".into()],
+        ..AppOptions::default()
+    });
+    for (host, status) in [
+        ("eci:8080", StatusCode::OK),
+        ("localhost:8080", StatusCode::OK),
+        ("172.18.0.2:8080", StatusCode::OK),
+        ("[::1]:8080", StatusCode::OK),
+        ("eci.evil.example", StatusCode::FORBIDDEN),
+    ] {
+        let request = Request::get("/_emulator/faults")
+            .header("host", host)
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&allowed, request).await.status, status, "{host}");
+    }
+}
+
+#[tokio::test]
+async fn side_api_errors_are_side_api_errors() {
+    let app = guarded_app(None);
+    let unknown = send(
+        &app,
+        Request::get("/_emulator/nothing-here").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.text);
+    assert!(
+        error_message(&unknown).contains("GET /_emulator/nothing-here"),
+        "{}",
+        unknown.text
+    );
+    let elsewhere = send(&app, Request::get("/nothing-here").body(Body::empty()).unwrap()).await;
+    assert_eq!(elsewhere.json()["Code"], "InvalidAction.NotFound", "{}", elsewhere.text);
+    let binary = post("/_emulator/snapshot", "application/octet-stream", "{}");
+    let reply = send(&app, binary).await;
+    assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", reply.text);
+    assert!(error_message(&reply).contains("application/json"), "{}", reply.text);
+}
