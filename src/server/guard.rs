@@ -35,16 +35,18 @@ pub(super) async fn side_api(State(state): State<AppState>, request: Request, ne
             return refuse(StatusCode::FORBIDDEN, why);
         }
     }
-    if let Err(why) = same_origin(&request) {
-        tracing::warn!(
-            path = request.uri().path(),
-            why,
-            "side-API request refused as cross-site"
-        );
-        return refuse(StatusCode::FORBIDDEN, why);
-    }
-    if let Err(why) = understood_type(&request) {
-        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, why);
+    let checked = same_origin(&request)
+        .map_err(|why| (StatusCode::FORBIDDEN, why))
+        .and_then(|()| body_type(&request));
+    if let Err((status, why)) = checked {
+        if status == StatusCode::FORBIDDEN {
+            tracing::warn!(
+                path = request.uri().path(),
+                why,
+                "side-API request refused as cross-site"
+            );
+        }
+        return refuse(status, why);
     }
     if let Some(token) = state.inner.admin_token.as_deref() {
         if !open_path && !bearer_matches(request.headers(), token) {
@@ -57,7 +59,8 @@ pub(super) async fn side_api(State(state): State<AppState>, request: Request, ne
     next.run(request).await
 }
 
-fn refuse(status: StatusCode, why: String) -> Response {
+/// A side-API error: `{"error": why}` with `status`.
+pub(super) fn refuse(status: StatusCode, why: String) -> Response {
     (status, Json(json!({ "error": why }))).into_response()
 }
 
@@ -73,42 +76,45 @@ fn same_origin(request: &Request) -> Result<(), String> {
         if !origin_is_host(origin, host) {
             return Err(format!(
                 "requests from another origin are refused (Origin {} is not {host})",
-                origin.chars().take(100).collect::<String>()
-            ));
-        }
-    }
-    if let Some(content_type) = text(header::CONTENT_TYPE.as_str()).filter(|_| carries_body(request)) {
-        if !is_json(content_type) && sendable_across_sites(content_type) {
-            return Err(format!(
-                "a side-API body must be JSON (Content-Type: application/json, or application/x-ndjson for a snapshot), not {}: a page on another site can send that type",
-                content_type.chars().take(100).collect::<String>()
+                clipped(origin)
             ));
         }
     }
     Ok(())
 }
 
-fn carries_body(request: &Request) -> bool {
-    !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-}
-
-/// `Err` (415 naming the accepted types) for a body type that is neither JSON nor one a page could
-/// send across sites (those are refused as cross-site first): it is not a risk, only not understood.
-fn understood_type(request: &Request) -> Result<(), String> {
-    let given = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .filter(|_| carries_body(request));
+/// A body-carrying request's content type must be JSON (or none). A type a page may send across
+/// sites without a preflight is refused as cross-site (403); any other is only not understood (415).
+fn body_type(request: &Request) -> Result<(), (StatusCode, String)> {
+    let carries_body = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let given = request.headers().get(header::CONTENT_TYPE).filter(|_| carries_body);
     let Some(content_type) = given.map(|v| v.to_str().unwrap_or("\u{fffd}")) else {
         return Ok(());
     };
     if is_json(content_type) {
         return Ok(());
     }
-    Err(format!(
-        "the side API reads application/json (and application/x-ndjson for a snapshot), not {}",
-        content_type.chars().take(100).collect::<String>()
+    if sendable_across_sites(content_type) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            format!(
+                "a side-API body must be JSON (Content-Type: application/json, or application/x-ndjson for a snapshot), not {}: a page on another site can send that type",
+                clipped(content_type)
+            ),
+        ));
+    }
+    Err((
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        format!(
+            "the side API reads application/json (and application/x-ndjson for a snapshot), not {}",
+            clipped(content_type)
+        ),
     ))
+}
+
+/// A header value as an error message shows it: its first 100 characters.
+fn clipped(text: &str) -> String {
+    text.chars().take(100).collect()
 }
 
 /// The body types a page may POST to another origin without a preflight (the CORS-safelisted ones).
@@ -131,7 +137,7 @@ fn served_host(request: &Request, allowed: &[String]) -> Result<(), String> {
     }
     Err(format!(
         "the side API answers loopback names and IP addresses only, not Host {} (start with --allow-host NAME to allow a name)",
-        host.chars().take(100).collect::<String>()
+        clipped(host)
     ))
 }
 

@@ -24,7 +24,7 @@ use crate::protocol::{render_error, Format, Rendered};
 use crate::util::{Clock, SystemClock};
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{any, delete, get, post};
 use axum::Router;
 use std::sync::Arc;
@@ -386,11 +386,7 @@ async fn not_found(method: http::Method, uri: http::Uri) -> Response {
     if path == "/_emulator" || path.starts_with("/_emulator/") {
         let shown: String = path.chars().take(200).collect();
         let why = format!("no side-API route {method} {shown} (the routes are listed in docs/side-api.md)");
-        return (
-            http::StatusCode::NOT_FOUND,
-            axum::Json(serde_json::json!({ "error": why })),
-        )
-            .into_response();
+        return guard::refuse(StatusCode::NOT_FOUND, why);
     }
     let request_id = crate::util::new_request_id();
     into_response(
