@@ -152,6 +152,12 @@ pub struct Config {
     #[arg(long, env = "ECI_EMULATOR_STATE_DIR", value_name = "DIR")]
     pub state_dir: Option<std::path::PathBuf>,
 
+    /// With `--state-dir`: load a damaged store's entries that verify (and an older commit than the
+    /// last acknowledged) instead of refusing to start; each loss is logged. Without it, damage stops
+    /// the start with a message.
+    #[arg(long, env = "ECI_EMULATOR_ACCEPT_STATE_LOSS", requires = "state_dir")]
+    pub accept_state_loss: bool,
+
     /// Start from this snapshot file (from `GET /_emulator/snapshot`) when the state is empty, and
     /// again at every reset; `--fixtures` apply on top of it.
     #[arg(long, env = "ECI_EMULATOR_SNAPSHOT", value_name = "FILE")]

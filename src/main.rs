@@ -139,6 +139,9 @@ async fn serve(config: Config) -> Result<(), StartError> {
         guard_metrics: config.guard_metrics,
         allow_hosts: config.allow_hosts.clone(),
         state_dir: config.state_dir.clone(),
+        salvage: eci_emulator::durable::Salvage {
+            accept_loss: config.accept_state_loss,
+        },
         snapshot: config.snapshot.clone(),
     })
     .map_err(StartError::Config)?;

@@ -44,11 +44,21 @@ impl Captured {
         }
     }
 
+    /// Nothing is known to be written: each whole-state value is written again at the next capture.
+    pub fn forget(&self, parts: Parts<'_>) {
+        *self.written.lock() = Written::default();
+        for (_, network) in parts.eci.networks.snapshot() {
+            network.lock().saved_revision = 0;
+        }
+    }
+
     /// The store was cleared and is written whole again from `entries`: the values in it are those
     /// now in force. The id generator, the whole-state values and the networks among the entries are
     /// written once more after them: a call may have changed one after `entries` read it and written it before the
     /// store was cleared, so only writing them afresh leaves the store with the values in force.
     pub fn rewrite(&self, journal: &Journal, parts: Parts<'_>, entries: impl Iterator<Item = Vec<(Vec<u8>, Vec<u8>)>>) {
+        // One commit from the clear to the last entry: a kill leaves the old state or the new one.
+        let _one_commit = journal.hold();
         let mut written = self.written.lock();
         *written = Written::default();
         journal.push(Change::Clear);

@@ -141,6 +141,14 @@ impl ApiError {
         }
     }
 
+    /// The documented message followed by the reason, for a code whose message has no place for one
+    /// (a `ServiceUnavailable` caused by the state directory, say).
+    pub fn with_reason(kind: ErrorCode, reason: &str) -> Self {
+        let mut error = Self::new(kind);
+        error.message = format!("{} {reason}", error.message);
+        error
+    }
+
     /// The documented message without a detail (a bare `%s` becomes the code).
     pub fn new(kind: ErrorCode) -> Self {
         let detail = if kind.template() == "%s" { kind.code() } else { "" };

@@ -10,14 +10,21 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
-/// Readiness: 200 with the version and how long the emulator has been up.
-pub(super) async fn health(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({
+/// Readiness: 200 with the version and how long the emulator has been up; 503 `unhealthy` with the
+/// reason while the state directory cannot be written.
+pub(super) async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let mut body = json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "uptimeSeconds": state.inner.started.elapsed().as_secs_f64(),
         "signatures": if state.inner.auth.is_strict() { "verified" } else { "not checked" },
-    }))
+    });
+    let Some(reason) = state.degraded() else {
+        return (StatusCode::OK, Json(body));
+    };
+    body["status"] = json!("unhealthy");
+    body["reason"] = json!(format!("the state directory cannot be written: {reason}"));
+    (StatusCode::SERVICE_UNAVAILABLE, Json(body))
 }
 
 /// Drops every resource and every seen nonce; the state goes back to the start snapshot (if any) with

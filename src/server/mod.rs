@@ -61,6 +61,8 @@ pub struct AppOptions {
     pub allow_hosts: Vec<String>,
     /// Where the state is kept across restarts; none: in memory only.
     pub state_dir: Option<std::path::PathBuf>,
+    /// What to do with a damaged state directory.
+    pub salvage: crate::durable::Salvage,
     /// A snapshot file loaded at start (on an empty state) and at every reset.
     pub snapshot: Option<std::path::PathBuf>,
 }
@@ -81,6 +83,7 @@ impl Default for AppOptions {
             guard_metrics: false,
             allow_hosts: Vec::new(),
             state_dir: None,
+            salvage: crate::durable::Salvage::default(),
             snapshot: None,
         }
     }
@@ -128,7 +131,7 @@ impl AppState {
         };
         let now = options.clock.now();
         let (durable, stored) = match &options.state_dir {
-            Some(dir) => Durable::open(dir, now).map(|(d, image)| (Some(d), image))?,
+            Some(dir) => Durable::open(dir, now, options.salvage).map(|(d, image)| (Some(d), image))?,
             None => (None, None),
         };
         let state = AppState {
@@ -150,7 +153,29 @@ impl AppState {
             }),
         };
         state.start(stored, now)?;
+        if let Some(durable) = &state.inner.durable {
+            let shared = Arc::downgrade(&state.inner);
+            durable.on_reload(Box::new(move |image| {
+                if let Some(inner) = shared.upgrade() {
+                    AppState { inner }.reload_from_store(image);
+                }
+            }));
+        }
         Ok(state)
+    }
+
+    /// After a failed write: the running state goes back to what the store holds, so nothing of the
+    /// calls that failed remains.
+    fn reload_from_store(&self, image: Option<Image>) {
+        image.unwrap_or_default().install(self.parts(), self.eci().clock.now());
+        if let Some(durable) = &self.inner.durable {
+            durable.captured.forget(self.parts());
+        }
+    }
+
+    /// Why the state directory cannot be written right now, if it cannot.
+    pub fn degraded(&self) -> Option<std::sync::Arc<str>> {
+        self.inner.durable.as_ref().and_then(|d| d.journal().degraded())
     }
 
     /// The state at start: what the state directory holds when it holds anything; otherwise the

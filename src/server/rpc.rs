@@ -72,9 +72,12 @@ async fn serve_durably(state: &AppState, raw: &RawRequest, request_id: &str) -> 
     };
     match durable.journal().durable(seq).await {
         Ok(()) => served,
+        // What a read writes is what the clock made due (a group now Running, say): derived again
+        // from the clock after a rollback or a restart, so the answer holds though it was not written.
+        Err(_) if reads_only => served,
         Err(e) => {
             let detail = format!("The state directory could not be written: {e}.");
-            let err = ApiError::with_detail(ErrorCode::ServiceUnavailable, &detail);
+            let err = ApiError::with_reason(ErrorCode::ServiceUnavailable, &detail);
             Served::plain(render_error(Format::Json, request_id, &err)).counted_as(served.action, err.code())
         }
     }

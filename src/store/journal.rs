@@ -19,11 +19,28 @@ pub enum Change {
     Clear,
 }
 
-/// How far the writer has come: every change numbered up to `seq` is on disk, unless it failed.
+/// How far the writer has come: every change numbered up to `seq` is on disk, unless it is in one of
+/// the ranges that failed.
 #[derive(Debug, Clone, Default)]
 struct Committed {
     seq: u64,
-    failure: Option<Arc<str>>,
+    /// The latest ranges of changes that were not written, with why: the calls that made them fail.
+    failed: std::collections::VecDeque<(u64, u64, Arc<str>)>,
+    /// Set while the store cannot be written: every call that waits fails at once with it, until the
+    /// writer has reopened the store and put the running state back to what it holds.
+    degraded: Option<Arc<str>>,
+}
+
+/// Failed ranges remembered: a call looks its own up microseconds after queuing, so a few suffice.
+const FAILED_RANGES_KEPT: usize = 64;
+
+impl Committed {
+    fn failure_of(&self, seq: u64) -> Option<Arc<str>> {
+        self.failed
+            .iter()
+            .find(|(from, to, _)| (*from..=*to).contains(&seq))
+            .map(|(_, _, why)| Arc::clone(why))
+    }
 }
 
 #[derive(Debug, Default)]
@@ -31,6 +48,8 @@ struct Queue {
     changes: Vec<Change>,
     /// The number of the last change queued.
     last: u64,
+    /// While above zero, the writer takes nothing: changes that must land in one commit are queued.
+    holds: usize,
     closed: bool,
 }
 
@@ -104,8 +123,8 @@ impl Journal {
     /// once the journal is closed and drained.
     pub fn take_batch(&self) -> Option<(Vec<Change>, u64)> {
         let mut queue = self.queue.lock();
-        while queue.changes.is_empty() {
-            if queue.closed {
+        while queue.changes.is_empty() || (queue.holds > 0 && !queue.closed) {
+            if queue.closed && queue.changes.is_empty() {
                 return None;
             }
             self.wake_writer.wait(&mut queue);
@@ -113,23 +132,69 @@ impl Journal {
         Some((std::mem::take(&mut queue.changes), queue.last))
     }
 
-    /// The writer's side: everything up to `seq` is on disk, or the write failed.
-    pub fn mark_committed(&self, seq: u64, failure: Option<String>) {
+    /// The writer's side: everything queued, dropped unwritten; the number of the last change queued.
+    pub fn drop_queued(&self) -> u64 {
+        let mut queue = self.queue.lock();
+        queue.changes.clear();
+        queue.last
+    }
+
+    /// Whether no more changes come.
+    pub fn is_closed(&self) -> bool {
+        self.queue.lock().closed
+    }
+
+    /// Until the guard is dropped, the writer takes nothing, so the changes queued meanwhile land in
+    /// one commit: a state replaced whole is on disk whole or not at all, even across a kill.
+    pub fn hold(&self) -> Hold<'_> {
+        self.queue.lock().holds += 1;
+        Hold(self)
+    }
+
+    /// The writer's side: everything up to `seq` is on disk.
+    pub fn mark_committed(&self, seq: u64) {
         self.committed.send_modify(|committed| {
             committed.seq = committed.seq.max(seq);
-            if let Some(failure) = failure {
-                committed.failure = Some(failure.into());
+            committed.degraded = None;
+        });
+    }
+
+    /// The writer's side: the changes after the last resolved one up to `seq` were not written, for
+    /// `why`; the calls that made them fail with it.
+    pub fn mark_failed(&self, seq: u64, why: &str) {
+        self.committed.send_modify(|committed| {
+            if seq > committed.seq {
+                if committed.failed.len() == FAILED_RANGES_KEPT {
+                    committed.failed.pop_front();
+                }
+                committed.failed.push_back((committed.seq + 1, seq, why.into()));
+                committed.seq = seq;
             }
         });
     }
 
-    /// Resolves once the change numbered `seq` is on disk; an error when the store failed.
+    /// The writer's side: the store cannot be written (`Some`, why), or can again (`None`).
+    pub fn set_degraded(&self, why: Option<&str>) {
+        self.committed
+            .send_modify(|committed| committed.degraded = why.map(Arc::from));
+    }
+
+    /// Why the store cannot be written right now, if it cannot.
+    pub fn degraded(&self) -> Option<Arc<str>> {
+        self.committed.borrow().degraded.clone()
+    }
+
+    /// Resolves once the change numbered `seq` is on disk; an error when it was not written, or the
+    /// store cannot be written now.
     pub async fn durable(&self, seq: u64) -> Result<(), Arc<str>> {
         let mut committed = self.committed.subscribe();
         let done = committed
-            .wait_for(|c| c.seq >= seq || c.failure.is_some())
+            .wait_for(|c| c.seq >= seq || c.degraded.is_some())
             .await
-            .map(|c| c.failure.clone())
+            .map(|c| match &c.degraded {
+                Some(why) if c.seq < seq => Some(Arc::clone(why)),
+                _ => c.failure_of(seq),
+            })
             .unwrap_or_else(|_| Some("the state writer stopped".into()));
         done.map_or(Ok(()), Err)
     }
@@ -138,6 +203,16 @@ impl Journal {
     pub fn close(&self) {
         self.queue.lock().closed = true;
         self.wake_writer.notify_all();
+    }
+}
+
+/// Holds the writer back while alive (see `Journal::hold`).
+pub struct Hold<'a>(&'a Journal);
+
+impl Drop for Hold<'_> {
+    fn drop(&mut self) {
+        self.0.queue.lock().holds -= 1;
+        self.0.wake_writer.notify_all();
     }
 }
 
@@ -277,9 +352,36 @@ mod tests {
             let journal = Arc::clone(&journal);
             async move { journal.durable(seq).await }
         });
-        journal.mark_committed(seq, None);
+        journal.mark_committed(seq);
         assert!(waiter.await.unwrap().is_ok());
-        journal.mark_committed(seq, Some("disk full".into()));
-        assert_eq!(journal.durable(seq + 1).await.unwrap_err().as_ref(), "disk full");
+        let failed = journal.push(Change::Clear);
+        journal.mark_failed(failed, "disk full");
+        assert_eq!(journal.durable(failed).await.unwrap_err().as_ref(), "disk full");
+        assert!(journal.durable(seq).await.is_ok(), "an earlier commit stays written");
+        let later = journal.push(Change::Clear);
+        journal.set_degraded(Some("no space"));
+        assert_eq!(journal.durable(later).await.unwrap_err().as_ref(), "no space");
+        journal.mark_committed(later);
+        assert!(
+            journal.durable(later).await.is_ok(),
+            "a commit after recovery is written"
+        );
+        assert_eq!(journal.durable(failed).await.unwrap_err().as_ref(), "disk full");
+    }
+
+    #[test]
+    fn a_held_journal_hands_nothing_to_the_writer() {
+        let journal = Arc::new(Journal::default());
+        let hold = journal.hold();
+        journal.push(Change::Clear);
+        let writer = std::thread::spawn({
+            let journal = Arc::clone(&journal);
+            move || journal.take_batch().map(|(batch, last)| (batch.len(), last))
+        });
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        journal.push(Change::Delete(b"a".to_vec()));
+        assert!(!writer.is_finished(), "the writer took changes while held");
+        drop(hold);
+        assert_eq!(writer.join().unwrap(), Some((2, 2)));
     }
 }
