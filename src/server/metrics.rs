@@ -31,6 +31,23 @@ struct ActionLabels {
     action: &'static str,
 }
 
+/// Every family's name, type and help, for the descriptors of families with no sample yet.
+const FAMILIES: [(&str, &str, &str); 8] = [
+    ("eci_calls", "counter", "RPC calls answered, by action, error code and HTTP status"),
+    ("eci_call_duration_seconds", "histogram", "Time to answer an RPC call, by action"),
+    ("eci_faults_injected", "counter", "Fault-rule firings, by rule and effect"),
+    ("eci_throttled", "counter", "Calls refused by a rate limit, by action"),
+    ("eci_signature_failures", "counter", "Calls refused by signature checks, by error code"),
+    ("eci_container_groups", "gauge", "Container groups, by region and status"),
+    ("eci_resources", "gauge", "Image caches, data caches and virtual nodes, by kind and region"),
+    ("eci_vswitch_addresses_in_use", "gauge", "Addresses held in each vSwitch"),
+];
+
+/// The help of a family named in `FAMILIES`.
+fn help(name: &str) -> &'static str {
+    FAMILIES.iter().find(|(n, _, _)| *n == name).map_or("", |(_, _, help)| help)
+}
+
 /// The emulator's metrics, one set per app.
 pub struct Metrics {
     registry: Registry,
@@ -60,46 +77,14 @@ impl Default for Metrics {
         let groups = Family::<Labels, Gauge>::default();
         let resources = Family::<Labels, Gauge>::default();
         let addresses = Family::<Labels, Gauge>::default();
-        registry.register(
-            "eci_calls",
-            "RPC calls answered, by action, error code and HTTP status",
-            calls.clone(),
-        );
-        registry.register(
-            "eci_call_duration_seconds",
-            "Time to answer an RPC call, by action",
-            latency.clone(),
-        );
-        registry.register(
-            "eci_faults_injected",
-            "Fault-rule firings, by rule and effect",
-            faults.clone(),
-        );
-        registry.register(
-            "eci_throttled",
-            "Calls refused by a rate limit, by action",
-            throttled.clone(),
-        );
-        registry.register(
-            "eci_signature_failures",
-            "Calls refused by signature checks, by error code",
-            signature_failures.clone(),
-        );
-        registry.register(
-            "eci_container_groups",
-            "Container groups, by region and status",
-            groups.clone(),
-        );
-        registry.register(
-            "eci_resources",
-            "Image caches, data caches and virtual nodes, by kind and region",
-            resources.clone(),
-        );
-        registry.register(
-            "eci_vswitch_addresses_in_use",
-            "Addresses held in each vSwitch",
-            addresses.clone(),
-        );
+        registry.register("eci_calls", help("eci_calls"), calls.clone());
+        registry.register("eci_call_duration_seconds", help("eci_call_duration_seconds"), latency.clone());
+        registry.register("eci_faults_injected", help("eci_faults_injected"), faults.clone());
+        registry.register("eci_throttled", help("eci_throttled"), throttled.clone());
+        registry.register("eci_signature_failures", help("eci_signature_failures"), signature_failures.clone());
+        registry.register("eci_container_groups", help("eci_container_groups"), groups.clone());
+        registry.register("eci_resources", help("eci_resources"), resources.clone());
+        registry.register("eci_vswitch_addresses_in_use", help("eci_vswitch_addresses_in_use"), addresses.clone());
         Metrics {
             registry,
             calls,
@@ -157,21 +142,29 @@ impl Metrics {
         if encode(&mut text, &self.registry).is_err() {
             text.clear();
         }
-        text
+        with_every_descriptor(text)
     }
 
+    /// Every served region gets a sample for each status and kind, zero included, so a query has a
+    /// series to bind to before the first group exists.
     fn read_gauges(&self, eci: &EciState) {
         self.groups.clear();
         self.resources.clear();
         self.addresses.clear();
+        for region in crate::network::regions().iter().map(|r| &r.region_id) {
+            for status in GroupStatus::ALL {
+                self.groups.get_or_create(&vec![("region", region.clone()), ("status", status.as_str().to_owned())]);
+            }
+            for kind in ["image_cache", "data_cache", "virtual_node"] {
+                self.resources.get_or_create(&vec![("kind", kind.to_owned()), ("region", region.clone())]);
+            }
+        }
         for (key, partition) in eci.registry.snapshot() {
             let state = partition.read();
             for status in GroupStatus::ALL {
                 let count = state.groups.count_under(&IndexKey::new(index::STATUS, status.as_str()));
-                if count > 0 {
-                    let labels = vec![("region", key.region.clone()), ("status", status.as_str().to_owned())];
-                    self.groups.get_or_create(&labels).inc_by(gauge_value(count));
-                }
+                let labels = vec![("region", key.region.clone()), ("status", status.as_str().to_owned())];
+                self.groups.get_or_create(&labels).inc_by(gauge_value(count));
             }
             let kinds = [
                 ("image_cache", state.image_caches.len()),
@@ -193,6 +186,20 @@ impl Metrics {
             }
         }
     }
+}
+
+/// The exposition with a descriptor (`# HELP`, `# TYPE`) for each family that has no sample yet,
+/// which the encoder leaves out: OpenMetrics allows a family without samples, and a scraper then
+/// knows every family from the first scrape.
+fn with_every_descriptor(mut text: String) -> String {
+    let missing: String = FAMILIES
+        .iter()
+        .filter(|(name, kind, _)| !text.contains(&format!("# TYPE {name} {kind}\n")))
+        .map(|(name, kind, help)| format!("# HELP {name} {help}.\n# TYPE {name} {kind}\n"))
+        .collect();
+    let end = text.rfind("# EOF").unwrap_or(text.len());
+    text.insert_str(end, &missing);
+    text
 }
 
 fn gauge_value(count: usize) -> i64 {

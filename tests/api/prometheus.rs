@@ -95,3 +95,31 @@ async fn signature_failures_and_throttled_calls_are_counted() {
         "{text}"
     );
 }
+
+/// A fresh emulator already declares every family, and the state gauges are zero for each served
+/// region, status and kind, so dashboards and `rate()` have series before any traffic.
+#[tokio::test]
+async fn a_fresh_scrape_declares_every_family_and_zero_gauges() {
+    let (app, _clock) = app_with_policy_and_fixtures(eci_emulator::lifecycle::machine::PolicyKind::Immediate, None);
+    let fresh = scrape(&app).await;
+    for (family, kind) in [
+        ("eci_calls", "counter"),
+        ("eci_call_duration_seconds", "histogram"),
+        ("eci_faults_injected", "counter"),
+        ("eci_throttled", "counter"),
+        ("eci_signature_failures", "counter"),
+        ("eci_container_groups", "gauge"),
+        ("eci_resources", "gauge"),
+        ("eci_vswitch_addresses_in_use", "gauge"),
+    ] {
+        assert!(fresh.contains(&format!("# TYPE {family} {kind}\n")), "{family} undeclared:\n{fresh}");
+        assert_eq!(fresh.matches(&format!("# TYPE {family} ")).count(), 1, "{family} declared twice");
+    }
+    let zero_running = "eci_container_groups{region=\"cn-shanghai\",status=\"Running\"} 0\n";
+    assert!(fresh.contains(zero_running), "{fresh}");
+    assert!(fresh.contains("eci_resources{kind=\"virtual_node\",region=\"cn-hangzhou\"} 0\n"), "{fresh}");
+    create_group(&app, "counted", &[]).await;
+    let after = scrape(&app).await;
+    assert_eq!(sample(&after, "eci_container_groups", &["cn-hangzhou", "Running"]), 1.0);
+    assert_eq!(after.matches("# TYPE eci_calls ").count(), 1);
+}
