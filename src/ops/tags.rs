@@ -91,6 +91,14 @@ pub fn tag(ctx: &Ctx<'_>, req: TagResourcesRequest) -> Result<JsonBody, ApiError
     JsonBody::of(&json!({}))
 }
 
+/// Tags as given, one per key: a key given twice keeps its first place and its last value, as
+/// `TagResources` does with a key the resource already has.
+pub fn one_per_key(given: &[TagSpec]) -> Vec<TagSpec> {
+    let mut tags = Vec::with_capacity(given.len());
+    merge_tags(&mut tags, given);
+    tags
+}
+
 fn merge_tags(current: &mut Vec<TagSpec>, given: &[TagSpec]) {
     for tag in given {
         match current.iter_mut().find(|t| t.key == tag.key) {

@@ -206,6 +206,30 @@ fn is_form_body(raw: &RawRequest) -> bool {
     }
 }
 
+/// A form body is read as sent: one compressed (declared with `Content-Encoding`, or gzip data sent
+/// without saying so) is refused saying that, rather than as text that is not UTF-8. The API's
+/// gateway documents no compressed requests, and no official SDK sends one.
+fn check_unencoded(raw: &RawRequest) -> Result<(), ApiError> {
+    let declared = raw
+        .header(http::header::CONTENT_ENCODING)
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("identity"));
+    if let Some(encoding) = declared {
+        let encoding: String = encoding.chars().take(40).collect();
+        return Err(ApiError::invalid(
+            "request body",
+            &format!("it is encoded (Content-Encoding: {encoding}); send the form unencoded"),
+        ));
+    }
+    if raw.body.starts_with(&[0x1f, 0x8b]) {
+        return Err(ApiError::invalid(
+            "request body",
+            "it is gzip data, not form text; send the form unencoded",
+        ));
+    }
+    Ok(())
+}
+
 /// The format named by `Format`, when it can be read; used to render even an early error right.
 pub fn requested_format<'a, 'b: 'a>(mut pairs: impl Iterator<Item = &'a Pair<'b>>) -> Result<Format, ApiError> {
     match pairs.find(|(k, _)| k == "Format").map(|(_, v)| &**v) {
@@ -224,6 +248,7 @@ pub fn extract(raw: &RawRequest) -> Result<RpcRequest<'_>, (ApiError, Format)> {
     }
     let query = decode_pairs(raw.query.as_bytes(), "query string").map_err(|e| (e, Format::Json))?;
     let form = if is_form_body(raw) {
+        check_unencoded(raw).map_err(|e| (e, Format::Json))?;
         decode_pairs(&raw.body, "request body").map_err(|e| (e, Format::Json))?
     } else {
         Vec::new()
@@ -316,6 +341,19 @@ mod tests {
                 Err(_) => proptest::prop_assert!(pieces.iter().any(|p| p.starts_with('='))),
             }
         }
+    }
+
+    #[test]
+    fn a_compressed_body_is_refused_as_compressed() {
+        let form = [("Content-Type", "application/x-www-form-urlencoded")];
+        let declared = [form[0], ("Content-Encoding", "gzip")];
+        let (err, _) = extract(&raw("POST", "", &declared, "Action=DescribeRegions")).unwrap_err();
+        assert!(err.message.contains("Content-Encoding: gzip"), "{}", err.message);
+        let gzip = RawRequest::from_parts("POST", "", &form, &[0x1f, 0x8b, 0x08, 0x00]);
+        let (err, _) = extract(&gzip).unwrap_err();
+        assert!(err.message.contains("gzip data"), "{}", err.message);
+        let identity = [form[0], ("Content-Encoding", "identity")];
+        assert!(extract(&raw("POST", "", &identity, "Action=DescribeRegions&Version=2018-08-08")).is_ok());
     }
 
     #[test]

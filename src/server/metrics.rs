@@ -33,19 +33,50 @@ struct ActionLabels {
 
 /// Every family's name, type and help, for the descriptors of families with no sample yet.
 const FAMILIES: [(&str, &str, &str); 8] = [
-    ("eci_calls", "counter", "RPC calls answered, by action, error code and HTTP status"),
-    ("eci_call_duration_seconds", "histogram", "Time to answer an RPC call, by action"),
-    ("eci_faults_injected", "counter", "Fault-rule firings, by rule and effect"),
+    (
+        "eci_calls",
+        "counter",
+        "RPC calls answered, by action, error code and HTTP status",
+    ),
+    (
+        "eci_call_duration_seconds",
+        "histogram",
+        "Time to answer an RPC call, by action",
+    ),
+    (
+        "eci_faults_injected",
+        "counter",
+        "Fault-rule firings, by rule and effect",
+    ),
     ("eci_throttled", "counter", "Calls refused by a rate limit, by action"),
-    ("eci_signature_failures", "counter", "Calls refused by signature checks, by error code"),
-    ("eci_container_groups", "gauge", "Container groups, by region and status"),
-    ("eci_resources", "gauge", "Image caches, data caches and virtual nodes, by kind and region"),
-    ("eci_vswitch_addresses_in_use", "gauge", "Addresses held in each vSwitch"),
+    (
+        "eci_signature_failures",
+        "counter",
+        "Calls refused by signature checks, by error code",
+    ),
+    (
+        "eci_container_groups",
+        "gauge",
+        "Container groups, by region and status",
+    ),
+    (
+        "eci_resources",
+        "gauge",
+        "Image caches, data caches and virtual nodes, by kind and region",
+    ),
+    (
+        "eci_vswitch_addresses_in_use",
+        "gauge",
+        "Addresses held in each vSwitch",
+    ),
 ];
 
 /// The help of a family named in `FAMILIES`.
 fn help(name: &str) -> &'static str {
-    FAMILIES.iter().find(|(n, _, _)| *n == name).map_or("", |(_, _, help)| help)
+    FAMILIES
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map_or("", |(_, _, help)| help)
 }
 
 /// The emulator's metrics, one set per app.
@@ -78,13 +109,25 @@ impl Default for Metrics {
         let resources = Family::<Labels, Gauge>::default();
         let addresses = Family::<Labels, Gauge>::default();
         registry.register("eci_calls", help("eci_calls"), calls.clone());
-        registry.register("eci_call_duration_seconds", help("eci_call_duration_seconds"), latency.clone());
+        registry.register(
+            "eci_call_duration_seconds",
+            help("eci_call_duration_seconds"),
+            latency.clone(),
+        );
         registry.register("eci_faults_injected", help("eci_faults_injected"), faults.clone());
         registry.register("eci_throttled", help("eci_throttled"), throttled.clone());
-        registry.register("eci_signature_failures", help("eci_signature_failures"), signature_failures.clone());
+        registry.register(
+            "eci_signature_failures",
+            help("eci_signature_failures"),
+            signature_failures.clone(),
+        );
         registry.register("eci_container_groups", help("eci_container_groups"), groups.clone());
         registry.register("eci_resources", help("eci_resources"), resources.clone());
-        registry.register("eci_vswitch_addresses_in_use", help("eci_vswitch_addresses_in_use"), addresses.clone());
+        registry.register(
+            "eci_vswitch_addresses_in_use",
+            help("eci_vswitch_addresses_in_use"),
+            addresses.clone(),
+        );
         Metrics {
             registry,
             calls,
@@ -153,10 +196,12 @@ impl Metrics {
         self.addresses.clear();
         for region in crate::network::regions().iter().map(|r| &r.region_id) {
             for status in GroupStatus::ALL {
-                self.groups.get_or_create(&vec![("region", region.clone()), ("status", status.as_str().to_owned())]);
+                let labels = vec![("region", region.clone()), ("status", status.as_str().to_owned())];
+                self.groups.get_or_create(&labels).set(0);
             }
             for kind in ["image_cache", "data_cache", "virtual_node"] {
-                self.resources.get_or_create(&vec![("kind", kind.to_owned()), ("region", region.clone())]);
+                let labels = vec![("kind", kind.to_owned()), ("region", region.clone())];
+                self.resources.get_or_create(&labels).set(0);
             }
         }
         for (key, partition) in eci.registry.snapshot() {

@@ -79,6 +79,9 @@ fn out_of_range(bound: &Bound, value: f64) -> Option<String> {
             format!("{n}")
         }
     };
+    if !value.is_finite() {
+        return Some("must be a finite number".into());
+    }
     let within = value >= bound.min && bound.max.is_none_or(|max| value <= max);
     if within {
         return None;
@@ -109,5 +112,17 @@ mod tests {
             .unwrap();
         assert_eq!((limit.integer, limit.min, limit.max), (true, 1.0, Some(200.0)));
         assert!(bounds().values().flatten().count() > 100);
+    }
+
+    #[test]
+    fn not_a_finite_number_is_said_so() {
+        let cpu = bounds()["CreateContainerGroup"]
+            .iter()
+            .find(|b| b.param == "Cpu")
+            .unwrap();
+        for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(out_of_range(cpu, value).as_deref(), Some("must be a finite number"));
+        }
+        assert_eq!(out_of_range(cpu, -1.0).as_deref(), Some("must be at least 0"));
     }
 }

@@ -112,12 +112,22 @@ async fn a_fresh_scrape_declares_every_family_and_zero_gauges() {
         ("eci_resources", "gauge"),
         ("eci_vswitch_addresses_in_use", "gauge"),
     ] {
-        assert!(fresh.contains(&format!("# TYPE {family} {kind}\n")), "{family} undeclared:\n{fresh}");
-        assert_eq!(fresh.matches(&format!("# TYPE {family} ")).count(), 1, "{family} declared twice");
+        assert!(
+            fresh.contains(&format!("# TYPE {family} {kind}\n")),
+            "{family} undeclared:\n{fresh}"
+        );
+        assert_eq!(
+            fresh.matches(&format!("# TYPE {family} ")).count(),
+            1,
+            "{family} declared twice"
+        );
     }
     let zero_running = "eci_container_groups{region=\"cn-shanghai\",status=\"Running\"} 0\n";
     assert!(fresh.contains(zero_running), "{fresh}");
-    assert!(fresh.contains("eci_resources{kind=\"virtual_node\",region=\"cn-hangzhou\"} 0\n"), "{fresh}");
+    assert!(
+        fresh.contains("eci_resources{kind=\"virtual_node\",region=\"cn-hangzhou\"} 0\n"),
+        "{fresh}"
+    );
     create_group(&app, "counted", &[]).await;
     let after = scrape(&app).await;
     assert_eq!(sample(&after, "eci_container_groups", &["cn-hangzhou", "Running"]), 1.0);

@@ -139,3 +139,36 @@ async fn unknown_resources_types_and_too_many_tags_are_refused() {
         (400, json!("NumberExceed.Tags"))
     );
 }
+
+/// A key given twice at create is kept once, with its last value, as `TagResources` keeps it.
+#[tokio::test]
+async fn a_tag_key_given_twice_at_create_is_kept_once() {
+    let app = open_app();
+    let tags = [
+        ("Tag.1.Key", "team"),
+        ("Tag.1.Value", "red"),
+        ("Tag.2.Key", "env"),
+        ("Tag.2.Value", "ci"),
+        ("Tag.3.Key", "team"),
+        ("Tag.3.Value", "blue"),
+    ];
+    let id = create_group(&app, "twice", &tags).await;
+    let described = rpc_get(
+        &app,
+        "DescribeContainerGroups",
+        &[REGION, ("ContainerGroupIds", &format!("[\"{id}\"]"))],
+    )
+    .await
+    .json();
+    assert_eq!(
+        described["ContainerGroups"][0]["Tags"],
+        json!([{"Key": "team", "Value": "blue"}, {"Key": "env", "Value": "ci"}])
+    );
+    let red = rpc_get(
+        &app,
+        "DescribeContainerGroups",
+        &[REGION, ("Tag.1.Key", "team"), ("Tag.1.Value", "red")],
+    )
+    .await;
+    assert_eq!(red.json()["TotalCount"], 0, "the overwritten value is not indexed");
+}

@@ -27,8 +27,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
-pub fn create(ctx: &Ctx<'_>, req: CreateContainerGroupRequest) -> Result<JsonBody, ApiError> {
+pub fn create(ctx: &Ctx<'_>, mut req: CreateContainerGroupRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
+    req.tags = crate::ops::tags::one_per_key(&req.tags);
     rules::check_create(&req)?;
     let fault_rules = fault_tag_rules(ctx, &req)?;
     let policy = group_policy(ctx, &req)?;
