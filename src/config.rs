@@ -3,7 +3,7 @@
 use crate::auth::Credential;
 use crate::faults::throttle::Limit;
 use crate::lifecycle::machine::{Policy, PolicyKind};
-use crate::server::DEFAULT_MAX_BODY_BYTES;
+use crate::server::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SIDE_API_BODY_BYTES, DEFAULT_MAX_SNAPSHOT_BYTES};
 use clap::{Parser, ValueEnum};
 use std::net::SocketAddr;
 
@@ -109,6 +109,14 @@ pub struct Config {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "ECI_EMULATOR_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+
+    /// Largest side-API body accepted (a fixture document, a fault rule), in bytes.
+    #[arg(long, env = "ECI_EMULATOR_MAX_SIDE_API_BODY_BYTES", default_value_t = DEFAULT_MAX_SIDE_API_BODY_BYTES)]
+    pub max_side_api_body_bytes: usize,
+
+    /// Largest snapshot read, by `POST /_emulator/snapshot` or `--snapshot`, in bytes.
+    #[arg(long, env = "ECI_EMULATOR_MAX_SNAPSHOT_BYTES", default_value_t = DEFAULT_MAX_SNAPSHOT_BYTES)]
+    pub max_snapshot_bytes: usize,
 
     /// A request head, once its first byte has arrived, and a request body must each arrive within
     /// this many milliseconds; otherwise the connection is closed (a head) or answered 408 (a body).

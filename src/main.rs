@@ -127,6 +127,8 @@ async fn serve(config: Config) -> Result<(), StartError> {
         seed: config.seed,
         clock: Arc::new(SystemClock),
         max_body_bytes: config.max_body_bytes,
+        max_side_api_body_bytes: config.max_side_api_body_bytes,
+        max_snapshot_bytes: config.max_snapshot_bytes,
         strict_network: config.strict_network,
         fixtures: load_each("--fixtures", &config.fixtures, eci_emulator::fixtures::parse)?,
         faults: load_each("--faults", &config.faults, eci_emulator::faults::parse_rules)?

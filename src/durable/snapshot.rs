@@ -20,8 +20,6 @@ use std::sync::Arc;
 
 pub const FORMAT_NAME: &str = "eci-emulator-snapshot";
 pub const FORMAT_VERSION: u32 = 1;
-/// The largest snapshot `POST /_emulator/snapshot` takes.
-pub const MAX_SNAPSHOT_BYTES: usize = 2 * 1024 * 1024 * 1024;
 
 #[derive(Deserialize)]
 struct Header {

@@ -68,11 +68,20 @@ pub(super) async fn load_snapshot(
     request: axum::extract::Request,
 ) -> (StatusCode, Json<Value>) {
     use http_body_util::BodyExt;
-    let limit = crate::durable::snapshot::MAX_SNAPSHOT_BYTES;
+    let limit = state.inner.max_snapshot_bytes;
     let body = match http_body_util::Limited::new(request.into_body(), limit).collect().await {
         Ok(collected) => collected.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            let error = format!(
+                "the snapshot is larger than {limit} bytes; start the emulator with a larger --max-snapshot-bytes"
+            );
+            return (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Json(json!({"loaded": false, "error": error})),
+            );
+        }
         Err(e) => {
-            let error = format!("the snapshot could not be read (at most {limit} bytes): {e}");
+            let error = format!("the snapshot could not be read: {e}");
             return (StatusCode::BAD_REQUEST, Json(json!({"loaded": false, "error": error})));
         }
     };

@@ -56,7 +56,44 @@ pub(super) async fn side_api(State(state): State<AppState>, request: Request, ne
             );
         }
     }
-    next.run(request).await
+    let limit = body_limit(&state, request.uri().path());
+    let declared = request
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit.0 as u64) {
+        return too_large(limit);
+    }
+    let response = next.run(request).await;
+    // A body without a declared length that runs past the limit is cut by the extractor, whose
+    // answer is plain text.
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json_response(&response) {
+        return too_large(limit);
+    }
+    response
+}
+
+/// The body limit of a side-API path, and the flag that sets it.
+fn body_limit(state: &AppState, path: &str) -> (usize, &'static str) {
+    match path {
+        "/_emulator/snapshot" => (state.inner.max_snapshot_bytes, "--max-snapshot-bytes"),
+        _ => (state.inner.max_side_api_body_bytes, "--max-side-api-body-bytes"),
+    }
+}
+
+fn too_large((limit, flag): (usize, &str)) -> Response {
+    refuse(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("the body is larger than {limit} bytes; start the emulator with a larger {flag}"),
+    )
+}
+
+fn is_json_response(response: &Response) -> bool {
+    response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"))
 }
 
 /// A side-API error: `{"error": why}` with `status`.

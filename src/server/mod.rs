@@ -35,6 +35,10 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 /// The default most bytes a request body may have.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// Room for a fixture document of tens of thousands of vSwitches.
+pub const DEFAULT_MAX_SIDE_API_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// Room for a snapshot of about 400,000 groups; larger ones need the flag.
+pub const DEFAULT_MAX_SNAPSHOT_BYTES: usize = 1024 * 1024 * 1024;
 
 /// What the app is built from.
 pub struct AppOptions {
@@ -43,6 +47,10 @@ pub struct AppOptions {
     pub seed: Option<u64>,
     pub clock: Arc<dyn Clock>,
     pub max_body_bytes: usize,
+    /// Largest side-API body accepted, snapshots aside.
+    pub max_side_api_body_bytes: usize,
+    /// Largest snapshot read, posted or from `--snapshot`.
+    pub max_snapshot_bytes: usize,
     /// Refuse unknown vSwitch and security-group ids instead of registering them.
     pub strict_network: bool,
     /// Applied at start and after every reset.
@@ -74,6 +82,8 @@ impl Default for AppOptions {
             seed: None,
             clock: Arc::new(SystemClock),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_side_api_body_bytes: DEFAULT_MAX_SIDE_API_BODY_BYTES,
+            max_snapshot_bytes: DEFAULT_MAX_SNAPSHOT_BYTES,
             strict_network: false,
             fixtures: Vec::new(),
             faults: Vec::new(),
@@ -102,6 +112,8 @@ struct Shared {
     throttle: Throttle,
     started: Instant,
     max_body_bytes: usize,
+    max_side_api_body_bytes: usize,
+    max_snapshot_bytes: usize,
     admin_token: Option<String>,
     guard_metrics: bool,
     allow_hosts: Vec<String>,
@@ -142,6 +154,8 @@ impl AppState {
                 throttle,
                 started: Instant::now(),
                 max_body_bytes: options.max_body_bytes,
+                max_side_api_body_bytes: options.max_side_api_body_bytes,
+                max_snapshot_bytes: options.max_snapshot_bytes,
                 admin_token: options.admin_token.filter(|t| !t.is_empty()),
                 guard_metrics: options.guard_metrics,
                 allow_hosts: options.allow_hosts,
@@ -215,7 +229,7 @@ impl AppState {
         let now = self.eci().clock.now();
         // Without a snapshot, an empty image: installing it clears everything the same way.
         let image = match &self.inner.snapshot {
-            Some(path) => read_snapshot_file(path)?,
+            Some(path) => read_snapshot_file(path, self.inner.max_snapshot_bytes)?,
             None => Image::default(),
         };
         image.install(parts, now);
@@ -308,9 +322,21 @@ impl AppState {
 }
 
 /// Reads and decodes a snapshot file; the message names the file.
-fn read_snapshot_file(path: &std::path::Path) -> Result<Image, String> {
+fn read_snapshot_file(path: &std::path::Path, limit: usize) -> Result<Image, String> {
+    use std::io::Read;
     let shown = path.display();
-    let bytes = std::fs::read(path).map_err(|e| format!("--snapshot {shown}: {e}"))?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| {
+            file.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+                .read_to_end(&mut bytes)
+        })
+        .map_err(|e| format!("--snapshot {shown}: {e}"))?;
+    if bytes.len() > limit {
+        return Err(format!(
+            "--snapshot {shown}: larger than {limit} bytes; raise --max-snapshot-bytes to read it"
+        ));
+    }
     crate::durable::snapshot::read(&bytes).map_err(|e| format!("--snapshot {shown}: {e}"))
 }
 
@@ -357,6 +383,9 @@ fn side_api(state: AppState) -> Router<AppState> {
                 .delete(admin::clear_rate_limits),
         )
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), durable_side_api))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.inner.max_side_api_body_bytes,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(state, guard::side_api))
 }
 

@@ -495,3 +495,63 @@ async fn side_api_errors_are_side_api_errors() {
     assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", reply.text);
     assert!(error_message(&reply).contains("application/json"), "{}", reply.text);
 }
+
+/// Side-API bodies are held to their own limits, set by flags, with JSON answers naming the flag:
+/// declared or not, a body past the limit is 413; a snapshot has a limit of its own, which a
+/// `--snapshot` file is held to as well (`/dev/zero` is refused instead of filling memory).
+#[tokio::test]
+async fn side_api_bodies_are_held_to_their_limits_with_json_answers() {
+    let limited = |side, snapshot| {
+        app(AppState::new(AppOptions {
+            max_side_api_body_bytes: side,
+            max_snapshot_bytes: snapshot,
+            ..AppOptions::default()
+        })
+        .unwrap())
+    };
+    let app = limited(1000, 2000);
+    let document = json!({"accounts": [{"accessKeyId": "x".repeat(1200)}]}).to_string();
+    let declared = Request::post("/_emulator/fixtures")
+        .header("content-type", "application/json")
+        .header("content-length", document.len())
+        .body(Body::from(document.clone()))
+        .unwrap();
+    let undeclared = post("/_emulator/fixtures", "application/json", document);
+    for request in [declared, undeclared] {
+        let reply = send(&app, request).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", reply.text);
+        assert!(
+            reply.content_type.starts_with("application/json"),
+            "{}",
+            reply.content_type
+        );
+        assert!(
+            error_message(&reply).contains("--max-side-api-body-bytes"),
+            "{}",
+            reply.text
+        );
+    }
+    let snapshot = post("/_emulator/snapshot", "application/x-ndjson", vec![b'x'; 3000]);
+    let reply = send(&app, snapshot).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", reply.text);
+    assert!(error_message(&reply).contains("--max-snapshot-bytes"), "{}", reply.text);
+    let within = post("/_emulator/snapshot", "application/x-ndjson", vec![b'x'; 1500]);
+    let reply = send(&app, within).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::BAD_REQUEST,
+        "a snapshot within its limit is read: {}",
+        reply.text
+    );
+
+    let endless = AppState::new(AppOptions {
+        snapshot: Some("/dev/zero".into()),
+        max_snapshot_bytes: 1 << 20,
+        ..AppOptions::default()
+    });
+    let refused = endless.map(drop).unwrap_err();
+    assert!(
+        refused.contains("larger than 1048576 bytes") && refused.contains("--max-snapshot-bytes"),
+        "{refused}"
+    );
+}
