@@ -40,6 +40,8 @@ pub struct Image {
     ids: Option<SavedIds>,
     nonces: Vec<(String, String, i64)>,
     entries: usize,
+    /// Group records read: more than the groups loaded means one id was in two records.
+    group_records: usize,
 }
 
 impl Image {
@@ -65,6 +67,9 @@ impl Image {
         match key {
             Key::Record(kind, account, region, family, id) if kind == "r" => {
                 crate::network::region(&region).map_err(|_| format!("unknown region {region:?}"))?;
+                if family == crate::ops::saved::GROUPS {
+                    self.group_records += 1;
+                }
                 let key = PartitionKey { account, region };
                 self.partitions.entry(key).or_default().load_entry(&family, &id, value)
             }
@@ -80,7 +85,10 @@ impl Image {
             IDS => {
                 self.ids = json(value)
                     .map_err(|e| tracing::warn!("id generator: {e}; new ids are drawn afresh"))
-                    .ok()
+                    .ok();
+                if self.ids.as_ref().is_some_and(SavedIds::is_stuck) {
+                    return Err("the id generator's state is all zero: it would draw the same id forever".into());
+                }
             }
             ACCOUNTS => self.accounts = json(value)?,
             LIMITS => {
@@ -97,6 +105,49 @@ impl Image {
                 self.networks.push(RegionNetwork::restore(saved)?);
             }
             other => return Err(format!("unknown value {other:?}")),
+        }
+        Ok(())
+    }
+
+    /// Checks that the records agree with each other before anything is replaced: no group id in two
+    /// records, no address (vSwitch and IP) or EIP (by id or by address) held twice. A forged or
+    /// damaged file that breaks one would make later calls hand out or free what another holds.
+    pub fn check(&self) -> Result<(), String> {
+        if self.groups() != self.group_records {
+            return Err(format!(
+                "{} group records hold {} groups: a group id appears in more than one record",
+                self.group_records,
+                self.groups()
+            ));
+        }
+        let mut ids = std::collections::HashSet::with_capacity(self.group_records);
+        let mut addresses = std::collections::HashMap::with_capacity(self.group_records);
+        let mut eips = std::collections::HashMap::new();
+        let mut eip_addresses = std::collections::HashMap::new();
+        for partition in self.partitions.values() {
+            let groups = partition.groups.iter().map(|g| (&g.id, &g.placement, g.eip.as_ref()));
+            let nodes = partition
+                .virtual_nodes
+                .iter()
+                .map(|n| (&n.id, &n.placement, n.eip.as_ref()));
+            for (id, placement, eip) in groups.chain(nodes) {
+                if !ids.insert(id.as_str()) {
+                    return Err(format!("{id} appears twice"));
+                }
+                if let Some(other) = addresses.insert((placement.vswitch_id.as_str(), placement.ip), id) {
+                    return Err(format!(
+                        "{id} and {other} both hold {} in {}",
+                        placement.ip, placement.vswitch_id
+                    ));
+                }
+                let Some((allocation_id, ip)) = eip else { continue };
+                if let Some(other) = eips.insert(allocation_id.as_str(), id) {
+                    return Err(format!("{id} and {other} are both bound to EIP {allocation_id}"));
+                }
+                if let Some(other) = eip_addresses.insert(*ip, id) {
+                    return Err(format!("{id} and {other} both hold the EIP address {ip}"));
+                }
+            }
         }
         Ok(())
     }

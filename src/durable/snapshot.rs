@@ -121,7 +121,10 @@ pub fn read(bytes: &[u8]) -> Result<Image, String> {
             check_end(line, entries, &hex::encode(digest.finalize()))?;
             return match bytes.split(|b| *b == b'\n').skip(number).any(|rest| !rest.is_empty()) {
                 true => Err(format!("line {}: something follows the end line", number + 1)),
-                false => Ok(image),
+                false => image
+                    .check()
+                    .map(|()| image)
+                    .map_err(|e| format!("the snapshot is inconsistent: {e}")),
             };
         }
         if line.is_empty() {

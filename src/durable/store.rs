@@ -220,6 +220,9 @@ fn read_all(db: &Database, now: time::OffsetDateTime, salvage: Salvage) -> Resul
     if image.entries() == 0 {
         return Ok(read);
     }
+    image
+        .check()
+        .map_err(|e| format!("{FILE} is inconsistent: {e}; {}", way_out()))?;
     if let Ok(nonces) = txn.open_table(NONCES) {
         let now_key = keys::nonce(unix_nanos(now), "", "");
         for entry in nonces.range(now_key.as_slice()..).map_err(|e| e.to_string())? {
@@ -379,8 +382,12 @@ pub type Reload = dyn Fn(Option<Image>) + Send + Sync;
 /// puts the running state back to what it holds, so nothing of a failed call remains; until that
 /// works, the journal is degraded and every call that would write fails at once, saying why.
 pub fn write_journal(mut store: Store, journal: &Journal, reload: &std::sync::OnceLock<Box<Reload>>) {
+    let _stopped = WriterStopped(journal);
     while let Some((batch, last)) = journal.take_batch() {
-        if let Err(why) = store.write_batch(batch) {
+        // The storage engine can panic on a file damaged under it: that is a failed write too.
+        let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| store.write_batch(batch)))
+            .unwrap_or_else(|_| Err("the storage engine failed on a damaged file".into()));
+        if let Err(why) = written {
             let why = format!("{FILE}: {why}");
             tracing::error!("the state directory could not be written: {why}");
             journal.set_degraded(Some(&why));
@@ -392,6 +399,18 @@ pub fn write_journal(mut store: Store, journal: &Journal, reload: &std::sync::On
             continue;
         }
         journal.mark_committed(last);
+    }
+}
+
+/// Whatever ends the writer, calls that wait for it are not left waiting.
+struct WriterStopped<'a>(&'a Journal);
+
+impl Drop for WriterStopped<'_> {
+    fn drop(&mut self) {
+        if !self.0.is_closed() || std::thread::panicking() {
+            self.0
+                .set_degraded(Some("the state writer stopped; restart the emulator"));
+        }
     }
 }
 

@@ -191,6 +191,9 @@ pub struct RegionNetwork {
     next_block: u32,
     #[serde(skip)]
     eip_pool: IpPool,
+    /// Which EIP holds each address, declared or made: no two share one.
+    #[serde(skip)]
+    eip_addresses: HashMap<Ipv4Addr, String>,
     /// Counts changes to what the network declares (not addresses handed out, which the stored
     /// groups tell), so the durable state knows when to write it.
     #[serde(skip)]
@@ -247,6 +250,7 @@ impl RegionNetwork {
             default_groups: HashMap::new(),
             next_block: 0,
             eip_pool: IpPool::for_cidr(EIP_POOL_CIDR.parse().unwrap_or_default()),
+            eip_addresses: HashMap::new(),
             revision: 1,
             saved_revision: 0,
         }
@@ -313,19 +317,30 @@ impl RegionNetwork {
             network.add_vswitch(vswitch);
         }
         for eip in saved.eips.into_values() {
-            network.restore_eip(eip);
+            network.insert_eip(eip)?;
         }
         // What was just read is what the store holds.
         network.saved_revision = network.revision;
         Ok(network)
     }
 
-    fn restore_eip(&mut self, eip: Eip) {
-        if eip.auto_created {
-            // A declared EIP's address is the caller's choice, outside the pool.
-            let _ = self.eip_pool.claim(eip.ip_address);
+    /// Adds an EIP unless another holds its address. A declared address inside the pool that
+    /// `AutoCreateEip` draws from is taken out of it, so no made EIP gets it too.
+    fn insert_eip(&mut self, eip: Eip) -> Result<(), String> {
+        if let Some(other) = self
+            .eip_addresses
+            .get(&eip.ip_address)
+            .filter(|o| **o != eip.allocation_id)
+        {
+            return Err(format!(
+                "EIP {}: the address {} is already EIP {other}'s",
+                eip.allocation_id, eip.ip_address
+            ));
         }
+        let _ = self.eip_pool.claim(eip.ip_address);
+        self.eip_addresses.insert(eip.ip_address, eip.allocation_id.clone());
         self.eips.insert(eip.allocation_id.clone(), eip);
+        Ok(())
     }
 
     /// Takes again what a loaded holder holds: its address and its EIP (made again if the stored
@@ -341,12 +356,17 @@ impl RegionNetwork {
         let Some((allocation_id, ip)) = eip else { return };
         match self.eips.get_mut(allocation_id) {
             Some(known) => known.bound_to = Some(holder.to_owned()),
-            None => self.restore_eip(Eip {
-                allocation_id: allocation_id.clone(),
-                ip_address: *ip,
-                bound_to: Some(holder.to_owned()),
-                auto_created: true,
-            }),
+            None => {
+                let made = Eip {
+                    allocation_id: allocation_id.clone(),
+                    ip_address: *ip,
+                    bound_to: Some(holder.to_owned()),
+                    auto_created: true,
+                };
+                if let Err(why) = self.insert_eip(made) {
+                    tracing::warn!(holder, "a loaded EIP is not taken again: {why}");
+                }
+            }
         }
     }
 
@@ -631,7 +651,9 @@ impl RegionNetwork {
             bound_to: Some(group_id.to_owned()),
             auto_created: true,
         };
-        self.eips.insert(eip.allocation_id.clone(), eip.clone());
+        // The pool never hands out an address an EIP holds: each one's is claimed in it.
+        self.insert_eip(eip.clone())
+            .map_err(|_| ApiError::new(ErrorCode::IpNotEnough))?;
         self.revision += 1;
         Ok(eip)
     }
@@ -672,6 +694,7 @@ impl RegionNetwork {
         if auto {
             if let Some(eip) = self.eips.remove(allocation_id) {
                 self.eip_pool.release(eip.ip_address);
+                self.eip_addresses.remove(&eip.ip_address);
             }
         }
     }
@@ -762,7 +785,7 @@ impl RegionNetwork {
             Some(existing) if existing.ip_address == eip.ip_address => Ok(()),
             Some(_) => Err(format!("EIP {} is already declared differently", eip.allocation_id)),
             None => {
-                self.eips.insert(eip.allocation_id.clone(), eip);
+                self.insert_eip(eip)?;
                 self.revision += 1;
                 Ok(())
             }

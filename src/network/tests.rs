@@ -208,15 +208,13 @@ fn eips_are_created_bound_and_released() {
     let auto = net.create_eip("eci-1", &ids).unwrap();
     assert!(auto.allocation_id.starts_with("eip-bp1"));
     assert_eq!(auto.ip_address, Ipv4Addr::new(47, 96, 0, 1));
-    net.eips.insert(
-        "eip-mine".into(),
-        Eip {
-            allocation_id: "eip-mine".into(),
-            ip_address: Ipv4Addr::new(47, 1, 1, 1),
-            bound_to: None,
-            auto_created: false,
-        },
-    );
+    net.declare_eip(Eip {
+        allocation_id: "eip-mine".into(),
+        ip_address: Ipv4Addr::new(47, 1, 1, 1),
+        bound_to: None,
+        auto_created: false,
+    })
+    .unwrap();
     assert_eq!(net.bind_eip("eip-mine", "eci-2").unwrap(), Ipv4Addr::new(47, 1, 1, 1));
     assert_eq!(
         net.bind_eip("eip-mine", "eci-3").unwrap_err().code(),
@@ -230,6 +228,31 @@ fn eips_are_created_bound_and_released() {
     net.release_eip(&auto.allocation_id);
     assert!(net.eips.contains_key("eip-mine") && !net.eips.contains_key(&auto.allocation_id));
     assert!(net.check_eip("eip-mine").is_ok());
+}
+
+#[test]
+fn no_two_eips_share_an_address() {
+    let mut net = net();
+    let ids = IdGenerator::new(Some(2));
+    let declared = |id: &str, ip: Ipv4Addr| Eip {
+        allocation_id: id.into(),
+        ip_address: ip,
+        bound_to: None,
+        auto_created: false,
+    };
+    let next_auto = Ipv4Addr::new(47, 96, 0, 1);
+    net.declare_eip(declared("eip-a", next_auto)).unwrap();
+    let refused = net.declare_eip(declared("eip-b", next_auto)).unwrap_err();
+    assert!(refused.contains("already EIP eip-a's"), "{refused}");
+    net.declare_eip(declared("eip-a", next_auto))
+        .expect("the same declaration again is a no-op");
+    let auto = net.create_eip("eci-1", &ids).unwrap();
+    assert_ne!(auto.ip_address, next_auto, "a made EIP took a declared address");
+    let taken = net.declare_eip(declared("eip-c", auto.ip_address)).unwrap_err();
+    assert!(taken.contains(&auto.allocation_id), "{taken}");
+    net.release_eip(&auto.allocation_id);
+    net.declare_eip(declared("eip-c", auto.ip_address))
+        .expect("a released address is free again");
 }
 
 /// A vSwitch in cn-hangzhou-b, declared as a fixture would.

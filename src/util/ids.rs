@@ -1,7 +1,7 @@
 //! Resource identifiers from one seedable generator (so a seeded run repeats exactly), and request ids.
 
 use parking_lot::Mutex;
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -68,6 +68,15 @@ impl IdGenerator {
         *self.rng.lock() = saved.0;
     }
 
+    /// A resource id that `taken` does not know: drawn again while it does (a state put back from
+    /// an old snapshot would otherwise hand out ids already in use). `None` after a few draws, which
+    /// only a generator that repeats itself can cause.
+    pub fn unused_resource_id(&self, prefix: &str, region_code: &str, taken: impl Fn(&str) -> bool) -> Option<String> {
+        (0..8)
+            .map(|_| self.resource_id(prefix, region_code))
+            .find(|id| !taken(id))
+    }
+
     /// `{prefix}-{region_code}{random}` with 20 characters after the dash, the shape ECI ids have.
     pub fn resource_id(&self, prefix: &str, region_code: &str) -> String {
         let random_len = 20usize.saturating_sub(region_code.len());
@@ -96,6 +105,16 @@ impl IdGenerator {
 /// The id generator's state as the durable state keeps it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SavedIds(Xoshiro256PlusPlus);
+
+impl SavedIds {
+    /// Whether the state is one the generator cannot leave: all zero, it draws 0 forever (every id
+    /// the same). Only a forged or damaged state is; a real one draws two zeros in a row with
+    /// probability 2^-128.
+    pub fn is_stuck(&self) -> bool {
+        let mut rng = self.0.clone();
+        rng.next_u64() == 0 && rng.next_u64() == 0
+    }
+}
 
 /// A fresh `RequestId`: an upper-case UUID, as the service writes them. Not drawn from the seeded
 /// sequence, so resource ids do not depend on how many requests came before.
@@ -135,6 +154,20 @@ mod tests {
         restored.restore(seen.lock()[0].clone());
         assert_eq!(restored.resource_id("eci", "bp1"), second);
         assert_ne!(first, second);
+    }
+
+    #[test]
+    fn an_id_in_use_is_drawn_again_and_a_stuck_state_is_told() {
+        let ids = IdGenerator::new(Some(5));
+        let replay = ids.save();
+        let used = ids.resource_id("eci", "bp1");
+        ids.restore(replay.clone());
+        let fresh = ids.unused_resource_id("eci", "bp1", |id| id == used).unwrap();
+        assert_ne!(fresh, used, "an id in use was handed out again");
+        assert_eq!(ids.unused_resource_id("eci", "bp1", |_| true), None);
+        assert!(!replay.is_stuck());
+        let zero: SavedIds = serde_json::from_str(r#"{"s":[0,0,0,0]}"#).unwrap();
+        assert!(zero.is_stuck());
     }
 
     #[test]

@@ -555,3 +555,102 @@ async fn side_api_bodies_are_held_to_their_limits_with_json_answers() {
         "{refused}"
     );
 }
+
+/// A snapshot with its digest made again after an edit, as a forger would.
+fn forged(snapshot: &str, edit: impl Fn(Vec<String>) -> Vec<String>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut lines: Vec<String> = snapshot.lines().map(str::to_owned).collect();
+    let header = lines.remove(0);
+    lines.pop();
+    let entries = edit(lines);
+    let mut digest = Sha256::new();
+    for line in &entries {
+        digest.update(line.as_bytes());
+        digest.update(b"\n");
+    }
+    let end = json!({"end": {"entries": entries.len(), "sha256": hex::encode(digest.finalize())}});
+    let mut out = vec![header];
+    out.extend(entries);
+    out.push(end.to_string());
+    out.join("\n") + "\n"
+}
+
+/// Records that contradict each other are refused before anything is replaced, even with a digest
+/// that matches: a zeroed id generator (every later create would get one id), one group id in two
+/// records, two groups on one address.
+#[tokio::test]
+async fn a_forged_snapshot_whose_records_disagree_is_refused() {
+    let app = open_app();
+    let first = create_group(&app, "first", &[]).await;
+    create_group(&app, "second", &[]).await;
+    let snapshot = send(&app, Request::get("/_emulator/snapshot").body(Body::empty()).unwrap())
+        .await
+        .text;
+    let groups =
+        |lines: &[String]| -> Vec<usize> { (0..lines.len()).filter(|i| lines[*i].contains(r#""group","#)).collect() };
+    let ip_of = |line: &str| {
+        line.split(r#""ip":""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_owned()
+    };
+    let cases: [(String, &str); 3] = [
+        (
+            forged(&snapshot, |lines| {
+                let zero = r#"[["g","ids",""],{"s":[0,0,0,0]}]"#.to_owned();
+                lines
+                    .into_iter()
+                    .map(|l| {
+                        if l.starts_with(r#"[["g","ids""#) {
+                            zero.clone()
+                        } else {
+                            l
+                        }
+                    })
+                    .collect()
+            }),
+            "all zero",
+        ),
+        (
+            forged(&snapshot, |mut lines| {
+                let at = groups(&lines)[0];
+                let copy = lines[at].replace("00000000000000000001", "00000000000000000099");
+                lines.insert(at + 1, copy);
+                lines
+            }),
+            "more than one record",
+        ),
+        (
+            forged(&snapshot, |mut lines| {
+                let at = groups(&lines);
+                let (ip_a, ip_b) = (ip_of(&lines[at[0]]), ip_of(&lines[at[1]]));
+                lines[at[1]] = lines[at[1]].replace(&format!(r#""ip":"{ip_b}""#), &format!(r#""ip":"{ip_a}""#));
+                lines
+            }),
+            "both hold",
+        ),
+    ];
+    for (body, says) in cases {
+        let reply = send(&app, post("/_emulator/snapshot", "application/x-ndjson", body)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{says}: {}", reply.text);
+        assert!(error_message(&reply).contains(says), "{says}: {}", reply.text);
+    }
+    let after = send(&app, Request::get("/_emulator/snapshot").body(Body::empty()).unwrap())
+        .await
+        .text;
+    assert_eq!(
+        after.lines().count(),
+        snapshot.lines().count(),
+        "a refused snapshot changed the state"
+    );
+    assert!(after.contains(&first));
+    let untouched = forged(&snapshot, |lines| lines);
+    let reply = send(&app, post("/_emulator/snapshot", "application/x-ndjson", untouched)).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "the forger's own digest is right: {}",
+        reply.text
+    );
+}

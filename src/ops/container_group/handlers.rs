@@ -79,7 +79,11 @@ pub fn create(ctx: &Ctx<'_>, mut req: CreateContainerGroupRequest) -> Result<Jso
         images,
         now,
     )?;
-    let id = ctx.eci.ids.resource_id("eci", &region.id_code);
+    let id = ctx
+        .eci
+        .ids
+        .unused_resource_id("eci", &region.id_code, |id| state.groups.get(id).is_some())
+        .ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
     let (placement, eip, ipv6) = {
         let network = ctx.eci.network(region);
         let mut net = network.lock();
