@@ -191,6 +191,10 @@ pub struct RegionNetwork {
     next_block: u32,
     #[serde(skip)]
     eip_pool: IpPool,
+    /// Each VPC's vSwitch blocks by first address (then position): `(last address, position)`.
+    /// Blocks of one VPC never overlap, so an overlap check looks at one neighbour.
+    #[serde(skip)]
+    blocks: HashMap<String, BTreeMap<(u32, usize), u32>>,
     /// Which EIP holds each address, declared or made: no two share one.
     #[serde(skip)]
     eip_addresses: HashMap<Ipv4Addr, String>,
@@ -251,6 +255,7 @@ impl RegionNetwork {
             next_block: 0,
             eip_pool: IpPool::for_cidr(EIP_POOL_CIDR.parse().unwrap_or_default()),
             eip_addresses: HashMap::new(),
+            blocks: HashMap::new(),
             revision: 1,
             saved_revision: 0,
         }
@@ -409,6 +414,11 @@ impl RegionNetwork {
         self.revision += 1;
         let index = self.v_switches.len();
         self.by_id.insert(declared.v_switch_id.clone(), index);
+        let (first, last) = block_range(declared.cidr_block);
+        self.blocks
+            .entry(declared.vpc_id.clone())
+            .or_default()
+            .insert((first, index), last);
         self.v_switches.push(VSwitch {
             pool: IpPool::for_cidr(declared.cidr_block),
             v_switch_id: declared.v_switch_id,
@@ -745,11 +755,7 @@ impl RegionNetwork {
                 vpc.cidr_block
             ));
         }
-        let overlapping = self
-            .v_switches
-            .iter()
-            .find(|v| v.vpc_id == vpc_id && (v.cidr_block.contains(&cidr) || cidr.contains(&v.cidr_block)));
-        if let Some(other) = overlapping {
+        if let Some(other) = self.overlapping(vpc_id, cidr) {
             return Err(format!(
                 "vSwitch {id}: {cidr} overlaps vSwitch {} ({})",
                 other.v_switch_id, other.cidr_block
@@ -767,6 +773,14 @@ impl RegionNetwork {
             ipv6_cidr_block: ipv6,
         });
         Ok(())
+    }
+
+    /// The vSwitch of `vpc_id` whose block overlaps `cidr`, if one does: the block starting last at
+    /// or before `cidr`'s end is the only one that can, since the blocks are disjoint.
+    fn overlapping(&self, vpc_id: &str, cidr: Ipv4Net) -> Option<&VSwitch> {
+        let (first, last) = block_range(cidr);
+        let (&(_, index), &other_last) = self.blocks.get(vpc_id)?.range(..=(last, usize::MAX)).next_back()?;
+        (other_last >= first).then(|| self.v_switches.get(index)).flatten()
     }
 
     pub fn declare_security_group(&mut self, id: &str, vpc_id: &str) -> Result<(), String> {
@@ -818,6 +832,11 @@ impl RegionNetwork {
     pub fn has_image_cache(&self, id: &str) -> bool {
         self.image_caches.iter().any(|c| c == id)
     }
+}
+
+/// The first and last address of a block, as numbers.
+fn block_range(cidr: Ipv4Net) -> (u32, u32) {
+    (u32::from(cidr.network()), u32::from(cidr.broadcast()))
 }
 
 /// The IPv6 /64 of the default VPC's `block`th vSwitch in `region`: inside 2408:4000::/32, one /48 per

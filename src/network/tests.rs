@@ -266,3 +266,43 @@ fn declared(id: &str, vpc_id: &str, cidr: &str) -> SavedVSwitch {
         ipv6_cidr_block: None,
     }
 }
+
+#[test]
+fn a_vswitch_overlapping_another_of_its_vpc_is_refused_by_its_neighbours() {
+    let mut net = net();
+    let vpc = |id: &str| Vpc {
+        vpc_id: id.into(),
+        cidr_block: "10.0.0.0/8".parse().unwrap(),
+    };
+    net.declare_vpc(vpc("vpc-a")).unwrap();
+    net.declare_vpc(vpc("vpc-b")).unwrap();
+    let declare = |net: &mut RegionNetwork, id: &str, vpc: &str, cidr: &str| {
+        net.declare_vswitch(id, vpc, "cn-hangzhou-b", cidr.parse().unwrap(), None)
+    };
+    for n in 0..200u32 {
+        declare(
+            &mut net,
+            &format!("vsw-{n}"),
+            "vpc-a",
+            &format!("10.{}.{}.0/24", n / 100, (n % 100) * 2),
+        )
+        .unwrap();
+    }
+    let refused = [
+        ("10.0.4.128/25", "vsw-2"),
+        ("10.0.0.0/16", "vsw-99"),
+        ("10.1.198.0/23", "vsw-199"),
+        ("10.0.0.0/8", "vsw-199"),
+    ];
+    for (cidr, overlaps) in refused {
+        let why = declare(&mut net, "vsw-new", "vpc-a", cidr).unwrap_err();
+        assert!(why.contains(&format!("overlaps vSwitch {overlaps}")), "{cidr}: {why}");
+    }
+    for (n, cidr) in ["10.0.1.0/24", "10.0.199.0/24", "10.1.199.0/24", "10.2.0.0/16"]
+        .iter()
+        .enumerate()
+    {
+        declare(&mut net, &format!("vsw-gap-{n}"), "vpc-a", cidr).unwrap_or_else(|why| panic!("{cidr}: {why}"));
+    }
+    declare(&mut net, "vsw-other-vpc", "vpc-b", "10.0.4.0/24").expect("another VPC's blocks do not count");
+}
