@@ -1199,19 +1199,23 @@ async fn scale(binary: &std::path::Path, args: &Args) -> std::io::Result<()> {
     print_scale(&loaded, &p50, rounds);
     print_sustained_create(binary, SUSTAINED_GROUPS, args.connections).await?;
     println!(
-        "\nstate dump: {:<10} {:>9} {:>12} {:>12} {:>14} {:>14}",
-        "groups", "MiB", "seconds", "RSS +MiB", "page p50 ms", "page p99 ms"
+        "\nstate dump: {:<10} {:>9} {:>9} {:>9} {:>11} {:>11} {:>13} {:>13} {:>8}",
+        "groups", "MiB", "seconds", "RSS +MiB", "page p50", "page p99", "create p99", "idle p99", "×idle"
     );
     for one in &loaded {
         let dump = measure_dump(one).await?;
+        let (during, idle) = (dump.creates.percentile(0.99), dump.idle_creates.percentile(0.99));
         println!(
-            "            {:<10} {:>9.1} {:>12.2} {:>12.1} {:>14.3} {:>14.3}",
+            "            {:<10} {:>9.1} {:>9.2} {:>9.1} {:>8.3} ms {:>8.3} ms {:>10.3} ms {:>10.3} ms {:>7.2}x",
             one.size,
             dump.bytes as f64 / 1048576.0,
             dump.seconds,
             dump.rss_growth as f64 / 1048576.0,
             dump.concurrent.percentile(0.5),
-            dump.concurrent.percentile(0.99)
+            dump.concurrent.percentile(0.99),
+            during,
+            idle,
+            during / idle.max(0.001)
         );
     }
     Ok(())
@@ -1253,12 +1257,37 @@ async fn print_sustained_create(binary: &std::path::Path, groups: usize, connect
 }
 
 /// What streaming `GET /_emulator/state` cost: the document's size, the time to read it whole, the
-/// most the emulator's RSS grew meanwhile, and page-of-20 reads made alongside.
+/// most the emulator's RSS grew meanwhile, page-of-20 reads made alongside, and creates made
+/// alongside for as long as it streamed, against creates at rest just before.
 struct DumpFigures {
     bytes: u64,
     seconds: f64,
     rss_growth: u64,
     concurrent: Outcome,
+    creates: Outcome,
+    idle_creates: Outcome,
+}
+
+/// Creates from two connections, slice after slice, until `done` says stop: one outcome of them all.
+async fn creates_until(addr: SocketAddr, done: impl Fn() -> bool) -> Outcome {
+    let create = Signing::Unsigned.prepare(CREATE, create_params())(0);
+    let mut all = Outcome {
+        requests: 0,
+        errors: 0,
+        seconds: 0.0,
+        latencies_us: Vec::new(),
+    };
+    loop {
+        let slice = drive(addr, Arc::clone(&create), 2, Duration::from_millis(200)).await;
+        all.requests += slice.requests;
+        all.errors += slice.errors;
+        all.seconds += slice.seconds;
+        all.latencies_us.extend(slice.latencies_us);
+        if done() {
+            all.latencies_us.sort_unstable();
+            return all;
+        }
+    }
 }
 
 async fn measure_dump(one: &Loaded) -> std::io::Result<DumpFigures> {
@@ -1276,10 +1305,13 @@ async fn measure_dump(one: &Loaded) -> std::io::Result<DumpFigures> {
         })
     };
     let addr = one.emulator.addr;
+    let idle_until = Instant::now() + Duration::from_millis(600);
+    let idle_creates = creates_until(addr, || Instant::now() >= idle_until).await;
     let started = Instant::now();
     let dump = tokio::spawn(async move { read_streamed(addr, "/_emulator/state").await });
     let page = always(Target::get(page_of_twenty_path()));
     let concurrent = drive(addr, page, 2, Duration::from_millis(500)).await;
+    let creates = creates_until(addr, || dump.is_finished()).await;
     let bytes = dump.await.map_err(std::io::Error::other)??;
     let seconds = started.elapsed().as_secs_f64();
     sampling.store(false, Ordering::Relaxed);
@@ -1289,6 +1321,8 @@ async fn measure_dump(one: &Loaded) -> std::io::Result<DumpFigures> {
         seconds,
         rss_growth: peak.load(Ordering::Relaxed).saturating_sub(before),
         concurrent,
+        creates,
+        idle_creates,
     })
 }
 

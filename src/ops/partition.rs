@@ -286,11 +286,23 @@ impl RegionState {
     /// Moves every record whose next step is due by `now`, whatever its family; answers the groups
     /// whose termination ended, now removed (what they held is the caller's to release).
     pub fn advance_due(&mut self, now: OffsetDateTime) -> Vec<ContainerGroup> {
+        self.advance_due_at_most(now, usize::MAX).0
+    }
+
+    /// As `advance_due`, but stops after `steps` due entries, so a caller can let go of the lock
+    /// between rounds; also answers whether anything is still due.
+    pub fn advance_due_at_most(&mut self, now: OffsetDateTime, steps: usize) -> (Vec<ContainerGroup>, bool) {
         let mut gone = Vec::new();
+        let mut taken = 0;
         while let Some((at, entry)) = self.due.first().cloned() {
             if at > now {
                 break;
             }
+            if taken == steps {
+                gone.extend(self.prune_finished(now));
+                return (gone, true);
+            }
+            taken += 1;
             // Taken off before it is applied; a group's entry is kept for `change_life` to move.
             if !matches!(entry, Due::Group(_)) {
                 self.due.remove(&(at, entry.clone()));
@@ -307,7 +319,7 @@ impl RegionState {
             }
         }
         gone.extend(self.prune_finished(now));
-        gone
+        (gone, false)
     }
 
     /// Removes a group whose lifecycle says it is gone (a termination ended by a drive or by
