@@ -546,7 +546,7 @@ fn a_snapshot_round_trips_and_bad_ones_change_nothing() {
     );
 
     let text = String::from_utf8_lossy(&snapshot).into_owned();
-    let newer = text.replacen("\"version\":1", "\"version\":99", 1);
+    let newer = text.replacen("\"version\":2", "\"version\":99", 1);
     let cut_mid_line = &text[..text.len() * 2 / 3];
     let lines: Vec<&str> = text.lines().collect();
     let group_line = lines.iter().find(|l| l.contains("\"group\"")).expect("a group line");

@@ -950,7 +950,7 @@ fn post_fixtures(addr: SocketAddr) -> std::io::Result<()> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr)?;
     let request = format!(
-        "POST /_emulator/fixtures HTTP/1.0\r\nHost: x\r\nContent-Length: {}\r\n\r\n{BENCH_FIXTURES}",
+        "POST /_emulator/fixtures HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{BENCH_FIXTURES}",
         BENCH_FIXTURES.len()
     );
     stream.write_all(request.as_bytes())?;

@@ -12,7 +12,7 @@ use parking_lot::RwLock;
 use std::sync::Arc;
 
 /// Groups read per chunk: a lock is held for well under a millisecond.
-const GROUPS_PER_CHUNK: usize = 256;
+const GROUPS_PER_CHUNK: usize = 64;
 
 /// One stored entry: its key and value.
 pub type Entry = (Vec<u8>, Vec<u8>);
@@ -98,11 +98,14 @@ impl Current {
 
     /// The next page of groups.
     fn groups(&mut self) -> Vec<Entry> {
+        // Copied under the lock and encoded after it: a writer waits for the copy alone.
         let state = self.partition.read();
         let (groups, next) = state.groups.seq_chunk_after(self.after, GROUPS_PER_CHUNK);
+        let groups: Vec<_> = groups.into_iter().map(|(seq, group)| (seq, group.clone())).collect();
+        drop(state);
         let chunk = groups
-            .into_iter()
-            .map(|(seq, group)| (self.key_of(GROUPS, &keys::position(seq)), encode(group)))
+            .iter()
+            .map(|(seq, group)| (self.key_of(GROUPS, &keys::position(*seq)), encode(group)))
             .collect();
         self.after = next;
         self.groups_done = next.is_none();

@@ -1,9 +1,11 @@
 //! The snapshot file: the whole state as one versioned text file, written as a stream and read back
 //! all or nothing.
 //!
-//! Format (version 1), one JSON document per line:
-//! - a header: `{"format":"eci-emulator-snapshot","version":1,"emulator":"0.1.0"}`;
-//! - one line per stored entry: `[key, value]`, the key a JSON array naming what the value is;
+//! Format (version 2), one JSON document per line:
+//! - a header: `{"format":"eci-emulator-snapshot","version":2,"emulator":"0.1.0"}`;
+//! - one line per stored entry: `[key, value, crc]`, the key a JSON array naming what the value is,
+//!   the CRC-32 of key and value (`seal::checksum`) telling a damaged line by itself (version 1
+//!   lines are `[key, value]`);
 //! - an end line: `{"end":{"entries":N,"sha256":"…"}}`, the digest of every entry line with its
 //!   newline, so a truncated or altered file is told from a whole one.
 //!
@@ -19,7 +21,7 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 pub const FORMAT_NAME: &str = "eci-emulator-snapshot";
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Deserialize)]
 struct Header {
@@ -71,6 +73,8 @@ impl SnapshotStream {
             out.extend_from_slice(&key);
             out.push(b',');
             out.extend_from_slice(&value);
+            out.push(b',');
+            out.extend_from_slice(super::seal::checksum(&key, &value).to_string().as_bytes());
             out.extend_from_slice(b"]\n");
             self.digest.update(&out[start..]);
             self.entries += 1;
@@ -111,7 +115,7 @@ impl Iterator for SnapshotStream {
 pub fn read(bytes: &[u8]) -> Result<Image, String> {
     let mut lines = bytes.split(|b| *b == b'\n').enumerate();
     let header = lines.next().map(|(_, line)| line).unwrap_or_default();
-    check_header(header)?;
+    let version = check_header(header)?;
     let mut image = Image::default();
     let mut digest = Sha256::new();
     let mut entries = 0usize;
@@ -130,8 +134,7 @@ pub fn read(bytes: &[u8]) -> Result<Image, String> {
         if line.is_empty() {
             continue;
         }
-        let (key, value): (Box<RawValue>, Box<RawValue>) =
-            serde_json::from_slice(line).map_err(|e| format!("line {number}: not an entry ({e})"))?;
+        let (key, value) = entry(line, version).map_err(|e| format!("line {number}: {e}"))?;
         image
             .load_entry(key.get().as_bytes(), value.get().as_bytes())
             .map_err(|e| format!("line {number}: {e}"))?;
@@ -144,7 +147,29 @@ pub fn read(bytes: &[u8]) -> Result<Image, String> {
     ))
 }
 
-fn check_header(line: &[u8]) -> Result<(), String> {
+/// One entry line's key and value, its checksum checked (from version 2 on).
+fn entry(line: &[u8], version: u32) -> Result<(Box<RawValue>, Box<RawValue>), String> {
+    let not_one = |e: &dyn std::fmt::Display| format!("not an entry ({e})");
+    let mut parts: std::vec::IntoIter<Box<RawValue>> = serde_json::from_slice::<Vec<Box<RawValue>>>(line)
+        .map_err(|e| not_one(&e))?
+        .into_iter();
+    let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
+        return Err(not_one(&"it needs a key and a value"));
+    };
+    match (parts.next(), parts.next(), version) {
+        (None, None, 1) => Ok((key, value)),
+        (Some(crc), None, _) => {
+            let expected = super::seal::checksum(key.get().as_bytes(), value.get().as_bytes());
+            match crc.get().parse::<u32>() {
+                Ok(crc) if crc == expected => Ok((key, value)),
+                _ => Err("the entry does not match its checksum: the snapshot is damaged".into()),
+            }
+        }
+        _ => Err(not_one(&format!("a version {version} entry is [key, value, checksum]"))),
+    }
+}
+
+fn check_header(line: &[u8]) -> Result<u32, String> {
     let not_one = || format!("not an {FORMAT_NAME} file: the first line must be its header");
     let header: Header = serde_json::from_slice(line).map_err(|_| not_one())?;
     if header.format != FORMAT_NAME {
@@ -156,7 +181,7 @@ fn check_header(line: &[u8]) -> Result<(), String> {
             header.version
         ));
     }
-    Ok(())
+    Ok(header.version)
 }
 
 fn check_end(line: &[u8], entries: usize, digest: &str) -> Result<(), String> {

@@ -47,8 +47,10 @@ pub(super) async fn reset(State(state): State<AppState>) -> (StatusCode, Json<Va
 
 /// The whole state as one snapshot file, streamed a page of groups at a time.
 pub(super) async fn snapshot(State(state): State<AppState>) -> axum::response::Response {
-    let stream = crate::durable::snapshot::SnapshotStream::new(&state.shared_eci(), state.parts());
-    let mut response = axum::response::Response::new(axum::body::Body::new(ChunkBody(stream)));
+    let reader = state.clone();
+    let body =
+        read_in_background(move || crate::durable::snapshot::SnapshotStream::new(&reader.shared_eci(), reader.parts()));
+    let mut response = axum::response::Response::new(body);
     let headers = response.headers_mut();
     headers.insert(
         axum::http::header::CONTENT_TYPE,
@@ -108,8 +110,10 @@ pub(super) async fn load_snapshot(
 /// Every partition with its groups (as `DescribeContainerGroups` shows them) and its network, streamed
 /// a page of groups at a time.
 pub(super) async fn state(State(state): State<AppState>) -> axum::response::Response {
-    let dump = crate::ops::admin::dump::StateDump::new(state.shared_eci(), state.faults());
-    let mut response = axum::response::Response::new(axum::body::Body::new(ChunkBody(dump)));
+    let reader = state.clone();
+    let body =
+        read_in_background(move || crate::ops::admin::dump::StateDump::new(reader.shared_eci(), reader.faults()));
+    let mut response = axum::response::Response::new(body);
     response.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("application/json"),
@@ -117,22 +121,50 @@ pub(super) async fn state(State(state): State<AppState>) -> axum::response::Resp
     response
 }
 
-/// A body whose frames are an iterator's chunks, produced as the connection asks for them.
-struct ChunkBody<I>(I);
+/// A body whose chunks a thread of its own produces, one or two ahead of the connection, at the
+/// lowest CPU priority: a long dump or snapshot takes what the calls leave of the machine, instead of
+/// a worker that calls need. The thread stops when the client goes.
+fn read_in_background<I: Iterator<Item = Vec<u8>>>(make: impl FnOnce() -> I + Send + 'static) -> axum::body::Body {
+    let (chunks, received) = tokio::sync::mpsc::channel(2);
+    let spawned = std::thread::Builder::new().name("state-reader".into()).spawn(move || {
+        lower_this_threads_priority();
+        for chunk in make() {
+            if chunks.blocking_send(chunk).is_err() {
+                return;
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!("a state reader could not start: {e}");
+    }
+    axum::body::Body::new(ChunkBody(received))
+}
 
-impl<I: Iterator<Item = Vec<u8>> + Unpin> http_body::Body for ChunkBody<I> {
+/// Nice 19 for the calling thread alone (Linux keeps a nice value per thread); where it cannot be
+/// set, the thread runs at the usual priority.
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority reads no memory of ours; `who` 0 is the calling thread on Linux.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+    }
+}
+
+/// A body whose frames are the chunks a reader thread sends.
+struct ChunkBody(tokio::sync::mpsc::Receiver<Vec<u8>>);
+
+impl http_body::Body for ChunkBody {
     type Data = Bytes;
     type Error = std::convert::Infallible;
 
     fn poll_frame(
         mut self: std::pin::Pin<&mut Self>,
-        _cx: &mut std::task::Context<'_>,
+        cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
-        std::task::Poll::Ready(
-            self.0
-                .next()
-                .map(|chunk| Ok(http_body::Frame::data(Bytes::from(chunk)))),
-        )
+        self.0
+            .poll_recv(cx)
+            .map(|chunk| chunk.map(|chunk| Ok(http_body::Frame::data(Bytes::from(chunk)))))
     }
 }
 

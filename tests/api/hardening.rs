@@ -556,13 +556,22 @@ async fn side_api_bodies_are_held_to_their_limits_with_json_answers() {
     );
 }
 
-/// A snapshot with its digest made again after an edit, as a forger would.
+/// A snapshot with its line checksums and digest made again after an edit, as a forger would.
 fn forged(snapshot: &str, edit: impl Fn(Vec<String>) -> Vec<String>) -> String {
     use sha2::{Digest, Sha256};
     let mut lines: Vec<String> = snapshot.lines().map(str::to_owned).collect();
     let header = lines.remove(0);
     lines.pop();
-    let entries = edit(lines);
+    // Each line's checksum made again too.
+    let entries: Vec<String> = edit(lines)
+        .into_iter()
+        .map(|line| {
+            let parts: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(&line).unwrap();
+            let (key, value) = (parts[0].get(), parts[1].get());
+            let crc = eci_emulator::durable::seal::checksum(key.as_bytes(), value.as_bytes());
+            format!("[{key},{value},{crc}]")
+        })
+        .collect();
     let mut digest = Sha256::new();
     for line in &entries {
         digest.update(line.as_bytes());
@@ -653,4 +662,54 @@ async fn a_forged_snapshot_whose_records_disagree_is_refused() {
         "the forger's own digest is right: {}",
         reply.text
     );
+    let damaged_line = snapshot.replacen(
+        "\"ContainerGroupName\":\"first\"",
+        "\"ContainerGroupName\":\"firsu\"",
+        1,
+    );
+    assert_ne!(damaged_line, snapshot);
+    let reply = send(&app, post("/_emulator/snapshot", "application/x-ndjson", damaged_line)).await;
+    assert!(
+        error_message(&reply).contains("does not match its checksum"),
+        "the line is named: {}",
+        reply.text
+    );
+}
+
+/// A version 1 snapshot (lines without checksums) still loads.
+#[tokio::test]
+async fn a_version_1_snapshot_still_loads() {
+    use sha2::{Digest, Sha256};
+    let app = open_app();
+    let id = create_group(&app, "kept", &[]).await;
+    let snapshot = send(&app, Request::get("/_emulator/snapshot").body(Body::empty()).unwrap())
+        .await
+        .text;
+    let lines: Vec<&str> = snapshot.lines().collect();
+    let header = lines[0].replace("\"version\":2", "\"version\":1");
+    let entries: Vec<String> = lines[1..lines.len() - 1]
+        .iter()
+        .map(|line| {
+            let parts: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(line).unwrap();
+            format!("[{},{}]", parts[0].get(), parts[1].get())
+        })
+        .collect();
+    let mut digest = Sha256::new();
+    for line in &entries {
+        digest.update(format!("{line}\n").as_bytes());
+    }
+    let end = json!({"end": {"entries": entries.len(), "sha256": hex::encode(digest.finalize())}});
+    let old = format!("{header}\n{}\n{end}\n", entries.join("\n"));
+    rpc_ok(
+        &app,
+        "DeleteContainerGroup",
+        &[("RegionId", "cn-hangzhou"), ("ContainerGroupId", &id)],
+    )
+    .await;
+    let reply = send(&app, post("/_emulator/snapshot", "application/x-ndjson", old)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let listed = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")])
+        .await
+        .json();
+    assert_eq!(listed["ContainerGroups"][0]["ContainerGroupId"], id.as_str());
 }

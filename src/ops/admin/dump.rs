@@ -9,7 +9,7 @@ use parking_lot::RwLock;
 use std::sync::Arc;
 
 /// Groups rendered per chunk: small enough that a lock is held for well under a millisecond.
-const GROUPS_PER_CHUNK: usize = 256;
+const GROUPS_PER_CHUNK: usize = 64;
 
 /// The dump's chunks of JSON text, in order; their concatenation is one document:
 /// `{"partitions":[{"account","regionId","containerGroups":[…]}…],"networks":[…],"accounts":[…]}`.
@@ -66,8 +66,11 @@ impl StateDump {
     /// The next page of the current partition's groups; closes the partition after its last page.
     fn next_groups(&mut self, current: &mut Current) -> (Vec<u8>, bool) {
         let mut out = Vec::with_capacity(64 * 1024);
+        // Copied under the lock and rendered after it: a writer waits for the copy alone.
         let state = current.partition.read();
         let (groups, next) = state.groups.chunk_after(current.after, GROUPS_PER_CHUNK);
+        let groups: Vec<_> = groups.into_iter().cloned().collect();
+        drop(state);
         for (i, group) in groups.iter().enumerate() {
             if i > 0 || current.after.is_some() {
                 out.push(b',');
@@ -77,7 +80,6 @@ impl StateDump {
                 out.extend_from_slice(b"{}");
             }
         }
-        drop(state);
         current.after = next;
         let finished = next.is_none();
         if finished {
