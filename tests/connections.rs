@@ -260,3 +260,39 @@ async fn shutdown_gives_up_on_work_still_running_at_the_deadline() {
     let _hanging = hanging_request(&server).await;
     assert_eq!(server.shut_down().await, Shutdown::DeadlinePassed { open: 1 });
 }
+
+/// A request line or head too large for the HTTP layer is answered 414 or 431 with an API error body
+/// and a request id, as every other refusal is, not with an empty body; a kept-alive connection's
+/// earlier answers are not touched.
+#[tokio::test]
+async fn a_request_too_large_for_the_http_layer_gets_an_api_error() {
+    let server = Server::start(limits(), true).await;
+    let long_uri = format!(
+        "GET /?Action=DescribeContainerGroups&Version=2018-08-08&x={} HTTP/1.1\r\nHost: t\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let many_headers: String = (0..150).map(|n| format!("X-H{n}: v\r\n")).collect();
+    let cases = [
+        (long_uri, "HTTP/1.1 414 "),
+        (
+            format!("GET /?Action=DescribeRegions&Version=2018-08-08 HTTP/1.1\r\nHost: t\r\n{many_headers}\r\n"),
+            "HTTP/1.1 431 ",
+        ),
+    ];
+    for (request, status) in cases {
+        let mut client = server.connect().await;
+        client.write_all(DESCRIBE.as_bytes()).await.unwrap();
+        assert!(read_response(&mut client).await.starts_with("HTTP/1.1 200"));
+        client.write_all(request.as_bytes()).await.unwrap();
+        let response = read_to_close(&mut client).await;
+        assert!(response.starts_with(status), "{response}");
+        let (head, body) = response.split_once("\r\n\r\n").unwrap();
+        assert!(head.contains("x-acs-request-id: "), "{head}");
+        let error: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(error["Code"], "InvalidParameter.LengthExceeded", "{body}");
+        assert!(
+            error["RequestId"].as_str().is_some_and(|id| head.contains(id)),
+            "{response}"
+        );
+    }
+}

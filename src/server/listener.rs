@@ -126,6 +126,7 @@ async fn serve_connection(
     let io = TokioIo::new(Watched {
         inner: stream,
         activity: activity.clone(),
+        replacing: None,
     });
     let service_activity = activity.clone();
     let service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
@@ -252,6 +253,31 @@ impl Drop for InFlight {
 struct Watched {
     inner: TcpStream,
     activity: Arc<Activity>,
+    /// One of hyper's own refusals being replaced: the answer sent instead, and how much of it is out.
+    replacing: Option<(Vec<u8>, usize)>,
+}
+
+impl Watched {
+    /// Sends the replacement answer for a write of `reported` bytes; `None` when there is none.
+    fn poll_replacing(&mut self, cx: &mut Context<'_>, reported: usize) -> Option<Poll<io::Result<usize>>> {
+        let (answer, sent) = self.replacing.as_mut()?;
+        while *sent < answer.len() {
+            match Pin::new(&mut self.inner).poll_write(cx, answer.get(*sent..).unwrap_or_default()) {
+                Poll::Ready(Ok(0)) => return Some(Poll::Ready(Err(io::ErrorKind::WriteZero.into()))),
+                Poll::Ready(Ok(n)) => *sent += n,
+                Poll::Ready(Err(e)) => return Some(Poll::Ready(Err(e))),
+                Poll::Pending => return Some(Poll::Pending),
+            }
+        }
+        self.replacing = None;
+        Some(Poll::Ready(Ok(reported)))
+    }
+
+    fn start_replacing(&mut self, head: &[u8]) {
+        if self.replacing.is_none() {
+            self.replacing = super::refusals::replacement(head).map(|answer| (answer, 0));
+        }
+    }
 }
 
 impl AsyncRead for Watched {
@@ -266,8 +292,13 @@ impl AsyncRead for Watched {
 }
 
 impl AsyncWrite for Watched {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        this.start_replacing(buf);
+        match this.poll_replacing(cx, buf.len()) {
+            Some(replaced) => replaced,
+            None => Pin::new(&mut this.inner).poll_write(cx, buf),
+        }
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -279,11 +310,19 @@ impl AsyncWrite for Watched {
     }
 
     fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+        let this = self.get_mut();
+        if let Some(first) = bufs.iter().find(|b| !b.is_empty()) {
+            this.start_replacing(first);
+        }
+        let total = bufs.iter().map(|b| b.len()).sum();
+        match this.poll_replacing(cx, total) {
+            Some(replaced) => replaced,
+            None => Pin::new(&mut this.inner).poll_write_vectored(cx, bufs),
+        }
     }
 
     fn is_write_vectored(&self) -> bool {

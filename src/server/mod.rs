@@ -7,6 +7,7 @@ mod guard;
 pub mod listener;
 pub mod metrics;
 mod recent;
+mod refusals;
 mod rpc;
 
 pub use rpc::{FAULT_HEADER, RETRY_AFTER_HEADER};
