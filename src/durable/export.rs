@@ -11,8 +11,8 @@ use crate::util::ids::SavedIds;
 use parking_lot::RwLock;
 use std::sync::Arc;
 
-/// Groups read per chunk: a lock is held for well under a millisecond.
-const GROUPS_PER_CHUNK: usize = 64;
+/// Groups copied per chunk under the partition's read lock, as the dump does (see its constant).
+const GROUPS_PER_CHUNK: usize = 16;
 
 /// One stored entry: its key and value.
 pub type Entry = (Vec<u8>, Vec<u8>);
