@@ -53,12 +53,25 @@ fn way_out() -> String {
 
 /// Opens the store in `dir` (made when missing) and reads it whole. A store damaged in a way the
 /// storage engine does not report as an error, but panics on, is refused as damaged all the same.
+/// At start the engine's panic message is kept quiet (the refusal says it all); the panic hook is
+/// the whole process's, so a reopen while serving leaves it as it is.
 pub fn open(dir: &Path, now: time::OffsetDateTime, salvage: Salvage) -> Result<(Store, Option<Image>), String> {
     let quiet = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let opened = std::panic::catch_unwind(|| open_unguarded(dir, now, salvage));
+    let opened = refusing_panics(dir, || open_unguarded(dir, now, salvage));
     std::panic::set_hook(quiet);
-    opened.unwrap_or_else(|_| {
+    opened
+}
+
+/// `open` again, after a failed write: the same refusal of a panic, with no change to the hook.
+fn reopen(dir: &Path) -> Result<(Store, Option<Image>), String> {
+    refusing_panics(dir, || {
+        open_unguarded(dir, time::OffsetDateTime::now_utc(), Salvage::default())
+    })
+}
+
+fn refusing_panics<T>(dir: &Path, open: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(open)).unwrap_or_else(|_| {
         Err(format!(
             "state dir {}: {FILE} is damaged (it could not be read); {}",
             dir.display(),
@@ -120,32 +133,22 @@ fn has_other_files(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
 }
 
-/// The number in `state.commit`: eight bytes, then their checksum. Missing: none acknowledged yet
-/// (or a store from before the file was kept).
+/// The number in `state.commit`, sealed as a stored value is (its checksum, then eight bytes).
+/// Missing: none acknowledged yet (or a store from before the file was kept).
 fn read_commit_file(dir: &Path) -> Result<Option<u64>, String> {
     let bytes = match std::fs::read(dir.join(COMMIT_FILE)) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("{COMMIT_FILE} cannot be read: {e}")),
     };
-    let damaged = |why: &str| format!("{COMMIT_FILE} is damaged ({why}); {}", way_out());
-    let (number, crc): ([u8; 8], [u8; 4]) = match bytes.split_at_checked(8) {
-        Some((number, crc)) => (
-            number.try_into().map_err(|_| damaged("too short"))?,
-            crc.try_into().map_err(|_| damaged("not 12 bytes"))?,
-        ),
-        None => return Err(damaged("too short")),
-    };
-    if seal::checksum(COMMIT_FILE.as_bytes(), &number) != u32::from_le_bytes(crc) {
-        return Err(damaged("its checksum does not match"));
-    }
+    let number: [u8; 8] = seal::unseal(COMMIT_FILE.as_bytes(), &bytes)
+        .and_then(|number| number.try_into().ok())
+        .ok_or_else(|| format!("{COMMIT_FILE} is damaged (its checksum does not match); {}", way_out()))?;
     Ok(Some(u64::from_le_bytes(number)))
 }
 
 fn commit_file_bytes(commit: u64) -> Vec<u8> {
-    let number = commit.to_le_bytes();
-    let crc = seal::checksum(COMMIT_FILE.as_bytes(), &number);
-    [number.as_slice(), &crc.to_le_bytes()].concat()
+    seal::seal(COMMIT_FILE.as_bytes(), &commit.to_le_bytes())
 }
 
 fn open_commit_file(dir: &Path) -> Result<std::fs::File, String> {
@@ -305,10 +308,7 @@ impl Store {
             for key in dropped {
                 state.remove(key.as_slice())?;
             }
-            state.insert(
-                keys::meta(keys::FORMAT).as_slice(),
-                FORMAT_VERSION.to_string().as_bytes(),
-            )?;
+            put_format(state)?;
             nonces.len().map(|_| ())
         })
     }
@@ -344,6 +344,16 @@ impl Store {
     }
 }
 
+/// The format version, the one entry kept unsealed: it says whether the others are.
+fn put_format(state: &mut StateTable<'_>) -> Result<(), redb::StorageError> {
+    state
+        .insert(
+            keys::meta(keys::FORMAT).as_slice(),
+            FORMAT_VERSION.to_string().as_bytes(),
+        )
+        .map(|_| ())
+}
+
 fn put_sealed(state: &mut StateTable<'_>, key: &[u8], value: &[u8]) -> Result<(), redb::StorageError> {
     state.insert(key, seal::seal(key, value).as_slice()).map(|_| ())
 }
@@ -364,10 +374,7 @@ fn apply(
         Change::Clear => {
             state.retain(|_, _| false)?;
             nonces.retain(|_, _| false)?;
-            state.insert(
-                keys::meta(keys::FORMAT).as_slice(),
-                FORMAT_VERSION.to_string().as_bytes(),
-            )?;
+            put_format(state)?;
         }
     }
     Ok(())
@@ -420,8 +427,8 @@ fn recover(store: Store, journal: &Journal, reload: &std::sync::OnceLock<Box<Rel
     let dir = store.dir.clone();
     drop(store);
     loop {
-        let attempt = open(&dir, time::OffsetDateTime::now_utc(), Salvage::default())
-            .and_then(|(mut store, image)| store.commit_changes(|_, _| Ok(())).map(|()| (store, image)));
+        let attempt =
+            reopen(&dir).and_then(|(mut store, image)| store.commit_changes(|_, _| Ok(())).map(|()| (store, image)));
         match attempt {
             Ok((store, image)) => {
                 if let Some(reload) = reload.get() {
@@ -442,5 +449,28 @@ fn recover(store: Store, journal: &Journal, reload: &std::sync::OnceLock<Box<Rel
             return None;
         }
         std::thread::sleep(RETRY_EVERY);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_commit_file_reads_back_and_damage_is_told() {
+        let dir = std::env::temp_dir().join(format!("eci-commit-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let _ = std::fs::remove_file(dir.join(COMMIT_FILE));
+        assert_eq!(read_commit_file(&dir), Ok(None), "a missing file is none acknowledged");
+        let bytes = commit_file_bytes(7);
+        assert_eq!(bytes.len(), 12);
+        std::fs::write(dir.join(COMMIT_FILE), &bytes).unwrap();
+        assert_eq!(read_commit_file(&dir), Ok(Some(7)));
+        for damaged in [[&bytes[..4], &[8u8], &bytes[5..]].concat(), bytes[..11].to_vec()] {
+            std::fs::write(dir.join(COMMIT_FILE), damaged).unwrap();
+            let refused = read_commit_file(&dir).unwrap_err();
+            assert!(refused.contains("state.commit is damaged"), "{refused}");
+        }
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
