@@ -293,14 +293,14 @@ impl RegionState {
     /// between rounds; also answers whether anything is still due.
     pub fn advance_due_at_most(&mut self, now: OffsetDateTime, steps: usize) -> (Vec<ContainerGroup>, bool) {
         let mut gone = Vec::new();
-        let mut taken = 0;
+        let (mut taken, mut more) = (0, false);
         while let Some((at, entry)) = self.due.first().cloned() {
             if at > now {
                 break;
             }
             if taken == steps {
-                gone.extend(self.prune_finished(now));
-                return (gone, true);
+                more = true;
+                break;
             }
             taken += 1;
             // Taken off before it is applied; a group's entry is kept for `change_life` to move.
@@ -319,7 +319,7 @@ impl RegionState {
             }
         }
         gone.extend(self.prune_finished(now));
-        (gone, false)
+        (gone, more)
     }
 
     /// Removes a group whose lifecycle says it is gone (a termination ended by a drive or by

@@ -71,12 +71,15 @@ const FAMILIES: [(&str, &str, &str); 8] = [
     ),
 ];
 
-/// The help of a family named in `FAMILIES`.
-fn help(name: &str) -> &'static str {
-    FAMILIES
-        .iter()
-        .find(|(n, _, _)| *n == name)
-        .map_or("", |(_, _, help)| help)
+/// The kinds the resource gauge counts, by label.
+const RESOURCE_KINDS: [&str; 3] = ["image_cache", "data_cache", "virtual_node"];
+
+fn group_labels(region: &str, status: &GroupStatus) -> Labels {
+    vec![("region", region.to_owned()), ("status", status.as_str().to_owned())]
+}
+
+fn resource_labels(kind: &str, region: &str) -> Labels {
+    vec![("kind", kind.to_owned()), ("region", region.to_owned())]
 }
 
 /// The emulator's metrics, one set per app.
@@ -108,26 +111,17 @@ impl Default for Metrics {
         let groups = Family::<Labels, Gauge>::default();
         let resources = Family::<Labels, Gauge>::default();
         let addresses = Family::<Labels, Gauge>::default();
-        registry.register("eci_calls", help("eci_calls"), calls.clone());
-        registry.register(
-            "eci_call_duration_seconds",
-            help("eci_call_duration_seconds"),
-            latency.clone(),
-        );
-        registry.register("eci_faults_injected", help("eci_faults_injected"), faults.clone());
-        registry.register("eci_throttled", help("eci_throttled"), throttled.clone());
-        registry.register(
-            "eci_signature_failures",
-            help("eci_signature_failures"),
-            signature_failures.clone(),
-        );
-        registry.register("eci_container_groups", help("eci_container_groups"), groups.clone());
-        registry.register("eci_resources", help("eci_resources"), resources.clone());
-        registry.register(
-            "eci_vswitch_addresses_in_use",
-            help("eci_vswitch_addresses_in_use"),
-            addresses.clone(),
-        );
+        // Registered by the same table the empty families' descriptors come from.
+        let [calls_f, latency_f, faults_f, throttled_f, signatures_f, groups_f, resources_f, addresses_f] =
+            FAMILIES.map(|(name, _, help)| (name, help));
+        registry.register(calls_f.0, calls_f.1, calls.clone());
+        registry.register(latency_f.0, latency_f.1, latency.clone());
+        registry.register(faults_f.0, faults_f.1, faults.clone());
+        registry.register(throttled_f.0, throttled_f.1, throttled.clone());
+        registry.register(signatures_f.0, signatures_f.1, signature_failures.clone());
+        registry.register(groups_f.0, groups_f.1, groups.clone());
+        registry.register(resources_f.0, resources_f.1, resources.clone());
+        registry.register(addresses_f.0, addresses_f.1, addresses.clone());
         Metrics {
             registry,
             calls,
@@ -196,29 +190,29 @@ impl Metrics {
         self.addresses.clear();
         for region in crate::network::regions().iter().map(|r| &r.region_id) {
             for status in GroupStatus::ALL {
-                let labels = vec![("region", region.clone()), ("status", status.as_str().to_owned())];
-                self.groups.get_or_create(&labels).set(0);
+                self.groups.get_or_create(&group_labels(region, status)).set(0);
             }
-            for kind in ["image_cache", "data_cache", "virtual_node"] {
-                let labels = vec![("kind", kind.to_owned()), ("region", region.clone())];
-                self.resources.get_or_create(&labels).set(0);
+            for kind in RESOURCE_KINDS {
+                self.resources.get_or_create(&resource_labels(kind, region)).set(0);
             }
         }
         for (key, partition) in eci.registry.snapshot() {
             let state = partition.read();
             for status in GroupStatus::ALL {
                 let count = state.groups.count_under(&IndexKey::new(index::STATUS, status.as_str()));
-                let labels = vec![("region", key.region.clone()), ("status", status.as_str().to_owned())];
-                self.groups.get_or_create(&labels).inc_by(gauge_value(count));
+                self.groups
+                    .get_or_create(&group_labels(&key.region, status))
+                    .inc_by(gauge_value(count));
             }
-            let kinds = [
-                ("image_cache", state.image_caches.len()),
-                ("data_cache", state.data_caches.len()),
-                ("virtual_node", state.virtual_nodes.len()),
+            let counts = [
+                state.image_caches.len(),
+                state.data_caches.len(),
+                state.virtual_nodes.len(),
             ];
-            for (kind, count) in kinds {
-                let labels = vec![("kind", kind.to_owned()), ("region", key.region.clone())];
-                self.resources.get_or_create(&labels).inc_by(gauge_value(count));
+            for (kind, count) in RESOURCE_KINDS.into_iter().zip(counts) {
+                self.resources
+                    .get_or_create(&resource_labels(kind, &key.region))
+                    .inc_by(gauge_value(count));
             }
         }
         for (_, network) in eci.networks.snapshot() {
