@@ -982,35 +982,29 @@ fn a_snapshot_import_killed_midway_leaves_the_old_state_or_the_new() {
         .collect();
     let snapshot = source.snapshot();
     drop(source);
+    let durable_args = |dir: &Path| {
+        [
+            "--state-dir".to_owned(),
+            dir_arg(dir),
+            "--lifecycle".into(),
+            "immediate".into(),
+        ]
+    };
     let old = temp_dir("import-old");
-    let old_args = [
-        "--state-dir".to_owned(),
-        dir_arg(&old),
-        "--lifecycle".into(),
-        "immediate".into(),
-    ];
+    let old_args = durable_args(&old);
     let emulator = Emulator::start(&old_args.iter().map(String::as_str).collect::<Vec<_>>());
     let old_state: Vec<String> = (0..3)
         .map(|n| create(&emulator.address, &format!("old-{n}"), &format!("old-{n}")).expect("created"))
         .collect();
     emulator.terminate();
-    let ids = |emulator: &Emulator| {
-        let mut ids: Vec<String> = emulator.all_groups().into_iter().map(|(id, _, _)| id).collect();
-        ids.sort();
-        ids
-    };
     let sorted = |mut ids: Vec<String>| {
         ids.sort();
         ids
     };
+    let ids = |emulator: &Emulator| sorted(emulator.all_groups().into_iter().map(|(id, _, _)| id).collect());
     let (old_state, new_state) = (sorted(old_state), sorted(new_state));
     let copy = temp_dir("import-copy");
-    let args = [
-        "--state-dir".to_owned(),
-        dir_arg(&copy),
-        "--lifecycle".into(),
-        "immediate".into(),
-    ];
+    let args = durable_args(&copy);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let started = Instant::now();
     let (mut olds, mut news) = (0, 0);

@@ -556,32 +556,45 @@ async fn side_api_bodies_are_held_to_their_limits_with_json_answers() {
     );
 }
 
-/// A snapshot with its line checksums and digest made again after an edit, as a forger would.
-fn forged(snapshot: &str, edit: impl Fn(Vec<String>) -> Vec<String>) -> String {
+/// The running state's snapshot file.
+async fn snapshot_of(app: &Router) -> String {
+    send(app, Request::get("/_emulator/snapshot").body(Body::empty()).unwrap())
+        .await
+        .text
+}
+
+/// An entry line's key and value, as their JSON text.
+fn key_and_value(line: &str) -> (String, String) {
+    let parts: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(line).unwrap();
+    (parts[0].get().to_owned(), parts[1].get().to_owned())
+}
+
+/// A snapshot file of `header` and `entries`, with the end line their digest makes.
+fn reassembled(header: &str, entries: &[String]) -> String {
     use sha2::{Digest, Sha256};
-    let mut lines: Vec<String> = snapshot.lines().map(str::to_owned).collect();
-    let header = lines.remove(0);
-    lines.pop();
-    // Each line's checksum made again too.
-    let entries: Vec<String> = edit(lines)
-        .into_iter()
-        .map(|line| {
-            let parts: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(&line).unwrap();
-            let (key, value) = (parts[0].get(), parts[1].get());
-            let crc = eci_emulator::durable::seal::checksum(key.as_bytes(), value.as_bytes());
-            format!("[{key},{value},{crc}]")
-        })
-        .collect();
     let mut digest = Sha256::new();
-    for line in &entries {
+    for line in entries {
         digest.update(line.as_bytes());
         digest.update(b"\n");
     }
     let end = json!({"end": {"entries": entries.len(), "sha256": hex::encode(digest.finalize())}});
-    let mut out = vec![header];
-    out.extend(entries);
-    out.push(end.to_string());
-    out.join("\n") + "\n"
+    format!("{header}\n{}\n{end}\n", entries.join("\n"))
+}
+
+/// A snapshot with its line checksums and digest made again after an edit, as a forger would.
+fn forged(snapshot: &str, edit: impl Fn(Vec<String>) -> Vec<String>) -> String {
+    let mut lines: Vec<String> = snapshot.lines().map(str::to_owned).collect();
+    let header = lines.remove(0);
+    lines.pop();
+    let entries: Vec<String> = edit(lines)
+        .iter()
+        .map(|line| {
+            let (key, value) = key_and_value(line);
+            let crc = eci_emulator::durable::seal::checksum(key.as_bytes(), value.as_bytes());
+            format!("[{key},{value},{crc}]")
+        })
+        .collect();
+    reassembled(&header, &entries)
 }
 
 /// Records that contradict each other are refused before anything is replaced, even with a digest
@@ -592,9 +605,7 @@ async fn a_forged_snapshot_whose_records_disagree_is_refused() {
     let app = open_app();
     let first = create_group(&app, "first", &[]).await;
     create_group(&app, "second", &[]).await;
-    let snapshot = send(&app, Request::get("/_emulator/snapshot").body(Body::empty()).unwrap())
-        .await
-        .text;
+    let snapshot = snapshot_of(&app).await;
     let groups =
         |lines: &[String]| -> Vec<usize> { (0..lines.len()).filter(|i| lines[*i].contains(r#""group","#)).collect() };
     let ip_of = |line: &str| {
@@ -645,9 +656,7 @@ async fn a_forged_snapshot_whose_records_disagree_is_refused() {
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{says}: {}", reply.text);
         assert!(error_message(&reply).contains(says), "{says}: {}", reply.text);
     }
-    let after = send(&app, Request::get("/_emulator/snapshot").body(Body::empty()).unwrap())
-        .await
-        .text;
+    let after = snapshot_of(&app).await;
     assert_eq!(
         after.lines().count(),
         snapshot.lines().count(),
@@ -679,27 +688,19 @@ async fn a_forged_snapshot_whose_records_disagree_is_refused() {
 /// A version 1 snapshot (lines without checksums) still loads.
 #[tokio::test]
 async fn a_version_1_snapshot_still_loads() {
-    use sha2::{Digest, Sha256};
     let app = open_app();
     let id = create_group(&app, "kept", &[]).await;
-    let snapshot = send(&app, Request::get("/_emulator/snapshot").body(Body::empty()).unwrap())
-        .await
-        .text;
+    let snapshot = snapshot_of(&app).await;
     let lines: Vec<&str> = snapshot.lines().collect();
     let header = lines[0].replace("\"version\":2", "\"version\":1");
     let entries: Vec<String> = lines[1..lines.len() - 1]
         .iter()
         .map(|line| {
-            let parts: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(line).unwrap();
-            format!("[{},{}]", parts[0].get(), parts[1].get())
+            let (key, value) = key_and_value(line);
+            format!("[{key},{value}]")
         })
         .collect();
-    let mut digest = Sha256::new();
-    for line in &entries {
-        digest.update(format!("{line}\n").as_bytes());
-    }
-    let end = json!({"end": {"entries": entries.len(), "sha256": hex::encode(digest.finalize())}});
-    let old = format!("{header}\n{}\n{end}\n", entries.join("\n"));
+    let old = reassembled(&header, &entries);
     rpc_ok(
         &app,
         "DeleteContainerGroup",
