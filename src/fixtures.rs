@@ -221,10 +221,7 @@ pub fn apply(doc: &FixtureDocument, networks: &Networks, accounts: &Accounts, id
 fn merge(doc: &FixtureDocument, staged: &mut BTreeMap<String, RegionNetwork>) -> Result<(), String> {
     for vpc in &doc.vpcs {
         let n = region_mut(staged, &vpc.region_id)?;
-        n.declare_vpc(Vpc {
-            vpc_id: vpc.vpc_id.clone(),
-            cidr_block: vpc.cidr_block,
-        })?;
+        n.declare_vpc(Vpc::declared(&vpc.vpc_id, vpc.cidr_block))?;
     }
     for vsw in &doc.v_switches {
         let n = region_of_vpc(staged, &vsw.vpc_id)?;
@@ -242,12 +239,7 @@ fn merge(doc: &FixtureDocument, staged: &mut BTreeMap<String, RegionNetwork>) ->
     }
     for eip in &doc.eips {
         let n = region_mut(staged, &eip.region_id)?;
-        let declared = Eip {
-            allocation_id: eip.allocation_id.clone(),
-            ip_address: eip.ip_address,
-            bound_to: None,
-            auto_created: false,
-        };
+        let declared = Eip::declared(&eip.allocation_id, eip.ip_address, None, false);
         n.declare_eip(declared)?;
     }
     for disk in &doc.disks {

@@ -11,6 +11,9 @@ use std::sync::OnceLock;
 /// `scripts/error-catalogue.py` from the API metadata.
 const OPERATION_ROWS: &str = include_str!("catalogue.tsv");
 
+/// The companion products' documented codes (VPC, ECS, STS), one row each in the same shape.
+const COMPANION_ROWS: &str = include_str!("companions.tsv");
+
 /// One documented error: its code, HTTP status and message (with any `%s` already filled).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -57,6 +60,7 @@ impl Catalogue {
     fn parse() -> Catalogue {
         let operation_rows = OPERATION_ROWS
             .lines()
+            .chain(COMPANION_ROWS.lines())
             .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
             .filter_map(parse_row);
         let gateway_rows = ErrorCode::ALL
@@ -187,9 +191,18 @@ mod tests {
     fn every_row_parses_with_a_status_and_a_message_free_of_placeholders() {
         let catalogue = Catalogue::get();
         let from_operations = catalogue.entries().iter().filter(|e| e.action != ANY_ACTION).count();
-        assert_eq!(from_operations, 456, "every documented row of the 36 operations");
+        let companions = COMPANION_ROWS.lines().filter(|l| !l.starts_with('#')).count();
+        assert_eq!(
+            from_operations,
+            456 + companions,
+            "every documented row of ECI and its companions"
+        );
         let actions: std::collections::HashSet<_> = catalogue.entries().iter().map(|e| e.action).collect();
-        assert_eq!(actions.len(), 24 + 1, "operations documenting codes, plus the gateway");
+        assert_eq!(
+            actions.len(),
+            24 + 24 + 1,
+            "ECI and companion operations documenting codes (two names shared), plus the gateway"
+        );
         for entry in catalogue.entries() {
             assert!(matches!(entry.status, 400 | 403 | 404 | 500 | 503), "{entry:?}");
             let message = entry.message();

@@ -2,11 +2,15 @@
 //! zone and a default security group, plus whatever VPCs, vSwitches, security groups, EIPs, disks and
 //! image caches a fixture document declares; intranet and internet IP allocation.
 //!
-//! The network of a region is shared by every account (declared resources have no owner); container
-//! groups stay private to their account.
+//! The network of a region is shared by every account: what the defaults and fixtures declare has no
+//! owner and every account sees it; what VPC and ECS calls make (`api`) belongs to the account that
+//! made it and no other account sees it. Container groups stay private to their account.
 
+mod api;
 mod pool;
 mod regions;
+
+pub use api::{account_number, Attributes, NetworkChange, RouteTable, RuleSpec, SecurityRule, Tag, Taggable, VpcSpec};
 
 pub use pool::IpPool;
 pub use regions::{region, region_of_resource_id, region_of_zone, regions, RegionInfo};
@@ -19,7 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// The address space default VPCs take, as Alibaba Cloud's console does.
-const DEFAULT_VPC_CIDR: &str = "172.16.0.0/12";
+pub(crate) const DEFAULT_VPC_CIDR: &str = "172.16.0.0/12";
 /// Each default or auto-registered vSwitch gets the next block of this size.
 const VSWITCH_PREFIX_LEN: u8 = 20;
 /// Where internet addresses of automatically created EIPs come from.
@@ -30,6 +34,26 @@ const EIP_POOL_CIDR: &str = "47.96.0.0/16";
 pub struct Vpc {
     pub vpc_id: String,
     pub cidr_block: Ipv4Net,
+    #[serde(default)]
+    pub api: Attributes,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_cidrs: Vec<String>,
+    /// Its system route table's name and description (the table itself has no other state).
+    #[serde(default)]
+    pub route_table: RouteTable,
+}
+
+impl Vpc {
+    /// A VPC as the defaults and fixtures declare it: nobody's, available from the start.
+    pub fn declared(vpc_id: &str, cidr_block: Ipv4Net) -> Self {
+        Vpc {
+            vpc_id: vpc_id.to_owned(),
+            cidr_block,
+            api: Attributes::default(),
+            user_cidrs: Vec::new(),
+            route_table: RouteTable::default(),
+        }
+    }
 }
 
 /// A vSwitch and the addresses it has handed out.
@@ -45,6 +69,7 @@ pub struct VSwitch {
     /// Where its groups' IPv6 addresses come from: one per IPv4 address, at the same offset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<Ipv6Net>,
+    pub api: Attributes,
     /// Shown in the state dump as the number of addresses in use.
     #[serde(rename = "ipsInUse", serialize_with = "addresses_in_use")]
     pool: IpPool,
@@ -60,12 +85,20 @@ impl VSwitch {
             cidr_block: self.cidr_block,
             auto_registered: self.auto_registered,
             ipv6_cidr_block: self.ipv6_cidr_block,
+            api: self.api.clone(),
         }
     }
 
     /// How many of its addresses are held.
     pub fn addresses_in_use(&self) -> usize {
         self.pool.in_use()
+    }
+
+    /// How many of its addresses are free to hand out: the block less the four reserved and those
+    /// held.
+    pub fn addresses_free(&self) -> u64 {
+        let size = 1u64 << (32 - u32::from(self.cidr_block.prefix_len()));
+        size.saturating_sub(4).saturating_sub(self.pool.in_use() as u64)
     }
 }
 
@@ -78,6 +111,19 @@ fn addresses_in_use<S: serde::Serializer>(pool: &IpPool, s: S) -> Result<S::Ok, 
 pub struct SecurityGroup {
     pub security_group_id: String,
     pub vpc_id: String,
+    #[serde(default)]
+    pub api: Attributes,
+    /// `normal` or `enterprise`; `normal` when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_type: Option<String>,
+    /// `Accept` or `Drop`; `Accept` when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inner_access_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<SecurityRule>,
+    /// How many groups and virtual nodes are placed in it (counted again when they are loaded).
+    #[serde(skip)]
+    pub holders: usize,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -89,6 +135,29 @@ pub struct Eip {
     pub bound_to: Option<String>,
     /// Created by `AutoCreateEip`, and released with its group.
     pub auto_created: bool,
+    #[serde(default)]
+    pub api: Attributes,
+    /// Mbit/s, as the API spells it; `5` when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bandwidth: Option<String>,
+    /// `PayByBandwidth` when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internet_charge_type: Option<String>,
+}
+
+impl Eip {
+    /// An EIP as fixtures declare it, or as a loaded group or `AutoCreateEip` makes it.
+    pub fn declared(allocation_id: &str, ip_address: Ipv4Addr, bound_to: Option<&str>, auto_created: bool) -> Self {
+        Eip {
+            allocation_id: allocation_id.to_owned(),
+            ip_address,
+            bound_to: bound_to.map(str::to_owned),
+            auto_created,
+            api: Attributes::default(),
+            bandwidth: None,
+            internet_charge_type: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -198,6 +267,9 @@ pub struct RegionNetwork {
     /// Which EIP holds each address, declared or made: no two share one.
     #[serde(skip)]
     eip_addresses: HashMap<Ipv4Addr, String>,
+    /// See `SavedNetwork::client_tokens`.
+    #[serde(skip)]
+    client_tokens: BTreeMap<String, String>,
     /// Counts changes to what the network declares (not addresses handed out, which the stored
     /// groups tell), so the durable state knows when to write it.
     #[serde(skip)]
@@ -222,6 +294,9 @@ pub struct SavedNetwork {
     pub image_caches: Vec<String>,
     pub default_groups: BTreeMap<String, String>,
     pub next_block: u32,
+    /// Client tokens of the creates made through the API: `account/action/token` → the id made.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub client_tokens: BTreeMap<String, String>,
 }
 
 /// What declares a vSwitch: how one is made, and how the durable state keeps it.
@@ -235,6 +310,8 @@ pub struct SavedVSwitch {
     pub auto_registered: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<Ipv6Net>,
+    #[serde(default)]
+    pub api: Attributes,
 }
 
 impl RegionNetwork {
@@ -255,6 +332,7 @@ impl RegionNetwork {
             next_block: 0,
             eip_pool: IpPool::for_cidr(EIP_POOL_CIDR.parse().unwrap_or_default()),
             eip_addresses: HashMap::new(),
+            client_tokens: BTreeMap::new(),
             blocks: HashMap::new(),
             revision: 1,
             saved_revision: 0,
@@ -266,13 +344,9 @@ impl RegionNetwork {
         let vpc_cidr: Ipv4Net = DEFAULT_VPC_CIDR.parse().unwrap_or_default();
         let default_vpc_id = ids.resource_id("vpc", &region.id_code);
         let mut network = RegionNetwork::empty(region, default_vpc_id.clone());
-        network.vpcs.insert(
-            default_vpc_id.clone(),
-            Vpc {
-                vpc_id: default_vpc_id.clone(),
-                cidr_block: vpc_cidr,
-            },
-        );
+        network
+            .vpcs
+            .insert(default_vpc_id.clone(), Vpc::declared(&default_vpc_id, vpc_cidr));
         let sg = ids.resource_id("sg", &region.id_code);
         network.add_security_group(&sg, &default_vpc_id);
         network.default_groups.insert(default_vpc_id.clone(), sg);
@@ -305,6 +379,7 @@ impl RegionNetwork {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             next_block: self.next_block,
+            client_tokens: self.client_tokens.clone(),
         }
     }
 
@@ -318,6 +393,7 @@ impl RegionNetwork {
         network.image_caches = saved.image_caches;
         network.default_groups = saved.default_groups.into_iter().collect();
         network.next_block = saved.next_block;
+        network.client_tokens = saved.client_tokens;
         for vswitch in saved.v_switches {
             network.add_vswitch(vswitch);
         }
@@ -358,16 +434,12 @@ impl RegionNetwork {
         {
             let _ = v.pool.claim(placement.ip);
         }
+        self.count_holder(&placement.security_group_id, true);
         let Some((allocation_id, ip)) = eip else { return };
         match self.eips.get_mut(allocation_id) {
             Some(known) => known.bound_to = Some(holder.to_owned()),
             None => {
-                let made = Eip {
-                    allocation_id: allocation_id.clone(),
-                    ip_address: *ip,
-                    bound_to: Some(holder.to_owned()),
-                    auto_created: true,
-                };
+                let made = Eip::declared(allocation_id, *ip, Some(holder), true);
                 if let Err(why) = self.insert_eip(made) {
                     tracing::warn!(holder, "a loaded EIP is not taken again: {why}");
                 }
@@ -387,6 +459,11 @@ impl RegionNetwork {
         let sg = SecurityGroup {
             security_group_id: id.to_owned(),
             vpc_id: vpc_id.to_owned(),
+            api: Attributes::default(),
+            security_group_type: None,
+            inner_access_policy: None,
+            rules: Vec::new(),
+            holders: 0,
         };
         self.security_groups.insert(id.to_owned(), sg);
     }
@@ -407,6 +484,7 @@ impl RegionNetwork {
             cidr_block: cidr,
             auto_registered,
             ipv6_cidr_block,
+            api: Attributes::default(),
         }))
     }
 
@@ -427,6 +505,7 @@ impl RegionNetwork {
             cidr_block: declared.cidr_block,
             auto_registered: declared.auto_registered,
             ipv6_cidr_block: declared.ipv6_cidr_block,
+            api: declared.api,
         });
         index
     }
@@ -459,6 +538,28 @@ impl RegionNetwork {
     /// candidate, as multi-zone creation passes over a zone out of stock, and when every candidate
     /// was refused its last refusal is the answer.
     pub fn place_in_open_zones(
+        &mut self,
+        request: &PlacementRequest<'_>,
+        strict: bool,
+        zone_open: &mut dyn FnMut(&str) -> Result<(), ApiError>,
+    ) -> Result<Placement, ApiError> {
+        let placement = self.pick_placement(request, strict, zone_open)?;
+        self.count_holder(&placement.security_group_id, true);
+        Ok(placement)
+    }
+
+    /// One more (or one fewer) holder placed in a security group: a group in use is not deleted.
+    fn count_holder(&mut self, security_group_id: &str, placed: bool) {
+        if let Some(group) = self.security_groups.get_mut(security_group_id) {
+            group.holders = if placed {
+                group.holders + 1
+            } else {
+                group.holders.saturating_sub(1)
+            };
+        }
+    }
+
+    fn pick_placement(
         &mut self,
         request: &PlacementRequest<'_>,
         strict: bool,
@@ -610,11 +711,16 @@ impl RegionNetwork {
         self.security_groups.get(id)
     }
 
-    /// Returns an address to its vSwitch.
-    pub fn release(&mut self, vswitch_id: &str, ip: Ipv4Addr) {
-        if let Some(v) = self.by_id.get(vswitch_id).and_then(|i| self.v_switches.get_mut(*i)) {
-            v.pool.release(ip);
+    /// Gives back what a placement holds: its address to its vSwitch, its place in its security group.
+    pub fn give_back(&mut self, placement: &Placement) {
+        if let Some(v) = self
+            .by_id
+            .get(&placement.vswitch_id)
+            .and_then(|i| self.v_switches.get_mut(*i))
+        {
+            v.pool.release(placement.ip);
         }
+        self.count_holder(&placement.security_group_id, false);
     }
 
     /// Gives `holder` (a group or a virtual node), placed at `placement`, the EIP it asks for. On
@@ -636,14 +742,14 @@ impl RegionNetwork {
             EipChoice::None => Ok(None),
         };
         if eip.is_err() {
-            self.release(&placement.vswitch_id, placement.ip);
+            self.give_back(placement);
         }
         eip
     }
 
     /// Gives back what a holder that is gone had: its address and its EIP.
     pub fn detach(&mut self, placement: &Placement, eip: Option<&str>) {
-        self.release(&placement.vswitch_id, placement.ip);
+        self.give_back(placement);
         if let Some(eip) = eip {
             self.release_eip(eip);
         }
@@ -655,12 +761,8 @@ impl RegionNetwork {
             .eip_pool
             .allocate()
             .ok_or_else(|| ApiError::new(ErrorCode::IpNotEnough))?;
-        let eip = Eip {
-            allocation_id: ids.resource_id("eip", &self.region.id_code),
-            ip_address: ip,
-            bound_to: Some(group_id.to_owned()),
-            auto_created: true,
-        };
+        let id = ids.resource_id("eip", &self.region.id_code);
+        let eip = Eip::declared(&id, ip, Some(group_id), true);
         // The pool never hands out an address an EIP holds: each one's is claimed in it.
         self.insert_eip(eip.clone())
             .map_err(|_| ApiError::new(ErrorCode::IpNotEnough))?;
@@ -771,6 +873,7 @@ impl RegionNetwork {
             cidr_block: cidr,
             auto_registered: false,
             ipv6_cidr_block: ipv6,
+            api: Attributes::default(),
         });
         Ok(())
     }

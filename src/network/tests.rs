@@ -88,13 +88,8 @@ fn unknown_ids_are_registered_unless_strict() {
 #[test]
 fn a_security_group_of_another_vpc_is_refused() {
     let mut net = net();
-    net.vpcs.insert(
-        "vpc-2".into(),
-        Vpc {
-            vpc_id: "vpc-2".into(),
-            cidr_block: "10.9.0.0/16".parse().unwrap(),
-        },
-    );
+    net.vpcs
+        .insert("vpc-2".into(), Vpc::declared("vpc-2", "10.9.0.0/16".parse().unwrap()));
     net.add_vswitch(declared("vsw-2", "vpc-2", "10.9.1.0/24"));
     net.add_security_group("sg-2", "vpc-2");
     let ok = net.place(
@@ -167,7 +162,14 @@ fn a_full_vswitch_falls_through_to_the_next_and_then_refuses() {
         net.place(&only_tiny, true).unwrap_err().code(),
         "InvalidVSwitchId.IpNotEnough"
     );
-    net.release("vsw-tiny", Ipv4Addr::new(172, 31, 0, 3));
+    let held = Placement {
+        zone_id: "cn-hangzhou-b".into(),
+        vswitch_id: "vsw-tiny".into(),
+        vpc_id: vpc.clone(),
+        security_group_id: net.default_security_group_id().to_owned(),
+        ip: Ipv4Addr::new(172, 31, 0, 3),
+    };
+    net.give_back(&held);
     assert_eq!(net.place(&only_tiny, true).unwrap().ip, Ipv4Addr::new(172, 31, 0, 3));
 }
 
@@ -208,13 +210,8 @@ fn eips_are_created_bound_and_released() {
     let auto = net.create_eip("eci-1", &ids).unwrap();
     assert!(auto.allocation_id.starts_with("eip-bp1"));
     assert_eq!(auto.ip_address, Ipv4Addr::new(47, 96, 0, 1));
-    net.declare_eip(Eip {
-        allocation_id: "eip-mine".into(),
-        ip_address: Ipv4Addr::new(47, 1, 1, 1),
-        bound_to: None,
-        auto_created: false,
-    })
-    .unwrap();
+    net.declare_eip(Eip::declared("eip-mine", Ipv4Addr::new(47, 1, 1, 1), None, false))
+        .unwrap();
     assert_eq!(net.bind_eip("eip-mine", "eci-2").unwrap(), Ipv4Addr::new(47, 1, 1, 1));
     assert_eq!(
         net.bind_eip("eip-mine", "eci-3").unwrap_err().code(),
@@ -234,12 +231,7 @@ fn eips_are_created_bound_and_released() {
 fn no_two_eips_share_an_address() {
     let mut net = net();
     let ids = IdGenerator::new(Some(2));
-    let declared = |id: &str, ip: Ipv4Addr| Eip {
-        allocation_id: id.into(),
-        ip_address: ip,
-        bound_to: None,
-        auto_created: false,
-    };
+    let declared = |id: &str, ip: Ipv4Addr| Eip::declared(id, ip, None, false);
     let next_auto = Ipv4Addr::new(47, 96, 0, 1);
     net.declare_eip(declared("eip-a", next_auto)).unwrap();
     let refused = net.declare_eip(declared("eip-b", next_auto)).unwrap_err();
@@ -264,16 +256,14 @@ fn declared(id: &str, vpc_id: &str, cidr: &str) -> SavedVSwitch {
         cidr_block: cidr.parse().unwrap(),
         auto_registered: false,
         ipv6_cidr_block: None,
+        api: Default::default(),
     }
 }
 
 #[test]
 fn a_vswitch_overlapping_another_of_its_vpc_is_refused_by_its_neighbours() {
     let mut net = net();
-    let vpc = |id: &str| Vpc {
-        vpc_id: id.into(),
-        cidr_block: "10.0.0.0/8".parse().unwrap(),
-    };
+    let vpc = |id: &str| Vpc::declared(id, "10.0.0.0/8".parse().unwrap());
     net.declare_vpc(vpc("vpc-a")).unwrap();
     net.declare_vpc(vpc("vpc-b")).unwrap();
     let declare = |net: &mut RegionNetwork, id: &str, vpc: &str, cidr: &str| {

@@ -3,11 +3,9 @@
 
 use super::limits::{self, MAX_PARAMETERS};
 use super::split::{split_ascii, split_once_ascii};
+use crate::actions::Product;
 use crate::error::{ApiError, ErrorCode};
 use std::borrow::Cow;
-
-/// The only API version this emulator serves.
-pub const SUPPORTED_VERSION: &str = "2018-08-08";
 
 /// The response format a client asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -63,6 +61,8 @@ pub type Pair<'a> = (Cow<'a, str>, Cow<'a, str>);
 pub struct RpcRequest<'a> {
     pub action: Cow<'a, str>,
     pub version: Cow<'a, str>,
+    /// The product the version names.
+    pub product: Product,
     pub format: Format,
     /// Decoded query parameters, in the order sent.
     pub query: Vec<Pair<'a>>,
@@ -272,12 +272,13 @@ pub fn extract(raw: &RawRequest) -> Result<RpcRequest<'_>, (ApiError, Format)> {
         .ok_or_else(|| (ApiError::missing("Action"), format))?;
     let version = pick("Version", http::HeaderName::from_static("x-acs-version"))
         .ok_or_else(|| (ApiError::missing("Version"), format))?;
-    if version != SUPPORTED_VERSION {
+    let Some(product) = Product::from_version(&version) else {
         return Err((ApiError::new(ErrorCode::InvalidVersion), format));
-    }
+    };
     Ok(RpcRequest {
         action,
         version,
+        product,
         format,
         query,
         form,
@@ -377,8 +378,10 @@ mod tests {
 
     #[test]
     fn version_and_action_are_checked() {
-        let (err, _) = extract(&raw("GET", "Action=X&Version=2014-05-26", &[], "")).unwrap_err();
+        let (err, _) = extract(&raw("GET", "Action=X&Version=2014-05-27", &[], "")).unwrap_err();
         assert_eq!((err.code(), err.status()), ("InvalidVersion", 400));
+        let ecs = raw("GET", "Action=X&Version=2014-05-26", &[], "");
+        assert_eq!(extract(&ecs).unwrap().product, Product::Ecs);
         let (err, fmt) = extract(&raw("GET", "Version=2018-08-08&Format=xml", &[], "")).unwrap_err();
         assert_eq!((err.code(), fmt), ("MissingParameter", Format::Xml));
         let (err, _) = extract(&raw("GET", "Format=yaml", &[], "")).unwrap_err();

@@ -138,9 +138,7 @@ impl Default for Metrics {
 
 /// An action as a label: one of the 36 operations, or `unknown`.
 pub fn action_label(action: &str) -> &'static str {
-    crate::actions::ACTIONS
-        .iter()
-        .copied()
+    crate::actions::every_action()
         .find(|known| *known == action)
         .unwrap_or("unknown")
 }

@@ -185,7 +185,7 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
             return refuse(&err);
         }
     };
-    let Some(operation) = ops::lookup(&rpc.action) else {
+    let Some(operation) = ops::lookup(rpc.product, &rpc.action) else {
         return refuse(&ApiError::new(ErrorCode::InvalidAction));
     };
     if let Err(throttled) = state.inner.throttle.admit(&caller.account, &rpc.action) {
@@ -217,7 +217,9 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
     let outcome = flat::build_tree(rpc.operation_params())
         .map_err(ApiError::from)
         .and_then(|params| {
-            crate::validate::check_numeric(&rpc.action, &params)?;
+            if rpc.product == crate::actions::Product::Eci {
+                crate::validate::check_numeric(&rpc.action, &params)?;
+            }
             let ctx = Ctx {
                 eci,
                 caller: &caller,

@@ -16,11 +16,11 @@ async fn unknown_action_is_404() {
 }
 
 #[tokio::test]
-async fn only_2018_08_08_is_served() {
+async fn only_the_served_products_versions_are_valid_and_each_has_only_its_own_actions() {
     let app = open_app();
     let reply = send(
         &app,
-        Request::get("/?Action=DescribeContainerGroups&Version=2014-05-26&RegionId=cn-hangzhou")
+        Request::get("/?Action=DescribeContainerGroups&Version=2019-01-01&RegionId=cn-hangzhou")
             .body(Body::empty())
             .unwrap(),
     )
@@ -30,6 +30,19 @@ async fn only_2018_08_08_is_served() {
         400,
         "InvalidVersion",
         "Specified parameter Version is not valid.",
+    );
+    let reply = send(
+        &app,
+        Request::get("/?Action=DescribeContainerGroups&Version=2014-05-26&RegionId=cn-hangzhou")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_error(
+        &reply,
+        404,
+        "InvalidAction.NotFound",
+        "Specified api is not found, please check your url and method.",
     );
     let reply = send(
         &app,

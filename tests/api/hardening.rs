@@ -193,7 +193,11 @@ async fn actions_must_be_operations_and_the_closest_one_is_suggested() {
         .unwrap();
     let reply = send(&app, request).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
-    assert!(error_message(&reply).contains("not an ECI operation"), "{}", reply.text);
+    assert!(
+        error_message(&reply).contains("not an operation of ECI, VPC, ECS or STS"),
+        "{}",
+        reply.text
+    );
 }
 
 #[tokio::test]

@@ -258,7 +258,7 @@ fn attach_network(
     }
     let placement = net.place_in_open_zones(&request, strict, &mut |zone| ctx.faults.zone_open(zone))?;
     if disks.iter().any(|zone| *zone != placement.zone_id) {
-        net.release(&placement.vswitch_id, placement.ip);
+        net.give_back(&placement);
         return Err(ApiError::new(ErrorCode::DiskNotInSameZone));
     }
     let choice = EipChoice::from_request(eip_id, req.auto_create_eip == Some(true));

@@ -1,0 +1,269 @@
+//! `AllocateEipAddress`, `DescribeEipAddresses`, `ModifyEipAddressAttribute`, `AssociateEipAddress`,
+//! `UnassociateEipAddress`, `ReleaseEipAddress`. An EIP is associated with a container group by the
+//! group's id (`InstanceType` `EciInstance`, or left out); the group then shows it as its `InternetIp`.
+//! EIPs a create made with `AutoCreateEip` go with their group and are not listed here.
+
+use super::common::{change, comma_list, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated};
+use crate::error::catalogue::documented_error;
+use crate::error::ApiError;
+use crate::network::{Eip, RegionNetwork};
+use crate::ops::Ctx;
+use crate::protocol::JsonBody;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// How an EIP bound to a container group shows its instance.
+const ECI_INSTANCE: &str = "EciInstance";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AllocateEipAddressRequest {
+    pub region_id: String,
+    pub bandwidth: Option<String>,
+    pub internet_charge_type: Option<String>,
+    pub instance_charge_type: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    #[serde(rename = "ISP")]
+    pub isp: Option<String>,
+    pub client_token: Option<String>,
+    pub resource_group_id: Option<String>,
+    #[serde(default, rename = "Tag")]
+    pub tags: Vec<KeyValue>,
+}
+
+pub fn allocate(ctx: &Ctx<'_>, req: AllocateEipAddressRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    if let Some(kind) = req
+        .instance_charge_type
+        .as_deref()
+        .filter(|k| !k.is_empty() && *k != "PostPaid")
+    {
+        if kind != "PrePaid" {
+            return Err(ApiError::invalid(
+                "InstanceChargeType",
+                "it must be PostPaid or PrePaid",
+            ));
+        }
+    }
+    let tags = tags_in(&req.tags)?;
+    let stated = Stated {
+        client_token: req.client_token.as_deref(),
+        name: req.name.as_deref(),
+        description: req.description.as_deref(),
+        tags: &tags,
+        resource_group_id: req.resource_group_id.as_deref(),
+    };
+    let made = change(ctx, "AllocateEipAddress", stated);
+    let (id, ip) = network
+        .lock()
+        .allocate_eip(&made, req.bandwidth.as_deref(), req.internet_charge_type.as_deref())?;
+    JsonBody::of(&json!({
+        "AllocationId": id,
+        "EipAddress": ip.to_string(),
+        "ResourceGroupId": req.resource_group_id.unwrap_or_default(),
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeEipAddressesRequest {
+    pub region_id: String,
+    pub allocation_id: Option<String>,
+    pub eip_address: Option<String>,
+    pub eip_name: Option<String>,
+    pub status: Option<String>,
+    pub associated_instance_id: Option<String>,
+    pub associated_instance_type: Option<String>,
+    pub resource_group_id: Option<String>,
+    pub page_number: Option<u32>,
+    pub page_size: Option<u32>,
+    #[serde(default, rename = "Tag")]
+    pub tags: Vec<KeyValue>,
+}
+
+pub fn describe(ctx: &Ctx<'_>, req: DescribeEipAddressesRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let wanted_tags = tags_in(&req.tags)?;
+    let ids = comma_list(req.allocation_id.as_deref());
+    let addresses = comma_list(req.eip_address.as_deref());
+    let net = network.lock();
+    let account = ctx.caller.account.as_str();
+    let same = |wanted: &Option<String>, value: &str| wanted.as_deref().is_none_or(|w| w.is_empty() || w == value);
+    let mut found: Vec<&Eip> = net
+        .eips
+        .values()
+        .filter(|e| !e.auto_created && e.api.visible_to(account))
+        .filter(|e| ids.is_empty() || ids.contains(&e.allocation_id.as_str()))
+        .filter(|e| addresses.is_empty() || addresses.contains(&e.ip_address.to_string().as_str()))
+        .filter(|e| same(&req.eip_name, &e.api.name) && same(&req.status, status(e)))
+        .filter(|e| same(&req.associated_instance_id, e.bound_to.as_deref().unwrap_or_default()))
+        .filter(|e| same(&req.associated_instance_type, instance_type(e)))
+        .filter(|e| has_tags(&e.api.tags, &wanted_tags))
+        .collect();
+    found.sort_by(|a, b| (a.api.created_at, &a.allocation_id).cmp(&(b.api.created_at, &b.allocation_id)));
+    let page = page_of(found, req.page_number, req.page_size, 100)?;
+    let items: Vec<Value> = page.items.iter().map(|e| view(ctx, &net, e)).collect();
+    JsonBody::of(&json!({
+        "TotalCount": page.total,
+        "PageNumber": page.number,
+        "PageSize": page.size,
+        "EipAddresses": {"EipAddress": items},
+    }))
+}
+
+fn status(eip: &Eip) -> &'static str {
+    if eip.bound_to.is_some() {
+        "InUse"
+    } else {
+        "Available"
+    }
+}
+
+fn instance_type(eip: &Eip) -> &'static str {
+    if eip.bound_to.is_some() {
+        ECI_INSTANCE
+    } else {
+        ""
+    }
+}
+
+fn view(ctx: &Ctx<'_>, net: &RegionNetwork, eip: &Eip) -> Value {
+    let bandwidth = eip.bandwidth.clone().unwrap_or_else(|| "5".to_owned());
+    let bound = eip.bound_to.is_some();
+    json!({
+        "AllocationId": eip.allocation_id,
+        "IpAddress": eip.ip_address.to_string(),
+        "RegionId": net.region_id,
+        "Status": status(eip),
+        "InstanceId": eip.bound_to.clone().unwrap_or_default(),
+        "InstanceType": instance_type(eip),
+        "InstanceRegionId": if bound { net.region_id.as_str() } else { "" },
+        "PrivateIpAddress": "",
+        "VpcId": "",
+        "Bandwidth": bandwidth,
+        "EipBandwidth": bandwidth,
+        "InternetChargeType": eip.internet_charge_type.clone().unwrap_or_else(|| "PayByBandwidth".to_owned()),
+        "ChargeType": "PostPaid",
+        "Name": eip.api.name,
+        "Description": eip.api.description,
+        "AllocationTime": eip.api.creation_time(),
+        "ExpiredTime": "",
+        "ISP": "BGP",
+        "Netmode": "public",
+        "Mode": "NAT",
+        "BizType": "",
+        "BusinessStatus": "Normal",
+        "DeletionProtection": false,
+        "SecondLimited": false,
+        "HDMonitorStatus": "OFF",
+        "HasReservationData": "false",
+        "ServiceManaged": 0,
+        "BandwidthPackageId": "",
+        "BandwidthPackageBandwidth": "",
+        "BandwidthPackageType": "",
+        "PublicIpAddressPoolId": "",
+        "SegmentInstanceId": "",
+        "Zone": "",
+        "ResourceGroupId": eip.api.resource_group_id.clone().unwrap_or_default(),
+        "OperationLocks": {"LockReason": []},
+        "SecurityProtectionTypes": {"SecurityProtectionType": []},
+        "OwnerId": owner_id(ctx),
+        "Tags": tags_out(&eip.api.tags),
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ModifyEipAddressAttributeRequest {
+    pub region_id: String,
+    pub allocation_id: String,
+    pub bandwidth: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+pub fn modify(ctx: &Ctx<'_>, req: ModifyEipAddressAttributeRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let stated = Stated {
+        name: req.name.as_deref(),
+        description: req.description.as_deref(),
+        ..Stated::default()
+    };
+    let made = change(ctx, "ModifyEipAddressAttribute", stated);
+    network
+        .lock()
+        .modify_eip(&made, &req.allocation_id, req.bandwidth.as_deref())?;
+    JsonBody::of(&json!({}))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AssociationRequest {
+    pub region_id: String,
+    pub allocation_id: String,
+    pub instance_id: Option<String>,
+    pub instance_type: Option<String>,
+    pub client_token: Option<String>,
+}
+
+/// `AssociateEipAddress` with a container group of the caller's: the group must be one of the caller's
+/// and hold no EIP yet.
+pub fn associate(ctx: &Ctx<'_>, req: AssociationRequest) -> Result<JsonBody, ApiError> {
+    let (region, network) = network_of(ctx, &req.region_id)?;
+    let action = "AssociateEipAddress";
+    let instance = req
+        .instance_id
+        .as_deref()
+        .filter(|i| !i.is_empty())
+        .ok_or_else(|| ApiError::missing("InstanceId"))?;
+    if let Some(kind) = req.instance_type.as_deref().filter(|k| !k.is_empty()) {
+        if !matches!(kind, ECI_INSTANCE | "EcsInstance" | "NetworkInterface") {
+            return Err(ApiError::invalid(
+                "InstanceType",
+                "a container group is associated as EciInstance",
+            ));
+        }
+    }
+    let partition = ctx.partition(region);
+    let mut state = partition.write();
+    let group = state
+        .groups
+        .get(instance)
+        .ok_or_else(|| documented_error(action, "InvalidInstanceId.NotFound", None))?;
+    if group.eip.is_some() {
+        return Err(documented_error(action, "IncorrectInstanceStatus", None));
+    }
+    let mut net = network.lock();
+    let ip = net.check_associable(&ctx.caller.account, &req.allocation_id)?;
+    net.bind_eip(&req.allocation_id, instance)?;
+    let bound = (req.allocation_id.clone(), ip);
+    state.groups.update(instance, |g| g.eip = Some(bound));
+    JsonBody::of(&json!({}))
+}
+
+pub fn unassociate(ctx: &Ctx<'_>, req: AssociationRequest) -> Result<JsonBody, ApiError> {
+    let (region, network) = network_of(ctx, &req.region_id)?;
+    let partition = ctx.partition(region);
+    let mut state = partition.write();
+    let mut net = network.lock();
+    let holder = net.bound_holder(&ctx.caller.account, &req.allocation_id, req.instance_id.as_deref())?;
+    net.unbind_eip(&req.allocation_id);
+    state.groups.update(&holder, |g| g.eip = None);
+    JsonBody::of(&json!({}))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ReleaseEipAddressRequest {
+    pub region_id: String,
+    pub allocation_id: String,
+}
+
+pub fn release(ctx: &Ctx<'_>, req: ReleaseEipAddressRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    network
+        .lock()
+        .release_allocated_eip(&ctx.caller.account, &req.allocation_id)?;
+    JsonBody::of(&json!({}))
+}

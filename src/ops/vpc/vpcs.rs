@@ -1,0 +1,297 @@
+//! `CreateVpc`, `DescribeVpcs`, `DescribeVpcAttribute`, `ModifyVpcAttribute`, `DeleteVpc`, and the
+//! system route table every VPC has (`DescribeRouteTableList`, `ModifyRouteTableAttributes`).
+
+use super::common::{change, comma_list, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated};
+use crate::error::catalogue::documented_error;
+use crate::error::{ApiError, ErrorCode};
+use crate::network::{RegionNetwork, Vpc, VpcSpec};
+use crate::ops::Ctx;
+use crate::protocol::JsonBody;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use time::OffsetDateTime;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateVpcRequest {
+    pub region_id: String,
+    pub cidr_block: Option<String>,
+    pub vpc_name: Option<String>,
+    pub description: Option<String>,
+    pub user_cidr: Option<String>,
+    pub client_token: Option<String>,
+    pub resource_group_id: Option<String>,
+    pub dry_run: Option<bool>,
+    #[serde(default, rename = "Tag")]
+    pub tags: Vec<KeyValue>,
+}
+
+pub fn create(ctx: &Ctx<'_>, req: CreateVpcRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let tags = tags_in(&req.tags)?;
+    let stated = Stated {
+        client_token: req.client_token.as_deref(),
+        name: req.vpc_name.as_deref(),
+        description: req.description.as_deref(),
+        tags: &tags,
+        resource_group_id: req.resource_group_id.as_deref(),
+    };
+    let made = change(ctx, "CreateVpc", stated);
+    let spec = VpcSpec {
+        cidr_block: req.cidr_block.as_deref().filter(|c| !c.is_empty()),
+        user_cidrs: comma_list(req.user_cidr.as_deref()),
+    };
+    let mut net = network.lock();
+    if req.dry_run == Some(true) {
+        net.clone().create_vpc(&made, &spec)?;
+        return Err(ApiError::new(ErrorCode::DryRunOperation));
+    }
+    let id = net.create_vpc(&made, &spec)?;
+    let vpc = net
+        .vpcs
+        .get(&id)
+        .ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
+    JsonBody::of(&json!({
+        "VpcId": id,
+        "VRouterId": router_id(vpc),
+        "RouteTableId": route_table_id(vpc),
+        "ResourceGroupId": vpc.api.resource_group_id.clone().unwrap_or_default(),
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeVpcsRequest {
+    pub region_id: String,
+    pub vpc_id: Option<String>,
+    pub vpc_name: Option<String>,
+    pub is_default: Option<bool>,
+    pub resource_group_id: Option<String>,
+    pub page_number: Option<u32>,
+    pub page_size: Option<u32>,
+    #[serde(default, rename = "Tag")]
+    pub tags: Vec<KeyValue>,
+}
+
+pub fn describe(ctx: &Ctx<'_>, req: DescribeVpcsRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let wanted_tags = tags_in(&req.tags)?;
+    let ids = comma_list(req.vpc_id.as_deref());
+    let now = ctx.eci.clock.now();
+    let net = network.lock();
+    let account = ctx.caller.account.as_str();
+    let mut vpcs: Vec<&Vpc> = net
+        .vpcs
+        .values()
+        .filter(|v| v.api.visible_to(account))
+        .filter(|v| ids.is_empty() || ids.contains(&v.vpc_id.as_str()))
+        .filter(|v| req.vpc_name.as_deref().is_none_or(|n| v.api.name == n))
+        .filter(|v| req.is_default.is_none_or(|d| d == is_default(&net, v)))
+        .filter(|v| {
+            req.resource_group_id
+                .as_deref()
+                .is_none_or(|r| v.api.resource_group_id.as_deref() == Some(r))
+        })
+        .filter(|v| has_tags(&v.api.tags, &wanted_tags))
+        .collect();
+    vpcs.sort_by(|a, b| (a.api.created_at, &a.vpc_id).cmp(&(b.api.created_at, &b.vpc_id)));
+    let page = page_of(vpcs, req.page_number, req.page_size, 50)?;
+    let items: Vec<Value> = page.items.iter().map(|v| view(ctx, &net, v, now)).collect();
+    JsonBody::of(&json!({
+        "TotalCount": page.total,
+        "PageNumber": page.number,
+        "PageSize": page.size,
+        "Vpcs": {"Vpc": items},
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VpcIdRequest {
+    pub region_id: String,
+    pub vpc_id: String,
+    pub vpc_name: Option<String>,
+    pub description: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+pub fn attribute(ctx: &Ctx<'_>, req: VpcIdRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let net = network.lock();
+    let vpc = net
+        .visible_vpc(&req.vpc_id, &ctx.caller.account)
+        .ok_or_else(|| documented_error("DescribeVpcAttribute", "InvalidVpcId.NotFound", None))?;
+    let mut body = view(ctx, &net, vpc, ctx.eci.clock.now());
+    if let Value::Object(fields) = &mut body {
+        fields.insert("ClassicLinkEnabled".into(), json!(false));
+        fields.insert("SupportIpv4Gateway".into(), json!(false));
+        fields.insert("Ipv4GatewayId".into(), json!(""));
+        fields.insert("DhcpOptionsSetId".into(), json!(""));
+        fields.insert("CloudResources".into(), json!({"CloudResourceSetType": []}));
+        fields.insert("AssociatedCens".into(), json!({"AssociatedCen": []}));
+        fields.insert(
+            "AssociatedPropagationSources".into(),
+            json!({"AssociatedPropagationSources": []}),
+        );
+    }
+    JsonBody::of(&body)
+}
+
+pub fn modify(ctx: &Ctx<'_>, req: VpcIdRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let stated = Stated {
+        name: req.vpc_name.as_deref(),
+        description: req.description.as_deref(),
+        ..Stated::default()
+    };
+    network
+        .lock()
+        .modify_vpc(&change(ctx, "ModifyVpcAttribute", stated), &req.vpc_id)?;
+    JsonBody::of(&json!({}))
+}
+
+pub fn delete(ctx: &Ctx<'_>, req: VpcIdRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let mut net = network.lock();
+    let now = ctx.eci.clock.now();
+    if req.dry_run == Some(true) {
+        net.clone().delete_vpc(&ctx.caller.account, &req.vpc_id, now)?;
+        return Err(ApiError::new(ErrorCode::DryRunOperation));
+    }
+    net.delete_vpc(&ctx.caller.account, &req.vpc_id, now)?;
+    JsonBody::of(&json!({}))
+}
+
+/// The VPC's router: one per VPC, named after it.
+pub fn router_id(vpc: &Vpc) -> String {
+    format!("vrt-{}", vpc.vpc_id.trim_start_matches("vpc-"))
+}
+
+/// The VPC's system route table, named after it.
+pub fn route_table_id(vpc: &Vpc) -> String {
+    format!("vtb-{}", vpc.vpc_id.trim_start_matches("vpc-"))
+}
+
+fn is_default(net: &RegionNetwork, vpc: &Vpc) -> bool {
+    vpc.vpc_id == net.default_vpc_id
+}
+
+fn vswitch_ids(net: &RegionNetwork, vpc: &Vpc, account: &str) -> Vec<String> {
+    net.v_switches
+        .iter()
+        .filter(|v| v.vpc_id == vpc.vpc_id && !v.auto_registered && v.api.visible_to(account))
+        .map(|v| v.v_switch_id.clone())
+        .collect()
+}
+
+fn view(ctx: &Ctx<'_>, net: &RegionNetwork, vpc: &Vpc, now: OffsetDateTime) -> Value {
+    json!({
+        "VpcId": vpc.vpc_id,
+        "RegionId": net.region_id,
+        "Status": vpc.api.status(now),
+        "VpcName": vpc.api.name,
+        "Description": vpc.api.description,
+        "CreationTime": vpc.api.creation_time(),
+        "CidrBlock": vpc.cidr_block.to_string(),
+        "Ipv6CidrBlock": "",
+        "Ipv6CidrBlocks": {"Ipv6CidrBlock": []},
+        "SecondaryCidrBlocks": {"SecondaryCidrBlock": []},
+        "UserCidrs": {"UserCidr": vpc.user_cidrs},
+        "VRouterId": router_id(vpc),
+        "RouterTableIds": {"RouterTableIds": [route_table_id(vpc)]},
+        "NatGatewayIds": {"NatGatewayIds": []},
+        "VSwitchIds": {"VSwitchId": vswitch_ids(net, vpc, &ctx.caller.account)},
+        "IsDefault": is_default(net, vpc),
+        "EnabledIpv6": false,
+        "DhcpOptionsSetStatus": "Available",
+        "DnsHostnameStatus": "DISABLED",
+        "CenStatus": "",
+        "ResourceGroupId": vpc.api.resource_group_id.clone().unwrap_or_default(),
+        "OwnerId": owner_id(ctx),
+        "Tags": tags_out(&vpc.api.tags),
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeRouteTableListRequest {
+    pub region_id: String,
+    pub vpc_id: Option<String>,
+    pub route_table_id: Option<String>,
+    pub route_table_name: Option<String>,
+    pub route_table_type: Option<String>,
+    pub router_id: Option<String>,
+    pub router_type: Option<String>,
+    pub page_number: Option<u32>,
+    pub page_size: Option<u32>,
+}
+
+pub fn route_tables(ctx: &Ctx<'_>, req: DescribeRouteTableListRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let net = network.lock();
+    let account = ctx.caller.account.as_str();
+    let matches = |wanted: &Option<String>, value: &str| wanted.as_deref().is_none_or(|w| w.is_empty() || w == value);
+    let mut vpcs: Vec<&Vpc> = net
+        .vpcs
+        .values()
+        .filter(|v| v.api.visible_to(account))
+        .filter(|v| matches(&req.vpc_id, &v.vpc_id))
+        .filter(|v| matches(&req.route_table_id, &route_table_id(v)))
+        .filter(|v| matches(&req.router_id, &router_id(v)))
+        .filter(|v| matches(&req.route_table_name, &v.route_table.name))
+        .filter(|_| matches(&req.route_table_type, "System") && matches(&req.router_type, "VRouter"))
+        .collect();
+    vpcs.sort_by(|a, b| (a.api.created_at, &a.vpc_id).cmp(&(b.api.created_at, &b.vpc_id)));
+    let page = page_of(vpcs, req.page_number, req.page_size, 50)?;
+    let items: Vec<Value> = page
+        .items
+        .iter()
+        .map(|vpc| {
+            json!({
+                "VpcId": vpc.vpc_id,
+                "RouterId": router_id(vpc),
+                "RouterType": "VRouter",
+                "RouteTableId": route_table_id(vpc),
+                "RouteTableName": vpc.route_table.name,
+                "RouteTableType": "System",
+                "Description": vpc.route_table.description,
+                "CreationTime": vpc.api.creation_time(),
+                "Status": "Available",
+                "AssociateType": "VSwitch",
+                "RoutePropagationEnable": true,
+                "ResourceGroupId": vpc.api.resource_group_id.clone().unwrap_or_default(),
+                "OwnerId": owner_id(ctx),
+                "VSwitchIds": {"VSwitchId": vswitch_ids(&net, vpc, account)},
+                "GatewayIds": {"GatewayIds": []},
+                "Tags": tags_out(&[]),
+            })
+        })
+        .collect();
+    JsonBody::of(&json!({
+        "TotalCount": page.total,
+        "PageNumber": page.number,
+        "PageSize": page.size,
+        "RouterTableList": {"RouterTableListType": items},
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ModifyRouteTableAttributesRequest {
+    pub region_id: String,
+    pub route_table_id: String,
+    pub route_table_name: Option<String>,
+    pub description: Option<String>,
+}
+
+pub fn modify_route_table(ctx: &Ctx<'_>, req: ModifyRouteTableAttributesRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let stated = Stated {
+        name: req.route_table_name.as_deref(),
+        description: req.description.as_deref(),
+        ..Stated::default()
+    };
+    let made = change(ctx, "ModifyRouteTableAttributes", stated);
+    network.lock().modify_route_table(&made, &req.route_table_id)?;
+    JsonBody::of(&json!({}))
+}
