@@ -35,6 +35,26 @@ impl Product {
         }
     }
 
+    /// The service's host, as errors report it in `HostId`.
+    pub fn host(self) -> &'static str {
+        match self {
+            Product::Eci => "eci.aliyuncs.com",
+            Product::Vpc => "vpc.aliyuncs.com",
+            Product::Ecs => "ecs.aliyuncs.com",
+            Product::Sts => "sts.aliyuncs.com",
+        }
+    }
+
+    /// The product as the troubleshooting links of `Recommend` name it.
+    pub fn troubleshoot_name(self) -> &'static str {
+        match self {
+            Product::Eci => "Eci",
+            Product::Vpc => "Vpc",
+            Product::Ecs => "Ecs",
+            Product::Sts => "Sts",
+        }
+    }
+
     pub fn from_version(version: &str) -> Option<Product> {
         Product::ALL.into_iter().find(|p| p.version() == version)
     }

@@ -205,6 +205,9 @@ pub struct PlacementRequest<'a> {
     pub vswitch_ids: Vec<&'a str>,
     pub security_group_id: Option<&'a str>,
     pub private_ip: Option<Ipv4Addr>,
+    /// Whose call it is: another account's vSwitch or security group is unknown to it. `None` sees
+    /// every one.
+    pub account: Option<&'a str>,
 }
 
 /// What `zone_open` said of each zone during one placement, so each zone is asked once.
@@ -575,6 +578,14 @@ impl RegionNetwork {
             Some(v) => v.vpc_id.clone(),
             None => return Err(ApiError::new(ErrorCode::IpNotEnough)),
         };
+        let foreign = |g: &SecurityGroup| request.account.is_some_and(|a| !g.api.visible_to(a));
+        if request
+            .security_group_id
+            .and_then(|id| self.security_groups.get(id))
+            .is_some_and(foreign)
+        {
+            return Err(ApiError::new(ErrorCode::SecurityGroupNotFound));
+        }
         let security_group_id = self.security_group_for(request.security_group_id, &vpc_id, strict)?;
         let group_vpc = self
             .security_groups
@@ -659,8 +670,12 @@ impl RegionNetwork {
                 .collect());
         }
         let mut picked = Vec::with_capacity(request.vswitch_ids.len());
+        let foreign = |v: &VSwitch| request.account.is_some_and(|a| !v.api.visible_to(a));
         for id in &request.vswitch_ids {
             let index = match self.by_id.get(*id) {
+                Some(index) if self.v_switches.get(*index).is_some_and(foreign) => {
+                    return Err(ApiError::new(ErrorCode::VSwitchNotFound))
+                }
                 Some(index) => *index,
                 None if strict => return Err(ApiError::new(ErrorCode::VSwitchNotFound)),
                 None => {
@@ -731,10 +746,12 @@ impl RegionNetwork {
         choice: EipChoice<'_>,
         holder: &str,
         ids: &IdGenerator,
+        account: Option<&str>,
     ) -> Result<Option<(String, Ipv4Addr)>, ApiError> {
         let eip = match choice {
             EipChoice::Bind(allocation_id) => self
-                .bind_eip(allocation_id, holder)
+                .check_eip(allocation_id, account)
+                .and_then(|()| self.bind_eip(allocation_id, holder))
                 .map(|ip| Some((allocation_id.to_owned(), ip))),
             EipChoice::Create => self
                 .create_eip(holder, ids)
@@ -784,9 +801,10 @@ impl RegionNetwork {
         Ok(eip.ip_address)
     }
 
-    /// Whether the EIP exists and is free, without binding it (dry runs).
-    pub fn check_eip(&self, allocation_id: &str) -> Result<(), ApiError> {
-        match self.eips.get(allocation_id) {
+    /// Whether the EIP exists for `account` (any, with none) and is free, without binding it.
+    pub fn check_eip(&self, allocation_id: &str, account: Option<&str>) -> Result<(), ApiError> {
+        let seen = |e: &&Eip| account.is_none_or(|a| e.api.visible_to(a));
+        match self.eips.get(allocation_id).filter(seen) {
             None => Err(ApiError::new(ErrorCode::EipNotFound)),
             Some(e) if e.bound_to.is_some() => Err(ApiError::new(ErrorCode::IncorrectEipStatus)),
             Some(_) => Ok(()),

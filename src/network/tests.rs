@@ -224,7 +224,7 @@ fn eips_are_created_bound_and_released() {
     net.release_eip("eip-mine");
     net.release_eip(&auto.allocation_id);
     assert!(net.eips.contains_key("eip-mine") && !net.eips.contains_key(&auto.allocation_id));
-    assert!(net.check_eip("eip-mine").is_ok());
+    assert!(net.check_eip("eip-mine", None).is_ok());
 }
 
 #[test]

@@ -9,7 +9,7 @@ pub mod split;
 
 pub use extract::{decode_pairs, extract, Format, RawRequest, RpcRequest};
 pub use flat::{json_in_string, FlatError, FlatErrorKind, Node};
-pub use render::{render_error, render_success, JsonBody, Rendered};
+pub use render::{render_error, render_product_error, render_success, JsonBody, Rendered};
 
 use crate::error::ApiError;
 

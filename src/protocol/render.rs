@@ -1,11 +1,9 @@
 //! The one response writer: successes and errors, JSON or XML, as the service renders them.
 
 use super::extract::Format;
+use crate::actions::Product;
 use crate::error::ApiError;
 use serde_json::{Map, Value};
-
-/// The host name errors report in `HostId`.
-pub const HOST_ID: &str = "eci.aliyuncs.com";
 
 const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
 /// The exact value on which the Tea SDKs switch to parsing XML.
@@ -73,16 +71,23 @@ fn with_request_id(object: &[u8], request_id: &str) -> Vec<u8> {
     out
 }
 
-/// An error in the service's envelope: `RequestId`, `HostId`, `Code`, `Message`, `Recommend`.
+/// An error in ECI's envelope: `RequestId`, `HostId`, `Code`, `Message`, `Recommend`; what is
+/// refused before the call's product is known answers as ECI.
 pub fn render_error(format: Format, request_id: &str, err: &ApiError) -> Rendered {
+    render_product_error(Product::Eci, format, request_id, err)
+}
+
+/// An error in `product`'s envelope: its host in `HostId`, its name in the `Recommend` link.
+pub fn render_product_error(product: Product, format: Format, request_id: &str, err: &ApiError) -> Rendered {
     let recommend = format!(
-        "https://api.aliyun.com/troubleshoot?q={}&product=Eci&requestId={}",
+        "https://api.aliyun.com/troubleshoot?q={}&product={}&requestId={}",
         err.code(),
+        product.troubleshoot_name(),
         request_id
     );
     let mut fields = Map::new();
     fields.insert("RequestId".into(), request_id.into());
-    fields.insert("HostId".into(), HOST_ID.into());
+    fields.insert("HostId".into(), product.host().into());
     fields.insert("Code".into(), err.code().into());
     fields.insert("Message".into(), err.message.clone().into());
     fields.insert("Recommend".into(), recommend.into());

@@ -5,11 +5,14 @@ use super::listener::BodyReadTimeout;
 use super::metrics;
 use super::recent::CallRecord;
 use super::{into_response, AppState};
+use crate::actions::Product;
 use crate::error::{ApiError, ErrorCode};
 use crate::faults::rule::{Effect, Phase};
 use crate::faults::{Call, CallFaults, Outcome, Verdict};
 use crate::ops::{self, Ctx};
-use crate::protocol::{self, flat, render_error, render_success, Format, RawRequest, Rendered, RpcRequest};
+use crate::protocol::{
+    self, flat, render_error, render_product_error, render_success, Format, RawRequest, Rendered, RpcRequest,
+};
 use crate::store::journal;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -170,12 +173,13 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
     let rpc = match protocol::extract(raw) {
         Ok(rpc) => rpc,
         Err((err, format)) => {
-            return Served::plain(refused(format, request_id, &err, "?")).counted_as("unknown", err.code())
+            return Served::plain(refused(Product::Eci, format, request_id, &err, "?"))
+                .counted_as("unknown", err.code())
         }
     };
     let action = metrics::action_label(&rpc.action);
     let refuse = |err: &ApiError| {
-        Served::plain(refused(rpc.format, request_id, err, &rpc.action)).counted_as(action, err.code())
+        Served::plain(refused(rpc.product, rpc.format, request_id, err, &rpc.action)).counted_as(action, err.code())
     };
     let eci = state.eci();
     let caller = match state.inner.auth.verify(raw, &rpc, eci.clock.now()) {
@@ -217,7 +221,7 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
     let outcome = flat::build_tree(rpc.operation_params())
         .map_err(ApiError::from)
         .and_then(|params| {
-            if rpc.product == crate::actions::Product::Eci {
+            if rpc.product == Product::Eci {
                 crate::validate::check_numeric(&rpc.action, &params)?;
             }
             let ctx = Ctx {
@@ -239,7 +243,7 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
             )
         }
         (Err(err), _) => (
-            refused(rpc.format, request_id, &err, &rpc.action),
+            refused(rpc.product, rpc.format, request_id, &err, &rpc.action),
             err.code().to_owned(),
         ),
     };
@@ -271,16 +275,19 @@ fn fault_error(rpc: &RpcRequest, request_id: &str, outcome: &Outcome) -> (Render
         .error
         .clone()
         .unwrap_or_else(|| ApiError::new(ErrorCode::ServiceUnavailable));
-    (render_error(rpc.format, request_id, &err), err.code().to_owned())
+    (
+        render_product_error(rpc.product, rpc.format, request_id, &err),
+        err.code().to_owned(),
+    )
 }
 
-fn refused(format: Format, request_id: &str, err: &ApiError, action: &str) -> Rendered {
+fn refused(product: Product, format: Format, request_id: &str, err: &ApiError, action: &str) -> Rendered {
     if err.status() >= 500 {
         tracing::warn!(action, request_id, code = err.code(), message = %err.message, "failed");
     } else {
         tracing::debug!(action, request_id, code = err.code(), message = %err.message, "refused");
     }
-    render_error(format, request_id, err)
+    render_product_error(product, format, request_id, err)
 }
 
 /// Waits out any injected latency, then answers, or breaks the connection as a rule asks.

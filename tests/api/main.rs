@@ -7,6 +7,7 @@ mod common;
 mod accounts;
 mod admin;
 mod catalog;
+mod companions;
 mod concurrency;
 mod conformance;
 mod console;

@@ -45,6 +45,7 @@ pub fn create(ctx: &Ctx<'_>, mut req: CreateContainerGroupRequest) -> Result<Jso
         vswitch_ids,
         security_group_id: req.security_group_id.as_deref(),
         private_ip: req.private_ip_address.as_deref().and_then(|ip| ip.parse().ok()),
+        account: Some(&ctx.caller.account),
     };
     // Groups gone by the clock, in any account, give their addresses, EIPs and quota back first;
     // other groups' progress does not change this answer and is left to the next call that shows it.
@@ -240,7 +241,7 @@ fn attach_network(
     }
     let eip_id = req.eip_instance_id.as_deref().filter(|e| !e.is_empty());
     if let Some(eip) = eip_id {
-        net.check_eip(eip)?;
+        net.check_eip(eip, Some(&ctx.caller.account))?;
     }
     let mut request = PlacementRequest {
         vswitch_ids: placement_request.vswitch_ids.clone(),
@@ -262,7 +263,7 @@ fn attach_network(
         return Err(ApiError::new(ErrorCode::DiskNotInSameZone));
     }
     let choice = EipChoice::from_request(eip_id, req.auto_create_eip == Some(true));
-    let eip = net.attach_eip(&placement, choice, group_id, &ctx.eci.ids)?;
+    let eip = net.attach_eip(&placement, choice, group_id, &ctx.eci.ids, Some(&ctx.caller.account))?;
     Ok((placement, eip))
 }
 

@@ -33,13 +33,14 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVirtualNodeRequest) -> Result<JsonBody, 
         vswitch_ids,
         security_group_id: Some(req.security_group_id.as_str()),
         private_ip: None,
+        account: Some(&ctx.caller.account),
     };
     let (placement, eip) = {
         let network = ctx.eci.network(region);
         let mut net = network.lock();
         let placement = net.place(&placement_request, ctx.eci.strict_network)?;
         let choice = EipChoice::from_request(req.eip_instance_id.as_deref(), req.enable_public_network == Some(true));
-        let eip = net.attach_eip(&placement, choice, &id, &ctx.eci.ids)?;
+        let eip = net.attach_eip(&placement, choice, &id, &ctx.eci.ids, Some(&ctx.caller.account))?;
         (placement, eip)
     };
     let mut node = VirtualNode {

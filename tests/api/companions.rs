@@ -1,0 +1,335 @@
+//! The companion products through `app()`: their statuses by the clock, XML, errors in each product's
+//! envelope, accounts kept apart in the one network model, reset and snapshots, metrics.
+
+use crate::common::*;
+use axum::body::Body;
+use axum::http::Request;
+use eci_emulator::lifecycle::machine::PolicyKind;
+use serde_json::Value;
+
+const VPC: &str = "2016-04-28";
+const ECS: &str = "2014-05-26";
+
+/// A GET of `action` at `version`, signed by nothing, as account `ak`.
+async fn call(app: &axum::Router, version: &str, ak: &str, action: &str, pairs: &[(&str, &str)]) -> Reply {
+    let mut all = vec![("Action", action), ("Version", version), ("AccessKeyId", ak)];
+    all.extend_from_slice(pairs);
+    send(
+        app,
+        Request::get(format!("/?{}", query_of(&all)))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+async fn ok(app: &axum::Router, version: &str, ak: &str, action: &str, pairs: &[(&str, &str)]) -> Value {
+    let reply = call(app, version, ak, action, pairs).await;
+    assert_eq!(reply.status.as_u16(), 200, "{action}: {}", reply.text);
+    reply.json()
+}
+
+/// The error's code and status, and that its envelope names `host`.
+fn refusal(reply: &Reply, host: &str) -> (String, u16) {
+    let body = reply.json();
+    assert_eq!(body["HostId"], host, "{}", reply.text);
+    let product = host.split('.').next().unwrap_or_default();
+    let recommend = body["Recommend"].as_str().unwrap_or_default().to_ascii_lowercase();
+    assert!(recommend.contains(&format!("product={product}")), "{}", reply.text);
+    (
+        body["Code"].as_str().unwrap_or_default().to_owned(),
+        reply.status.as_u16(),
+    )
+}
+
+async fn make_vpc(app: &axum::Router, ak: &str, cidr: &str) -> String {
+    let made = ok(
+        app,
+        VPC,
+        ak,
+        "CreateVpc",
+        &[("RegionId", "cn-hangzhou"), ("CidrBlock", cidr)],
+    )
+    .await;
+    made["VpcId"].as_str().unwrap().to_owned()
+}
+
+async fn make_vswitch(app: &axum::Router, ak: &str, vpc: &str, cidr: &str) -> String {
+    let pairs = [
+        ("RegionId", "cn-hangzhou"),
+        ("VpcId", vpc),
+        ("ZoneId", "cn-hangzhou-b"),
+        ("CidrBlock", cidr),
+    ];
+    ok(app, VPC, ak, "CreateVSwitch", &pairs).await["VSwitchId"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_vpc_and_a_vswitch_are_pending_until_the_clock_passes_and_a_vswitch_waits_for_its_vpc() {
+    let (app, clock) = app_with_policy(PolicyKind::Time);
+    let vpc = make_vpc(&app, "AK1", "10.0.0.0/16").await;
+    let status = |body: Value| body["Status"].as_str().unwrap().to_owned();
+    let attribute = [("RegionId", "cn-hangzhou"), ("VpcId", vpc.as_str())];
+    assert_eq!(
+        status(ok(&app, VPC, "AK1", "DescribeVpcAttribute", &attribute).await),
+        "Pending"
+    );
+    let early = call(
+        &app,
+        VPC,
+        "AK1",
+        "CreateVSwitch",
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("VpcId", &vpc),
+            ("ZoneId", "cn-hangzhou-b"),
+            ("CidrBlock", "10.0.1.0/24"),
+        ],
+    )
+    .await;
+    assert_eq!(refusal(&early, "vpc.aliyuncs.com"), ("IncorrectVpcStatus".into(), 400));
+    clock.advance(1);
+    assert_eq!(
+        status(ok(&app, VPC, "AK1", "DescribeVpcAttribute", &attribute).await),
+        "Available"
+    );
+    let vsw = make_vswitch(&app, "AK1", &vpc, "10.0.1.0/24").await;
+    let of_vsw = [("RegionId", "cn-hangzhou"), ("VSwitchId", vsw.as_str())];
+    assert_eq!(
+        status(ok(&app, VPC, "AK1", "DescribeVSwitchAttributes", &of_vsw).await),
+        "Pending"
+    );
+    let busy = call(&app, VPC, "AK1", "DeleteVSwitch", &of_vsw).await;
+    assert_eq!(
+        refusal(&busy, "vpc.aliyuncs.com"),
+        ("IncorrectVSwitchStatus".into(), 400)
+    );
+    clock.advance(1);
+    assert_eq!(
+        status(ok(&app, VPC, "AK1", "DescribeVSwitchAttributes", &of_vsw).await),
+        "Available"
+    );
+    ok(&app, VPC, "AK1", "DeleteVSwitch", &of_vsw).await;
+}
+
+#[tokio::test]
+async fn xml_lists_each_item_and_errors_come_in_the_products_envelope() {
+    let app = open_app();
+    let vpc = make_vpc(&app, "AK1", "192.168.0.0/16").await;
+    let reply = call(
+        &app,
+        VPC,
+        "AK1",
+        "DescribeVpcs",
+        &[("RegionId", "cn-hangzhou"), ("Format", "XML")],
+    )
+    .await;
+    assert_eq!(reply.status.as_u16(), 200, "{}", reply.text);
+    assert!(reply.text.starts_with("<?xml"), "{}", reply.text);
+    assert!(reply.text.contains("<DescribeVpcsResponse>"), "{}", reply.text);
+    assert_eq!(
+        reply.text.matches("<Vpc>").count(),
+        2,
+        "the default VPC and the one made: {}",
+        reply.text
+    );
+    assert!(reply.text.contains(&format!("<VpcId>{vpc}</VpcId>")), "{}", reply.text);
+    let missing = call(
+        &app,
+        VPC,
+        "AK1",
+        "DescribeVpcAttribute",
+        &[("RegionId", "cn-hangzhou"), ("VpcId", "vpc-none")],
+    )
+    .await;
+    assert_eq!(
+        refusal(&missing, "vpc.aliyuncs.com"),
+        ("InvalidVpcId.NotFound".into(), 404)
+    );
+    assert_eq!(missing.json()["Message"], "Specified VPC does not exist.");
+    let sg = call(
+        &app,
+        ECS,
+        "AK1",
+        "DescribeSecurityGroupAttribute",
+        &[("RegionId", "cn-hangzhou"), ("SecurityGroupId", "sg-none")],
+    )
+    .await;
+    assert_eq!(
+        refusal(&sg, "ecs.aliyuncs.com"),
+        ("InvalidSecurityGroupId.NotFound".into(), 404)
+    );
+    let unknown = call(&app, VPC, "AK1", "CreateNatGateway", &[("RegionId", "cn-hangzhou")]).await;
+    assert_eq!(
+        refusal(&unknown, "vpc.aliyuncs.com"),
+        ("InvalidAction.NotFound".into(), 404)
+    );
+    let xml_error = call(
+        &app,
+        ECS,
+        "AK1",
+        "DeleteSecurityGroup",
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("SecurityGroupId", "sg-none"),
+            ("Format", "XML"),
+        ],
+    )
+    .await;
+    assert!(
+        xml_error.text.contains("<HostId>ecs.aliyuncs.com</HostId>"),
+        "{}",
+        xml_error.text
+    );
+}
+
+#[tokio::test]
+async fn another_accounts_network_is_unknown_to_a_create() {
+    let app = open_app();
+    let vpc = make_vpc(&app, "AK-A", "10.0.0.0/16").await;
+    let vsw = make_vswitch(&app, "AK-A", &vpc, "10.0.1.0/24").await;
+    let sg = ok(
+        &app,
+        ECS,
+        "AK-A",
+        "CreateSecurityGroup",
+        &[("RegionId", "cn-hangzhou"), ("VpcId", &vpc)],
+    )
+    .await;
+    let sg = sg["SecurityGroupId"].as_str().unwrap().to_owned();
+    let eip = ok(&app, VPC, "AK-A", "AllocateEipAddress", &[("RegionId", "cn-hangzhou")]).await;
+    let eip = eip["AllocationId"].as_str().unwrap().to_owned();
+    let create = |extra: Vec<(&'static str, String)>| {
+        let app = app.clone();
+        async move {
+            let mut pairs: Vec<(&str, &str)> = vec![
+                ("Action", "CreateContainerGroup"),
+                ("Version", "2018-08-08"),
+                ("AccessKeyId", "AK-B"),
+                ("RegionId", "cn-hangzhou"),
+                ("ContainerGroupName", "intruder"),
+                ("Container.1.Name", "app"),
+                ("Container.1.Image", "nginx"),
+            ];
+            pairs.extend(extra.iter().map(|(k, v)| (*k, v.as_str())));
+            send(
+                &app,
+                Request::get(format!("/?{}", query_of(&pairs)))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let on_vsw = create(vec![("VSwitchId", vsw.clone())]).await;
+    assert_eq!(
+        (on_vsw.json()["Code"].clone(), on_vsw.status.as_u16()),
+        ("InvalidVSwitchId.NotFound".into(), 404)
+    );
+    let in_sg = create(vec![("SecurityGroupId", sg.clone())]).await;
+    assert_eq!(
+        in_sg.json()["Code"],
+        "InvalidSecurityGroupId.NotFound",
+        "{}",
+        in_sg.text
+    );
+    let with_eip = create(vec![("EipInstanceId", eip.clone())]).await;
+    assert_eq!(
+        with_eip.json()["Code"],
+        "InvalidEipInstanceId.NotFound",
+        "{}",
+        with_eip.text
+    );
+    let mine = create_group_as(&app, "AK-A", &vsw, &sg).await;
+    assert!(mine.starts_with("eci-"));
+    let listed = ok(
+        &app,
+        VPC,
+        "AK-B",
+        "DescribeVSwitches",
+        &[("RegionId", "cn-hangzhou"), ("VpcId", &vpc)],
+    )
+    .await;
+    assert_eq!(listed["TotalCount"], 0);
+}
+
+async fn create_group_as(app: &axum::Router, ak: &str, vsw: &str, sg: &str) -> String {
+    let pairs = [
+        ("Action", "CreateContainerGroup"),
+        ("Version", "2018-08-08"),
+        ("AccessKeyId", ak),
+        ("RegionId", "cn-hangzhou"),
+        ("ContainerGroupName", "mine"),
+        ("Container.1.Name", "app"),
+        ("Container.1.Image", "nginx"),
+        ("VSwitchId", vsw),
+        ("SecurityGroupId", sg),
+    ];
+    let reply = send(
+        app,
+        Request::get(format!("/?{}", query_of(&pairs)))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reply.status.as_u16(), 200, "{}", reply.text);
+    reply.json()["ContainerGroupId"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn reset_drops_what_the_api_made_and_a_snapshot_brings_it_back() {
+    let app = open_app();
+    let vpc = make_vpc(&app, "AK1", "10.0.0.0/16").await;
+    make_vswitch(&app, "AK1", &vpc, "10.0.1.0/24").await;
+    let snapshot = send(&app, Request::get("/_emulator/snapshot").body(Body::empty()).unwrap()).await;
+    assert_eq!(snapshot.status.as_u16(), 200);
+    send(&app, Request::post("/_emulator/reset").body(Body::empty()).unwrap()).await;
+    let count = |app: axum::Router| async move {
+        let all = ok(&app, VPC, "AK1", "DescribeVpcs", &[("RegionId", "cn-hangzhou")]).await;
+        all["TotalCount"].as_u64().unwrap()
+    };
+    assert_eq!(count(app.clone()).await, 1, "only the default VPC after a reset");
+    let load = Request::post("/_emulator/snapshot")
+        .header("content-type", "application/x-ndjson")
+        .body(Body::from(snapshot.text))
+        .unwrap();
+    let loaded = send(&app, load).await;
+    assert_eq!(loaded.status.as_u16(), 200, "{}", loaded.text);
+    assert_eq!(count(app.clone()).await, 2);
+    let vswitches = ok(
+        &app,
+        VPC,
+        "AK1",
+        "DescribeVSwitches",
+        &[("RegionId", "cn-hangzhou"), ("VpcId", &vpc)],
+    )
+    .await;
+    assert_eq!(vswitches["VSwitches"]["VSwitch"][0]["CidrBlock"], "10.0.1.0/24");
+}
+
+#[tokio::test]
+async fn metrics_faults_and_throttling_know_the_companion_actions() {
+    let app = open_app();
+    make_vpc(&app, "AK1", "10.0.0.0/16").await;
+    let metrics = send(&app, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    assert!(metrics.text.contains("action=\"CreateVpc\""), "{}", metrics.text);
+    let rule = serde_json::json!({"action": "DescribeSecurityGroups", "code": "Throttling.User"});
+    let request = Request::post("/_emulator/faults")
+        .header("content-type", "application/json")
+        .body(Body::from(rule.to_string()))
+        .unwrap();
+    let added = send(&app, request).await;
+    assert_eq!(added.status.as_u16(), 201, "{}", added.text);
+    let throttled = call(
+        &app,
+        ECS,
+        "AK1",
+        "DescribeSecurityGroups",
+        &[("RegionId", "cn-hangzhou")],
+    )
+    .await;
+    assert_eq!(refusal(&throttled, "ecs.aliyuncs.com"), ("Throttling.User".into(), 400));
+}
