@@ -46,6 +46,7 @@ fn unknown_ids_are_registered_unless_strict() {
         vswitch_ids: vec!["vsw-mine"],
         security_group_id: Some("sg-mine"),
         private_ip: None,
+        account: None,
     };
     let p = net.place(&req, false).unwrap();
     assert_eq!(
