@@ -351,3 +351,39 @@ def test_an_injected_fault_hits_a_companion_action(emulator):
     err = refused(lambda: c.vpc.create_vswitch(request))
     assert (err.code, err.status_code) == ("TaskConflict", 400)
     assert c.vpc.create_vswitch(request).body.v_switch_id.startswith("vsw-")
+
+
+def test_what_the_api_made_survives_kill_9_with_its_addresses_and_bindings(tmp_path):
+    from conftest import Emulator
+
+    first = Emulator("--state-dir", str(tmp_path))
+    try:
+        c = Clients(first)
+        vpc, vsw, sg = make_network(c, cidr="10.0.0.0/16", vswitch_cidr="10.0.4.0/24")
+        c.ecs.authorize_security_group(ecs_models.AuthorizeSecurityGroupRequest(
+            region_id=REGION, security_group_id=sg, ip_protocol="tcp", port_range="8080/8080", source_cidr_ip="1.2.3.4"))
+        group_id = group_on(c, vsw, sg, "kept-group")
+        eip = c.vpc.allocate_eip_address(vpc_models.AllocateEipAddressRequest(region_id=REGION)).body
+        c.vpc.associate_eip_address(vpc_models.AssociateEipAddressRequest(
+            region_id=REGION, allocation_id=eip.allocation_id, instance_id=group_id))
+    finally:
+        first.process.kill()
+        first.process.wait()
+    second = Emulator("--state-dir", str(tmp_path))
+    try:
+        c = Clients(second)
+        attribute = c.vpc.describe_vpc_attribute(
+            vpc_models.DescribeVpcAttributeRequest(region_id=REGION, vpc_id=vpc.vpc_id)).body
+        assert (attribute.vpc_name, attribute.v_switch_ids.v_switch_id) == ("flow-vpc", [vsw])
+        assert vswitch(c, vsw).available_ip_address_count == 251
+        rules = c.ecs.describe_security_group_attribute(ecs_models.DescribeSecurityGroupAttributeRequest(
+            region_id=REGION, security_group_id=sg)).body.permissions.permission
+        assert [(r.port_range, r.source_cidr_ip) for r in rules] == [("8080/8080", "1.2.3.4")]
+        shown = c.vpc.describe_eip_addresses(vpc_models.DescribeEipAddressesRequest(
+            region_id=REGION, allocation_id=eip.allocation_id)).body.eip_addresses.eip_address
+        assert [(e.status, e.instance_id) for e in shown] == [("InUse", group_id)]
+        err = refused(lambda: c.ecs.delete_security_group(
+            ecs_models.DeleteSecurityGroupRequest(region_id=REGION, security_group_id=sg)))
+        assert err.code == "DependencyViolation", "the group placed in it is counted again after the restart"
+    finally:
+        second.stop()
