@@ -297,3 +297,93 @@ fn a_vswitch_overlapping_another_of_its_vpc_is_refused_by_its_neighbours() {
     }
     declare(&mut net, "vsw-other-vpc", "vpc-b", "10.0.4.0/24").expect("another VPC's blocks do not count");
 }
+
+/// A change made through the API by `account`, available at once.
+fn by<'a>(account: &'a str, ids: &'a IdGenerator) -> NetworkChange<'a> {
+    NetworkChange {
+        action: "CreateVSwitch",
+        account,
+        now: time::OffsetDateTime::UNIX_EPOCH,
+        pending_for: time::Duration::ZERO,
+        ids,
+        client_token: None,
+        name: None,
+        description: None,
+        tags: &[],
+        resource_group_id: None,
+    }
+}
+
+#[test]
+fn a_deleted_vswitch_leaves_every_other_one_found_and_its_block_free() {
+    let mut net = net();
+    let ids = IdGenerator::new(Some(3));
+    let made = by("acct", &ids);
+    let spec = VpcSpec {
+        cidr_block: Some("10.0.0.0/16"),
+        user_cidrs: Vec::new(),
+    };
+    let vpc = net.create_vpc(&made, &spec).unwrap();
+    let blocks = ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"];
+    let made_ids: Vec<String> = blocks
+        .iter()
+        .map(|cidr| net.create_vswitch(&made, &vpc, "cn-hangzhou-b", cidr).unwrap())
+        .collect();
+    net.delete_vswitch("acct", &made_ids[0], made.now).unwrap();
+    assert!(net.vswitch(&made_ids[0]).is_none());
+    for (id, cidr) in made_ids.iter().zip(blocks).skip(1) {
+        assert_eq!(net.vswitch(id).unwrap().cidr_block.to_string(), cidr, "{id}");
+    }
+    let again = net.create_vswitch(&made, &vpc, "cn-hangzhou-b", "10.0.1.0/24").unwrap();
+    let overlapping = net.create_vswitch(&made, &vpc, "cn-hangzhou-b", "10.0.3.128/25");
+    assert_eq!(
+        overlapping.unwrap_err().code(),
+        "InvalidCidrBlock.Overlapped",
+        "the moved block is still indexed"
+    );
+    assert!(net.vswitch(&again).is_some());
+    let foreign = net.delete_vswitch("other", &again, made.now).unwrap_err();
+    assert_eq!((foreign.code(), foreign.status()), ("InvalidVSwitchId.NotFound", 404));
+}
+
+#[test]
+fn a_security_group_in_use_and_a_vpc_holding_anything_are_not_deleted() {
+    let mut net = net();
+    let ids = IdGenerator::new(Some(4));
+    let made = by("acct", &ids);
+    let spec = VpcSpec {
+        cidr_block: Some("192.168.0.0/16"),
+        user_cidrs: Vec::new(),
+    };
+    let vpc = net.create_vpc(&made, &spec).unwrap();
+    let vsw = net
+        .create_vswitch(&made, &vpc, "cn-hangzhou-b", "192.168.1.0/24")
+        .unwrap();
+    let sg = net.create_security_group(&made, Some(&vpc), None).unwrap();
+    let request = PlacementRequest {
+        vswitch_ids: vec![&vsw],
+        security_group_id: Some(&sg),
+        account: Some("acct"),
+        ..Default::default()
+    };
+    let placement = net.place(&request, true).unwrap();
+    assert_eq!(
+        net.delete_security_group("acct", &sg).unwrap_err().code(),
+        "DependencyViolation"
+    );
+    assert_eq!(
+        net.delete_vswitch("acct", &vsw, made.now).unwrap_err().code(),
+        "DependencyViolation"
+    );
+    net.give_back(&placement);
+    net.delete_vswitch("acct", &vsw, made.now).unwrap();
+    let err = net.delete_vpc("acct", &vpc, made.now).unwrap_err();
+    assert_eq!(err.code(), "DependencyViolation.SecurityGroup");
+    net.delete_security_group("acct", &sg).unwrap();
+    net.delete_vpc("acct", &vpc, made.now).unwrap();
+    let shared = net.default_vpc_id.clone();
+    assert_eq!(
+        net.delete_vpc("acct", &shared, made.now).unwrap_err().code(),
+        "Forbidden.RAM"
+    );
+}
