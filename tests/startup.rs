@@ -59,7 +59,10 @@ fn an_address_in_use_names_the_address_and_exits_1() {
 fn a_rate_limit_for_an_unknown_action_is_refused() {
     let (code, stderr) = run(&["--rate-limit", "Bogus=5/s"]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("\"Bogus\" is not an operation of ECI, VPC, ECS or STS"), "{stderr}");
+    assert!(
+        stderr.contains("\"Bogus\" is not an operation of ECI, VPC, ECS or STS"),
+        "{stderr}"
+    );
 }
 
 #[test]
