@@ -3,7 +3,7 @@
 //! group's id (`InstanceType` `EciInstance`, or left out); the group then shows it as its `InternetIp`.
 //! EIPs a create made with `AutoCreateEip` go with their group and are not listed here.
 
-use super::common::{change, comma_list, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated};
+use super::common::{change, comma_list, has_tags, network_of, page_of, tags_in, tags_out, KeyValue, Stated};
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
 use crate::network::{Eip, RegionNetwork};
@@ -103,7 +103,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeEipAddressesRequest) -> Result<JsonB
         .collect();
     found.sort_by(|a, b| (a.api.created_at, &a.allocation_id).cmp(&(b.api.created_at, &b.allocation_id)));
     let page = page_of(found, req.page_number, req.page_size, 100)?;
-    let items: Vec<Value> = page.items.iter().map(|e| view(ctx, &net, e)).collect();
+    let items: Vec<Value> = page.items.iter().map(|e| view(&net, e)).collect();
     JsonBody::of(&json!({
         "TotalCount": page.total,
         "PageNumber": page.number,
@@ -128,7 +128,7 @@ fn instance_type(eip: &Eip) -> &'static str {
     }
 }
 
-fn view(ctx: &Ctx<'_>, net: &RegionNetwork, eip: &Eip) -> Value {
+fn view(net: &RegionNetwork, eip: &Eip) -> Value {
     let bandwidth = eip.bandwidth.clone().unwrap_or_else(|| "5".to_owned());
     let bound = eip.bound_to.is_some();
     json!({
@@ -168,7 +168,6 @@ fn view(ctx: &Ctx<'_>, net: &RegionNetwork, eip: &Eip) -> Value {
         "ResourceGroupId": eip.api.resource_group_id.clone().unwrap_or_default(),
         "OperationLocks": {"LockReason": []},
         "SecurityProtectionTypes": {"SecurityProtectionType": []},
-        "OwnerId": owner_id(ctx),
         "Tags": tags_out(&eip.api.tags),
     })
 }

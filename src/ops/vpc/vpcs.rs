@@ -123,6 +123,10 @@ pub fn attribute(ctx: &Ctx<'_>, req: VpcIdRequest) -> Result<JsonBody, ApiError>
         .ok_or_else(|| documented_error("DescribeVpcAttribute", "InvalidVpcId.NotFound", None))?;
     let mut body = view(ctx, &net, vpc, ctx.eci.clock.now());
     if let Value::Object(fields) = &mut body {
+        // What the listing shows and the attribute call's schema does not declare.
+        for listing_only in ["CenStatus", "NatGatewayIds", "RouterTableIds"] {
+            fields.remove(listing_only);
+        }
         fields.insert("ClassicLinkEnabled".into(), json!(false));
         fields.insert("SupportIpv4Gateway".into(), json!(false));
         fields.insert("Ipv4GatewayId".into(), json!(""));
