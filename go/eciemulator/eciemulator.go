@@ -1,0 +1,237 @@
+// Package eciemulator runs eci-emulator, the local emulator of the Alibaba Cloud ECI OpenAPI (and of
+// the VPC, ECS and STS calls around it), for Go tests: the counterpart of the Python package's pytest
+// plugin.
+//
+// Start runs the binary named by ECI_EMULATOR_BIN, or eci-emulator found on PATH, on a free loopback
+// port, waits until it is healthy and stops it when the test ends:
+//
+//	func TestCreate(t *testing.T) {
+//		emu := eciemulator.Start(t, eciemulator.WithLifecycle("immediate"))
+//		config := &openapi.Config{
+//			AccessKeyId:     tea.String("LTAI5tExample"),
+//			AccessKeySecret: tea.String("anything"),
+//			Endpoint:        tea.String(emu.Endpoint),
+//			Protocol:        tea.String("HTTP"),
+//			RegionId:        tea.String("cn-hangzhou"),
+//		}
+//		client, _ := eci.NewClient(config)
+//		...
+//	}
+//
+// One emulator can serve a whole package: start it in TestMain with StartMain, and call Reset at the
+// start of each test that needs an empty one. The side API (faults, lifecycle, fixtures) is reached
+// with Do.
+package eciemulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Emulator is one running eci-emulator.
+type Emulator struct {
+	// Endpoint is host:port, as the SDKs' Endpoint setting takes it (with Protocol "HTTP").
+	Endpoint string
+	// URL is the base of the side API, http://host:port.
+	URL     string
+	process *exec.Cmd
+	done    chan error
+	client  *http.Client
+	stop    sync.Once
+}
+
+type config struct {
+	binary string
+	args   []string
+	wait   time.Duration
+}
+
+// Option changes how the emulator is started.
+type Option func(*config)
+
+// WithBinary runs this binary instead of ECI_EMULATOR_BIN or eci-emulator on PATH.
+func WithBinary(path string) Option { return func(c *config) { c.binary = path } }
+
+// WithArgs adds command-line flags (see eci-emulator --help), such as "--credentials", "AK:SECRET".
+func WithArgs(args ...string) Option { return func(c *config) { c.args = append(c.args, args...) } }
+
+// WithLifecycle sets how container groups move: "time" (the default), "immediate" or "manual".
+func WithLifecycle(mode string) Option { return WithArgs("--lifecycle", mode) }
+
+// WithStartTimeout bounds the wait for the emulator to become healthy (10 s unless set).
+func WithStartTimeout(d time.Duration) Option { return func(c *config) { c.wait = d } }
+
+// Start runs an emulator for the test and stops it in t.Cleanup. It fails the test if the binary
+// cannot be found or does not become healthy.
+func Start(t testing.TB, options ...Option) *Emulator {
+	t.Helper()
+	emu, err := start(options...)
+	if err != nil {
+		t.Fatalf("eciemulator: %v", err)
+	}
+	t.Cleanup(func() { _ = emu.Stop() })
+	return emu
+}
+
+// StartMain runs an emulator for a whole package from TestMain; stop it with Stop after m.Run.
+func StartMain(options ...Option) (*Emulator, error) {
+	return start(options...)
+}
+
+func start(options ...Option) (*Emulator, error) {
+	c := config{wait: 10 * time.Second}
+	for _, option := range options {
+		option(&c)
+	}
+	binary, err := findBinary(c.binary)
+	if err != nil {
+		return nil, err
+	}
+	endpoint, err := freeEndpoint()
+	if err != nil {
+		return nil, err
+	}
+	process := exec.Command(binary, append([]string{"--listen", endpoint}, c.args...)...)
+	process.Stdout = io.Discard
+	process.Stderr = os.Stderr
+	if err := process.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", binary, err)
+	}
+	emu := &Emulator{
+		Endpoint: endpoint,
+		URL:      "http://" + endpoint,
+		process:  process,
+		done:     make(chan error, 1),
+		client:   &http.Client{Timeout: 10 * time.Second},
+	}
+	go func() { emu.done <- process.Wait() }()
+	if err := emu.waitHealthy(c.wait); err != nil {
+		_ = emu.Stop()
+		return nil, err
+	}
+	return emu, nil
+}
+
+func findBinary(named string) (string, error) {
+	if named != "" {
+		return named, nil
+	}
+	if fromEnv := os.Getenv("ECI_EMULATOR_BIN"); fromEnv != "" {
+		return fromEnv, nil
+	}
+	path, err := exec.LookPath("eci-emulator")
+	if err != nil {
+		return "", errors.New("no eci-emulator binary: set ECI_EMULATOR_BIN or put eci-emulator on PATH")
+	}
+	return path, nil
+}
+
+// freeEndpoint is a loopback address no one listens on now.
+func freeEndpoint() (string, error) {
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer listener.Close()
+	return listener.Addr().String(), nil
+}
+
+func (e *Emulator) waitHealthy(limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-e.done:
+			return fmt.Errorf("the emulator exited before it was healthy: %v", err)
+		default:
+		}
+		if status, _, err := e.Do(http.MethodGet, "/_emulator/health", nil); err == nil && status == http.StatusOK {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("the emulator at %s was not healthy within %s", e.Endpoint, limit)
+}
+
+// Do calls the side API: a JSON body when document is not nil; it answers the status and the body.
+func (e *Emulator) Do(method, path string, document any) (int, []byte, error) {
+	var body io.Reader
+	if document != nil {
+		encoded, err := json.Marshal(document)
+		if err != nil {
+			return 0, nil, err
+		}
+		body = bytes.NewReader(encoded)
+	}
+	request, err := http.NewRequest(method, e.URL+path, body)
+	if err != nil {
+		return 0, nil, err
+	}
+	if document != nil {
+		request.Header.Set("Content-Type", "application/json")
+	}
+	response, err := e.client.Do(request)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer response.Body.Close()
+	answer, err := io.ReadAll(response.Body)
+	return response.StatusCode, answer, err
+}
+
+// Reset empties the emulator (groups, networks made through the API, faults), as at its start.
+func (e *Emulator) Reset(t testing.TB) {
+	t.Helper()
+	e.must(t, http.MethodPost, "/_emulator/reset", nil, http.StatusOK)
+}
+
+// AddFault adds a fault rule (see docs/faults.md) and answers its id.
+func (e *Emulator) AddFault(t testing.TB, rule map[string]any) string {
+	t.Helper()
+	body := e.must(t, http.MethodPost, "/_emulator/faults", rule, http.StatusCreated)
+	var added struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(body, &added); err != nil {
+		t.Fatalf("eciemulator: a fault's answer: %v", err)
+	}
+	return added.ID
+}
+
+func (e *Emulator) must(t testing.TB, method, path string, document any, want int) []byte {
+	t.Helper()
+	status, body, err := e.Do(method, path, document)
+	if err != nil {
+		t.Fatalf("eciemulator: %s %s: %v", method, path, err)
+	}
+	if status != want {
+		t.Fatalf("eciemulator: %s %s answered %d: %s", method, path, status, body)
+	}
+	return body
+}
+
+// Stop ends the emulator (SIGTERM, then SIGKILL after five seconds) and waits for it; later calls do
+// nothing.
+func (e *Emulator) Stop() error {
+	var err error
+	e.stop.Do(func() {
+		_ = e.process.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-e.done:
+		case <-time.After(5 * time.Second):
+			_ = e.process.Process.Kill()
+			err = fmt.Errorf("the emulator did not stop on SIGTERM: %v", <-e.done)
+		}
+	})
+	return err
+}

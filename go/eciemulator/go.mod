@@ -1,0 +1,3 @@
+module github.com/eci-emulator/eci-emulator/go/eciemulator
+
+go 1.23
