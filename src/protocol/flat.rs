@@ -5,6 +5,10 @@
 //! - a key given twice (also once in the query and once in the body) is refused;
 //! - list indices are canonical decimals starting at 1 with no gaps;
 //! - an empty value counts as absent for optional fields (Go clients send `""` for unset ones);
+//! - a value that is Go's placeholder for a field alibaba-cloud-sdk-go cannot write (`<[]string Value>`,
+//!   what `reflect.Value.String()` gives for a non-string) is not a value the caller gave: that SDK sends
+//!   `Container.N.LivenessProbe.Exec.Command=<[]string Value>` with every create, and the service takes
+//!   those creates, so the parameter counts as not sent;
 //! - booleans are case-insensitive, integers may be written `2.0`, floats must be finite.
 
 use super::split::split_ascii;
@@ -91,10 +95,18 @@ impl de::Error for FlatError {
 /// Builds the tree from decoded `key=value` pairs.
 pub fn build_tree<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Node<'a>, FlatError> {
     let mut root = BTreeMap::new();
-    for (key, value) in pairs {
+    for (key, value) in pairs.into_iter().filter(|(_, value)| !is_unwritten_go_value(value)) {
         insert(&mut root, key, value)?;
     }
     Ok(Node::Branch(root))
+}
+
+/// `<T Value>`: what Go's `reflect.Value.String()` answers for a value that is not a string.
+fn is_unwritten_go_value(value: &str) -> bool {
+    value
+        .strip_prefix('<')
+        .and_then(|rest| rest.strip_suffix(" Value>"))
+        .is_some_and(|type_name| !type_name.is_empty() && !type_name.contains(['<', '>', ' ']))
 }
 
 fn insert<'a>(root: &mut BTreeMap<&'a str, Node<'a>>, key: &'a str, value: &'a str) -> Result<(), FlatError> {
@@ -585,6 +597,21 @@ mod tests {
         .unwrap();
         assert_eq!(req.containers[0].cpu, None);
         assert_eq!(req.limit, None);
+    }
+
+    #[test]
+    fn gos_placeholder_for_an_unwritten_field_is_not_a_value() {
+        let req = parse(&[
+            ("RegionId", "r"),
+            ("Container.1.Name", "a"),
+            ("Container.1.Command", "<[]string Value>"),
+        ])
+        .unwrap();
+        assert!(req.containers[0].commands.is_empty());
+        assert!(is_unwritten_go_value("<*eci.Thing Value>"));
+        for kept in ["<>", "< Value>", "<a b Value>", "x<[]string Value>", "<[]string Value"] {
+            assert!(!is_unwritten_go_value(kept), "{kept}");
+        }
     }
 
     /// Each malformed input names the parameter at fault and never panics.
