@@ -105,6 +105,10 @@ func start(options ...Option) (*Emulator, error) {
 	process := exec.Command(binary, append([]string{"--listen", endpoint}, c.args...)...)
 	process.Stdout = io.Discard
 	process.Stderr = os.Stderr
+	if os.Getenv("RUST_LOG") == "" {
+		// Only warnings and errors reach the test's output unless asked for more.
+		process.Env = append(os.Environ(), "RUST_LOG=warn")
+	}
 	if err := process.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", binary, err)
 	}

@@ -7,7 +7,10 @@ replace github.com/eci-emulator/eci-emulator/go/eciemulator => ../../../go/eciem
 require (
 	github.com/alibabacloud-go/darabonba-openapi/v2 v2.1.14
 	github.com/alibabacloud-go/eci-20180808/v3 v3.0.3
+	github.com/alibabacloud-go/ecs-20140526/v7 v7.7.0
+	github.com/alibabacloud-go/sts-20150401/v2 v2.0.4
 	github.com/alibabacloud-go/tea v1.3.13
+	github.com/alibabacloud-go/vpc-20160428/v6 v6.12.8
 	github.com/aliyun/alibaba-cloud-sdk-go v1.63.107
 	github.com/eci-emulator/eci-emulator/go/eciemulator v0.0.0
 )
