@@ -98,7 +98,7 @@ pub const VPC_ACTIONS: [&str; 23] = [
 ];
 
 /// ECS 2014-05-26: security groups and their rules, zones and regions.
-pub const ECS_ACTIONS: [&str; 15] = [
+pub const ECS_ACTIONS: [&str; 16] = [
     "CreateSecurityGroup",
     "DescribeSecurityGroups",
     "DescribeSecurityGroupAttribute",
@@ -114,6 +114,7 @@ pub const ECS_ACTIONS: [&str; 15] = [
     "TagResources",
     "UntagResources",
     "ListTagResources",
+    "DescribeAvailableResource",
 ];
 
 /// STS 2015-04-01: who the caller is.

@@ -170,6 +170,21 @@ pub struct Config {
     /// again at every reset; `--fixtures` apply on top of it.
     #[arg(long, env = "ECI_EMULATOR_SNAPSHOT", value_name = "FILE")]
     pub snapshot: Option<std::path::PathBuf>,
+
+    /// Write the certificate the listener answers HTTPS with (made at start, for 127.0.0.1, ::1,
+    /// localhost and every `--tls-name`) to this file, PEM-encoded: a client trusts it through
+    /// `SSL_CERT_FILE` or its own setting. HTTPS is served on the same port as HTTP.
+    #[arg(long, env = "ECI_EMULATOR_TLS_CERTIFICATE_FILE", value_name = "FILE")]
+    pub tls_certificate_file: Option<std::path::PathBuf>,
+
+    /// Another name the HTTPS certificate is good for (a host name clients reach the emulator by).
+    #[arg(
+        long = "tls-name",
+        env = "ECI_EMULATOR_TLS_NAMES",
+        value_delimiter = ',',
+        value_name = "NAME"
+    )]
+    pub tls_names: Vec<String>,
 }
 
 impl Config {

@@ -153,6 +153,11 @@ async fn serve(config: Config) -> Result<(), StartError> {
         .map_err(|e| StartError::System(format!("--listen {listen}: {}", reason(&e))))?;
     let local = listener.local_addr().unwrap_or(listen);
     tracing::info!(address = %local, signatures = if strict { "verified" } else { "not checked" }, "eci-emulator listening");
+    let tls = eci_emulator::server::tls::Tls::self_signed(&config.tls_names).map_err(StartError::System)?;
+    if let Some(file) = &config.tls_certificate_file {
+        std::fs::write(file, &tls.certificate_pem)
+            .map_err(|e| StartError::System(format!("--tls-certificate-file {}: {}", file.display(), reason(&e))))?;
+    }
     let router = app(state.clone());
     let closing = state.clone();
     let signal = async {
@@ -164,7 +169,8 @@ async fn serve(config: Config) -> Result<(), StartError> {
             std::process::exit(130);
         });
     };
-    let outcome = listener::serve(listener, router, limits, signal, move || state.begin_shutdown()).await;
+    let tls = Some(std::sync::Arc::new(tls));
+    let outcome = listener::serve_with_tls(listener, router, limits, tls, signal, move || state.begin_shutdown()).await;
     closing.close_durable();
     if let listener::Shutdown::DeadlinePassed { open } = outcome {
         tracing::warn!(open, "shutdown deadline passed; exiting with connections still open");

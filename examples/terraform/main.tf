@@ -138,9 +138,10 @@ resource "alicloud_eci_container_group" "web" {
   }
 }
 
-resource "alicloud_eci_image_cache" "web" {
-  image_cache_name  = "tf-web-cache"
-  images            = [var.app_image]
+# The sidecar's image: a cache's images cannot change in place (the provider replaces the cache).
+resource "alicloud_eci_image_cache" "sidecar" {
+  image_cache_name  = "tf-sidecar-cache"
+  images            = ["busybox:1.36"]
   security_group_id = alicloud_security_group.main.id
   vswitch_id        = alicloud_vswitch.main.id
 }

@@ -1,5 +1,6 @@
 //! Connections: accepting them up to a cap, closing those that stall or idle, and shutting down with a
-//! deadline. hyper serves each connection; this module decides how long it may live.
+//! deadline; HTTPS on the same port for a connection that opens with a TLS handshake. hyper serves
+//! each connection; this module decides how long it may live.
 //!
 //! hyper's own header-read timer also runs while a kept-alive connection waits for its next request,
 //! so it cannot tell a stalled head from an idle connection. Each connection here has a small watchdog
@@ -71,6 +72,18 @@ pub async fn serve(
     signal: impl Future<Output = ()>,
     on_shutdown: impl FnOnce(),
 ) -> Shutdown {
+    serve_with_tls(listener, router, limits, None, signal, on_shutdown).await
+}
+
+/// `serve`, also answering HTTPS with `tls` on the same port.
+pub async fn serve_with_tls(
+    listener: TcpListener,
+    router: Router,
+    limits: ConnectionLimits,
+    tls: Option<Arc<super::tls::Tls>>,
+    signal: impl Future<Output = ()>,
+    on_shutdown: impl FnOnce(),
+) -> Shutdown {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let (stop, stopping) = watch::channel(false);
     tokio::pin!(signal);
@@ -89,8 +102,9 @@ pub async fn serve(
                 let _ = stream.set_nodelay(true);
                 let router = router.clone();
                 let stopping = stopping.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    serve_connection(stream, router, limits, stopping).await;
+                    serve_plain_or_tls(stream, router, limits, tls, stopping).await;
                     drop(slot);
                 });
             }
@@ -115,19 +129,51 @@ pub async fn serve(
     }
 }
 
-/// One connection, until the client closes it, a timeout closes it, or shutdown finishes it.
-async fn serve_connection(
+/// A connection as plain HTTP, or as HTTPS when its first byte opens a TLS handshake. A client that
+/// sends nothing within the idle timeout is let go.
+async fn serve_plain_or_tls(
     stream: TcpStream,
     router: Router,
     limits: ConnectionLimits,
-    mut stopping: watch::Receiver<bool>,
+    tls: Option<Arc<super::tls::Tls>>,
+    stopping: watch::Receiver<bool>,
 ) {
     let activity = Arc::new(Activity::new());
-    let io = TokioIo::new(Watched {
+    let watched = Watched {
         inner: stream,
         activity: activity.clone(),
         replacing: None,
-    });
+    };
+    let Some(tls) = tls else {
+        return serve_connection(watched, activity, router, limits, stopping).await;
+    };
+    let mut first = [0u8; 1];
+    let peeked = tokio::time::timeout(limits.idle_timeout, watched.inner.peek(&mut first)).await;
+    match peeked {
+        Ok(Ok(1)) if first[0] == super::tls::HANDSHAKE => {
+            let handshake = tokio::time::timeout(limits.header_read_timeout, tls.acceptor.accept(watched)).await;
+            match handshake {
+                Ok(Ok(secured)) => serve_connection(secured, activity, router, limits, stopping).await,
+                Ok(Err(e)) => tracing::debug!("a TLS handshake failed: {e}"),
+                Err(_) => tracing::debug!("a TLS handshake did not finish in time"),
+            }
+        }
+        Ok(Ok(_)) => serve_connection(watched, activity, router, limits, stopping).await,
+        Ok(Err(_)) | Err(_) => {}
+    }
+}
+
+/// One connection, until the client closes it, a timeout closes it, or shutdown finishes it.
+async fn serve_connection<S>(
+    stream: S,
+    activity: Arc<Activity>,
+    router: Router,
+    limits: ConnectionLimits,
+    mut stopping: watch::Receiver<bool>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let io = TokioIo::new(stream);
     let service_activity = activity.clone();
     let service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
         let in_flight = InFlight::begin(service_activity.clone());

@@ -9,6 +9,7 @@ pub mod metrics;
 mod recent;
 mod refusals;
 mod rpc;
+pub mod tls;
 
 pub use rpc::{FAULT_HEADER, RETRY_AFTER_HEADER};
 

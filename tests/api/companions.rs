@@ -333,3 +333,71 @@ async fn metrics_faults_and_throttling_know_the_companion_actions() {
     .await;
     assert_eq!(refusal(&throttled, "ecs.aliyuncs.com"), ("Throttling.User".into(), 400));
 }
+
+#[tokio::test]
+async fn a_vswitch_security_group_and_eip_are_free_once_their_group_is_gone_by_the_clock() {
+    let (app, clock) = app_with_policy(PolicyKind::Time);
+    let vpc = make_vpc(&app, "AK1", "10.0.0.0/16").await;
+    clock.advance(1);
+    let vsw = make_vswitch(&app, "AK1", &vpc, "10.0.1.0/24").await;
+    let sg = ok(
+        &app,
+        ECS,
+        "AK1",
+        "CreateSecurityGroup",
+        &[("RegionId", "cn-hangzhou"), ("VpcId", &vpc)],
+    )
+    .await;
+    let sg = sg["SecurityGroupId"].as_str().unwrap().to_owned();
+    let eip = ok(&app, VPC, "AK1", "AllocateEipAddress", &[("RegionId", "cn-hangzhou")]).await;
+    let eip = eip["AllocationId"].as_str().unwrap().to_owned();
+    clock.advance(1);
+    let group = create_group_as(&app, "AK1", &vsw, &sg).await;
+    let bind = [
+        ("RegionId", "cn-hangzhou"),
+        ("AllocationId", eip.as_str()),
+        ("InstanceId", group.as_str()),
+    ];
+    ok(&app, VPC, "AK1", "AssociateEipAddress", &bind).await;
+    let delete = [
+        ("Action", "DeleteContainerGroup"),
+        ("Version", "2018-08-08"),
+        ("AccessKeyId", "AK1"),
+        ("RegionId", "cn-hangzhou"),
+        ("ContainerGroupId", group.as_str()),
+    ];
+    let deleted = send(
+        &app,
+        Request::get(format!("/?{}", query_of(&delete)))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(deleted.status.as_u16(), 200, "{}", deleted.text);
+    // Nothing reads the group again: the network calls themselves see that it is gone by the clock.
+    clock.advance(60);
+    ok(
+        &app,
+        VPC,
+        "AK1",
+        "ReleaseEipAddress",
+        &[("RegionId", "cn-hangzhou"), ("AllocationId", &eip)],
+    )
+    .await;
+    ok(
+        &app,
+        VPC,
+        "AK1",
+        "DeleteVSwitch",
+        &[("RegionId", "cn-hangzhou"), ("VSwitchId", &vsw)],
+    )
+    .await;
+    ok(
+        &app,
+        ECS,
+        "AK1",
+        "DeleteSecurityGroup",
+        &[("RegionId", "cn-hangzhou"), ("SecurityGroupId", &sg)],
+    )
+    .await;
+}

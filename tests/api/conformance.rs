@@ -40,6 +40,10 @@ const ABSENT: &[(&str, &str, &str)] = &[
     ("DescribeContainerGroupStatus", "Data[].PodStatus.ContainerStatuses[].LastState.Running", "a Kubernetes container state holds only the member for the state it was in"),
     ("DescribeContainerGroupStatus", "Data[].PodStatus.ContainerStatuses[].LastState.Waiting", "a Kubernetes container state holds only the member for the state it was in"),
     ("DescribeContainerGroups", "ContainerGroups[].InternetIp", "only for a group with an EIP"),
+    ("DescribeContainerGroups", "ContainerGroups[].Containers[].SecurityContext", "only for a container created with one: the Terraform provider reads any as a security_context block the configuration must have"),
+    ("DescribeContainerGroups", "ContainerGroups[].InitContainers[].SecurityContext", "only for a container created with one, as for containers"),
+    ("DescribeContainerGroups", "ContainerGroups[].Containers[].LivenessProbe", "only for a container created with one: the Terraform provider reads any as a liveness_probe block"),
+    ("DescribeContainerGroups", "ContainerGroups[].Containers[].ReadinessProbe", "only for a container created with one: the Terraform provider reads any as a readiness_probe block"),
     ("DescribeContainerGroups", "ContainerGroups[].Ipv6Address", "only for a group created with Ipv6AddressCount"),
 ];
 

@@ -113,7 +113,6 @@ fn expected_item(got: &Value) -> Value {
             "Name": "init", "Image": "busybox", "Cpu": 0.0, "Memory": 0.0, "Gpu": 0,
             "ImagePullPolicy": "IfNotPresent",
             "Command": ["true"], "Args": [], "EnvironmentVars": [], "Ports": [], "VolumeMounts": [],
-            "SecurityContext": {"Capability": {"Adds": []}, "ReadOnlyRootFilesystem": false},
             "Ready": false, "RestartCount": 0, "PreviousState": {},
             "CurrentState": {"State": "Terminated", "DetailStatus": "", "Reason": "Completed", "Message": "", "ExitCode": 0, "Signal": 0, "StartTime": NOW_TEXT, "FinishTime": NOW_TEXT},
         }],

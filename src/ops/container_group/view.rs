@@ -212,13 +212,24 @@ fn name_values(list: &[super::dto::NameValue]) -> impl Serialize + '_ {
     })
 }
 
+/// A group's DNS settings; `{}` for a group created without them (the Terraform provider reads any
+/// field here as a `dns_config` block the configuration must have).
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct DnsConfigView<'a> {
-    name_servers: &'a [String],
-    searches: &'a [String],
-    #[serde(serialize_with = "serialize_name_values")]
-    options: &'a [super::dto::NameValue],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_servers: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    searches: Option<&'a [String]>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_some_name_values"
+    )]
+    options: Option<&'a [super::dto::NameValue]>,
+}
+
+fn serialize_some_name_values<S: Serializer>(list: &Option<&[super::dto::NameValue]>, s: S) -> Result<S::Ok, S::Error> {
+    name_values(list.unwrap_or_default()).serialize(s)
 }
 
 fn serialize_name_values<S: Serializer>(list: &&[super::dto::NameValue], s: S) -> Result<S::Ok, S::Error> {
@@ -228,22 +239,23 @@ fn serialize_name_values<S: Serializer>(list: &&[super::dto::NameValue], s: S) -
 fn dns_config(group: &ContainerGroup) -> DnsConfigView<'_> {
     match &group.spec.dns_config {
         Some(dns) => DnsConfigView {
-            name_servers: &dns.name_servers,
-            searches: &dns.searches,
-            options: &dns.options,
+            name_servers: Some(&dns.name_servers),
+            searches: Some(&dns.searches),
+            options: Some(&dns.options),
         },
         None => DnsConfigView {
-            name_servers: &[],
-            searches: &[],
-            options: &[],
+            name_servers: None,
+            searches: None,
+            options: None,
         },
     }
 }
 
+/// A group's sysctls; `{}` for a group created without any (as `DnsConfig`).
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct SysctlsView<'a> {
-    #[serde(serialize_with = "serialize_name_values")]
+    #[serde(skip_serializing_if = "<[_]>::is_empty", serialize_with = "serialize_name_values")]
     sysctls: &'a [super::dto::NameValue],
 }
 
@@ -275,7 +287,10 @@ struct ContainerView<'a> {
     environment_vars: Vec<EnvView<'a>>,
     ports: Vec<PortView<'a>>,
     volume_mounts: Vec<MountView<'a>>,
-    security_context: SecurityContextView<'a>,
+    /// Only for a container created with one: the Terraform provider reads a `SecurityContext` as a
+    /// `security_context` block the configuration must have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    security_context: Option<SecurityContextView<'a>>,
     ready: bool,
     restart_count: u32,
     current_state: Option<StateView>,
@@ -316,13 +331,13 @@ fn container(c: &ContainerSpec, life: ContainerLife, init: bool) -> ContainerVie
             })
             .collect(),
         volume_mounts: c.volume_mounts.iter().map(|v| mount(v, init)).collect(),
-        security_context: security_context(c),
+        security_context: c.security_context.as_ref().map(|_| security_context(c)),
         ready: app && life.ready(),
         restart_count: life.restart_count,
         current_state: Some(state_view(&life.current)),
         previous_state: life.previous.as_ref().map(state_view),
-        liveness_probe: app.then(|| probe(c.liveness_probe.as_deref())),
-        readiness_probe: app.then(|| probe(c.readiness_probe.as_deref())),
+        liveness_probe: c.liveness_probe.as_deref().filter(|_| app).map(probe),
+        readiness_probe: c.readiness_probe.as_deref().filter(|_| app).map(probe),
         stdin: app.then(|| c.stdin.unwrap_or(false)),
         stdin_once: app.then(|| c.stdin_once.unwrap_or(false)),
         tty: app.then(|| c.tty.unwrap_or(false)),
@@ -473,11 +488,9 @@ struct TcpSocketView<'a> {
     port: Option<i32>,
 }
 
-/// A probe as Describe shows it; an absent probe is an empty object, as clients expect one.
-fn probe(p: Option<&ProbeSpec>) -> ProbeView<'_> {
-    let Some(p) = p else {
-        return ProbeView::default();
-    };
+/// A probe as Describe shows it. A container without one shows none: the Terraform provider reads
+/// any `LivenessProbe` as a `liveness_probe` block the configuration must have.
+fn probe(p: &ProbeSpec) -> ProbeView<'_> {
     ProbeView {
         execs: p.exec.as_ref().map(|e| e.commands.as_slice()),
         http_get: p.http_get.as_ref().map(|h| HttpGetView {

@@ -34,6 +34,7 @@ ecs_rows! {
     "DeleteSecurityGroup" => security_group::delete;
     "DescribeZones" => |_, req| service::zones(Product::Ecs, req);
     "DescribeRegions" => |_, req| service::regions(Product::Ecs, req);
+    "DescribeAvailableResource" => |_, req| service::available_resource(req);
     "TagResources" => |ctx, req| tags::tag(ctx, Kinds::Ecs, req);
     "UntagResources" => |ctx, req| tags::untag(ctx, Kinds::Ecs, req);
     "ListTagResources" => |ctx, req| tags::list(ctx, Kinds::Ecs, req);

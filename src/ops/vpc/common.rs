@@ -50,9 +50,12 @@ pub fn has_tags(tags: &[Tag], wanted: &[Tag]) -> bool {
     })
 }
 
-/// The network of the call's region, locked.
+/// The network of the call's region, to be locked, once every group gone by the clock (in any
+/// account) has given back its address and EIP: a vSwitch, security group or EIP is free from the
+/// moment its last holder is gone, whether or not anyone has read that holder since.
 pub fn network_of(ctx: &Ctx<'_>, region_id: &str) -> Result<(&'static RegionInfo, NetworkLock), ApiError> {
     let region = network::region(region_id)?;
+    ctx.eci.settle_region(&region.region_id, ctx.faults.engine());
     Ok((region, NetworkLock(ctx.eci.network(region))))
 }
 

@@ -1,5 +1,7 @@
-//! `DescribeZones` and `DescribeRegions` as VPC and ECS answer them, from the regions fixture. Zones
-//! and regions carry their id as their `LocalName`: the fixture has no names in other languages.
+//! `DescribeZones` and `DescribeRegions` as VPC and ECS answer them, and ECS's
+//! `DescribeAvailableResource` (which Terraform's `alicloud_zones` calls first), from the regions
+//! fixture. Zones and regions carry their id as their `LocalName`: the fixture has no names in other
+//! languages. Every zone has everything in stock.
 
 use crate::actions::Product;
 use crate::error::ApiError;
@@ -48,6 +50,61 @@ pub fn zones(product: Product, req: DescribeZonesRequest) -> Result<JsonBody, Ap
         })
         .collect();
     JsonBody::of(&json!({"Zones": {"Zone": zones}}))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeAvailableResourceRequest {
+    pub region_id: String,
+    pub destination_resource: String,
+    pub zone_id: Option<String>,
+}
+
+/// ECS's `DescribeAvailableResource`: per zone of the region (or the one asked for), what it offers
+/// of `DestinationResource`, all `Available` and `WithStock`.
+pub fn available_resource(req: DescribeAvailableResourceRequest) -> Result<JsonBody, ApiError> {
+    let region = network::region(&req.region_id)?;
+    let offered: Vec<&str> = match req.destination_resource.as_str() {
+        "Zone" => Vec::new(),
+        "IoOptimized" => vec!["optimized"],
+        "InstanceType" => INSTANCE_TYPES.to_vec(),
+        "SystemDisk" | "DataDisk" => DISK_CATEGORIES.to_vec(),
+        "Network" => vec!["vpc"],
+        _ => {
+            return Err(ApiError::invalid(
+                "DestinationResource",
+                "it must be Zone, IoOptimized, InstanceType, SystemDisk, DataDisk or Network",
+            ))
+        }
+    };
+    let wanted = req.zone_id.as_deref().filter(|z| !z.is_empty());
+    if wanted.is_some_and(|z| !region.zones.iter().any(|known| known == z)) {
+        return Err(ApiError::new(crate::error::ErrorCode::ZoneNotOnSale));
+    }
+    let stocked = |value: &str| json!({"Value": value, "Status": "Available", "StatusCategory": "WithStock"});
+    let zones: Vec<Value> = region
+        .zones
+        .iter()
+        .filter(|zone| wanted.is_none_or(|w| w == zone.as_str()))
+        .map(|zone| {
+            let values: Vec<Value> = if offered.is_empty() {
+                vec![stocked(zone)]
+            } else {
+                offered.iter().map(|v| stocked(v)).collect()
+            };
+            json!({
+                "RegionId": region.region_id,
+                "ZoneId": zone,
+                "Status": "Available",
+                "StatusCategory": "WithStock",
+                "AvailableResources": {"AvailableResource": [{
+                    "Type": req.destination_resource,
+                    "SupportedResources": {"SupportedResource": values},
+                }]},
+            })
+        })
+        .collect();
+    JsonBody::of(&json!({"AvailableZones": {"AvailableZone": zones}}))
 }
 
 #[derive(Debug, Default, Deserialize)]
