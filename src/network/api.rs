@@ -228,19 +228,27 @@ fn owned(api: &Attributes) -> Result<(), ApiError> {
     }
 }
 
-/// A name or description as the VPC product checks it: within its length, and not a URL.
+/// Whether a name or description, if given, is as the services take one: `min` to `max` characters,
+/// and not a URL.
+fn text_fits(text: Option<&str>, min: usize, max: usize) -> bool {
+    text.is_none_or(|text| {
+        let len = text.chars().count();
+        (min..=max).contains(&len) && !text.starts_with("http://") && !text.starts_with("https://")
+    })
+}
+
+/// A name or description as the VPC product checks it, refused with the action's documented `code`.
 fn check_text(text: Option<&str>, min: usize, max: usize, action: &str, code: &str) -> Result<(), ApiError> {
-    let Some(text) = text else { return Ok(()) };
-    let len = text.chars().count();
-    if len < min || len > max || text.starts_with("http://") || text.starts_with("https://") {
-        return Err(documented_error(action, code, None));
+    if text_fits(text, min, max) {
+        Ok(())
+    } else {
+        Err(documented_error(action, code, None))
     }
-    Ok(())
 }
 
 /// A tag set as the services accept it: at most 20, keys 1–128 characters not starting with
 /// `aliyun` or `acs:`, values at most 128.
-pub fn check_tags(tags: &[Tag], action: &str) -> Result<(), ApiError> {
+pub fn check_tags(tags: &[Tag]) -> Result<(), ApiError> {
     if tags.len() > TAG_QUOTA {
         return Err(documented_error("TagResources", "QuotaExceeded.TagNum", None));
     }
@@ -248,7 +256,6 @@ pub fn check_tags(tags: &[Tag], action: &str) -> Result<(), ApiError> {
         let key_len = tag.key.chars().count();
         let reserved = tag.key.starts_with("aliyun") || tag.key.starts_with("acs:");
         if key_len == 0 || key_len > 128 || reserved || tag.value.chars().count() > 128 {
-            let _ = action;
             return Err(documented_error("TagResources", "InvalidTagKey.Malformed", None));
         }
     }
@@ -306,7 +313,7 @@ impl RegionNetwork {
         let action = change.action;
         check_text(change.name, 1, 128, action, "InvalidVpcName.Malformed")?;
         check_text(change.description, 1, 256, action, "InvalidVpcDiscription.Malformed")?;
-        check_tags(change.tags, action)?;
+        check_tags(change.tags)?;
         let user_cidrs = spec
             .user_cidrs
             .iter()
@@ -441,7 +448,7 @@ impl RegionNetwork {
         let action = change.action;
         check_text(change.name, 1, 128, action, "InvalidVSwitchName.Malformed")?;
         check_text(change.description, 1, 256, action, "InvalidDescription.Malformed")?;
-        check_tags(change.tags, action)?;
+        check_tags(change.tags)?;
         let vpc = self
             .visible_vpc(vpc_id, change.account)
             .ok_or_else(|| documented_error(action, "InvalidVpcId.NotFound", None))?;
@@ -591,7 +598,7 @@ impl RegionNetwork {
         }
         check_length(change.name, 2, 128, "SecurityGroupName")?;
         check_length(change.description, 2, 256, "Description")?;
-        check_tags(change.tags, action)?;
+        check_tags(change.tags)?;
         let group_type = match group_type.filter(|t| !t.is_empty()) {
             None => None,
             Some(t @ ("normal" | "enterprise")) => Some(t.to_owned()),
@@ -874,7 +881,7 @@ impl RegionNetwork {
             return Ok((id, ip));
         }
         let action = change.action;
-        check_tags(change.tags, action)?;
+        check_tags(change.tags)?;
         let bandwidth = checked_bandwidth(bandwidth, action)?;
         let charge_type = match charge_type.filter(|c| !c.is_empty()) {
             None => None,
@@ -1060,12 +1067,12 @@ impl RegionNetwork {
 
     /// `TagResources`: every named resource must be the caller's; all get the tags or none does.
     pub fn tag(&mut self, kind: Taggable, ids: &[String], tags: &[Tag], account: &str) -> Result<(), ApiError> {
-        check_tags(tags, "TagResources")?;
+        check_tags(tags)?;
         for id in ids {
             let api = self.own_attributes_mut(kind, id, account)?;
             let mut merged = api.tags.clone();
             merge_tags(&mut merged, tags);
-            check_tags(&merged, "TagResources")?;
+            check_tags(&merged)?;
         }
         for id in ids {
             let api = self.own_attributes_mut(kind, id, account)?;
@@ -1121,14 +1128,13 @@ fn checked_bandwidth(bandwidth: Option<&str>, action: &str) -> Result<Option<Str
     }
 }
 
+/// A name or description as ECS checks it, refused as `InvalidParameter` naming `param`.
 fn check_length(text: Option<&str>, min: usize, max: usize, param: &str) -> Result<(), ApiError> {
-    let Some(text) = text else { return Ok(()) };
-    let len = text.chars().count();
-    if len < min || len > max || text.starts_with("http://") || text.starts_with("https://") {
-        let why = format!("it must be {min} to {max} characters long and must not start with http:// or https://");
-        return Err(ApiError::invalid(param, &why));
+    if text_fits(text, min, max) {
+        return Ok(());
     }
-    Ok(())
+    let why = format!("it must be {min} to {max} characters long and must not start with http:// or https://");
+    Err(ApiError::invalid(param, &why))
 }
 
 /// A stable number for an account, as the services show `OwnerId`: the account itself when it is a

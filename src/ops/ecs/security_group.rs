@@ -4,7 +4,9 @@
 
 use crate::error::ApiError;
 use crate::network::{RuleSpec, SecurityGroup, SecurityRule, Tag};
-use crate::ops::vpc::common::{change, has_tags, network_of, page_of, tags_in, KeyValue, Stated};
+use crate::ops::vpc::common::{
+    change, filter_matches, has_tags, network_of, page_of, tags_in, token_page, KeyValue, Stated,
+};
 use crate::ops::Ctx;
 use crate::protocol::JsonBody;
 use serde::Deserialize;
@@ -71,30 +73,21 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeSecurityGroupsRequest) -> Result<Jso
     ids.extend(req.security_group_id.iter().filter(|s| !s.is_empty()).cloned());
     let net = network.lock();
     let account = ctx.caller.account.as_str();
-    let same = |wanted: &Option<String>, value: &str| wanted.as_deref().is_none_or(|w| w.is_empty() || w == value);
     let mut found: Vec<&SecurityGroup> = net
         .security_groups
         .values()
         .filter(|g| g.api.visible_to(account))
         .filter(|g| ids.is_empty() || ids.contains(&g.security_group_id))
-        .filter(|g| same(&req.vpc_id, &g.vpc_id) && same(&req.security_group_name, &g.api.name))
-        .filter(|g| same(&req.security_group_type, group_type(g)))
+        .filter(|g| filter_matches(&req.vpc_id, &g.vpc_id) && filter_matches(&req.security_group_name, &g.api.name))
+        .filter(|g| filter_matches(&req.security_group_type, group_type(g)))
         .filter(|g| has_tags(&g.api.tags, &wanted_tags))
         .collect();
     found.sort_by(|a, b| (a.api.created_at, &a.security_group_id).cmp(&(b.api.created_at, &b.security_group_id)));
     let by_token = req.next_token.is_some() || req.max_results.is_some();
     let (items, total, number, size, next) = if by_token {
-        let start = match req.next_token.as_deref().filter(|t| !t.is_empty()) {
-            None => 0,
-            Some(t) => t
-                .parse::<usize>()
-                .map_err(|_| ApiError::invalid("NextToken", "it is not a token this service gave"))?,
-        };
         let size = req.max_results.unwrap_or(10).clamp(1, 100);
         let total = found.len();
-        let end = start.saturating_add(size as usize);
-        let next = if end < total { end.to_string() } else { String::new() };
-        let items: Vec<_> = found.into_iter().skip(start).take(size as usize).collect();
+        let (items, next) = token_page(found, req.next_token.as_deref(), size as usize)?;
         (items, total, 1, size, next)
     } else {
         let page = page_of(found, req.page_number, req.page_size, 50)?;

@@ -134,6 +134,29 @@ pub fn owner_id(ctx: &Ctx<'_>) -> u64 {
     network::account_number(&ctx.caller.account)
 }
 
+/// Whether a listing's filter lets `value` through: no filter (or an empty one), or the same value.
+pub fn filter_matches(wanted: &Option<String>, value: &str) -> bool {
+    wanted.as_deref().is_none_or(|w| w.is_empty() || w == value)
+}
+
+/// The page of `size` items after the offset a `NextToken` carries (none: from the start), and the
+/// token for the next page (empty after the last).
+pub fn token_page<T>(items: Vec<T>, next_token: Option<&str>, size: usize) -> Result<(Vec<T>, String), ApiError> {
+    let start = match next_token.filter(|t| !t.is_empty()) {
+        None => 0,
+        Some(token) => token
+            .parse::<usize>()
+            .map_err(|_| ApiError::invalid("NextToken", "it is not a token this service gave"))?,
+    };
+    let end = start.saturating_add(size);
+    let next = if end < items.len() {
+        end.to_string()
+    } else {
+        String::new()
+    };
+    Ok((items.into_iter().skip(start).take(size).collect(), next))
+}
+
 /// A comma-separated list parameter (`AllocationId=eip-1,eip-2`), without empty items.
 pub fn comma_list(text: Option<&str>) -> Vec<&str> {
     text.map(|t| t.split(',').map(str::trim).filter(|s| !s.is_empty()).collect())

@@ -3,7 +3,9 @@
 //! group's id (`InstanceType` `EciInstance`, or left out); the group then shows it as its `InternetIp`.
 //! EIPs a create made with `AutoCreateEip` go with their group and are not listed here.
 
-use super::common::{change, comma_list, has_tags, network_of, page_of, tags_in, tags_out, KeyValue, Stated};
+use super::common::{
+    change, comma_list, filter_matches, has_tags, network_of, page_of, tags_in, tags_out, KeyValue, Stated,
+};
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
 use crate::network::{Eip, RegionNetwork};
@@ -34,17 +36,12 @@ pub struct AllocateEipAddressRequest {
 
 pub fn allocate(ctx: &Ctx<'_>, req: AllocateEipAddressRequest) -> Result<JsonBody, ApiError> {
     let (_, network) = network_of(ctx, &req.region_id)?;
-    if let Some(kind) = req
-        .instance_charge_type
-        .as_deref()
-        .filter(|k| !k.is_empty() && *k != "PostPaid")
-    {
-        if kind != "PrePaid" {
-            return Err(ApiError::invalid(
-                "InstanceChargeType",
-                "it must be PostPaid or PrePaid",
-            ));
-        }
+    let charge_type = req.instance_charge_type.as_deref().filter(|k| !k.is_empty());
+    if charge_type.is_some_and(|kind| !matches!(kind, "PostPaid" | "PrePaid")) {
+        return Err(ApiError::invalid(
+            "InstanceChargeType",
+            "it must be PostPaid or PrePaid",
+        ));
     }
     let tags = tags_in(&req.tags)?;
     let stated = Stated {
@@ -89,16 +86,15 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeEipAddressesRequest) -> Result<JsonB
     let addresses = comma_list(req.eip_address.as_deref());
     let net = network.lock();
     let account = ctx.caller.account.as_str();
-    let same = |wanted: &Option<String>, value: &str| wanted.as_deref().is_none_or(|w| w.is_empty() || w == value);
     let mut found: Vec<&Eip> = net
         .eips
         .values()
         .filter(|e| !e.auto_created && e.api.visible_to(account))
         .filter(|e| ids.is_empty() || ids.contains(&e.allocation_id.as_str()))
         .filter(|e| addresses.is_empty() || addresses.contains(&e.ip_address.to_string().as_str()))
-        .filter(|e| same(&req.eip_name, &e.api.name) && same(&req.status, status(e)))
-        .filter(|e| same(&req.associated_instance_id, e.bound_to.as_deref().unwrap_or_default()))
-        .filter(|e| same(&req.associated_instance_type, instance_type(e)))
+        .filter(|e| filter_matches(&req.eip_name, &e.api.name) && filter_matches(&req.status, status(e)))
+        .filter(|e| filter_matches(&req.associated_instance_id, e.bound_to.as_deref().unwrap_or_default()))
+        .filter(|e| filter_matches(&req.associated_instance_type, instance_type(e)))
         .filter(|e| has_tags(&e.api.tags, &wanted_tags))
         .collect();
     found.sort_by(|a, b| (a.api.created_at, &a.allocation_id).cmp(&(b.api.created_at, &b.allocation_id)));

@@ -2,7 +2,7 @@
 //! for VPC (`VPC`, `VSWITCH`, `ROUTETABLE`, `EIP`) and ECS (`securitygroup`). Tags are also answered in
 //! each resource's describe (`Tags.Tag[]`), where the Terraform provider reads them.
 
-use super::common::{network_of, tags_in, KeyValue};
+use super::common::{network_of, tags_in, token_page, KeyValue};
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
 use crate::network::Taggable;
@@ -148,18 +148,7 @@ pub fn list(ctx: &Ctx<'_>, kinds: Kinds, req: ListTagResourcesRequest) -> Result
                 )
         })
         .collect();
-    let start = match req.next_token.as_deref().filter(|t| !t.is_empty()) {
-        None => 0,
-        Some(token) => token
-            .parse::<usize>()
-            .map_err(|_| ApiError::invalid("NextToken", "it is not a token this service gave"))?,
-    };
     let size = req.max_results.unwrap_or(50).clamp(1, 50) as usize;
-    let page: Vec<Value> = entries.iter().skip(start).take(size).cloned().collect();
-    let next = if start + size < entries.len() {
-        (start + size).to_string()
-    } else {
-        String::new()
-    };
+    let (page, next) = token_page(entries, req.next_token.as_deref(), size)?;
     JsonBody::of(&json!({"NextToken": next, "TagResources": {"TagResource": page}}))
 }

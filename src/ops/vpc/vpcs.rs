@@ -1,7 +1,9 @@
 //! `CreateVpc`, `DescribeVpcs`, `DescribeVpcAttribute`, `ModifyVpcAttribute`, `DeleteVpc`, and the
 //! system route table every VPC has (`DescribeRouteTableList`, `ModifyRouteTableAttributes`).
 
-use super::common::{change, comma_list, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated};
+use super::common::{
+    change, comma_list, filter_matches, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated,
+};
 use crate::error::catalogue::documented_error;
 use crate::error::{ApiError, ErrorCode};
 use crate::network::{RegionNetwork, Vpc, VpcSpec};
@@ -234,16 +236,15 @@ pub fn route_tables(ctx: &Ctx<'_>, req: DescribeRouteTableListRequest) -> Result
     let (_, network) = network_of(ctx, &req.region_id)?;
     let net = network.lock();
     let account = ctx.caller.account.as_str();
-    let matches = |wanted: &Option<String>, value: &str| wanted.as_deref().is_none_or(|w| w.is_empty() || w == value);
     let mut vpcs: Vec<&Vpc> = net
         .vpcs
         .values()
         .filter(|v| v.api.visible_to(account))
-        .filter(|v| matches(&req.vpc_id, &v.vpc_id))
-        .filter(|v| matches(&req.route_table_id, &route_table_id(v)))
-        .filter(|v| matches(&req.router_id, &router_id(v)))
-        .filter(|v| matches(&req.route_table_name, &v.route_table.name))
-        .filter(|_| matches(&req.route_table_type, "System") && matches(&req.router_type, "VRouter"))
+        .filter(|v| filter_matches(&req.vpc_id, &v.vpc_id))
+        .filter(|v| filter_matches(&req.route_table_id, &route_table_id(v)))
+        .filter(|v| filter_matches(&req.router_id, &router_id(v)))
+        .filter(|v| filter_matches(&req.route_table_name, &v.route_table.name))
+        .filter(|_| filter_matches(&req.route_table_type, "System") && filter_matches(&req.router_type, "VRouter"))
         .collect();
     vpcs.sort_by(|a, b| (a.api.created_at, &a.vpc_id).cmp(&(b.api.created_at, &b.vpc_id)));
     let page = page_of(vpcs, req.page_number, req.page_size, 50)?;

@@ -1,7 +1,9 @@
 //! `CreateVSwitch`, `DescribeVSwitches`, `DescribeVSwitchAttributes`, `ModifyVSwitchAttribute`,
 //! `DeleteVSwitch`: the vSwitches container groups are placed on, with their free addresses.
 
-use super::common::{change, comma_list, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated};
+use super::common::{
+    change, comma_list, filter_matches, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated,
+};
 use super::vpcs::route_table_id;
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
@@ -75,16 +77,15 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVSwitchesRequest) -> Result<JsonBody
     let now = ctx.eci.clock.now();
     let net = network.lock();
     let account = ctx.caller.account.as_str();
-    let same = |wanted: &Option<String>, value: &str| wanted.as_deref().is_none_or(|w| w.is_empty() || w == value);
     let mut found: Vec<&VSwitch> = net
         .v_switches
         .iter()
         .filter(|v| !v.auto_registered && v.api.visible_to(account))
         .filter(|v| ids.is_empty() || ids.contains(&v.v_switch_id.as_str()))
-        .filter(|v| same(&req.vpc_id, &v.vpc_id) && same(&req.zone_id, &v.zone_id))
-        .filter(|v| same(&req.v_switch_name, &v.api.name))
+        .filter(|v| filter_matches(&req.vpc_id, &v.vpc_id) && filter_matches(&req.zone_id, &v.zone_id))
+        .filter(|v| filter_matches(&req.v_switch_name, &v.api.name))
         .filter(|v| req.is_default.is_none_or(|d| d == is_default(&net, v)))
-        .filter(|v| same(&req.route_table_id, &vswitch_route_table(&net, v)))
+        .filter(|v| filter_matches(&req.route_table_id, &vswitch_route_table(&net, v)))
         .filter(|v| has_tags(&v.api.tags, &wanted_tags))
         .collect();
     found.sort_by(|a, b| (a.api.created_at, &a.v_switch_id).cmp(&(b.api.created_at, &b.v_switch_id)));
