@@ -153,6 +153,19 @@ pub async fn rpc_get(app: &Router, action: &str, pairs: &[(&str, &str)]) -> Repl
     send(app, Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
+/// A GET of `action` at `version` (any product's), unsigned, as the account of access key `key`.
+pub async fn rpc_at(app: &Router, version: &str, key: &str, action: &str, pairs: &[(&str, &str)]) -> Reply {
+    let mut all = vec![("Action", action), ("Version", version), ("AccessKeyId", key)];
+    all.extend_from_slice(pairs);
+    send(
+        app,
+        Request::get(format!("/?{}", query_of(&all)))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
 /// `rpc_get` for a call that must succeed: anything but 200 fails the test, showing the body.
 pub async fn rpc_ok(app: &Router, action: &str, pairs: &[(&str, &str)]) -> Reply {
     let reply = rpc_get(app, action, pairs).await;

@@ -258,9 +258,6 @@ async fn another_accounts_network_is_unknown_to_a_create() {
 
 async fn create_group_as(app: &axum::Router, ak: &str, vsw: &str, sg: &str) -> String {
     let pairs = [
-        ("Action", "CreateContainerGroup"),
-        ("Version", "2018-08-08"),
-        ("AccessKeyId", ak),
         ("RegionId", "cn-hangzhou"),
         ("ContainerGroupName", "mine"),
         ("Container.1.Name", "app"),
@@ -268,13 +265,7 @@ async fn create_group_as(app: &axum::Router, ak: &str, vsw: &str, sg: &str) -> S
         ("VSwitchId", vsw),
         ("SecurityGroupId", sg),
     ];
-    let reply = send(
-        app,
-        Request::get(format!("/?{}", query_of(&pairs)))
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let reply = call(app, "2018-08-08", ak, "CreateContainerGroup", &pairs).await;
     assert_eq!(reply.status.as_u16(), 200, "{}", reply.text);
     reply.json()["ContainerGroupId"].as_str().unwrap().to_owned()
 }

@@ -31,20 +31,9 @@ fn app_under(kind: PolicyKind) -> (Router, Arc<FixedClock>) {
 }
 
 async fn call_as(app: &Router, key: &str, action: &str, pairs: &[(&str, &str)]) -> Reply {
-    let mut all = vec![
-        ("Action", action),
-        ("Version", "2018-08-08"),
-        ("AccessKeyId", key),
-        ("RegionId", "cn-hangzhou"),
-    ];
+    let mut all = vec![("RegionId", "cn-hangzhou")];
     all.extend_from_slice(pairs);
-    send(
-        app,
-        Request::get(format!("/?{}", query_of(&all)))
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
+    rpc_at(app, "2018-08-08", key, action, &all).await
 }
 
 async fn create_as(app: &Router, key: &str, extra: &[(&str, &str)]) -> Reply {
