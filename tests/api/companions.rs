@@ -10,18 +10,7 @@ use serde_json::Value;
 const VPC: &str = "2016-04-28";
 const ECS: &str = "2014-05-26";
 
-/// A GET of `action` at `version`, signed by nothing, as account `ak`.
-async fn call(app: &axum::Router, version: &str, ak: &str, action: &str, pairs: &[(&str, &str)]) -> Reply {
-    let mut all = vec![("Action", action), ("Version", version), ("AccessKeyId", ak)];
-    all.extend_from_slice(pairs);
-    send(
-        app,
-        Request::get(format!("/?{}", query_of(&all)))
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-}
+use crate::common::rpc_at as call;
 
 async fn ok(app: &axum::Router, version: &str, ak: &str, action: &str, pairs: &[(&str, &str)]) -> Value {
     let reply = call(app, version, ak, action, pairs).await;
@@ -350,20 +339,8 @@ async fn a_vswitch_security_group_and_eip_are_free_once_their_group_is_gone_by_t
         ("InstanceId", group.as_str()),
     ];
     ok(&app, VPC, "AK1", "AssociateEipAddress", &bind).await;
-    let delete = [
-        ("Action", "DeleteContainerGroup"),
-        ("Version", "2018-08-08"),
-        ("AccessKeyId", "AK1"),
-        ("RegionId", "cn-hangzhou"),
-        ("ContainerGroupId", group.as_str()),
-    ];
-    let deleted = send(
-        &app,
-        Request::get(format!("/?{}", query_of(&delete)))
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let delete = [("RegionId", "cn-hangzhou"), ("ContainerGroupId", group.as_str())];
+    let deleted = call(&app, "2018-08-08", "AK1", "DeleteContainerGroup", &delete).await;
     assert_eq!(deleted.status.as_u16(), 200, "{}", deleted.text);
     // Nothing reads the group again: the network calls themselves see that it is gone by the clock.
     clock.advance(60);
