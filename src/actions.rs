@@ -4,7 +4,7 @@
 //! closest name to suggest for a misspelt one.
 
 /// A product whose API this build serves, told apart by the `Version` of a call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Product {
     Eci,
     Vpc,

@@ -34,6 +34,15 @@ impl Config {
     }
 }
 
+/// Where the emulator's time starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClockMode {
+    /// Runs with the machine's clock (from `--start-time` when given).
+    System,
+    /// Stands still (at `--start-time`, or the machine's time at start) until the side API moves it.
+    Frozen,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     Text,
@@ -185,9 +194,40 @@ pub struct Config {
         value_name = "NAME"
     )]
     pub tls_names: Vec<String>,
+
+    /// `system`: time runs as the machine's does; `frozen`: it stands still until `POST
+    /// /_emulator/clock` advances or sets it. Either way the side API can freeze, advance and set it.
+    #[arg(long, env = "ECI_EMULATOR_CLOCK", value_enum, default_value = "system")]
+    pub clock: ClockMode,
+
+    /// The emulator's time at start, RFC 3339 (`2030-01-01T00:00:00Z`); the machine's when not given.
+    /// A state directory's stored clock wins over it (a clock never goes back).
+    #[arg(long, env = "ECI_EMULATOR_START_TIME", value_name = "RFC3339", value_parser = parse_start_time)]
+    pub start_time: Option<time::OffsetDateTime>,
+
+    /// How many calls the request journal (`GET /_emulator/calls`) keeps; the oldest go first.
+    #[arg(long, env = "ECI_EMULATOR_JOURNAL_SIZE", default_value_t = crate::insight::DEFAULT_JOURNAL_SIZE,
+          value_parser = clap::value_parser!(u32).range(0..=10_000_000))]
+    pub journal_size: u32,
+}
+
+fn parse_start_time(text: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("{text:?} is not an RFC 3339 time such as 2030-01-01T00:00:00Z: {e}"))
 }
 
 impl Config {
+    /// The clock the flags describe.
+    pub fn virtual_clock(&self) -> crate::util::VirtualClock {
+        use crate::util::VirtualClock;
+        let start = self.start_time.unwrap_or_else(time::OffsetDateTime::now_utc);
+        match (self.clock, self.start_time) {
+            (ClockMode::Frozen, _) => VirtualClock::frozen_at(start),
+            (ClockMode::System, Some(at)) => VirtualClock::running_from(at),
+            (ClockMode::System, None) => VirtualClock::system(),
+        }
+    }
+
     /// The connection limits the flags describe.
     pub fn connection_limits(&self) -> crate::server::listener::ConnectionLimits {
         use std::time::Duration;

@@ -9,6 +9,7 @@ pub mod durable;
 pub mod error;
 pub mod faults;
 pub mod fixtures;
+pub mod insight;
 pub mod lifecycle;
 pub mod network;
 pub mod ops;

@@ -122,10 +122,13 @@ async fn serve(config: Config) -> Result<(), StartError> {
     let lifecycle = config.policy();
     let limits = config.connection_limits();
     let strict = !config.credentials.is_empty();
+    let clock = Arc::new(config.virtual_clock());
     let state = AppState::new(AppOptions {
         credentials: config.credentials,
         seed: config.seed,
-        clock: Arc::new(SystemClock),
+        clock,
+        signature_clock: Arc::new(SystemClock),
+        journal_size: usize::try_from(config.journal_size).unwrap_or(usize::MAX),
         max_body_bytes: config.max_body_bytes,
         max_side_api_body_bytes: config.max_side_api_body_bytes,
         max_snapshot_bytes: config.max_snapshot_bytes,

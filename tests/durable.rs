@@ -473,6 +473,46 @@ fn time_moves_on_while_the_emulator_is_down() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn a_frozen_and_advanced_clock_survives_a_kill() {
+    let dir = temp_dir("clock");
+    let args = [
+        "--state-dir",
+        &dir_arg(&dir),
+        "--clock",
+        "frozen",
+        "--start-time",
+        "2031-05-01T00:00:00Z",
+        "--stage-delay-ms",
+        "3600000",
+        "--stage-jitter-ms",
+        "0",
+    ];
+    let first = Emulator::start(&args);
+    let id = create(&first.address, "slow", "slow").expect("created");
+    let advance = br#"{"advanceSeconds": 5400}"#;
+    let (status, body) = first.post("/_emulator/clock", "application/json", advance);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    first.kill_9();
+    // Started again with another start time: the stored clock is later, and a clock never goes back.
+    let mut again = args;
+    again[5] = "2031-01-01T00:00:00Z";
+    let second = Emulator::start(&again);
+    let (_, clock) = second.get("/_emulator/clock");
+    let clock: Value = serde_json::from_slice(&clock).expect("JSON");
+    assert_eq!(
+        clock,
+        serde_json::json!({"now": "2031-05-01T01:30:00Z", "frozen": true})
+    );
+    let groups = second.all_groups();
+    assert_eq!(
+        groups.first().map(|g| (g.0.as_str(), g.1.as_str())),
+        Some((id.as_str(), "Pending"))
+    );
+    second.kill_9();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `?…&Signature=…` for an HMAC-SHA1 (v1) GET.
 fn signed_v1(secret: &str, nonce: &str) -> String {
     use base64::Engine;

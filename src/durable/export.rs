@@ -2,7 +2,7 @@
 //! then each partition's groups a page at a time under its read lock alone, then its smaller
 //! families. A snapshot streams these; a loaded snapshot is written to the state directory from them.
 
-use super::image::{Parts, ACCOUNTS, FAULTS, IDS, LIMITS, NETWORK};
+use super::image::{Parts, ACCOUNTS, CLOCK, FAULTS, IDS, LIMITS, NETWORK};
 use crate::ops::saved::{encode, GROUPS};
 use crate::ops::{EciState, RegionState};
 use crate::store::journal::keys;
@@ -25,10 +25,10 @@ pub struct WholeStateValue {
     pub encode: fn(Parts<'_>) -> Vec<u8>,
 }
 
-/// Accounts, rate limits, and fault rules with their counters: what a snapshot writes first, and
+/// Accounts, rate limits, fault rules with their counters, and the clock: what a snapshot writes first, and
 /// what `Captured` writes again when it changes. (The id generator writes its own state as it is
 /// drawn from: see `ids_entry`.)
-pub const WHOLE_STATE_VALUES: [WholeStateValue; 3] = [
+pub const WHOLE_STATE_VALUES: [WholeStateValue; 4] = [
     WholeStateValue {
         name: ACCOUNTS,
         revision: |p| p.eci.accounts.revision(),
@@ -43,6 +43,11 @@ pub const WHOLE_STATE_VALUES: [WholeStateValue; 3] = [
         name: FAULTS,
         revision: |p| p.faults.revision(),
         encode: |p| encode(&p.faults.save()),
+    },
+    WholeStateValue {
+        name: CLOCK,
+        revision: |p| p.clock.revision(),
+        encode: |p| encode(&p.clock.save()),
     },
 ];
 

@@ -11,6 +11,7 @@ use crate::ops::{EciState, RegionState};
 use crate::store::journal::keys::{self, Key};
 use crate::store::PartitionKey;
 use crate::util::ids::SavedIds;
+use crate::util::{SavedClock, VirtualClock};
 use std::collections::BTreeMap;
 
 /// Names of the whole-state values.
@@ -19,6 +20,7 @@ pub const ACCOUNTS: &str = "accounts";
 pub const FAULTS: &str = "faults";
 pub const LIMITS: &str = "limits";
 pub const NETWORK: &str = "network";
+pub const CLOCK: &str = "clock";
 
 /// What the running state is made of, for putting an image in place and reading one out.
 #[derive(Clone, Copy)]
@@ -27,6 +29,7 @@ pub struct Parts<'a> {
     pub faults: &'a Faults,
     pub throttle: &'a Throttle,
     pub auth: &'a Authenticator,
+    pub clock: &'a VirtualClock,
 }
 
 /// A decoded state, not yet in force.
@@ -38,6 +41,7 @@ pub struct Image {
     faults: Vec<(u64, Rule)>,
     limits: Vec<Limit>,
     ids: Option<SavedIds>,
+    clock: Option<SavedClock>,
     nonces: Vec<(String, String, i64)>,
     entries: usize,
     /// Group records read: more than the groups loaded means one id was in two records.
@@ -91,6 +95,7 @@ impl Image {
                 }
             }
             ACCOUNTS => self.accounts = json(value)?,
+            CLOCK => self.clock = Some(json(value)?),
             LIMITS => {
                 let limits: Vec<Limit> = json(value)?;
                 limits.iter().try_for_each(Limit::check)?;
@@ -160,14 +165,20 @@ impl Image {
     }
 
     /// Puts the image in place of the running state: everything that was is gone, and the image's
-    /// partitions write to the journal from now on.
+    /// partitions write to the journal from now on. `now` is the machine's time, by which remembered
+    /// nonces age (their timestamps were signed by clients' clocks, not the emulator's).
     pub fn install(self, parts: Parts<'_>, now: time::OffsetDateTime) {
         let Parts {
             eci,
             faults,
             throttle,
             auth,
+            clock,
         } = parts;
+        // First, so what the image holds settles by its own time (a clock never goes back, though).
+        if let Some(saved) = &self.clock {
+            clock.restore(saved);
+        }
         eci.clear();
         auth.reset();
         for network in self.networks {

@@ -468,12 +468,12 @@ fn describe(rule: &Rule, now_ms: i64) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::util::FixedClock;
+    use crate::util::VirtualClock;
 
     const NOW: i64 = 1_795_816_800;
 
-    fn engine() -> (Faults, Arc<FixedClock>) {
-        let clock = Arc::new(FixedClock::at_unix(NOW));
+    fn engine() -> (Faults, Arc<VirtualClock>) {
+        let clock = Arc::new(VirtualClock::frozen_at_unix(NOW));
         (Faults::new(clock.clone(), Some(1), Vec::new()).unwrap(), clock)
     }
 

@@ -187,7 +187,7 @@ impl Throttle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::util::FixedClock;
+    use crate::util::VirtualClock;
 
     #[test]
     fn limits_parse_from_flags() {
@@ -205,7 +205,7 @@ mod tests {
 
     #[test]
     fn each_account_and_action_gets_its_own_window() {
-        let clock = Arc::new(FixedClock::at_unix(1_795_816_800));
+        let clock = Arc::new(VirtualClock::frozen_at_unix(1_795_816_800));
         let throttle = Throttle::new(clock.clone(), vec![Limit::parse("*=2/min").unwrap()]);
         assert!(throttle.admit("a", "ListUsage").is_ok());
         assert!(throttle.admit("a", "ListUsage").is_ok());
@@ -227,7 +227,7 @@ mod tests {
 
     #[test]
     fn account_scoped_limits_leave_other_accounts_alone() {
-        let clock = Arc::new(FixedClock::at_unix(0));
+        let clock = Arc::new(VirtualClock::frozen_at_unix(0));
         let throttle = Throttle::new(clock, vec![Limit::parse("ListUsage@a=1/s").unwrap()]);
         assert!(throttle.admit("a", "ListUsage").is_ok());
         assert!(throttle.admit("a", "ListUsage").is_err());

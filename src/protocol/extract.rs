@@ -90,7 +90,7 @@ impl RpcRequest<'_> {
 /// Parameters of the call itself rather than of the operation. A second copy of one of them is not
 /// refused, as a repeated operation parameter is: the first one is the one read. A `match` rather than
 /// a list, so each parameter name is told apart by its length before any text is compared.
-fn is_gateway_param(name: &str) -> bool {
+pub fn is_gateway_param(name: &str) -> bool {
     matches!(
         name,
         "Action"
@@ -195,7 +195,7 @@ fn hex_value(digit: u8) -> Option<u8> {
     }
 }
 
-fn is_form_body(raw: &RawRequest) -> bool {
+pub fn is_form_body(raw: &RawRequest) -> bool {
     match raw.header(http::header::CONTENT_TYPE) {
         Some(ct) => ct
             .trim()

@@ -1,9 +1,10 @@
-//! The side API under `/_emulator`: health, reset, a dump of the state, fixture documents, fault rules
-//! and rate limits.
+//! The side API under `/_emulator`: health, reset, a dump of the state, fixture documents, fault rules,
+//! rate limits, the clock, the request journal and the coverage report.
 
 use super::AppState;
 use crate::faults::rule::RuleSpec;
 use crate::faults::throttle::Limit;
+use crate::util::Clock;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -318,18 +319,163 @@ pub(super) async fn group(State(state): State<AppState>, Path(id): Path<String>)
     }
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct CallsQuery {
-    after: Option<u64>,
+/// The query of `GET /_emulator/calls`, as `journal::Filter` and a limit.
+fn calls_query(query: Option<&str>) -> Result<(crate::insight::journal::Filter, usize), String> {
+    let mut filter = crate::insight::journal::Filter::default();
+    let mut limit = 1_000;
+    let pairs = crate::protocol::decode_pairs(query.unwrap_or("").as_bytes(), "query string").map_err(|e| e.message)?;
+    for (name, value) in pairs {
+        let value = value.into_owned();
+        match &*name {
+            "action" => filter.action = Some(value),
+            "account" => filter.account = Some(value),
+            "region" => filter.region = Some(value),
+            "code" => filter.code = Some(value),
+            "product" => {
+                let product = crate::actions::Product::ALL.into_iter().find(|p| p.code() == value.to_ascii_lowercase());
+                filter.product = Some(product.ok_or(format!("product {value:?} is none of eci, vpc, ecs, sts"))?);
+            }
+            "since" => {
+                let at = time::OffsetDateTime::parse(&value, &time::format_description::well_known::Rfc3339)
+                    .map_err(|_| format!("since {value:?} is not an RFC 3339 time such as 2030-01-01T00:00:00Z"))?;
+                filter.since = Some(at);
+            }
+            "after" => filter.after = Some(value.parse().map_err(|_| format!("after {value:?} is not a call number"))?),
+            "limit" => {
+                limit = value
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or(format!("limit {value:?} is not a whole number of at least 1"))?;
+            }
+            other => {
+                return Err(format!(
+                    "unknown filter {other:?}: the filters are action, product, account, region, code, since, after and limit"
+                ))
+            }
+        }
+    }
+    Ok((filter, limit))
 }
 
-/// The most recent calls numbered after `after`, oldest first.
+/// The journaled calls that match the filters, oldest first: the newest `limit` (1000 unless said)
+/// of them, with how many matched, how many are kept and how many were dropped.
 pub(super) async fn calls(
     State(state): State<AppState>,
-    axum::extract::Query(query): axum::extract::Query<CallsQuery>,
-) -> Json<Value> {
-    Json(json!({ "calls": state.inner.recent.after(query.after.unwrap_or(0)) }))
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> (StatusCode, Json<Value>) {
+    let (filter, limit) = match calls_query(query.as_deref()) {
+        Ok(parsed) => parsed,
+        Err(error) => return (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))),
+    };
+    let page = state.inner.insight.journal.read(&filter, limit);
+    let calls: Vec<Value> = page.calls.iter().map(|c| crate::insight::journal::render(c)).collect();
+    (
+        StatusCode::OK,
+        Json(json!({
+            "calls": calls,
+            "matched": page.matched,
+            "kept": page.kept,
+            "dropped": page.dropped,
+            "journalSize": page.capacity,
+        })),
+    )
+}
+
+/// Empties the journal.
+pub(super) async fn clear_calls(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({ "deleted": state.inner.insight.journal.clear() }))
+}
+
+/// The coverage report: JSON, or a page with `?format=html`.
+pub(super) async fn coverage(
+    State(state): State<AppState>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let report = state.inner.insight.coverage.report();
+    match query.as_deref().unwrap_or("") {
+        "" | "format=json" => Json(report).into_response(),
+        "format=html" => axum::response::Html(report.to_html()).into_response(),
+        other => {
+            let error = format!("unknown query {other:?}: format=json (the default) or format=html");
+            (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response()
+        }
+    }
+}
+
+/// Starts the coverage over.
+pub(super) async fn clear_coverage(State(state): State<AppState>) -> Json<Value> {
+    state.inner.insight.coverage.clear(state.eci().clock.now());
+    Json(json!({ "cleared": true }))
+}
+
+fn clock_body(state: &AppState) -> Json<Value> {
+    Json(json!({
+        "now": crate::util::format_rfc3339_micros(state.eci().clock.now()),
+        "frozen": state.inner.clock.is_frozen(),
+    }))
+}
+
+/// The emulator's time, and whether it stands still.
+pub(super) async fn clock(State(state): State<AppState>) -> Json<Value> {
+    clock_body(&state)
+}
+
+/// What `POST /_emulator/clock` may ask, applied in this order: set, advance, freeze.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ClockChange {
+    set: Option<String>,
+    advance_seconds: Option<f64>,
+    freeze: Option<bool>,
+}
+
+/// Sets, advances, freezes or unfreezes the clock, then applies everything that fell due, each at its
+/// own time. 400 says why a change was refused (and nothing changed).
+pub(super) async fn set_clock(State(state): State<AppState>, body: Bytes) -> (StatusCode, Json<Value>) {
+    let refused = |error: String| (StatusCode::BAD_REQUEST, Json(json!({ "error": error })));
+    let change = match serde_json::from_slice::<ClockChange>(&body) {
+        Ok(change) => change,
+        Err(e) => {
+            return refused(format!(
+                "not a clock change ({{\"freeze\"|\"advanceSeconds\"|\"set\"}}): {e}"
+            ))
+        }
+    };
+    if change.set.is_none() && change.advance_seconds.is_none() && change.freeze.is_none() {
+        return refused("nothing to change: give freeze, advanceSeconds or set".into());
+    }
+    let clock = &state.inner.clock;
+    let set = match change.set.as_deref().map(parse_rfc3339) {
+        Some(Err(error)) => return refused(error),
+        Some(Ok(at)) => Some(at),
+        None => None,
+    };
+    // The advance is checked first: a set then applied stays alone only if the advance cannot fail.
+    if let Some(Err(refusal)) = change.advance_seconds.map(crate::util::clock::check_advance) {
+        return refused(refusal.0);
+    }
+    let moved = set.map(|at| clock.set(at)).transpose().and_then(|_| {
+        change
+            .advance_seconds
+            .map(|seconds| clock.advance_by(seconds))
+            .transpose()
+    });
+    if let Err(refusal) = moved {
+        return refused(refusal.0);
+    }
+    if let Some(frozen) = change.freeze {
+        clock.freeze(frozen);
+    }
+    state.eci().settle_all(state.faults());
+    tracing::info!(now = %crate::util::format_rfc3339_micros(clock.now()), frozen = clock.is_frozen(), "clock changed");
+    (StatusCode::OK, clock_body(&state))
+}
+
+fn parse_rfc3339(text: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| format!("set {text:?} is not an RFC 3339 time such as 2030-01-01T00:00:00Z"))
 }
 
 /// The dashboard: one page, its script and style inside it, served from the binary.

@@ -32,7 +32,7 @@ struct ActionLabels {
 }
 
 /// Every family's name, type and help, for the descriptors of families with no sample yet.
-const FAMILIES: [(&str, &str, &str); 8] = [
+const FAMILIES: [(&str, &str, &str); 10] = [
     (
         "eci_calls",
         "counter",
@@ -69,6 +69,12 @@ const FAMILIES: [(&str, &str, &str); 8] = [
         "gauge",
         "Addresses held in each vSwitch",
     ),
+    ("eci_journal_calls", "gauge", "Calls the request journal holds now"),
+    (
+        "eci_journal_dropped",
+        "counter",
+        "Calls dropped from the request journal to make room or by DELETE /_emulator/calls",
+    ),
 ];
 
 /// The kinds the resource gauge counts, by label.
@@ -93,6 +99,8 @@ pub struct Metrics {
     groups: Family<Labels, Gauge>,
     resources: Family<Labels, Gauge>,
     addresses: Family<Labels, Gauge>,
+    journal_calls: Gauge,
+    journal_dropped: Counter,
 }
 
 /// 100 µs to about 3.3 s, doubling.
@@ -111,8 +119,10 @@ impl Default for Metrics {
         let groups = Family::<Labels, Gauge>::default();
         let resources = Family::<Labels, Gauge>::default();
         let addresses = Family::<Labels, Gauge>::default();
+        let journal_calls = Gauge::default();
+        let journal_dropped = Counter::default();
         // Registered by the same table the empty families' descriptors come from.
-        let [calls_f, latency_f, faults_f, throttled_f, signatures_f, groups_f, resources_f, addresses_f] =
+        let [calls_f, latency_f, faults_f, throttled_f, signatures_f, groups_f, resources_f, addresses_f, journal_f, dropped_f] =
             FAMILIES.map(|(name, _, help)| (name, help));
         registry.register(calls_f.0, calls_f.1, calls.clone());
         registry.register(latency_f.0, latency_f.1, latency.clone());
@@ -122,6 +132,8 @@ impl Default for Metrics {
         registry.register(groups_f.0, groups_f.1, groups.clone());
         registry.register(resources_f.0, resources_f.1, resources.clone());
         registry.register(addresses_f.0, addresses_f.1, addresses.clone());
+        registry.register(journal_f.0, journal_f.1, journal_calls.clone());
+        registry.register(dropped_f.0, dropped_f.1, journal_dropped.clone());
         Metrics {
             registry,
             calls,
@@ -132,6 +144,8 @@ impl Default for Metrics {
             groups,
             resources,
             addresses,
+            journal_calls,
+            journal_dropped,
         }
     }
 }
@@ -170,9 +184,13 @@ impl Metrics {
             .inc();
     }
 
-    /// The text exposition, with the resource gauges read from `eci` now.
-    pub fn render(&self, eci: &EciState) -> String {
+    /// The text exposition, with the resource gauges read from `eci` now and the journal's counts
+    /// (calls held, calls dropped since start) as given.
+    pub fn render(&self, eci: &EciState, journal: (usize, u64)) -> String {
         self.read_gauges(eci);
+        self.journal_calls.set(gauge_value(journal.0));
+        let counted = self.journal_dropped.get();
+        self.journal_dropped.inc_by(journal.1.saturating_sub(counted));
         let mut text = String::with_capacity(16 * 1024);
         if encode(&mut text, &self.registry).is_err() {
             text.clear();

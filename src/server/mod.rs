@@ -6,7 +6,6 @@ mod exec_socket;
 mod guard;
 pub mod listener;
 pub mod metrics;
-mod recent;
 mod refusals;
 mod rpc;
 pub mod tls;
@@ -23,7 +22,7 @@ use crate::fixtures::FixtureDocument;
 use crate::lifecycle::machine::Policy;
 use crate::ops::{EciOptions, EciState};
 use crate::protocol::{render_error, Format, Rendered};
-use crate::util::{Clock, SystemClock};
+use crate::util::{Clock, SystemClock, VirtualClock};
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -47,7 +46,11 @@ pub struct AppOptions {
     /// Empty: open mode (no signature checks); otherwise strict.
     pub credentials: Vec<Credential>,
     pub seed: Option<u64>,
-    pub clock: Arc<dyn Clock>,
+    /// What everything time-based reads; the side API freezes, advances and sets it.
+    pub clock: Arc<VirtualClock>,
+    /// What signed timestamps and nonces are checked against: the machine's clock, since clients
+    /// sign with theirs, whatever the virtual clock says.
+    pub signature_clock: Arc<dyn Clock>,
     pub max_body_bytes: usize,
     /// Largest side-API body accepted, snapshots aside.
     pub max_side_api_body_bytes: usize,
@@ -75,6 +78,8 @@ pub struct AppOptions {
     pub salvage: crate::durable::Salvage,
     /// A snapshot file loaded at start (on an empty state) and at every reset.
     pub snapshot: Option<std::path::PathBuf>,
+    /// How many calls the request journal keeps.
+    pub journal_size: usize,
 }
 
 impl Default for AppOptions {
@@ -82,7 +87,8 @@ impl Default for AppOptions {
         AppOptions {
             credentials: Vec::new(),
             seed: None,
-            clock: Arc::new(SystemClock),
+            clock: Arc::new(VirtualClock::system()),
+            signature_clock: Arc::new(SystemClock),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_side_api_body_bytes: DEFAULT_MAX_SIDE_API_BODY_BYTES,
             max_snapshot_bytes: DEFAULT_MAX_SNAPSHOT_BYTES,
@@ -97,6 +103,7 @@ impl Default for AppOptions {
             state_dir: None,
             salvage: crate::durable::Salvage::default(),
             snapshot: None,
+            journal_size: crate::insight::DEFAULT_JOURNAL_SIZE as usize,
         }
     }
 }
@@ -109,6 +116,8 @@ pub struct AppState {
 
 struct Shared {
     eci: Arc<EciState>,
+    clock: Arc<VirtualClock>,
+    signature_clock: Arc<dyn Clock>,
     auth: Authenticator,
     faults: Faults,
     throttle: Throttle,
@@ -120,7 +129,7 @@ struct Shared {
     guard_metrics: bool,
     allow_hosts: Vec<String>,
     metrics: metrics::Metrics,
-    recent: recent::RecentCalls,
+    insight: crate::insight::Insight,
     shutting_down: watch::Sender<bool>,
     durable: Option<Durable>,
     snapshot: Option<std::path::PathBuf>,
@@ -137,13 +146,16 @@ impl AppState {
         };
         let faults = Faults::new(options.clock.clone(), options.seed, options.faults)?;
         let throttle = Throttle::new(options.clock.clone(), options.rate_limits);
+        let clock = Arc::clone(&options.clock);
+        let started_at = clock.now();
         let eci_options = EciOptions {
             seed: options.seed,
             strict_network: options.strict_network,
             fixtures: options.fixtures,
             lifecycle: options.lifecycle,
         };
-        let now = options.clock.now();
+        // Nonces age by the machine's clock, as the timestamps they were signed with.
+        let now = options.signature_clock.now();
         let (durable, stored) = match &options.state_dir {
             Some(dir) => Durable::open(dir, now, options.salvage).map(|(d, image)| (Some(d), image))?,
             None => (None, None),
@@ -151,6 +163,8 @@ impl AppState {
         let state = AppState {
             inner: Arc::new(Shared {
                 eci: Arc::new(EciState::new(options.clock, eci_options).map_err(|e| format!("fixtures: {e}"))?),
+                clock,
+                signature_clock: options.signature_clock,
                 auth,
                 faults,
                 throttle,
@@ -162,7 +176,7 @@ impl AppState {
                 guard_metrics: options.guard_metrics,
                 allow_hosts: options.allow_hosts,
                 metrics: metrics::Metrics::default(),
-                recent: recent::RecentCalls::default(),
+                insight: crate::insight::Insight::new(options.journal_size, started_at),
                 shutting_down: watch::Sender::new(false),
                 durable,
                 snapshot: options.snapshot,
@@ -183,7 +197,9 @@ impl AppState {
     /// After a failed write: the running state goes back to what the store holds, so nothing of the
     /// calls that failed remains.
     fn reload_from_store(&self, image: Option<Image>) {
-        image.unwrap_or_default().install(self.parts(), self.eci().clock.now());
+        image
+            .unwrap_or_default()
+            .install(self.parts(), self.inner.signature_clock.now());
         if let Some(durable) = &self.inner.durable {
             durable.captured.forget(self.parts());
         }
@@ -228,7 +244,7 @@ impl AppState {
     /// and rate limits.
     fn start_state(&self) -> Result<(), String> {
         let parts = self.parts();
-        let now = self.eci().clock.now();
+        let now = self.inner.signature_clock.now();
         // Without a snapshot, an empty image: installing it clears everything the same way.
         let image = match &self.inner.snapshot {
             Some(path) => read_snapshot_file(path, self.inner.max_snapshot_bytes)?,
@@ -253,7 +269,7 @@ impl AppState {
 
     /// Puts a decoded snapshot in place of the running state; with a state directory, durably.
     pub async fn load_image(&self, image: Image) -> Result<(), String> {
-        image.install(self.parts(), self.eci().clock.now());
+        image.install(self.parts(), self.inner.signature_clock.now());
         self.rewrite_durable();
         self.durable_now().await
     }
@@ -284,6 +300,7 @@ impl AppState {
             faults: &self.inner.faults,
             throttle: &self.inner.throttle,
             auth: &self.inner.auth,
+            clock: &self.inner.clock,
         }
     }
 
@@ -376,7 +393,12 @@ fn side_api(state: AppState) -> Router<AppState> {
         .route("/_emulator/partitions", get(admin::partitions))
         .route("/_emulator/groups", get(admin::groups))
         .route("/_emulator/groups/{id}", get(admin::group))
-        .route("/_emulator/calls", get(admin::calls))
+        .route("/_emulator/calls", get(admin::calls).delete(admin::clear_calls))
+        .route(
+            "/_emulator/coverage",
+            get(admin::coverage).delete(admin::clear_coverage),
+        )
+        .route("/_emulator/clock", get(admin::clock).post(admin::set_clock))
         .route("/_emulator/ui", get(admin::ui))
         .route(
             "/_emulator/throttling",
@@ -426,7 +448,10 @@ async fn scrape(axum::extract::State(state): axum::extract::State<AppState>, hea
         }
     }
     state.eci().settle_all(state.faults());
-    let text = state.inner.metrics.render(state.eci());
+    let text = state
+        .inner
+        .metrics
+        .render(state.eci(), state.inner.insight.journal.counts());
     let mut response = Response::new(Body::from(text));
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -3,12 +3,12 @@
 use super::broken_body::BrokenBody;
 use super::listener::BodyReadTimeout;
 use super::metrics;
-use super::recent::CallRecord;
 use super::{into_response, AppState};
 use crate::actions::Product;
 use crate::error::{ApiError, ErrorCode};
 use crate::faults::rule::{Effect, Phase};
-use crate::faults::{Call, CallFaults, Outcome, Verdict};
+use crate::faults::{Call as FaultCall, CallFaults, Outcome, Verdict};
+use crate::insight::{bounded, Call, SentParams};
 use crate::ops::{self, Ctx};
 use crate::protocol::{
     self, flat, render_error, render_product_error, render_success, Format, RawRequest, Rendered, RpcRequest,
@@ -43,20 +43,55 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
     let mut served = serve_durably(&state, &raw, &request_id).await;
     let (action, status) = (served.action, served.rendered.status);
     let code = std::mem::take(&mut served.code);
+    let facts = std::mem::take(&mut served.facts);
+    let faults = served.verdict.fired.clone();
     count_faults(&state, &served.verdict);
     let response = deliver(&state, served, &request_id).await;
     let seconds = started.elapsed().as_secs_f64();
     state.inner.metrics.call(action, &code, status, seconds);
-    state.inner.recent.push(CallRecord {
+    let form = if protocol::extract::is_form_body(&raw) {
+        raw.body
+    } else {
+        Vec::new()
+    };
+    state.inner.insight.record(Call {
         seq: 0,
         at: state.eci().clock.now(),
-        action,
-        code,
+        product: facts.product,
+        version: facts.version,
+        action: facts.action,
+        account: facts.account,
+        region: facts.region,
         status,
+        code: code.into(),
+        request_id: request_id.into(),
+        faults,
         millis: seconds * 1000.0,
-        request_id,
+        request: SentParams { query: raw.query, form },
     });
     response
+}
+
+/// What the journal and the coverage know of a call besides its answer, as far as it was read.
+#[derive(Default)]
+struct Facts {
+    product: Option<Product>,
+    version: Box<str>,
+    action: Box<str>,
+    account: Box<str>,
+    region: Box<str>,
+}
+
+impl Facts {
+    fn of(rpc: &RpcRequest) -> Self {
+        Facts {
+            product: Some(rpc.product),
+            version: bounded(&rpc.version),
+            action: bounded(&rpc.action),
+            account: Box::default(),
+            region: rpc.param("RegionId").map(bounded).unwrap_or_default(),
+        }
+    }
 }
 
 /// Serves the call; with a state directory, its answer waits until what it changed is on disk, and
@@ -81,7 +116,10 @@ async fn serve_durably(state: &AppState, raw: &RawRequest, request_id: &str) -> 
         Err(e) => {
             let detail = format!("The state directory could not be written: {e}.");
             let err = ApiError::with_reason(ErrorCode::ServiceUnavailable, &detail);
-            Served::plain(render_error(Format::Json, request_id, &err)).counted_as(served.action, err.code())
+            let mut failed =
+                Served::plain(render_error(Format::Json, request_id, &err)).counted_as(served.action, err.code());
+            failed.facts = served.facts;
+            failed
         }
     }
 }
@@ -148,6 +186,7 @@ struct Served {
     action: &'static str,
     /// The error code answered; empty for a success.
     code: String,
+    facts: Facts,
 }
 
 impl Served {
@@ -158,6 +197,7 @@ impl Served {
             retry_after_ms: None,
             action: "unknown",
             code: String::new(),
+            facts: Facts::default(),
         }
     }
 
@@ -173,22 +213,53 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
     let rpc = match protocol::extract(raw) {
         Ok(rpc) => rpc,
         Err((err, format)) => {
-            return Served::plain(refused(Product::Eci, format, request_id, &err, "?"))
-                .counted_as("unknown", err.code())
+            let mut served =
+                Served::plain(refused(Product::Eci, format, request_id, &err, "?")).counted_as("unknown", err.code());
+            served.facts = unread_facts(raw, &err);
+            return served;
         }
     };
+    let mut facts = Facts::of(&rpc);
+    let mut served = answer(state, raw, &rpc, request_id, &mut facts);
+    served.facts = facts;
+    served
+}
+
+/// What can be told of a call that could not be read: its action and version as sent, if any, and
+/// no product when its version is unknown.
+fn unread_facts(raw: &RawRequest, err: &ApiError) -> Facts {
+    let sent = |param: &str, header: &str| {
+        protocol::decode_pairs(raw.query.as_bytes(), "query string")
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == param).map(|(_, v)| bounded(&v)))
+            .or_else(|| raw.header(header).map(bounded))
+            .unwrap_or_default()
+    };
+    let version = sent("Version", "x-acs-version");
+    let product = Product::from_version(&version).filter(|_| err.code() != ErrorCode::InvalidVersion.code());
+    Facts {
+        product,
+        action: sent("Action", "x-acs-action"),
+        version,
+        ..Facts::default()
+    }
+}
+
+/// The call read: authenticated, looked up, throttled, faulted and run.
+fn answer(state: &AppState, raw: &RawRequest, rpc: &RpcRequest, request_id: &str, facts: &mut Facts) -> Served {
     let action = metrics::action_label(&rpc.action);
     let refuse = |err: &ApiError| {
         Served::plain(refused(rpc.product, rpc.format, request_id, err, &rpc.action)).counted_as(action, err.code())
     };
     let eci = state.eci();
-    let caller = match state.inner.auth.verify(raw, &rpc, eci.clock.now()) {
+    let caller = match state.inner.auth.verify(raw, rpc, state.inner.signature_clock.now()) {
         Ok(caller) => caller,
         Err(err) => {
             state.inner.metrics.signature_failure(err.code());
             return refuse(&err);
         }
     };
+    facts.account = caller.account.as_str().into();
     let Some(operation) = ops::lookup(rpc.product, &rpc.action) else {
         return refuse(&ApiError::new(ErrorCode::InvalidAction));
     };
@@ -204,7 +275,7 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
     } else {
         rpc.params().collect()
     };
-    let call = Call {
+    let call = FaultCall {
         action: &rpc.action,
         region_id: rpc.param("RegionId"),
         zone_id: rpc.param("ZoneId"),
@@ -214,7 +285,7 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
     let mut verdict = faults.decide(&call);
     let before = verdict.outcome.as_ref().filter(|o| o.phase == Phase::Before);
     if let Some(outcome) = before {
-        let (rendered, code) = fault_error(&rpc, request_id, outcome);
+        let (rendered, code) = fault_error(rpc, request_id, outcome);
         return with_verdict(rendered, verdict).counted_as(action, &code);
     }
     let call_faults = CallFaults::new(faults, call);
@@ -234,7 +305,7 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
         });
     verdict.fired.extend(call_faults.into_fired());
     let (rendered, code) = match (outcome, verdict.outcome.as_ref()) {
-        (_, Some(fault)) if fault.effect == Effect::Error => fault_error(&rpc, request_id, fault),
+        (_, Some(fault)) if fault.effect == Effect::Error => fault_error(rpc, request_id, fault),
         (Ok(body), _) => {
             tracing::debug!(action = %rpc.action, request_id, "ok");
             (

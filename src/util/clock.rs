@@ -1,6 +1,8 @@
-//! The clock trait the emulator reads time from, so tests can fix it.
+//! The clock everything time-based reads: the machine's, or a virtual one frozen, advanced and set
+//! through the side API; and the wire's time format.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use time::OffsetDateTime;
 
 /// Where "now" comes from.
@@ -18,29 +20,215 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that stands still until moved; for tests and replays.
+/// The emulator's clock: the machine's time, or a virtual time that the side API freezes, advances
+/// or sets. It never goes back. Read on every call, so a read is one atomic load: the setting is one
+/// word, `(micros << 1) | frozen`, where `micros` is the frozen instant, or the offset from the
+/// machine's time while it runs.
 #[derive(Debug)]
-pub struct FixedClock {
-    unix_seconds: AtomicI64,
+pub struct VirtualClock {
+    setting: AtomicI64,
+    /// Serializes changes, so two advances never lose one another.
+    changing: parking_lot::Mutex<()>,
+    revision: AtomicU64,
 }
 
-impl FixedClock {
-    pub fn at_unix(unix_seconds: i64) -> Self {
-        FixedClock {
-            unix_seconds: AtomicI64::new(unix_seconds),
+/// The furthest one change may move the clock: a thousand years, so every instant stays a date.
+const MAX_STEP_MICROS: i64 = 1000 * 366 * 86_400 * 1_000_000;
+
+/// Why a clock change was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockRefusal(pub String);
+
+impl std::fmt::Display for ClockRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The clock as stored and snapshotted: frozen at an instant, or running a lead ahead of the
+/// machine's clock (which may be 0 or negative). A running clock keeps no instant, so saving the same
+/// running clock twice gives the same bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SavedClock {
+    pub frozen: bool,
+    /// Frozen: the instant, microseconds since 1970. Running: microseconds ahead of the machine.
+    pub micros: i64,
+}
+
+impl VirtualClock {
+    /// The machine's time, running.
+    pub fn system() -> Self {
+        Self::with_setting(0)
+    }
+
+    /// Stands still at `at` until moved.
+    pub fn frozen_at(at: OffsetDateTime) -> Self {
+        Self::with_setting(encode(micros_of(at), true))
+    }
+
+    /// Stands still at `unix_seconds` until moved; for tests and replays.
+    pub fn frozen_at_unix(unix_seconds: i64) -> Self {
+        Self::with_setting(encode(unix_seconds.saturating_mul(1_000_000), true))
+    }
+
+    /// Runs from `at` on, as the machine's clock moves.
+    pub fn running_from(at: OffsetDateTime) -> Self {
+        Self::with_setting(encode(micros_of(at) - system_micros(), false))
+    }
+
+    fn with_setting(setting: i64) -> Self {
+        VirtualClock {
+            setting: AtomicI64::new(setting),
+            changing: parking_lot::Mutex::new(()),
+            revision: AtomicU64::new(0),
         }
     }
 
-    pub fn advance(&self, seconds: i64) {
-        self.unix_seconds.fetch_add(seconds, Ordering::SeqCst);
+    pub fn is_frozen(&self) -> bool {
+        self.setting.load(Ordering::Acquire) & 1 == 1
+    }
+
+    /// Counts changes, so the durable state writes the clock only when it moved by the side API.
+    pub fn revision(&self) -> u64 {
+        self.revision.load(Ordering::Acquire)
+    }
+
+    fn now_micros(&self) -> i64 {
+        let (micros, frozen) = decode(self.setting.load(Ordering::Acquire));
+        if frozen {
+            micros
+        } else {
+            system_micros().saturating_add(micros)
+        }
+    }
+
+    /// Moves the clock forward by `seconds`, frozen or running; for tests.
+    pub fn advance(&self, seconds: u64) {
+        let micros = i64::try_from(seconds).unwrap_or(i64::MAX).saturating_mul(1_000_000);
+        self.change(|now, frozen| (now.saturating_add(micros.min(MAX_STEP_MICROS)), frozen));
+    }
+
+    /// Moves the clock forward by `seconds` (fractions kept to the microsecond).
+    pub fn advance_by(&self, seconds: f64) -> Result<OffsetDateTime, ClockRefusal> {
+        check_advance(seconds)?;
+        let micros = (seconds * 1e6) as i64;
+        Ok(self.change(|now, frozen| (now.saturating_add(micros), frozen)))
+    }
+
+    /// Sets the clock to `at`, which must not be before now.
+    pub fn set(&self, at: OffsetDateTime) -> Result<OffsetDateTime, ClockRefusal> {
+        let target = micros_of(at);
+        let _one_at_a_time = self.changing.lock();
+        let now = self.now_micros();
+        if target < now {
+            return Err(ClockRefusal(format!(
+                "set {} is before the clock's now {}: the clock never goes back",
+                format_rfc3339_micros(at),
+                format_rfc3339_micros(from_micros(now))
+            )));
+        }
+        if target - now > MAX_STEP_MICROS {
+            return Err(ClockRefusal("set may move the clock at most 1000 years at once".into()));
+        }
+        Ok(self.apply(target, self.is_frozen()))
+    }
+
+    /// Stops the clock where it is (`true`), or lets it run on from there (`false`).
+    pub fn freeze(&self, frozen: bool) -> OffsetDateTime {
+        self.change(|now, _| (now, frozen))
+    }
+
+    fn change(&self, to: impl FnOnce(i64, bool) -> (i64, bool)) -> OffsetDateTime {
+        let _one_at_a_time = self.changing.lock();
+        let (target, frozen) = to(self.now_micros(), self.is_frozen());
+        self.apply(target, frozen)
+    }
+
+    /// Under `changing`: the clock reads `target` now, frozen or running from there.
+    fn apply(&self, target: i64, frozen: bool) -> OffsetDateTime {
+        let setting = if frozen {
+            encode(target, true)
+        } else {
+            encode(target.saturating_sub(system_micros()), false)
+        };
+        self.setting.store(setting, Ordering::Release);
+        self.revision.fetch_add(1, Ordering::AcqRel);
+        from_micros(target)
+    }
+
+    pub fn save(&self) -> SavedClock {
+        let (micros, frozen) = decode(self.setting.load(Ordering::Acquire));
+        SavedClock { frozen, micros }
+    }
+
+    /// Takes a stored or snapshotted clock, never going back: a frozen one stands at the later of its
+    /// instant and now; a running one keeps its lead on the machine's clock, unless that would put
+    /// it behind now, when it runs on from now.
+    pub fn restore(&self, saved: &SavedClock) {
+        let _one_at_a_time = self.changing.lock();
+        let now = self.now_micros();
+        if saved.frozen {
+            self.apply(saved.micros.max(now), true);
+        } else if system_micros().saturating_add(saved.micros) >= now {
+            self.setting.store(encode(saved.micros, false), Ordering::Release);
+            self.revision.fetch_add(1, Ordering::AcqRel);
+        } else {
+            self.apply(now, false);
+        }
     }
 }
 
-impl Clock for FixedClock {
-    fn now(&self) -> OffsetDateTime {
-        let secs = self.unix_seconds.load(Ordering::SeqCst);
-        OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+/// Whether `seconds` is an advance the clock takes: a finite count of 0 or more, at most 1000 years.
+pub fn check_advance(seconds: f64) -> Result<(), ClockRefusal> {
+    if !seconds.is_finite() || seconds < 0.0 {
+        return Err(ClockRefusal(format!(
+            "advanceSeconds must be a number of seconds of 0 or more (the clock never goes back), not {seconds}"
+        )));
     }
+    if seconds * 1e6 > MAX_STEP_MICROS as f64 {
+        return Err(ClockRefusal(
+            "advanceSeconds may move the clock at most 1000 years at once".into(),
+        ));
+    }
+    Ok(())
+}
+
+impl Clock for VirtualClock {
+    fn now(&self) -> OffsetDateTime {
+        from_micros(self.now_micros())
+    }
+}
+
+fn encode(micros: i64, frozen: bool) -> i64 {
+    (micros.clamp(i64::MIN >> 1, i64::MAX >> 1) << 1) | i64::from(frozen)
+}
+
+fn decode(setting: i64) -> (i64, bool) {
+    (setting >> 1, setting & 1 == 1)
+}
+
+fn system_micros() -> i64 {
+    micros_of(OffsetDateTime::now_utc())
+}
+
+fn micros_of(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos() / 1000).unwrap_or(i64::MAX)
+}
+
+fn from_micros(micros: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// RFC 3339 with microseconds when there are any, for the clock's own answers.
+pub fn format_rfc3339_micros(at: OffsetDateTime) -> String {
+    let whole = format_rfc3339_seconds(at);
+    let micros = at.microsecond();
+    if micros == 0 {
+        return whole;
+    }
+    let digits = format!("{micros:06}");
+    format!("{}.{}Z", whole.trim_end_matches('Z'), digits.trim_end_matches('0'))
 }
 
 /// `YYYY-MM-DDThh:mm:ssZ`: second precision, UTC, the only layout clients such as virtual-kubelet parse.
@@ -82,7 +270,7 @@ mod tests {
 
     #[test]
     fn formats_without_fraction_or_offset() {
-        let clock = FixedClock::at_unix(1_533_222_000);
+        let clock = VirtualClock::frozen_at_unix(1_533_222_000);
         assert_eq!(format_rfc3339_seconds(clock.now()), "2018-08-02T15:00:00Z");
         clock.advance(61);
         assert_eq!(format_rfc3339_seconds(clock.now()), "2018-08-02T15:01:01Z");
@@ -90,5 +278,48 @@ mod tests {
         assert_eq!(format_rfc3339_seconds(early), "1000-01-01T00:00:00Z");
         let late = time::macros::datetime!(9999-12-31 23:59:59 UTC);
         assert_eq!(format_rfc3339_seconds(late), "9999-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn a_virtual_clock_moves_forward_only() {
+        let clock = VirtualClock::frozen_at_unix(1_000);
+        assert!(clock.is_frozen());
+        assert_eq!(clock.advance_by(0.5).unwrap().unix_timestamp_nanos(), 1_000_500_000_000);
+        assert!(clock.advance_by(-1.0).unwrap_err().0.contains("never goes back"));
+        assert!(clock.advance_by(f64::NAN).is_err());
+        let earlier = OffsetDateTime::from_unix_timestamp(999).unwrap();
+        assert!(clock.set(earlier).unwrap_err().0.contains("never goes back"));
+        let later = OffsetDateTime::from_unix_timestamp(5_000).unwrap();
+        assert_eq!(clock.set(later).unwrap(), later);
+        assert_eq!(clock.now(), later, "a frozen clock stands still");
+        assert_eq!(format_rfc3339_micros(clock.now()), "1970-01-01T01:23:20Z");
+        clock.freeze(false);
+        assert!(!clock.is_frozen());
+        assert!(clock.now() >= later && clock.now() < later + time::Duration::seconds(5));
+        assert_eq!(clock.revision(), 3);
+    }
+
+    #[test]
+    fn a_saved_clock_resumes_without_going_back() {
+        let clock = VirtualClock::frozen_at_unix(4_000_000_000);
+        let saved = clock.save();
+        let restored = VirtualClock::system();
+        restored.restore(&saved);
+        assert!(restored.is_frozen());
+        assert_eq!(restored.now().unix_timestamp(), 4_000_000_000);
+        let ahead = VirtualClock::system();
+        ahead.advance(3_600);
+        let running = ahead.save();
+        let resumed = VirtualClock::system();
+        resumed.restore(&running);
+        let lead = resumed.now() - OffsetDateTime::now_utc();
+        assert!(lead > time::Duration::seconds(3_590), "{lead}");
+        let later = VirtualClock::frozen_at_unix(4_100_000_000);
+        later.restore(&saved);
+        assert_eq!(
+            later.now().unix_timestamp(),
+            4_100_000_000,
+            "a restore never moves a clock back"
+        );
     }
 }

@@ -4,5 +4,7 @@ pub mod clock;
 pub mod ids;
 pub mod intern;
 
-pub use clock::{format_rfc3339_seconds, Clock, FixedClock, SystemClock};
+pub use clock::{
+    format_rfc3339_micros, format_rfc3339_seconds, Clock, ClockRefusal, SavedClock, SystemClock, VirtualClock,
+};
 pub use ids::{new_request_id, IdGenerator};

@@ -6,7 +6,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use eci_emulator::auth::Credential;
 use eci_emulator::server::AppOptions;
-use eci_emulator::util::FixedClock;
+use eci_emulator::util::VirtualClock;
 use eci_emulator::{app, AppState};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -28,12 +28,12 @@ pub fn immediate() -> eci_emulator::lifecycle::machine::Policy {
 }
 
 /// An open app whose clock the test moves; groups are `Running` at once.
-pub fn open_app_with_clock() -> (Router, Arc<FixedClock>) {
+pub fn open_app_with_clock() -> (Router, Arc<VirtualClock>) {
     app_with_policy(eci_emulator::lifecycle::machine::PolicyKind::Immediate)
 }
 
 /// An open app under a progression policy, with a clock the test moves.
-pub fn app_with_policy(kind: eci_emulator::lifecycle::machine::PolicyKind) -> (Router, Arc<FixedClock>) {
+pub fn app_with_policy(kind: eci_emulator::lifecycle::machine::PolicyKind) -> (Router, Arc<VirtualClock>) {
     app_with_policy_and_fixtures(kind, None)
 }
 
@@ -41,8 +41,8 @@ pub fn app_with_policy(kind: eci_emulator::lifecycle::machine::PolicyKind) -> (R
 pub fn app_with_policy_and_fixtures(
     kind: eci_emulator::lifecycle::machine::PolicyKind,
     fixtures: Option<&str>,
-) -> (Router, Arc<FixedClock>) {
-    let clock = Arc::new(FixedClock::at_unix(NOW));
+) -> (Router, Arc<VirtualClock>) {
+    let clock = Arc::new(VirtualClock::frozen_at_unix(NOW));
     let mut lifecycle = eci_emulator::ops::default_policy();
     lifecycle.kind = kind;
     let state = AppState::new(AppOptions {
@@ -61,7 +61,7 @@ pub fn app_with_policy_and_fixtures(
 
 pub fn open_app() -> Router {
     app(AppState::new(AppOptions {
-        clock: Arc::new(FixedClock::at_unix(NOW)),
+        clock: Arc::new(VirtualClock::frozen_at_unix(NOW)),
         seed: Some(7),
         lifecycle: immediate(),
         ..AppOptions::default()
@@ -72,7 +72,7 @@ pub fn open_app() -> Router {
 /// An open app that starts with a fixture document (JSON text).
 pub fn app_with_fixtures(document: &str, strict_network: bool) -> Router {
     app(AppState::new(AppOptions {
-        clock: Arc::new(FixedClock::at_unix(NOW)),
+        clock: Arc::new(VirtualClock::frozen_at_unix(NOW)),
         seed: Some(7),
         lifecycle: immediate(),
         strict_network,
@@ -85,7 +85,9 @@ pub fn app_with_fixtures(document: &str, strict_network: bool) -> Router {
 pub fn strict_app(specs: &[&str]) -> Router {
     app(AppState::new(AppOptions {
         credentials: specs.iter().map(|s| Credential::parse(s).unwrap()).collect(),
-        clock: Arc::new(FixedClock::at_unix(NOW)),
+        clock: Arc::new(VirtualClock::frozen_at_unix(NOW)),
+        // The requests are signed at NOW.
+        signature_clock: Arc::new(VirtualClock::frozen_at_unix(NOW)),
         seed: Some(7),
         lifecycle: immediate(),
         ..AppOptions::default()

@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use eci_emulator::faults::throttle::Limit;
 use eci_emulator::server::{AppOptions, FAULT_HEADER, RETRY_AFTER_HEADER};
-use eci_emulator::util::FixedClock;
+use eci_emulator::util::VirtualClock;
 use eci_emulator::{app, AppState};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
@@ -16,7 +16,7 @@ use tower::ServiceExt;
 
 const REGION: (&str, &str) = ("RegionId", "cn-hangzhou");
 
-fn app_with(clock: Arc<FixedClock>, options: AppOptions) -> Router {
+fn app_with(clock: Arc<VirtualClock>, options: AppOptions) -> Router {
     app(AppState::new(AppOptions {
         clock,
         seed: Some(7),
@@ -166,7 +166,7 @@ async fn after_skips_times_limits_and_the_header_names_the_rule() {
 
 #[tokio::test]
 async fn ttl_ends_a_rule_on_the_emulator_clock() {
-    let clock = Arc::new(FixedClock::at_unix(NOW));
+    let clock = Arc::new(VirtualClock::frozen_at_unix(NOW));
     let app = app_with(clock.clone(), AppOptions::default());
     add_rule(
         &app,
@@ -432,7 +432,7 @@ async fn reset_restores_the_start_rules_and_limits() {
         rate_limits: vec![Limit::parse("DescribeContainerGroups=1/min").unwrap()],
         ..AppOptions::default()
     };
-    let app = app_with(Arc::new(FixedClock::at_unix(NOW)), options);
+    let app = app_with(Arc::new(VirtualClock::frozen_at_unix(NOW)), options);
     assert_eq!(list_rules(&app).await["rules"][0]["origin"], "file");
     assert_eq!(rpc_get(&app, "ListUsage", &[REGION]).await.status.as_u16(), 500);
     assert_eq!(rpc_get(&app, "ListUsage", &[REGION]).await.status.as_u16(), 200);
@@ -452,7 +452,7 @@ async fn reset_restores_the_start_rules_and_limits() {
 
 #[tokio::test]
 async fn rate_limits_answer_throttling_user_with_a_retry_hint() {
-    let clock = Arc::new(FixedClock::at_unix(NOW + 20));
+    let clock = Arc::new(VirtualClock::frozen_at_unix(NOW + 20));
     let options = AppOptions {
         rate_limits: vec![Limit::parse("ListUsage=2/min").unwrap()],
         ..AppOptions::default()

@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use eci_emulator::server::AppOptions;
-use eci_emulator::util::FixedClock;
+use eci_emulator::util::VirtualClock;
 use eci_emulator::{app, AppState};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -343,7 +343,7 @@ async fn acs3_must_sign_host_and_every_acs_header() {
 
 fn guarded_app(token: Option<&str>) -> Router {
     app(AppState::new(AppOptions {
-        clock: Arc::new(FixedClock::at_unix(NOW)),
+        clock: Arc::new(VirtualClock::frozen_at_unix(NOW)),
         seed: Some(7),
         lifecycle: immediate(),
         admin_token: token.map(str::to_owned),

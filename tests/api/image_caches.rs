@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 const REGION: (&str, &str) = ("RegionId", "cn-hangzhou");
 
-fn timed_app() -> (Router, std::sync::Arc<eci_emulator::util::FixedClock>) {
+fn timed_app() -> (Router, std::sync::Arc<eci_emulator::util::VirtualClock>) {
     app_with_policy(PolicyKind::Time)
 }
 

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use eci_emulator::lifecycle::machine::PolicyKind;
-use eci_emulator::util::FixedClock;
+use eci_emulator::util::VirtualClock;
 use proptest::prelude::*;
 use std::sync::Arc;
 
@@ -24,9 +24,9 @@ const FIXTURES: &str = r#"{
 /// The usable addresses of `vsw-tiny`, a /29.
 const TINY_CAPACITY: usize = 4;
 /// Seconds: longer than any stage (200 ms give or take 50), so one step and a deleted group is gone.
-const STEP: i64 = 1;
+const STEP: u64 = 1;
 
-fn app_under(kind: PolicyKind) -> (Router, Arc<FixedClock>) {
+fn app_under(kind: PolicyKind) -> (Router, Arc<VirtualClock>) {
     app_with_policy_and_fixtures(kind, Some(FIXTURES))
 }
 

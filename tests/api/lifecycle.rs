@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 const REGION: (&str, &str) = ("RegionId", "cn-hangzhou");
 
-fn app_with(kind: PolicyKind) -> (Router, std::sync::Arc<eci_emulator::util::FixedClock>) {
+fn app_with(kind: PolicyKind) -> (Router, std::sync::Arc<eci_emulator::util::VirtualClock>) {
     app_with_policy(kind)
 }
 

@@ -20,6 +20,7 @@ mod families;
 mod faults;
 mod hardening;
 mod image_caches;
+mod insight;
 mod leaks;
 mod lifecycle;
 mod metrics;

@@ -1,0 +1,195 @@
+//! What a test suite did: the request journal (the latest calls with their decoded parameters) and
+//! call coverage (every served operation, called or not, with the codes and parameters seen). Both
+//! are fed once per answered call, from the one record the server makes of it.
+
+pub mod coverage;
+pub mod journal;
+mod report;
+
+use crate::actions::Product;
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// How many calls the journal keeps unless `--journal-size` says otherwise: a long suite's tail
+/// (each entry holds its request's parameters as sent, so about 1 KiB for a typical create).
+pub const DEFAULT_JOURNAL_SIZE: u32 = 10_000;
+
+/// Longest action or version text kept from a call; what is longer is cut (a hostile name must not
+/// grow the journal or the coverage report).
+const MAX_NAME: usize = 128;
+
+/// One answered call, as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// Numbered by the journal as it is kept.
+    pub seq: u64,
+    /// When it was answered, by the emulator's clock.
+    pub at: OffsetDateTime,
+    /// The product its version names; `None` when the version was unknown or never read.
+    pub product: Option<Product>,
+    pub version: Box<str>,
+    pub action: Box<str>,
+    /// The caller's account; empty when the call was refused before it was known.
+    pub account: Box<str>,
+    pub region: Box<str>,
+    pub status: u16,
+    /// The error code answered; empty for a success.
+    pub code: Box<str>,
+    pub request_id: Box<str>,
+    /// The fault rules that fired on it.
+    pub faults: Vec<Arc<str>>,
+    pub millis: f64,
+    /// The request's parameters as sent, decoded only when read.
+    pub request: SentParams,
+}
+
+/// A request's query string and form body, kept as they came (moved, not copied, from the request).
+#[derive(Debug, Clone, Default)]
+pub struct SentParams {
+    pub query: String,
+    /// Empty unless the body was a form.
+    pub form: Vec<u8>,
+}
+
+impl SentParams {
+    /// The operation's parameters, in the order sent: the gateway's own (action, version, signing
+    /// fields) and credentials are left out, and secret values are masked. Text that does not decode
+    /// gives no parameters.
+    pub fn decoded(&self) -> Vec<(String, String)> {
+        self.names_and_values()
+            .into_iter()
+            .filter(|(name, _)| !is_credential(name))
+            .map(|(name, value)| {
+                let value = if is_secret(&name) { "******".to_owned() } else { value };
+                (name, value)
+            })
+            .collect()
+    }
+
+    /// The names of the operation's parameters, with each list index written `N`
+    /// (`Container.N.Port.N.Protocol`), as coverage counts them.
+    pub fn shapes(&self) -> Vec<String> {
+        self.names_and_values()
+            .into_iter()
+            .filter(|(name, _)| !is_credential(name))
+            .map(|(name, _)| shape_of(&name))
+            .collect()
+    }
+
+    fn names_and_values(&self) -> Vec<(String, String)> {
+        let query = crate::protocol::decode_pairs(self.query.as_bytes(), "query string").unwrap_or_default();
+        let form = crate::protocol::decode_pairs(&self.form, "request body").unwrap_or_default();
+        query
+            .into_iter()
+            .chain(form)
+            .filter(|(name, _)| !crate::protocol::is_gateway_param(name))
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect()
+    }
+}
+
+/// `Container.1.Port.2.Protocol` → `Container.N.Port.N.Protocol`.
+pub fn shape_of(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, segment) in name.split('.').enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('N');
+        } else {
+            out.push_str(segment);
+        }
+    }
+    out
+}
+
+/// A credential the SDKs send with a call: never journaled, not even masked.
+fn is_credential(name: &str) -> bool {
+    matches!(name, "SecurityToken" | "BearerToken" | "AccessKeySecret")
+}
+
+/// A parameter whose value is a secret (a registry password, say): journaled as `******`.
+fn is_secret(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    let lower = last.to_ascii_lowercase();
+    lower.contains("password") || lower.contains("secret") || lower == "token"
+}
+
+/// Text from a call cut to a bounded length, at a character boundary.
+pub fn bounded(text: &str) -> Box<str> {
+    match text.char_indices().nth(MAX_NAME) {
+        Some((end, _)) => text.get(..end).unwrap_or_default().into(),
+        None => text.into(),
+    }
+}
+
+/// The journal and the coverage, fed together.
+pub struct Insight {
+    pub journal: journal::Journal,
+    pub coverage: coverage::Coverage,
+}
+
+impl Insight {
+    pub fn new(journal_size: usize, now: OffsetDateTime) -> Self {
+        Insight {
+            journal: journal::Journal::new(journal_size),
+            coverage: coverage::Coverage::new(now),
+        }
+    }
+
+    /// Counts `call` in the coverage and keeps it in the journal.
+    pub fn record(&self, call: Call) {
+        self.coverage.count(&call);
+        self.journal.push(call);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_decoded_with_secrets_masked_and_gateway_fields_left_out() {
+        let sent = SentParams {
+            query: "Action=CreateContainerGroup&Signature=abc&AccessKeyId=AK&RegionId=cn-hangzhou&SecurityToken=t"
+                .into(),
+            form: b"ImageRegistryCredential.1.Password=hunter2&Container.1.Image=nginx%3A1&ClientToken=c1".to_vec(),
+        };
+        let decoded = sent.decoded();
+        assert_eq!(
+            decoded,
+            vec![
+                ("RegionId".to_owned(), "cn-hangzhou".to_owned()),
+                ("ImageRegistryCredential.1.Password".to_owned(), "******".to_owned()),
+                ("Container.1.Image".to_owned(), "nginx:1".to_owned()),
+                ("ClientToken".to_owned(), "c1".to_owned()),
+            ]
+        );
+        assert_eq!(
+            sent.shapes(),
+            [
+                "RegionId",
+                "ImageRegistryCredential.N.Password",
+                "Container.N.Image",
+                "ClientToken"
+            ]
+        );
+        assert!(SentParams {
+            query: "a=%FF".into(),
+            form: Vec::new()
+        }
+        .decoded()
+        .is_empty());
+    }
+
+    #[test]
+    fn list_indices_become_n_and_long_names_are_cut() {
+        assert_eq!(shape_of("Container.12.Port.2.Protocol"), "Container.N.Port.N.Protocol");
+        assert_eq!(shape_of("Tag.1.Key"), "Tag.N.Key");
+        assert_eq!(shape_of("Cpu"), "Cpu");
+        assert_eq!(shape_of("A..1"), "A..N");
+        assert_eq!(bounded(&"x".repeat(500)).len(), MAX_NAME);
+        assert_eq!(&*bounded("中文"), "中文");
+    }
+}
