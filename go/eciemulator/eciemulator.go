@@ -19,8 +19,9 @@
 //	}
 //
 // One emulator can serve a whole package: start it in TestMain with StartMain, and call Reset at the
-// start of each test that needs an empty one. The side API (faults, lifecycle, fixtures) is reached
-// with Do.
+// start of each test that needs an empty one. Advance moves the emulator's clock (start it with
+// WithArgs("--clock", "frozen") for time that moves only then), Calls reads the request journal and
+// Coverage the call-coverage report. The rest of the side API (lifecycle, fixtures) is reached with Do.
 package eciemulator
 
 import (
@@ -31,6 +32,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"sync"
@@ -210,6 +212,80 @@ func (e *Emulator) AddFault(t testing.TB, rule map[string]any) string {
 		t.Fatalf("eciemulator: a fault's answer: %v", err)
 	}
 	return added.ID
+}
+
+// Clock is the emulator's time, as GET /_emulator/clock answers it.
+type Clock struct {
+	Now    time.Time `json:"now"`
+	Frozen bool      `json:"frozen"`
+}
+
+// Advance moves the emulator's clock forward by seconds: whatever falls due meanwhile (stage
+// transitions, expiries, deadlines) happens, each at its own time. It answers the clock after.
+func (e *Emulator) Advance(t testing.TB, seconds float64) Clock {
+	t.Helper()
+	return e.changeClock(t, map[string]any{"advanceSeconds": seconds})
+}
+
+// Freeze stops the clock where it is (true) or lets it run on from there (false).
+func (e *Emulator) Freeze(t testing.TB, frozen bool) Clock {
+	t.Helper()
+	return e.changeClock(t, map[string]any{"freeze": frozen})
+}
+
+func (e *Emulator) changeClock(t testing.TB, change map[string]any) Clock {
+	t.Helper()
+	var clock Clock
+	e.decode(t, e.must(t, http.MethodPost, "/_emulator/clock", change, http.StatusOK), &clock)
+	return clock
+}
+
+// Call is one journaled call, as GET /_emulator/calls lists it.
+type Call struct {
+	Seq       uint64            `json:"seq"`
+	At        time.Time         `json:"at"`
+	Product   string            `json:"product"`
+	Action    string            `json:"action"`
+	Account   string            `json:"account"`
+	Region    string            `json:"region"`
+	Status    int               `json:"status"`
+	Code      string            `json:"code"`
+	RequestID string            `json:"requestId"`
+	Faults    []string          `json:"faults"`
+	Millis    float64           `json:"millis"`
+	Params    map[string]string `json:"params"`
+}
+
+// Calls answers the journaled calls that match filter (action, product, account, region, code —
+// "OK" for successes —, since, limit; see docs/side-api.md), oldest first.
+func (e *Emulator) Calls(t testing.TB, filter url.Values) []Call {
+	t.Helper()
+	var page struct {
+		Calls []Call `json:"calls"`
+	}
+	e.decode(t, e.must(t, http.MethodGet, "/_emulator/calls?"+filter.Encode(), nil, http.StatusOK), &page)
+	return page.Calls
+}
+
+// ClearCalls empties the request journal.
+func (e *Emulator) ClearCalls(t testing.TB) {
+	t.Helper()
+	e.must(t, http.MethodDelete, "/_emulator/calls", nil, http.StatusOK)
+}
+
+// Coverage answers the call-coverage report (docs/observability.md) as decoded JSON.
+func (e *Emulator) Coverage(t testing.TB) map[string]any {
+	t.Helper()
+	var report map[string]any
+	e.decode(t, e.must(t, http.MethodGet, "/_emulator/coverage", nil, http.StatusOK), &report)
+	return report
+}
+
+func (e *Emulator) decode(t testing.TB, body []byte, into any) {
+	t.Helper()
+	if err := json.Unmarshal(body, into); err != nil {
+		t.Fatalf("eciemulator: an answer of the side API: %v: %s", err, body)
+	}
 }
 
 func (e *Emulator) must(t testing.TB, method, path string, document any, want int) []byte {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/eci-emulator/eci-emulator/go/eciemulator"
 )
@@ -36,6 +37,38 @@ func TestExample(t *testing.T) {
 	vpcs := call(t, emu, "DescribeVpcs", url.Values{"Version": {"2016-04-28"}, "RegionId": {"cn-hangzhou"}})
 	if total := vpcs["body"].(map[string]any)["TotalCount"]; total != 1.0 {
 		t.Fatalf("after a reset only the default VPC is left, not %v", total)
+	}
+}
+
+// TestAFrozenClock runs an hour-long stage in no time: the clock moves only when the test says.
+func TestAFrozenClock(t *testing.T) {
+	emu := eciemulator.Start(t, eciemulator.WithArgs("--clock", "frozen", "--start-time", "2030-01-01T00:00:00Z",
+		"--stage-delay-ms", "3600000", "--stage-jitter-ms", "0"))
+	created := call(t, emu, "CreateContainerGroup", url.Values{"RegionId": {"cn-hangzhou"},
+		"ContainerGroupName": {"slow"}, "Container.1.Name": {"app"}, "Container.1.Image": {"nginx"}, "Cpu": {"2"}})
+	id := created["body"].(map[string]any)["ContainerGroupId"].(string)
+	status := func() any {
+		described := call(t, emu, "DescribeContainerGroups", url.Values{"RegionId": {"cn-hangzhou"},
+			"ContainerGroupIds": {`["` + id + `"]`}})
+		return described["body"].(map[string]any)["ContainerGroups"].([]any)[0].(map[string]any)["Status"]
+	}
+	if got := status(); got != "Scheduling" {
+		t.Fatalf("a new group is %v", got)
+	}
+	clock := emu.Advance(t, 2*3600)
+	if want := time.Date(2030, 1, 1, 2, 0, 0, 0, time.UTC); !clock.Now.Equal(want) || !clock.Frozen {
+		t.Fatalf("the clock after two hours: %+v", clock)
+	}
+	if got := status(); got != "Running" {
+		t.Fatalf("two hour-long stages later the group is %v", got)
+	}
+	creates := emu.Calls(t, url.Values{"action": {"CreateContainerGroup"}, "code": {"OK"}})
+	if len(creates) != 1 || creates[0].Params["Cpu"] != "2" || creates[0].Params["ContainerGroupName"] != "slow" {
+		t.Fatalf("the journal holds %+v", creates)
+	}
+	summary := emu.Coverage(t)["summary"].(map[string]any)
+	if summary["operationsCalled"] != 2.0 || summary["calls"] != 3.0 {
+		t.Fatalf("the coverage summary: %v", summary)
 	}
 }
 

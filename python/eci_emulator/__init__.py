@@ -13,9 +13,13 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+from urllib.parse import urlencode
 
 __all__ = ["Emulator", "EmulatorError", "find_binary"]
+
+# How many near misses `assert_called` shows when no call matches.
+NEAR_MISSES = 3
 
 BINARY = "eci-emulator" + (".exe" if sys.platform == "win32" else "")
 
@@ -144,6 +148,80 @@ class Emulator:
         """Replaces the running state with a snapshot file's."""
         self._call("POST", "/_emulator/snapshot", data, content_type="application/x-ndjson")
 
+    def clock(self) -> Dict[str, Any]:
+        """The emulator's time: `{"now": RFC 3339, "frozen": bool}`."""
+        return dict(self._call("GET", "/_emulator/clock"))
+
+    def advance(self, seconds: float) -> Dict[str, Any]:
+        """Moves the clock forward; everything that falls due meanwhile happens, each at its own time."""
+        return self._set_clock({"advanceSeconds": seconds})
+
+    def freeze(self, frozen: bool = True) -> Dict[str, Any]:
+        """Stops the clock where it is (or, with `False`, lets it run on from there)."""
+        return self._set_clock({"freeze": frozen})
+
+    def set_time(self, at: str) -> Dict[str, Any]:
+        """Sets the clock to an RFC 3339 time, which must not be before its now."""
+        return self._set_clock({"set": at})
+
+    def _set_clock(self, change: Dict[str, Any]) -> Dict[str, Any]:
+        return dict(self._call("POST", "/_emulator/clock", json.dumps(change).encode()))
+
+    def calls(
+        self,
+        action: Optional[str] = None,
+        *,
+        product: Optional[str] = None,
+        account: Optional[str] = None,
+        region: Optional[str] = None,
+        code: Optional[str] = None,
+        since: Optional[str] = None,
+        limit: Optional[int] = None,
+    ) -> List[Dict[str, Any]]:
+        """The journaled calls that match, oldest first; `code="OK"` picks the successes."""
+        filters = {
+            "action": action,
+            "product": product,
+            "account": account,
+            "region": region,
+            "code": code,
+            "since": since,
+            "limit": limit,
+        }
+        query = urlencode({k: v for k, v in filters.items() if v is not None})
+        return list(self._call("GET", "/_emulator/calls" + (f"?{query}" if query else ""))["calls"])
+
+    def clear_calls(self) -> None:
+        """Empties the request journal."""
+        self._call("DELETE", "/_emulator/calls")
+
+    def assert_called(self, action: str, *, code: Optional[str] = None, times: Optional[int] = None, **params: Any) -> List[Dict[str, Any]]:
+        """The journaled `action` calls whose parameters include `params` (compared as the wire
+        carries them: `Cpu=2` matches `"2"`, `True` matches `"true"`), and, with `code`, that answered
+        it (`"OK"` for a success). Fails showing the closest calls when none match, or when `times`
+        is given and another number did."""
+        wanted = {name: _wire_text(value) for name, value in params.items()}
+        journaled = self.calls(code=code)
+        matching = [c for c in journaled if c["action"] == action and _mismatches(c, wanted) == []]
+        if matching and (times is None or len(matching) == times):
+            return matching
+        asked = ", ".join(f"{k}={v!r}" for k, v in wanted.items()) or "any parameters"
+        if matching:
+            raise AssertionError(f"{action} with {asked} was called {len(matching)} times, not {times}")
+        raise AssertionError(f"no {action} call with {asked}{f' answered {code}' if code else ''}; {_near_misses(journaled, action, wanted)}")
+
+    def coverage(self) -> Dict[str, Any]:
+        """The coverage report: every served operation, with calls, codes and parameters seen."""
+        return dict(self._call("GET", "/_emulator/coverage"))
+
+    def coverage_html(self) -> str:
+        """The coverage report as a page."""
+        return self._raw("GET", "/_emulator/coverage?format=html").decode()
+
+    def clear_coverage(self) -> None:
+        """Starts the coverage over."""
+        self._call("DELETE", "/_emulator/coverage")
+
     def _call(self, method: str, path: str, body: Optional[bytes] = None, content_type: str = "application/json") -> Any:
         raw = self._raw(method, path, body, content_type)
         return json.loads(raw) if raw else {}
@@ -160,3 +238,45 @@ class Emulator:
         except urllib.error.HTTPError as refused:
             detail = refused.read().decode(errors="replace")
             raise EmulatorError(f"{method} {path}: {refused.code} {detail}") from None
+
+
+def _wire_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
+def _mismatches(call: Dict[str, Any], wanted: Dict[str, str]) -> List[Tuple[str, Optional[str], str]]:
+    """Each wanted parameter the call lacks or sends otherwise: (name, sent or None, wanted)."""
+    sent = call.get("params", {})
+    return [(name, sent.get(name), value) for name, value in wanted.items() if not _same(sent.get(name), value)]
+
+
+def _same(sent: Optional[str], wanted: str) -> bool:
+    """Equal as text, or as numbers (an SDK sends `Cpu=2.0` for 2)."""
+    if sent is None or sent == wanted:
+        return sent == wanted
+    try:
+        return float(sent) == float(wanted)
+    except ValueError:
+        return False
+
+
+def _near_misses(journaled: List[Dict[str, Any]], action: str, wanted: Dict[str, str]) -> str:
+    """The closest journaled calls: of the same action first, then by fewest differing parameters."""
+    if not journaled:
+        return "the journal holds no calls"
+    ranked = sorted(journaled, key=lambda c: (c["action"] != action, len(_mismatches(c, wanted)), -c["seq"]))
+    lines = []
+    for call in ranked[:NEAR_MISSES]:
+        what = f"#{call['seq']} {call['action']} answered {call['code'] or 'OK'}"
+        if call["action"] != action:
+            what += f" (not {action})"
+        differences = "; ".join(
+            f"{name}={sent!r} (wanted {value!r})" if sent is not None else f"{name} not sent (wanted {value!r})"
+            for name, sent, value in _mismatches(call, wanted)
+        )
+        lines.append(f"  {what}: {differences or 'parameters match'}")
+    return "the closest calls journaled:\n" + "\n".join(lines)
