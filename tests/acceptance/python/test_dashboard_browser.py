@@ -1,6 +1,7 @@
 """The dashboard at /_emulator/ui in a real browser (Debian's headless Chromium, driven by Selenium),
 checked against what the official SDK sees."""
 
+import json
 import tempfile
 
 import pytest
@@ -12,7 +13,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import ROOT
+from conftest import ROOT, Emulator
 from test_faults_sdk import create, describe
 from test_tea_sdk import client
 
@@ -79,3 +80,52 @@ def test_the_dashboard_shows_groups_and_drives_faults_and_statuses(emulator, bro
     wait_for(browser, lambda: [e.text for e in browser.find_elements(By.CSS_SELECTOR, hits)] == ["1"])
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(SCREENSHOT))
+
+
+def test_the_dashboard_opens_a_call_shows_coverage_and_moves_the_clock(browser):
+    emu = Emulator("--lifecycle", "time", "--clock", "frozen", "--start-time", "2030-01-01T00:00:00Z",
+                   "--stage-delay-ms", "3600000", "--stage-jitter-ms", "0")
+    try:
+        c = client(emu)
+        created = create(c, name="insight", cpu=2.0, memory=4.0)
+        with pytest.raises(AlibabaCloudException):
+            describe(c, limit=-1)
+        browser.get(f"http://{emu.endpoint}/_emulator/ui")
+
+        clock = browser.find_element(By.ID, "clock")
+        wait_for(browser, lambda: clock.text == "clock 2030-01-01T00:00:00Z (frozen)")
+        row = wait_for(browser, lambda: [r for r in browser.find_elements(By.CSS_SELECTOR, "#calls tr")
+                                         if "CreateContainerGroup" in r.text])[0]
+        row.click()
+        summary = wait_for(browser, lambda: browser.find_element(By.ID, "call-summary").text)
+        assert "CreateContainerGroup → 200 OK" in summary and created.request_id in summary, summary
+        params = json.loads(browser.find_element(By.ID, "call-params").text)
+        assert params["ContainerGroupName"] == "insight" and params["Cpu"] == "2.0", params
+        refused = [r for r in browser.find_elements(By.CSS_SELECTOR, "#calls tr") if "InvalidParameter" in r.text][0]
+        refused.click()
+        wait_for(browser, lambda: "DescribeContainerGroups → 400 InvalidParameter" in
+                 browser.find_element(By.ID, "call-summary").text)
+        assert json.loads(browser.find_element(By.ID, "call-params").text)["Limit"] == "-1"
+
+        browser.find_element(By.ID, "coverage-refresh").click()
+        report = emu.get("/_emulator/coverage")
+        wait_for(browser, lambda: browser.find_element(By.ID, "coverage-summary").text == report["summary"]["line"])
+        assert report["summary"]["line"].startswith("2/")
+        rows = {r.get_attribute("data-action"): r.text for r in browser.find_elements(By.CSS_SELECTOR, "#coverage tr")}
+        assert set(rows) == {"CreateContainerGroup", "DescribeContainerGroups"}, rows
+        assert "InvalidParameter ×1" in rows["DescribeContainerGroups"]
+        browser.find_element(By.ID, "coverage-called-only").click()
+        wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#coverage tr.uncalled")) > 30)
+
+        group_id = created.container_group_id
+        assert describe(c, container_group_ids=f'["{group_id}"]').container_groups[0].status == "Scheduling"
+        browser.find_element(By.ID, "clock-advance").click()
+        wait_for(browser, lambda: clock.text == "clock 2030-01-01T01:00:00Z (frozen)")
+        browser.find_element(By.ID, "clock-advance").click()
+        wait_for(browser, lambda: clock.text == "clock 2030-01-01T02:00:00Z (frozen)")
+        assert describe(c, container_group_ids=f'["{group_id}"]').container_groups[0].status == "Running"
+        browser.find_element(By.ID, "clock-freeze").click()
+        wait_for(browser, lambda: "frozen" not in clock.text and clock.text.startswith("clock 2030-01-01T02:00:0"))
+        assert emu.get("/_emulator/clock")["frozen"] is False
+    finally:
+        emu.stop()
