@@ -17,6 +17,8 @@ use time::OffsetDateTime;
 const MAX_UNKNOWN_NAMES: usize = 1_000;
 /// Distinct parameter shapes kept per operation, for the same reason.
 const MAX_PARAMETERS: usize = 2_000;
+/// Name lists remembered per operation as already counted; past it, every call's names are read.
+const MAX_FINGERPRINTS: usize = 10_000;
 /// What unknown names past the bound are counted as.
 const OTHERS: &str = "…";
 
@@ -37,6 +39,8 @@ struct Seen {
     codes: BTreeMap<Box<str>, u64>,
     parameters: BTreeSet<String>,
     faults: BTreeMap<Box<str>, u64>,
+    /// `SentParams::names_fingerprint` of name lists already counted.
+    counted_names: std::collections::HashSet<u64>,
 }
 
 /// What was tried that no operation serves.
@@ -100,25 +104,31 @@ impl Coverage {
         if call.code.is_empty() {
             operation.successes.fetch_add(1, Ordering::Relaxed);
         }
-        let shapes = call.request.shapes();
+        let fingerprint = call.request.names_fingerprint();
         let mut seen = operation.seen.lock();
         if !call.code.is_empty() {
-            *seen.codes.entry(call.code.clone()).or_default() += 1;
+            *seen.codes.entry(call.code.as_str().into()).or_default() += 1;
         }
         for fault in &call.faults {
             *seen.faults.entry((**fault).into()).or_default() += 1;
         }
-        for shape in shapes {
-            if seen.parameters.len() < MAX_PARAMETERS || seen.parameters.contains(&shape) {
-                seen.parameters.insert(shape);
+        if seen.counted_names.contains(&fingerprint) {
+            return;
+        }
+        call.request.for_each_shape(|shape| {
+            if seen.parameters.len() < MAX_PARAMETERS && !seen.parameters.contains(shape) {
+                seen.parameters.insert(shape.to_owned());
             }
+        });
+        if seen.counted_names.len() < MAX_FINGERPRINTS {
+            seen.counted_names.insert(fingerprint);
         }
     }
 
     fn count_tried(&self, call: &Call, served: bool) {
         let mut tried = self.tried.lock();
-        if !call.code.is_empty() && !tried.codes.contains(&call.code) && tried.codes.len() < MAX_UNKNOWN_NAMES {
-            tried.codes.insert(call.code.clone());
+        if !call.code.is_empty() && !tried.codes.contains(call.code.as_str()) && tried.codes.len() < MAX_UNKNOWN_NAMES {
+            tried.codes.insert(call.code.as_str().into());
         }
         if served {
             return;
@@ -127,7 +137,7 @@ impl Coverage {
             _ if call.action.is_empty() || call.version.is_empty() => tried.unreadable += 1,
             Some(product) => {
                 let room = tried.actions.len() < MAX_UNKNOWN_NAMES;
-                let key = (product, call.action.clone());
+                let key = (product, Box::from(&*call.action));
                 let key = if room || tried.actions.contains_key(&key) {
                     key
                 } else {
@@ -137,7 +147,7 @@ impl Coverage {
             }
             None => {
                 let room = tried.versions.len() < MAX_UNKNOWN_NAMES;
-                let key = (call.version.clone(), call.action.clone());
+                let key = (Box::from(&*call.version), Box::from(&*call.action));
                 let key = if room || tried.versions.contains_key(&key) {
                     key
                 } else {

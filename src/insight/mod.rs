@@ -7,6 +7,7 @@ pub mod journal;
 mod report;
 
 use crate::actions::Product;
+use std::borrow::Cow;
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -27,15 +28,16 @@ pub struct Call {
     pub at: OffsetDateTime,
     /// The product its version names; `None` when the version was unknown or never read.
     pub product: Option<Product>,
-    pub version: Box<str>,
-    pub action: Box<str>,
+    /// Borrowed from the product and operation tables when known, so a call records them for free.
+    pub version: Cow<'static, str>,
+    pub action: Cow<'static, str>,
     /// The caller's account; empty when the call was refused before it was known.
     pub account: Box<str>,
-    pub region: Box<str>,
+    pub region: Cow<'static, str>,
     pub status: u16,
     /// The error code answered; empty for a success.
-    pub code: Box<str>,
-    pub request_id: Box<str>,
+    pub code: String,
+    pub request_id: String,
     /// The fault rules that fired on it.
     pub faults: Vec<Arc<str>>,
     pub millis: f64,
@@ -66,14 +68,48 @@ impl SentParams {
             .collect()
     }
 
-    /// The names of the operation's parameters, with each list index written `N`
-    /// (`Container.N.Port.N.Protocol`), as coverage counts them.
-    pub fn shapes(&self) -> Vec<String> {
-        self.names_and_values()
+    /// A hash of the parameter names as sent, in order, values left out: calls of one shape (a suite
+    /// repeats a few) share it, so coverage decodes a shape's names once, not at every call.
+    pub fn names_fingerprint(&self) -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut hasher = foldhash::fast::FixedState::with_seed(0).build_hasher();
+        for bytes in [self.query.as_bytes(), self.form.as_slice()] {
+            let mut start = 0;
+            for end in memchr::memchr_iter(b'&', bytes).chain([bytes.len()]) {
+                let piece = bytes.get(start..end).unwrap_or_default();
+                let name = memchr::memchr(b'=', piece)
+                    .and_then(|at| piece.get(..at))
+                    .unwrap_or(piece);
+                hasher.write(name);
+                hasher.write_u8(b'&');
+                start = end + 1;
+            }
+            hasher.write_u8(b'\n');
+        }
+        hasher.finish()
+    }
+
+    /// Calls `each` with the name of each of the operation's parameters, each list index written `N`
+    /// (`Container.N.Port.N.Protocol`), as coverage counts them. Names are decoded only when they
+    /// need it and the shape is written into one buffer, so a call's names cost no allocation.
+    pub fn for_each_shape(&self, mut each: impl FnMut(&str)) {
+        let mut shape = String::new();
+        let texts = [self.query.as_bytes(), self.form.as_slice()];
+        let names = texts
             .into_iter()
-            .filter(|(name, _)| !is_credential(name))
-            .map(|(name, _)| shape_of(&name))
-            .collect()
+            .filter_map(|bytes| std::str::from_utf8(bytes).ok())
+            .flat_map(|text| text.split('&'))
+            .filter(|piece| !piece.is_empty())
+            .map(|piece| piece.split_once('=').map_or(piece, |(name, _)| name))
+            .take(crate::protocol::limits::MAX_PARAMETERS);
+        for name in names {
+            let name = decode_name(name);
+            if crate::protocol::is_gateway_param(&name) || is_credential(&name) {
+                continue;
+            }
+            write_shape(&name, &mut shape);
+            each(&shape);
+        }
     }
 
     fn names_and_values(&self) -> Vec<(String, String)> {
@@ -88,9 +124,28 @@ impl SentParams {
     }
 }
 
+/// A form-encoded name as text: borrowed unless it holds an escape or a `+`.
+fn decode_name(name: &str) -> Cow<'_, str> {
+    if !name.bytes().any(|b| b == b'%' || b == b'+') {
+        return Cow::Borrowed(name);
+    }
+    let spaced = name.replace('+', " ");
+    Cow::Owned(
+        percent_encoding::percent_decode_str(&spaced)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
+}
+
 /// `Container.1.Port.2.Protocol` → `Container.N.Port.N.Protocol`.
 pub fn shape_of(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    write_shape(name, &mut out);
+    out
+}
+
+fn write_shape(name: &str, out: &mut String) {
+    out.clear();
     for (i, segment) in name.split('.').enumerate() {
         if i > 0 {
             out.push('.');
@@ -101,7 +156,6 @@ pub fn shape_of(name: &str) -> String {
             out.push_str(segment);
         }
     }
-    out
 }
 
 /// A credential the SDKs send with a call: never journaled, not even masked.
@@ -117,10 +171,10 @@ fn is_secret(name: &str) -> bool {
 }
 
 /// Text from a call cut to a bounded length, at a character boundary.
-pub fn bounded(text: &str) -> Box<str> {
+pub fn bounded(text: &str) -> Cow<'static, str> {
     match text.char_indices().nth(MAX_NAME) {
-        Some((end, _)) => text.get(..end).unwrap_or_default().into(),
-        None => text.into(),
+        Some((end, _)) => Cow::Owned(text.get(..end).unwrap_or_default().to_owned()),
+        None => Cow::Owned(text.to_owned()),
     }
 }
 
@@ -166,8 +220,10 @@ mod tests {
                 ("ClientToken".to_owned(), "c1".to_owned()),
             ]
         );
+        let mut shapes = Vec::new();
+        sent.for_each_shape(|shape| shapes.push(shape.to_owned()));
         assert_eq!(
-            sent.shapes(),
+            shapes,
             [
                 "RegionId",
                 "ImageRegistryCredential.N.Password",
@@ -175,6 +231,13 @@ mod tests {
                 "ClientToken"
             ]
         );
+        let encoded = SentParams {
+            query: "Tag.1.K%65y=a&Signature=x".into(),
+            form: Vec::new(),
+        };
+        let mut shapes = Vec::new();
+        encoded.for_each_shape(|shape| shapes.push(shape.to_owned()));
+        assert_eq!(shapes, ["Tag.N.Key"]);
         assert!(SentParams {
             query: "a=%FF".into(),
             form: Vec::new()

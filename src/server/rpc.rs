@@ -19,6 +19,7 @@ use axum::extract::{Request, State};
 use axum::http::HeaderValue;
 use axum::response::Response;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Names the fault rules that fired on a response.
@@ -63,8 +64,8 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
         account: facts.account,
         region: facts.region,
         status,
-        code: code.into(),
-        request_id: request_id.into(),
+        code,
+        request_id,
         faults,
         millis: seconds * 1000.0,
         request: SentParams { query: raw.query, form },
@@ -76,20 +77,25 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
 #[derive(Default)]
 struct Facts {
     product: Option<Product>,
-    version: Box<str>,
-    action: Box<str>,
+    version: Cow<'static, str>,
+    action: Cow<'static, str>,
     account: Box<str>,
-    region: Box<str>,
+    region: Cow<'static, str>,
 }
 
 impl Facts {
+    /// The version, and a region the emulator serves, borrowed from their tables.
     fn of(rpc: &RpcRequest) -> Self {
+        let region = rpc.param("RegionId").map(|sent| match crate::network::region(sent) {
+            Ok(known) => Cow::Borrowed(known.region_id.as_str()),
+            Err(_) => bounded(sent),
+        });
         Facts {
             product: Some(rpc.product),
-            version: bounded(&rpc.version),
+            version: Cow::Borrowed(rpc.product.version()),
             action: bounded(&rpc.action),
             account: Box::default(),
-            region: rpc.param("RegionId").map(bounded).unwrap_or_default(),
+            region: region.unwrap_or_default(),
         }
     }
 }
@@ -263,6 +269,7 @@ fn answer(state: &AppState, raw: &RawRequest, rpc: &RpcRequest, request_id: &str
     let Some(operation) = ops::lookup(rpc.product, &rpc.action) else {
         return refuse(&ApiError::new(ErrorCode::InvalidAction));
     };
+    facts.action = Cow::Borrowed(operation.action);
     if let Err(throttled) = state.inner.throttle.admit(&caller.account, &rpc.action) {
         state.inner.metrics.throttled(action);
         let mut served = refuse(&throttled.error);
