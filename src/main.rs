@@ -14,6 +14,7 @@ use tracing_subscriber::EnvFilter;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    without_transparent_huge_pages();
     let config = Config::parse();
     if config.probe {
         return probe(config.listen);
@@ -30,6 +31,21 @@ fn main() -> std::process::ExitCode {
         Err(e) => {
             eprintln!("eci-emulator: {}", e.message());
             std::process::ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Turns transparent huge pages off for this process, unless `MIMALLOC_ALLOW_THP` says otherwise.
+/// A store that grows with every create takes fresh memory all the time, and with huge pages the
+/// kernel zeroes 2 MiB at each first touch: under `wrk -t2 -c32` creates, 27-29 % of the emulator's
+/// CPU was `clear_page_erms` below huge-page faults, and creates ran at 20-22k/s against 28-33k/s
+/// without (three alternating runs each). Reads do not notice either way; idle memory is smaller.
+fn without_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+        // SAFETY: PR_SET_THP_DISABLE reads no memory of ours; it only sets a flag of the process.
+        unsafe {
+            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
         }
     }
 }

@@ -80,7 +80,7 @@ impl FieldRule {
 pub struct RuleTable {
     pub sections: &'static [&'static [FieldRule]],
     compiled: std::sync::OnceLock<Vec<(Vec<&'static str>, &'static FieldRule)>>,
-    trie: std::sync::OnceLock<RuleTrie>,
+    trie: std::sync::OnceLock<RuleTrie<FieldRule>>,
 }
 
 impl RuleTable {
@@ -105,7 +105,7 @@ impl RuleTable {
         })
     }
 
-    fn trie(&self) -> &RuleTrie {
+    fn trie(&self) -> &RuleTrie<FieldRule> {
         self.trie.get_or_init(|| RuleTrie::build(self.rules()))
     }
 }
