@@ -2,7 +2,6 @@
 //! declared is in good standing with no quota.
 
 use crate::error::{ApiError, ErrorCode};
-use dashmap::DashMap;
 use serde::{Deserialize, Serialize};
 
 fn yes() -> bool {
@@ -99,7 +98,7 @@ impl Account {
 /// Every declared account, by AccessKeyId.
 #[derive(Debug, Default)]
 pub struct Accounts {
-    by_key: DashMap<String, Account>,
+    by_key: crate::util::FastDashMap<String, Account>,
     /// Counts changes, so the durable state knows when to write the accounts.
     revision: std::sync::atomic::AtomicU64,
 }

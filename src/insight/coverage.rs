@@ -8,7 +8,7 @@ use crate::actions::Product;
 use crate::error::catalogue::Catalogue;
 use parking_lot::Mutex;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use time::OffsetDateTime;
 
@@ -23,7 +23,7 @@ const MAX_FINGERPRINTS: usize = 10_000;
 const OTHERS: &str = "…";
 
 pub struct Coverage {
-    products: Vec<(Product, HashMap<&'static str, Operation>)>,
+    products: Vec<(Product, crate::util::FastMap<&'static str, Operation>)>,
     tried: Mutex<Tried>,
 }
 

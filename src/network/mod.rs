@@ -16,10 +16,10 @@ pub use pool::IpPool;
 pub use regions::{region, region_of_resource_id, region_of_zone, regions, RegionInfo};
 
 use crate::error::{ApiError, ErrorCode};
-use crate::util::IdGenerator;
+use crate::util::{FastMap, IdGenerator};
 use ipnet::{Ipv4Net, Ipv6Net};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// The address space default VPCs take, as Alibaba Cloud's console does.
@@ -255,10 +255,10 @@ pub struct RegionNetwork {
     #[serde(skip)]
     region: &'static RegionInfo,
     #[serde(skip)]
-    by_id: HashMap<String, usize>,
+    by_id: FastMap<String, usize>,
     /// The default security group of each VPC, made on first need.
     #[serde(skip)]
-    default_groups: HashMap<String, String>,
+    default_groups: FastMap<String, String>,
     #[serde(skip)]
     next_block: u32,
     #[serde(skip)]
@@ -266,10 +266,10 @@ pub struct RegionNetwork {
     /// Each VPC's vSwitch blocks by first address (then position): `(last address, position)`.
     /// Blocks of one VPC never overlap, so an overlap check looks at one neighbour.
     #[serde(skip)]
-    blocks: HashMap<String, BTreeMap<(u32, usize), u32>>,
+    blocks: FastMap<String, BTreeMap<(u32, usize), u32>>,
     /// Which EIP holds each address, declared or made: no two share one.
     #[serde(skip)]
-    eip_addresses: HashMap<Ipv4Addr, String>,
+    eip_addresses: FastMap<Ipv4Addr, String>,
     /// See `SavedNetwork::client_tokens`.
     #[serde(skip)]
     client_tokens: BTreeMap<String, String>,
@@ -330,13 +330,13 @@ impl RegionNetwork {
             disks: BTreeMap::new(),
             image_caches: Vec::new(),
             region,
-            by_id: HashMap::new(),
-            default_groups: HashMap::new(),
+            by_id: FastMap::default(),
+            default_groups: FastMap::default(),
             next_block: 0,
             eip_pool: IpPool::for_cidr(EIP_POOL_CIDR.parse().unwrap_or_default()),
-            eip_addresses: HashMap::new(),
+            eip_addresses: FastMap::default(),
             client_tokens: BTreeMap::new(),
-            blocks: HashMap::new(),
+            blocks: FastMap::default(),
             revision: 1,
             saved_revision: 0,
         }
@@ -983,7 +983,7 @@ fn default_ipv6_block(region: &RegionInfo, block: u32) -> Ipv6Net {
 /// Every region's network, created with its defaults on first use.
 #[derive(Debug, Default)]
 pub struct Networks {
-    by_region: dashmap::DashMap<String, std::sync::Arc<parking_lot::Mutex<RegionNetwork>>>,
+    by_region: crate::util::FastDashMap<String, std::sync::Arc<parking_lot::Mutex<RegionNetwork>>>,
 }
 
 impl Networks {

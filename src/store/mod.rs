@@ -10,7 +10,6 @@ pub use journal::{Change, Journal, Sink};
 pub use table::{IndexKey, Page, Record, Stamped, Table};
 pub use tokens::{StoredToken, TokenMap};
 
-use dashmap::DashMap;
 use parking_lot::RwLock;
 use std::sync::Arc;
 
@@ -24,13 +23,13 @@ pub struct PartitionKey {
 /// All partitions; each is locked on its own, so accounts and regions never contend.
 #[derive(Debug)]
 pub struct Registry<S> {
-    partitions: DashMap<PartitionKey, Arc<RwLock<S>>>,
+    partitions: crate::util::FastDashMap<PartitionKey, Arc<RwLock<S>>>,
 }
 
 impl<S> Default for Registry<S> {
     fn default() -> Self {
         Registry {
-            partitions: DashMap::new(),
+            partitions: Default::default(),
         }
     }
 }

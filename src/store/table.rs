@@ -1,7 +1,7 @@
 //! One kind of record in one partition: by id, in creation order, and under secondary indexes.
 
 use super::journal::Sink;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -74,9 +74,7 @@ struct Entry<R> {
     record: Box<R>,
 }
 
-/// Every create and read hashes ids and index keys several times; SipHash's resistance to crafted
-/// collisions buys nothing in a local emulator, and foldhash costs a fraction of it.
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+use crate::util::FastMap;
 
 /// Records by id, ordered by creation and indexed by their `index_keys`. The id is stored once and
 /// shared by the map and the order.

@@ -2,7 +2,7 @@
 //! `MAX_TOKENS` tokens of a partition, so a long-running emulator does not grow without bound.
 
 use super::journal::Sink;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use time::{Duration, OffsetDateTime};
 
 /// How long a token is remembered (the documentation gives no window; a day covers any retry loop).
@@ -12,7 +12,7 @@ pub const MAX_TOKENS: usize = 100_000;
 
 #[derive(Debug)]
 pub struct TokenMap<V> {
-    by_token: HashMap<String, V>,
+    by_token: crate::util::FastMap<String, V>,
     by_age: VecDeque<(OffsetDateTime, String)>,
     /// Where changes go when the state is durable.
     sink: Option<Sink>,
@@ -21,7 +21,7 @@ pub struct TokenMap<V> {
 impl<V> Default for TokenMap<V> {
     fn default() -> Self {
         TokenMap {
-            by_token: HashMap::new(),
+            by_token: Default::default(),
             by_age: VecDeque::new(),
             sink: None,
         }

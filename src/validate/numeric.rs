@@ -7,7 +7,7 @@ use super::trie::RuleTrie;
 use super::{each_match, join};
 use crate::error::ApiError;
 use crate::protocol::Node;
-use std::collections::HashMap;
+use crate::util::FastMap;
 use std::sync::OnceLock;
 
 const TABLE: &str = include_str!("../../fixtures/numeric-params.tsv");
@@ -23,10 +23,10 @@ pub struct Bound {
 }
 
 /// The ranges by operation.
-pub fn bounds() -> &'static HashMap<&'static str, Vec<Bound>> {
-    static BOUNDS: OnceLock<HashMap<&'static str, Vec<Bound>>> = OnceLock::new();
+pub fn bounds() -> &'static FastMap<&'static str, Vec<Bound>> {
+    static BOUNDS: OnceLock<FastMap<&'static str, Vec<Bound>>> = OnceLock::new();
     BOUNDS.get_or_init(|| {
-        let mut by_action: HashMap<&'static str, Vec<Bound>> = HashMap::new();
+        let mut by_action: FastMap<&'static str, Vec<Bound>> = FastMap::default();
         for line in TABLE.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
             let mut cells = line.split('\t');
             let (Some(action), Some(param), Some(kind), Some(min)) =
@@ -48,8 +48,8 @@ pub fn bounds() -> &'static HashMap<&'static str, Vec<Bound>> {
 }
 
 /// Each operation's ranges as a trie, for the one walk that passes a request in the usual case.
-fn tries() -> &'static HashMap<&'static str, RuleTrie<Bound>> {
-    static TRIES: OnceLock<HashMap<&'static str, RuleTrie<Bound>>> = OnceLock::new();
+fn tries() -> &'static FastMap<&'static str, RuleTrie<Bound>> {
+    static TRIES: OnceLock<FastMap<&'static str, RuleTrie<Bound>>> = OnceLock::new();
     TRIES.get_or_init(|| {
         bounds()
             .iter()
