@@ -1,6 +1,6 @@
 //! Starting the real binary with bad configuration: one plain line naming the flag, the path or
 //! address and the reason, exit code 2 for configuration and 1 for the machine, and no colour codes
-//! when stderr is not a terminal.
+//! when stderr is not a terminal; and the process settings it makes at start.
 
 #[path = "support/until_exit.rs"]
 mod until_exit;
@@ -80,4 +80,39 @@ fn logs_to_a_file_or_pipe_carry_no_colour_codes() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("eci-emulator listening"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
+
+/// The process's own `THP_enabled` line in /proc (Linux 6.x), after it has started.
+fn huge_pages_enabled(allow: Option<&str>) -> Option<String> {
+    let mut command = Command::new(BINARY);
+    command
+        .args(["--listen", "127.0.0.1:0", "--shutdown-timeout-ms", "0"])
+        .env_remove("MIMALLOC_ALLOW_THP")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(value) = allow {
+        command.env("MIMALLOC_ALLOW_THP", value);
+    }
+    let mut child = command.spawn().expect("the binary starts");
+    std::thread::sleep(Duration::from_millis(300));
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("THP_enabled:"))
+        .map(|value| value.trim().to_owned())
+}
+
+#[test]
+fn transparent_huge_pages_are_off_unless_the_allocator_is_told_otherwise() {
+    // Kernels before 6.x do not show the line; there is nothing to read then.
+    let Some(by_default) = huge_pages_enabled(None) else {
+        return;
+    };
+    assert_eq!(by_default, "0");
+    // mimalloc's own option decides when it is given; `1` leaves the machine's setting.
+    let mine = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let machine = mine.lines().find_map(|l| l.strip_prefix("THP_enabled:")).map(str::trim);
+    assert_eq!(huge_pages_enabled(Some("1")).as_deref(), machine);
 }
