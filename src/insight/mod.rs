@@ -73,18 +73,9 @@ impl SentParams {
     pub fn names_fingerprint(&self) -> u64 {
         use std::hash::{BuildHasher, Hasher};
         let mut hasher = foldhash::fast::FixedState::with_seed(0).build_hasher();
-        for bytes in [self.query.as_bytes(), self.form.as_slice()] {
-            let mut start = 0;
-            for end in memchr::memchr_iter(b'&', bytes).chain([bytes.len()]) {
-                let piece = bytes.get(start..end).unwrap_or_default();
-                let name = memchr::memchr(b'=', piece)
-                    .and_then(|at| piece.get(..at))
-                    .unwrap_or(piece);
-                hasher.write(name);
-                hasher.write_u8(b'&');
-                start = end + 1;
-            }
-            hasher.write_u8(b'\n');
+        for name in self.sent_names() {
+            hasher.write(name);
+            hasher.write_u8(b'&');
         }
         hasher.finish()
     }
@@ -94,22 +85,38 @@ impl SentParams {
     /// need it and the shape is written into one buffer, so a call's names cost no allocation.
     pub fn for_each_shape(&self, mut each: impl FnMut(&str)) {
         let mut shape = String::new();
-        let texts = [self.query.as_bytes(), self.form.as_slice()];
-        let names = texts
-            .into_iter()
-            .filter_map(|bytes| std::str::from_utf8(bytes).ok())
-            .flat_map(|text| text.split('&'))
-            .filter(|piece| !piece.is_empty())
-            .map(|piece| piece.split_once('=').map_or(piece, |(name, _)| name))
+        let names = self
+            .sent_names()
+            .filter_map(|name| std::str::from_utf8(name).ok())
+            .filter_map(|name| crate::protocol::decode_component(name, "").ok())
             .take(crate::protocol::limits::MAX_PARAMETERS);
         for name in names {
-            let name = decode_name(name);
             if crate::protocol::is_gateway_param(&name) || is_credential(&name) {
                 continue;
             }
             write_shape(&name, &mut shape);
             each(&shape);
         }
+    }
+
+    /// Each parameter's name as sent, still encoded: the query's, then the form body's.
+    fn sent_names(&self) -> impl Iterator<Item = &[u8]> {
+        [self.query.as_bytes(), self.form.as_slice()]
+            .into_iter()
+            .flat_map(|bytes| {
+                let mut start = 0;
+                memchr::memchr_iter(b'&', bytes).chain([bytes.len()]).map(move |end| {
+                    let piece = bytes.get(start..end).unwrap_or_default();
+                    start = end + 1;
+                    piece
+                })
+            })
+            .filter(|piece| !piece.is_empty())
+            .map(|piece| {
+                memchr::memchr(b'=', piece)
+                    .and_then(|at| piece.get(..at))
+                    .unwrap_or(piece)
+            })
     }
 
     fn names_and_values(&self) -> Vec<(String, String)> {
@@ -122,19 +129,6 @@ impl SentParams {
             .map(|(name, value)| (name.into_owned(), value.into_owned()))
             .collect()
     }
-}
-
-/// A form-encoded name as text: borrowed unless it holds an escape or a `+`.
-fn decode_name(name: &str) -> Cow<'_, str> {
-    if !name.bytes().any(|b| b == b'%' || b == b'+') {
-        return Cow::Borrowed(name);
-    }
-    let spaced = name.replace('+', " ");
-    Cow::Owned(
-        percent_encoding::percent_decode_str(&spaced)
-            .decode_utf8_lossy()
-            .into_owned(),
-    )
 }
 
 /// `Container.1.Port.2.Protocol` → `Container.N.Port.N.Protocol`.

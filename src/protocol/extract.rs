@@ -136,7 +136,7 @@ fn not_utf8(source: &str) -> ApiError {
 }
 
 /// Text with nothing to decode is borrowed as it is; only escaped text is copied, a plain run at a time.
-fn decode_component<'a>(raw: &'a str, source: &str) -> Result<Cow<'a, str>, ApiError> {
+pub fn decode_component<'a>(raw: &'a str, source: &str) -> Result<Cow<'a, str>, ApiError> {
     let (plain, mut rest) = plain_run(raw.as_bytes());
     if rest.is_empty() {
         return Ok(Cow::Borrowed(raw));

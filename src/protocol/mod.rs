@@ -7,7 +7,7 @@ pub mod limits;
 pub mod render;
 pub mod split;
 
-pub use extract::{decode_pairs, extract, is_gateway_param, Format, RawRequest, RpcRequest};
+pub use extract::{decode_component, decode_pairs, extract, is_gateway_param, Format, RawRequest, RpcRequest};
 pub use flat::{json_in_string, FlatError, FlatErrorKind, Node};
 pub use render::{render_error, render_product_error, render_success, JsonBody, Rendered};
 
