@@ -38,8 +38,8 @@ fn main() -> std::process::ExitCode {
 /// Turns transparent huge pages off for this process, unless `MIMALLOC_ALLOW_THP` says otherwise.
 /// A store that grows with every create takes fresh memory all the time, and with huge pages the
 /// kernel zeroes 2 MiB at each first touch: under `wrk -t2 -c32` creates, 27-29 % of the emulator's
-/// CPU was `clear_page_erms` below huge-page faults, and creates ran at 20-22k/s against 28-33k/s
-/// without (three alternating runs each). Reads do not notice either way; idle memory is smaller.
+/// CPU was `clear_page_erms` below huge-page faults, and creates ran at 25-26k/s against 37-41k/s
+/// without (`scripts/create-under-wrk`, docs/performance.md). Reads do not notice; idle memory is smaller.
 fn without_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {

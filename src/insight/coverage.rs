@@ -40,7 +40,7 @@ struct Seen {
     parameters: BTreeSet<String>,
     faults: BTreeMap<Box<str>, u64>,
     /// `SentParams::names_fingerprint` of name lists already counted.
-    counted_names: std::collections::HashSet<u64>,
+    counted_names: crate::util::FastSet<u64>,
 }
 
 /// What was tried that no operation serves.

@@ -8,6 +8,8 @@ pub mod intern;
 /// SipHash's resistance to crafted collisions buys nothing in a local emulator, and foldhash costs a
 /// fraction of it.
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// A set hashed the same way.
+pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 /// A `FastMap` shared across threads.
 pub type FastDashMap<K, V> = dashmap::DashMap<K, V, foldhash::fast::RandomState>;
 
