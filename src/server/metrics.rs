@@ -152,8 +152,12 @@ impl Default for Metrics {
 
 /// An action as a label: one of the 36 operations, or `unknown`.
 pub fn action_label(action: &str) -> &'static str {
-    crate::actions::every_action()
-        .find(|known| *known == action)
+    // Every call asks, so a set rather than a walk of the 76 names.
+    static KNOWN: std::sync::OnceLock<crate::util::FastSet<&'static str>> = std::sync::OnceLock::new();
+    KNOWN
+        .get_or_init(|| crate::actions::every_action().collect())
+        .get(action)
+        .copied()
         .unwrap_or("unknown")
 }
 

@@ -84,8 +84,9 @@ struct Facts {
 }
 
 impl Facts {
-    /// The version, and a region the emulator serves, borrowed from their tables.
+    /// The version, and an action and a region the emulator serves, borrowed from their tables.
     fn of(rpc: &RpcRequest) -> Self {
+        let known = metrics::action_label(&rpc.action);
         let region = rpc.param("RegionId").map(|sent| match crate::network::region(sent) {
             Ok(known) => Cow::Borrowed(known.region_id.as_str()),
             Err(_) => bounded(sent),
@@ -93,7 +94,10 @@ impl Facts {
         Facts {
             product: Some(rpc.product),
             version: Cow::Borrowed(rpc.product.version()),
-            action: bounded(&rpc.action),
+            action: match known == rpc.action {
+                true => Cow::Borrowed(known),
+                false => bounded(&rpc.action),
+            },
             account: Box::default(),
             region: region.unwrap_or_default(),
         }
@@ -253,7 +257,11 @@ fn unread_facts(raw: &RawRequest, err: &ApiError) -> Facts {
 
 /// The call read: authenticated, looked up, throttled, faulted and run.
 fn answer(state: &AppState, raw: &RawRequest, rpc: &RpcRequest, request_id: &str, facts: &mut Facts) -> Served {
-    let action = metrics::action_label(&rpc.action);
+    // Facts::of borrowed the action's name exactly when the emulator knows it.
+    let action = match facts.action {
+        Cow::Borrowed(known) => known,
+        Cow::Owned(_) => "unknown",
+    };
     let refuse = |err: &ApiError| {
         Served::plain(refused(rpc.product, rpc.format, request_id, err, &rpc.action)).counted_as(action, err.code())
     };
@@ -269,7 +277,6 @@ fn answer(state: &AppState, raw: &RawRequest, rpc: &RpcRequest, request_id: &str
     let Some(operation) = ops::lookup(rpc.product, &rpc.action) else {
         return refuse(&ApiError::new(ErrorCode::InvalidAction));
     };
-    facts.action = Cow::Borrowed(operation.action);
     if let Err(throttled) = state.inner.throttle.admit(&caller.account, &rpc.action) {
         state.inner.metrics.throttled(action);
         let mut served = refuse(&throttled.error);
