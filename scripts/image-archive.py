@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """Writes the container image of scripts/image as a Docker image archive: OUT/root/eci-emulator, alone
-on an empty base, with the Dockerfile's settings and health check. Usage: image-archive.py OUT"""
+on an empty base, with the Dockerfile's settings and health check, and the state volume /data owned by
+the image's user (a named volume mounted there starts with that owner). Usage: image-archive.py OUT"""
 
 import gzip, hashlib, io, json, os, sys, tarfile, time
 
 out = sys.argv[1]
+USER_ID = 65534
 layer_tar = io.BytesIO()
 with tarfile.open(fileobj=layer_tar, mode="w", format=tarfile.PAX_FORMAT) as tar:
+    data = tarfile.TarInfo("data")
+    data.type, data.mode, data.mtime = tarfile.DIRTYPE, 0o755, 0
+    data.uid = data.gid = USER_ID
+    tar.addfile(data)
     info = tar.gettarinfo(os.path.join(out, "root", "eci-emulator"), arcname="eci-emulator")
     info.uid = info.gid = 0
     info.uname = info.gname = ""
@@ -23,6 +29,7 @@ config = {
     "config": {
         "Env": ["ECI_EMULATOR_LISTEN=0.0.0.0:8080"],
         "ExposedPorts": {"8080/tcp": {}},
+        "Volumes": {"/data": {}},
         "User": "65534:65534",
         "Entrypoint": ["/eci-emulator"],
         "Healthcheck": {"Test": ["CMD", "/eci-emulator", "--probe"], "Interval": 5_000_000_000,

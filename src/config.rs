@@ -149,9 +149,10 @@ pub struct Config {
     #[arg(long, env = "ECI_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
 
-    /// A host name the side API answers besides loopback names and IP addresses (repeatable; the
-    /// variable takes a comma-separated list), such as a compose service's name. Other names are
-    /// refused, so a page whose domain was rebound to this address cannot drive the side API.
+    /// A dotted host name the side API answers besides loopback names, IP addresses and single-label
+    /// names such as a Compose service's (repeatable; the variable takes a comma-separated list).
+    /// Other dotted names are refused, so a page whose domain was rebound to this address cannot
+    /// drive the side API.
     #[arg(
         long = "allow-host",
         env = "ECI_EMULATOR_ALLOW_HOSTS",

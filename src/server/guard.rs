@@ -9,7 +9,10 @@
 //!
 //! Same-origin checks alone do not stop DNS rebinding: a page on a domain the attacker points at
 //! 127.0.0.1 is same-origin with itself. So the `Host` must also be a loopback name, an IP address
-//! (a page served from an address cannot rebind it) or a name the user allowed with `--allow-host`.
+//! (a page served from an address cannot rebind it), a single-label name, or a name the user allowed
+//! with `--allow-host`. A single label (`eci`, `eci-emulator_1`) is what a container network
+//! resolves a Compose service or a Testcontainers network alias to; an attacker's page is served from
+//! a registered, dotted domain, so it stays refused.
 
 use super::AppState;
 use axum::extract::{Request, State};
@@ -173,7 +176,7 @@ fn served_host(request: &Request, allowed: &[String]) -> Result<(), String> {
         return Ok(());
     }
     Err(format!(
-        "the side API answers loopback names and IP addresses only, not Host {} (start with --allow-host NAME to allow a name)",
+        "the side API answers loopback names, IP addresses and single-label names only, not Host {} (start with --allow-host NAME to allow a name)",
         clipped(host)
     ))
 }
@@ -192,9 +195,18 @@ fn host_is_served(host: &str, allowed: &[String]) -> bool {
     };
     let name = name.trim_end_matches('.');
     name.parse::<std::net::IpAddr>().is_ok()
+        || is_single_label(name)
         || name.eq_ignore_ascii_case("localhost")
         || name.to_ascii_lowercase().ends_with(".localhost")
         || allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
+}
+
+/// A host name of one label, as a container network names its services: letters, digits, `-`, `_`.
+fn is_single_label(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Whether `origin` (`scheme://host[:port]`) names the authority the request was sent to.
@@ -248,6 +260,8 @@ mod tests {
             "10.1.2.3:8080",
             "eci:8080",
             "localhost.",
+            "eci-emulator_1:8080",
+            "ECI",
         ] {
             assert!(host_is_served(served, &allowed), "{served}");
         }
@@ -258,10 +272,15 @@ mod tests {
             "eci.evil:8080",
             "",
             "127.0.0.1.nip.io",
+            "rebind.example.com.",
+            "eci evil:8080",
+            "e%63i:8080",
         ] {
             assert!(!host_is_served(refused, &allowed), "{refused}");
         }
-        assert!(!host_is_served("eci:8080", &[]));
+        assert!(host_is_served("eci:8080", &[]), "a Compose service name needs no flag");
+        assert!(host_is_served("tests.internal", &["tests.internal".to_string()]));
+        assert!(!host_is_served("tests.internal", &[]));
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub struct AppOptions {
     pub admin_token: Option<String>,
     /// With an admin token, `/metrics` needs it too.
     pub guard_metrics: bool,
-    /// Host names the side API answers besides loopback names and IP addresses.
+    /// Dotted host names the side API answers besides loopback names, IP addresses and single labels.
     pub allow_hosts: Vec<String>,
     /// Where the state is kept across restarts; none: in memory only.
     pub state_dir: Option<std::path::PathBuf>,

@@ -460,11 +460,14 @@ async fn the_side_api_refuses_a_host_name_it_was_not_told_to_answer() {
         .unwrap();
     assert_eq!(send(&app, rpc).await.status, StatusCode::OK, "the API answers any Host");
     let allowed = app_with_options(AppOptions {
-        allow_hosts: vec!["eci".into()],
+        allow_hosts: vec!["eci.internal".into()],
         ..AppOptions::default()
     });
     for (host, status) in [
         ("eci:8080", StatusCode::OK),
+        ("eci-emulator_1:8080", StatusCode::OK),
+        ("eci.internal:8080", StatusCode::OK),
+        ("other.internal:8080", StatusCode::FORBIDDEN),
         ("localhost:8080", StatusCode::OK),
         ("172.18.0.2:8080", StatusCode::OK),
         ("[::1]:8080", StatusCode::OK),
