@@ -48,4 +48,5 @@ export declare class StartedEciEmulatorContainer extends AbstractStartedContaine
   addFault(rule: FaultRule): Promise<string>;
   advanceClock(seconds: number): Promise<{ now: string; frozen: boolean }>;
   calls(filters?: CallFilters): Promise<Array<Record<string, unknown>>>;
+  clearCalls(): Promise<void>;
 }

@@ -136,6 +136,11 @@ class StartedEciEmulatorContainer extends AbstractStartedContainer {
     return (await this.sideApi("GET", path)).calls;
   }
 
+  /** Empties the request journal (reset leaves it). */
+  async clearCalls() {
+    await this.sideApi("DELETE", "/_emulator/calls");
+  }
+
   async sideApi(method, path, document) {
     const init = { method };
     if (document !== undefined) {

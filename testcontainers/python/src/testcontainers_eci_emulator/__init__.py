@@ -115,6 +115,10 @@ class EciEmulatorContainer(DockerContainer):
         query = urlencode({k: v for k, v in {"action": action, **filters}.items() if v is not None})
         return list(self._call("GET", "/_emulator/calls" + (f"?{query}" if query else ""))["calls"])
 
+    def clear_calls(self) -> None:
+        """Empties the request journal (reset leaves it)."""
+        self._call("DELETE", "/_emulator/calls")
+
     def _call(self, method: str, path: str, document: Optional[Dict[str, Any]] = None) -> Any:
         data = None if document is None else json.dumps(document).encode()
         headers = {"Content-Type": "application/json"} if data is not None else {}
