@@ -24,7 +24,8 @@ from alibabacloud_eci20180808.client import Client
 from alibabacloud_tea_openapi import models as open_api_models
 from Tea.exceptions import TeaException
 
-from conftest import ROOT
+from conftest import ROOT, free_port
+from test_docs import blocks
 
 IMAGE = os.environ.get("ECI_EMULATOR_IMAGE", "eci-emulator:latest")
 # The image's health check runs every 5 s; Docker 20.10 runs the first one an interval after start.
@@ -287,3 +288,18 @@ def test_the_compose_file_runs_and_its_test_service_reaches_the_emulator_by_name
     assert "rebinding: " in logs and "403" in logs.split("rebinding:")[1], logs
     # Unsigned while the file has signatures verified: the API itself answers, and refuses it.
     assert "HTTP/1.1 400" in logs.split("api:")[1], logs
+
+
+def test_the_container_pages_engine_blocks_run_in_order():
+    """docs/container.md's `engine` blocks, verbatim but for the host port (any free one)."""
+    engine_blocks = [(body, line) for lang, marks, body, line in blocks(ROOT / "docs" / "container.md") if marks == "engine"]
+    assert len(engine_blocks) >= 3
+    port = free_port()
+    try:
+        for body, line in engine_blocks:
+            body = body.replace("127.0.0.1:8080:8080", f"127.0.0.1:{port}:8080").replace("localhost:8080", f"127.0.0.1:{port}")
+            done = subprocess.run(["bash", "-euo", "pipefail", "-c", body], capture_output=True, text=True, timeout=60)
+            assert done.returncode == 0, f"container.md:{line} failed:\n{done.stdout}\n{done.stderr}"
+    finally:
+        docker("rm", "-f", "eci", check=False)
+        docker("volume", "rm", "-f", "eci-state", check=False)

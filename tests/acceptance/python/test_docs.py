@@ -1,8 +1,9 @@
 """Runs the commands the README and docs/ show, so they cannot drift from the product.
 
-Every `sh` or `python` fenced block is marked `runnable` or `not-run: <why>`. The runnable blocks of
-one document run in order against a fresh emulator (`localhost:8080` in them is replaced by its
-address), in a temporary working directory; each must exit 0.
+Every `sh` or `python` fenced block is marked `runnable`, `engine` or `not-run: <why>`. The runnable
+blocks of one document run in order against a fresh emulator (`localhost:8080` in them is replaced by
+its address), in a temporary working directory; each must exit 0. The `engine` blocks run the image
+under a Docker engine: test_container_engine.py runs them.
 """
 
 import os
@@ -38,9 +39,9 @@ def test_every_command_block_is_run_or_says_why_not():
         f"{path.relative_to(ROOT)}:{line}"
         for path in DOCUMENTS
         for lang, marks, _, line in blocks(path)
-        if lang in COMMANDS and not (marks.startswith("runnable") or marks.startswith("not-run:"))
+        if lang in COMMANDS and not (marks.startswith(("runnable", "not-run:")) or marks == "engine")
     ]
-    assert unmarked == [], "mark these blocks `runnable` or `not-run: <why>`"
+    assert unmarked == [], "mark these blocks `runnable`, `engine` or `not-run: <why>`"
     assert sum(len(runnable(path)) for path in DOCUMENTS) >= 8
 
 
