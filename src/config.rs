@@ -210,6 +210,12 @@ pub struct Config {
     #[arg(long, env = "ECI_EMULATOR_JOURNAL_SIZE", default_value_t = crate::insight::DEFAULT_JOURNAL_SIZE,
           value_parser = clap::value_parser!(u32).range(0..=10_000_000))]
     pub journal_size: u32,
+
+    /// How many bytes the request journal's calls may hold (a call's parameters past 16 KiB are
+    /// clipped before it is kept); the oldest go first. Accepts a plain number of bytes.
+    #[arg(long, env = "ECI_EMULATOR_JOURNAL_BYTES", default_value_t = crate::insight::DEFAULT_JOURNAL_BYTES,
+          value_parser = clap::value_parser!(u64).range(0..=1u64 << 40))]
+    pub journal_bytes: u64,
 }
 
 fn parse_start_time(text: &str) -> Result<time::OffsetDateTime, String> {

@@ -145,6 +145,7 @@ async fn serve(config: Config) -> Result<(), StartError> {
         clock,
         signature_clock: Arc::new(SystemClock),
         journal_size: usize::try_from(config.journal_size).unwrap_or(usize::MAX),
+        journal_bytes: config.journal_bytes,
         max_body_bytes: config.max_body_bytes,
         max_side_api_body_bytes: config.max_side_api_body_bytes,
         max_snapshot_bytes: config.max_snapshot_bytes,
@@ -171,12 +172,14 @@ async fn serve(config: Config) -> Result<(), StartError> {
         .await
         .map_err(|e| StartError::System(format!("--listen {listen}: {}", reason(&e))))?;
     let local = listener.local_addr().unwrap_or(listen);
-    tracing::info!(address = %local, signatures = if strict { "verified" } else { "not checked" }, "eci-emulator listening");
-    let tls = eci_emulator::server::tls::Tls::self_signed(&config.tls_names).map_err(StartError::System)?;
+    // Set up before "listening" is said: a start that fails here never claimed to serve.
+    let tls = eci_emulator::server::tls::Tls::self_signed(&config.tls_names)
+        .map_err(|e| StartError::System(format!("--tls-name: the certificate cannot be made: {e}")))?;
     if let Some(file) = &config.tls_certificate_file {
         std::fs::write(file, &tls.certificate_pem)
             .map_err(|e| StartError::System(format!("--tls-certificate-file {}: {}", file.display(), reason(&e))))?;
     }
+    tracing::info!(address = %local, signatures = if strict { "verified" } else { "not checked" }, "eci-emulator listening");
     let router = app(state.clone());
     let closing = state.clone();
     let signal = async {

@@ -116,3 +116,22 @@ fn transparent_huge_pages_are_off_unless_the_allocator_is_told_otherwise() {
     let machine = mine.lines().find_map(|l| l.strip_prefix("THP_enabled:")).map(str::trim);
     assert_eq!(huge_pages_enabled(Some("1")).as_deref(), machine);
 }
+
+#[test]
+fn a_certificate_that_cannot_be_made_stops_the_start_before_it_says_listening() {
+    let long_name = "a".repeat(100_000);
+    let output = Command::new(BINARY)
+        .args(["--listen", "127.0.0.1:0", "--tls-name", &long_name])
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(!said.contains("listening"), "{said}");
+    assert!(said.contains("--tls-name: the certificate cannot be made"), "{said}");
+}

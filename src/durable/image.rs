@@ -95,7 +95,11 @@ impl Image {
                 }
             }
             ACCOUNTS => self.accounts = json(value)?,
-            CLOCK => self.clock = Some(json(value)?),
+            CLOCK => {
+                let clock: SavedClock = json(value)?;
+                clock.check()?;
+                self.clock = Some(clock);
+            }
             LIMITS => {
                 let limits: Vec<Limit> = json(value)?;
                 limits.iter().try_for_each(Limit::check)?;

@@ -1,6 +1,7 @@
-//! The request journal: the latest answered calls, bounded, oldest dropped first, filtered and read
-//! without holding up the calls being recorded (a read takes the matching entries' handles under the
-//! lock and renders them after letting go).
+//! The request journal: the latest answered calls, bounded in entries and in bytes, oldest dropped
+//! first, filtered and read without holding up the calls being recorded (a read takes the matching
+//! entries' handles under the lock and renders them after letting go). A large call's parameters are
+//! clipped before it is kept (`clip`), so no one call takes much of the byte budget.
 
 use super::Call;
 use crate::actions::Product;
@@ -12,6 +13,7 @@ use time::OffsetDateTime;
 
 pub struct Journal {
     capacity: usize,
+    byte_budget: u64,
     kept: Mutex<Kept>,
 }
 
@@ -21,7 +23,9 @@ struct Kept {
     last_seq: u64,
     /// Dropped to make room (or emptied), since start.
     dropped: u64,
-    calls: VecDeque<Arc<Call>>,
+    /// What the kept calls hold, by `Call::kept_bytes`.
+    bytes: u64,
+    calls: VecDeque<(Arc<Call>, u64)>,
 }
 
 /// What a read asks for; every filter given must match.
@@ -64,36 +68,60 @@ pub struct Page {
     pub kept: usize,
     pub dropped: u64,
     pub capacity: usize,
+    pub bytes: u64,
+    pub byte_budget: u64,
 }
 
 impl Journal {
-    pub fn new(capacity: usize) -> Self {
+    /// A journal of at most `capacity` calls holding at most `byte_budget` bytes.
+    pub fn new(capacity: usize, byte_budget: u64) -> Self {
         Journal {
             capacity,
+            byte_budget,
             kept: Mutex::new(Kept::default()),
         }
     }
 
-    /// Keeps `call`, numbering it after the last one; with no room, the oldest goes.
+    /// Keeps `call` (clipped when large), numbering it after the last one; the oldest go until it
+    /// fits both bounds. A call larger than the whole budget is counted and dropped.
     pub fn push(&self, mut call: Call) {
+        let (request, clipped) = super::clip::clip(std::mem::take(&mut call.request));
+        call.request = request;
+        call.clipped = clipped;
+        let cost = call.kept_bytes() as u64;
+        let mut gone = Vec::new();
         let mut kept = self.kept.lock();
         kept.last_seq += 1;
         call.seq = kept.last_seq;
-        if self.capacity == 0 {
+        if self.capacity == 0 || cost > self.byte_budget {
             kept.dropped += 1;
             return;
         }
-        if kept.calls.len() >= self.capacity {
-            kept.calls.pop_front();
+        while kept.calls.len() >= self.capacity || kept.bytes + cost > self.byte_budget {
+            let Some((oldest, oldest_cost)) = kept.calls.pop_front() else {
+                break;
+            };
+            kept.bytes -= oldest_cost;
             kept.dropped += 1;
+            gone.push(oldest);
         }
-        kept.calls.push_back(Arc::new(call));
+        kept.bytes += cost;
+        kept.calls.push_back((Arc::new(call), cost));
+        drop(kept);
+        // Freed after the lock is let go.
+        drop(gone);
     }
 
     pub fn read(&self, filter: &Filter, limit: usize) -> Page {
         let kept = self.kept.lock();
-        let matching: Vec<Arc<Call>> = kept.calls.iter().filter(|c| filter.matches(c)).cloned().collect();
-        let (kept_len, dropped) = (kept.calls.len(), kept.dropped);
+        let matching: Vec<Arc<Call>> = kept
+            .calls
+            .iter()
+            .map(|(call, _)| call)
+            .filter(|c| filter.matches(c))
+            .cloned()
+            .collect();
+        let (kept_len, dropped, bytes) = (kept.calls.len(), kept.dropped, kept.bytes);
         drop(kept);
         let matched = matching.len();
         let skip = matched.saturating_sub(limit);
@@ -103,22 +131,26 @@ impl Journal {
             kept: kept_len,
             dropped,
             capacity: self.capacity,
+            bytes,
+            byte_budget: self.byte_budget,
         }
     }
 
-    /// Empties the journal; numbering goes on, so a poller never sees a number twice.
+    /// Empties the journal and gives its memory back; numbering goes on, so a poller never sees a
+    /// number twice.
     pub fn clear(&self) -> usize {
         let mut kept = self.kept.lock();
-        let cleared = kept.calls.len();
-        kept.calls.clear();
-        kept.dropped += cleared as u64;
-        cleared
+        let gone = std::mem::take(&mut kept.calls);
+        kept.dropped += gone.len() as u64;
+        kept.bytes = 0;
+        drop(kept);
+        gone.len()
     }
 
-    /// Calls kept now, and dropped since start, for `/metrics`.
-    pub fn counts(&self) -> (usize, u64) {
+    /// Calls kept now, dropped since start, and the bytes kept, for `/metrics`.
+    pub fn counts(&self) -> (usize, u64, u64) {
         let kept = self.kept.lock();
-        (kept.calls.len(), kept.dropped)
+        (kept.calls.len(), kept.dropped, kept.bytes)
     }
 }
 
@@ -142,7 +174,55 @@ pub fn render(call: &Call) -> Value {
         "faults": call.faults.iter().map(|f| &**f).collect::<Vec<_>>(),
         "millis": call.millis,
         "params": params,
+        "clipped": call.clipped.as_deref().map(render_clipping),
     })
+}
+
+fn render_clipping(clipping: &super::clip::Clipping) -> Value {
+    let values: Map<String, Value> = clipping
+        .values
+        .iter()
+        .map(|(name, length)| (name.clone(), json!(length)))
+        .collect();
+    json!({
+        "bytesSent": clipping.bytes_sent,
+        "values": values,
+        "parametersLeftOut": clipping.left_out,
+        "undecodable": clipping.undecodable,
+    })
+}
+
+/// `GET /_emulator/calls`'s answer, as chunks rendered one batch of calls at a time: the counts,
+/// then the calls, so a large read is never built whole in memory.
+pub fn render_page(page: Page) -> impl Iterator<Item = Vec<u8>> + Send {
+    const CALLS_PER_CHUNK: usize = 64;
+    let head = json!({
+        "matched": page.matched,
+        "kept": page.kept,
+        "dropped": page.dropped,
+        "journalSize": page.capacity,
+        "journalBytes": page.bytes,
+        "journalByteBudget": page.byte_budget,
+    });
+    let mut opening = head.to_string();
+    opening.pop();
+    opening.push_str(",\"calls\":[");
+    let calls = page.calls;
+    let batches = (0..calls.len().div_ceil(CALLS_PER_CHUNK)).map(move |batch| {
+        let mut chunk = Vec::new();
+        let from = batch * CALLS_PER_CHUNK;
+        for (i, call) in calls.iter().enumerate().skip(from).take(CALLS_PER_CHUNK) {
+            if i > 0 {
+                chunk.push(b',');
+            }
+            // A Value always serialises.
+            let _ = serde_json::to_writer(&mut chunk, &render(call));
+        }
+        chunk
+    });
+    std::iter::once(opening.into_bytes())
+        .chain(batches)
+        .chain(std::iter::once(b"]}".to_vec()))
 }
 
 #[cfg(test)]
@@ -168,12 +248,13 @@ pub(crate) mod tests {
                 query: query.into(),
                 form: Vec::new(),
             },
+            clipped: None,
         }
     }
 
     #[test]
     fn keeps_the_newest_numbered_in_order_and_counts_what_it_dropped() {
-        let journal = Journal::new(3);
+        let journal = Journal::new(3, u64::MAX);
         for n in 0..5 {
             journal.push(call("ListUsage", if n % 2 == 0 { "" } else { "Throttling" }, ""));
         }
@@ -197,14 +278,71 @@ pub(crate) mod tests {
             journal.read(&Filter::default(), 10).calls.first().map(|c| c.seq),
             Some(6)
         );
-        assert_eq!(journal.counts(), (1, 5));
+        assert_eq!((journal.counts().0, journal.counts().1), (1, 5));
+    }
+
+    #[test]
+    fn the_byte_budget_bounds_what_is_kept_and_large_calls_are_clipped() {
+        let one = call("DescribeRegions", "", "RegionId=cn-hangzhou").kept_bytes() as u64;
+        let journal = Journal::new(10_000, 20 * one);
+        let huge = format!("RegionId=cn-hangzhou&Description={}", "x".repeat(2 << 20));
+        for _ in 0..50 {
+            journal.push(call("DescribeRegions", "", &huge));
+        }
+        let (kept, dropped, bytes) = journal.counts();
+        assert!(
+            bytes <= 20 * one + 2 * crate::insight::clip::MAX_KEPT_BYTES as u64,
+            "{bytes}"
+        );
+        assert_eq!(kept as u64 + dropped, 50);
+        assert!(kept >= 1, "a clipped call fits");
+        let page = journal.read(&Filter::default(), 1);
+        let newest = page.calls.first().map(|c| render(c)).unwrap_or_default();
+        assert_eq!(newest["clipped"]["values"]["Description"], 2 << 20);
+        assert_eq!(
+            newest["params"]["Description"].as_str().map(str::len),
+            Some(crate::insight::clip::MAX_VALUE_BYTES)
+        );
+        journal.clear();
+        assert_eq!(journal.counts(), (0, 50, 0));
+        let too_big = Journal::new(10, 10);
+        too_big.push(call("DescribeRegions", "", ""));
+        assert_eq!(
+            too_big.counts(),
+            (0, 1, 0),
+            "a call larger than the whole budget is dropped"
+        );
+    }
+
+    #[test]
+    fn a_page_renders_as_one_json_document_in_chunks() {
+        let journal = Journal::new(1000, u64::MAX);
+        for n in 0..130 {
+            journal.push(call("ListUsage", "", &format!("RegionId=r{n}")));
+        }
+        let chunks: Vec<Vec<u8>> = render_page(journal.read(&Filter::default(), 1000)).collect();
+        assert!(chunks.len() >= 4, "{}", chunks.len());
+        let whole: Value = serde_json::from_slice(&chunks.concat()).unwrap_or_default();
+        assert_eq!(whole["calls"].as_array().map(Vec::len), Some(130));
+        assert_eq!(whole["calls"][129]["params"]["RegionId"], "r129");
+        assert_eq!(
+            (whole["matched"].clone(), whole["kept"].clone()),
+            (json!(130), json!(130))
+        );
+        let empty: Vec<u8> = render_page(Journal::new(1, 1).read(&Filter::default(), 10))
+            .flatten()
+            .collect();
+        assert_eq!(
+            serde_json::from_slice::<Value>(&empty).map(|v| v["calls"].clone()).ok(),
+            Some(json!([]))
+        );
     }
 
     #[test]
     fn a_journal_of_size_zero_keeps_nothing() {
-        let journal = Journal::new(0);
+        let journal = Journal::new(0, u64::MAX);
         journal.push(call("ListUsage", "", ""));
-        assert_eq!(journal.counts(), (0, 1));
+        assert_eq!(journal.counts(), (0, 1, 0));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! call coverage (every served operation, called or not, with the codes and parameters seen). Both
 //! are fed once per answered call, from the one record the server makes of it.
 
+pub mod clip;
 pub mod coverage;
 pub mod journal;
 mod report;
@@ -14,6 +15,10 @@ use time::OffsetDateTime;
 /// How many calls the journal keeps unless `--journal-size` says otherwise: a long suite's tail
 /// (each entry holds its request's parameters as sent, so about 1 KiB for a typical create).
 pub const DEFAULT_JOURNAL_SIZE: u32 = 10_000;
+
+/// The bytes the journal's entries may hold unless `--journal-bytes` says otherwise: 10,000 ordinary
+/// calls take about 15 MiB, and no call keeps more than `clip::MAX_KEPT_BYTES` of parameters.
+pub const DEFAULT_JOURNAL_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Longest action or version text kept from a call; what is longer is cut (a hostile name must not
 /// grow the journal or the coverage report).
@@ -41,8 +46,24 @@ pub struct Call {
     /// The fault rules that fired on it.
     pub faults: Vec<Arc<str>>,
     pub millis: f64,
-    /// The request's parameters as sent, decoded only when read.
+    /// The request's parameters as sent, decoded only when read; clipped when large.
     pub request: SentParams,
+    /// What clipping left out of `request`, for a large call.
+    pub clipped: Option<Box<clip::Clipping>>,
+}
+
+impl Call {
+    /// The bytes the journal holds for this call, for its byte budget.
+    pub fn kept_bytes(&self) -> usize {
+        std::mem::size_of::<Call>()
+            + self.request.query.capacity()
+            + self.request.form.capacity()
+            + self.account.len()
+            + self.code.capacity()
+            + self.request_id.capacity()
+            + self.faults.len() * std::mem::size_of::<Arc<str>>()
+            + self.clipped.as_ref().map_or(0, |c| c.kept_bytes())
+    }
 }
 
 /// A request's query string and form body, kept as they came (moved, not copied, from the request).
@@ -179,9 +200,9 @@ pub struct Insight {
 }
 
 impl Insight {
-    pub fn new(journal_size: usize, now: OffsetDateTime) -> Self {
+    pub fn new(journal_size: usize, journal_bytes: u64, now: OffsetDateTime) -> Self {
         Insight {
-            journal: journal::Journal::new(journal_size),
+            journal: journal::Journal::new(journal_size, journal_bytes),
             coverage: coverage::Coverage::new(now),
         }
     }

@@ -715,19 +715,22 @@ impl RegionNetwork {
             rules.push(self.checked_rule(spec, direction, action, rule_id, change)?);
         }
         let group = self.own_security_group_mut(id, change.account, action)?;
+        let mut added: Vec<SecurityRule> = Vec::with_capacity(rules.len());
         for rule in rules {
-            if group.rules.iter().any(|r| r.same_as(&rule)) {
-                continue;
+            if !group.rules.iter().chain(&added).any(|r| r.same_as(&rule)) {
+                added.push(rule);
             }
-            if group.rules.len() >= RULE_QUOTA {
-                return Err(documented_error(
-                    "AuthorizeSecurityGroup",
-                    "AuthorizationLimitExceed",
-                    None,
-                ));
-            }
-            group.rules.push(rule);
         }
+        // All or nothing: a call whose rules would pass the quota adds none of them.
+        if group.rules.len() + added.len() > RULE_QUOTA {
+            // Egress has no row of its own for this code: the ingress one is the same answer.
+            return Err(documented_error(
+                "AuthorizeSecurityGroup",
+                "AuthorizationLimitExceed",
+                None,
+            ));
+        }
+        group.rules.extend(added);
         self.revision += 1;
         Ok(())
     }

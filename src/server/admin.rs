@@ -363,23 +363,20 @@ fn calls_query(query: Option<&str>) -> Result<(crate::insight::journal::Filter, 
 pub(super) async fn calls(
     State(state): State<AppState>,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
-) -> (StatusCode, Json<Value>) {
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
     let (filter, limit) = match calls_query(query.as_deref()) {
         Ok(parsed) => parsed,
-        Err(error) => return (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))),
+        Err(error) => return (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response(),
     };
     let page = state.inner.insight.journal.read(&filter, limit);
-    let calls: Vec<Value> = page.calls.iter().map(|c| crate::insight::journal::render(c)).collect();
-    (
-        StatusCode::OK,
-        Json(json!({
-            "calls": calls,
-            "matched": page.matched,
-            "kept": page.kept,
-            "dropped": page.dropped,
-            "journalSize": page.capacity,
-        })),
-    )
+    let body = read_in_background(move || crate::insight::journal::render_page(page));
+    let mut response = axum::response::Response::new(body);
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// Empties the journal.
@@ -452,18 +449,10 @@ pub(super) async fn set_clock(State(state): State<AppState>, body: Bytes) -> (St
         Some(Ok(at)) => Some(at),
         None => None,
     };
-    // The advance is checked first: a set then applied stays alone only if the advance cannot fail.
-    if let Some(Err(refusal)) = change.advance_seconds.map(crate::util::clock::check_advance) {
-        return refused(refusal.0);
-    }
-    let moved = set.map(|at| clock.set(at)).transpose().and_then(|_| {
-        change
-            .advance_seconds
-            .map(|seconds| clock.advance_by(seconds))
-            .transpose()
-    });
-    if let Err(refusal) = moved {
-        return refused(refusal.0);
+    if set.is_some() || change.advance_seconds.is_some() {
+        if let Err(refusal) = clock.move_to(set, change.advance_seconds) {
+            return refused(refusal.0);
+        }
     }
     if let Some(frozen) = change.freeze {
         clock.freeze(frozen);

@@ -67,11 +67,32 @@ pub(super) async fn side_api(State(state): State<AppState>, request: Request, ne
     if declared.is_some_and(|length| length > limit.0 as u64) {
         return too_large(limit);
     }
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
     let response = next.run(request).await;
     // A body without a declared length that runs past the limit is cut by the extractor, whose
     // answer is plain text.
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json_response(&response) {
         return too_large(limit);
+    }
+    // The router's own 405 has no body: say so in the side API's error shape, keeping any `Allow`.
+    if response.status() == StatusCode::METHOD_NOT_ALLOWED && !is_json_response(&response) {
+        let allow = response.headers().get(header::ALLOW).cloned();
+        let takes = allow
+            .as_ref()
+            .and_then(|v| v.to_str().ok())
+            .map(|methods| format!("; it takes {methods}"))
+            .unwrap_or_default();
+        let mut refused = refuse(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!(
+                "{} does not take {method}{takes} (see docs/side-api.md)",
+                clipped(&path)
+            ),
+        );
+        if let Some(allow) = allow {
+            refused.headers_mut().insert(header::ALLOW, allow);
+        }
+        return refused;
     }
     response
 }

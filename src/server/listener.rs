@@ -142,10 +142,9 @@ async fn serve_plain_or_tls(
     let watched = Watched {
         inner: stream,
         activity: activity.clone(),
-        replacing: None,
     };
     let Some(tls) = tls else {
-        return serve_connection(watched, activity, router, limits, stopping).await;
+        return serve_connection(Rewriting::new(watched), activity, router, limits, stopping).await;
     };
     let mut first = [0u8; 1];
     let peeked = tokio::time::timeout(limits.idle_timeout, watched.inner.peek(&mut first)).await;
@@ -153,12 +152,15 @@ async fn serve_plain_or_tls(
         Ok(Ok(1)) if first[0] == super::tls::HANDSHAKE => {
             let handshake = tokio::time::timeout(limits.header_read_timeout, tls.acceptor.accept(watched)).await;
             match handshake {
-                Ok(Ok(secured)) => serve_connection(secured, activity, router, limits, stopping).await,
+                Ok(Ok(secured)) => {
+                    activity.handshake_done();
+                    serve_connection(Rewriting::new(secured), activity, router, limits, stopping).await
+                }
                 Ok(Err(e)) => tracing::debug!("a TLS handshake failed: {e}"),
                 Err(_) => tracing::debug!("a TLS handshake did not finish in time"),
             }
         }
-        Ok(Ok(_)) => serve_connection(watched, activity, router, limits, stopping).await,
+        Ok(Ok(_)) => serve_connection(Rewriting::new(watched), activity, router, limits, stopping).await,
         Ok(Err(_)) | Err(_) => {}
     }
 }
@@ -254,6 +256,13 @@ impl Activity {
         self.origin + Duration::from_millis(ms)
     }
 
+    /// A TLS handshake finished: its bytes were no request head, so the idle timeout applies until
+    /// the first byte of one arrives.
+    fn handshake_done(&self) {
+        self.last_activity_ms.store(self.now_ms(), Ordering::Relaxed);
+        self.head_started_ms.store(0, Ordering::Relaxed);
+    }
+
     fn bytes_arrived(&self) {
         let now = self.now_ms();
         self.last_activity_ms.store(now, Ordering::Relaxed);
@@ -299,11 +308,60 @@ impl Drop for InFlight {
 struct Watched {
     inner: TcpStream,
     activity: Arc<Activity>,
-    /// One of hyper's own refusals being replaced: the answer sent instead, and how much of it is out.
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.activity.bytes_arrived();
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+}
+
+/// The connection as hyper writes to it, plain or inside TLS: one of hyper's own refusals (414,
+/// 431) on its way out is replaced by the API error answer (`refusals`).
+struct Rewriting<S> {
+    inner: S,
+    /// The answer sent instead of a refusal, and how much of it is out.
     replacing: Option<(Vec<u8>, usize)>,
 }
 
-impl Watched {
+impl<S> Rewriting<S> {
+    fn new(inner: S) -> Self {
+        Rewriting { inner, replacing: None }
+    }
+}
+
+impl<S: AsyncWrite + Unpin> Rewriting<S> {
     /// Sends the replacement answer for a write of `reported` bytes; `None` when there is none.
     fn poll_replacing(&mut self, cx: &mut Context<'_>, reported: usize) -> Option<Poll<io::Result<usize>>> {
         let (answer, sent) = self.replacing.as_mut()?;
@@ -326,18 +384,13 @@ impl Watched {
     }
 }
 
-impl AsyncRead for Watched {
+impl<S: AsyncRead + Unpin> AsyncRead for Rewriting<S> {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        let before = buf.filled().len();
-        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
-        if buf.filled().len() > before {
-            self.activity.bytes_arrived();
-        }
-        polled
+        Pin::new(&mut self.inner).poll_read(cx, buf)
     }
 }
 
-impl AsyncWrite for Watched {
+impl<S: AsyncWrite + Unpin> AsyncWrite for Rewriting<S> {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         this.start_replacing(buf);

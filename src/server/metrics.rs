@@ -32,7 +32,7 @@ struct ActionLabels {
 }
 
 /// Every family's name, type and help, for the descriptors of families with no sample yet.
-const FAMILIES: [(&str, &str, &str); 10] = [
+const FAMILIES: [(&str, &str, &str); 11] = [
     (
         "eci_calls",
         "counter",
@@ -71,6 +71,11 @@ const FAMILIES: [(&str, &str, &str); 10] = [
     ),
     ("eci_journal_calls", "gauge", "Calls the request journal holds now"),
     (
+        "eci_journal_bytes",
+        "gauge",
+        "Bytes the request journal's calls hold now (bounded by --journal-bytes)",
+    ),
+    (
         "eci_journal_dropped",
         "counter",
         "Calls dropped from the request journal to make room or by DELETE /_emulator/calls",
@@ -100,6 +105,7 @@ pub struct Metrics {
     resources: Family<Labels, Gauge>,
     addresses: Family<Labels, Gauge>,
     journal_calls: Gauge,
+    journal_bytes: Gauge,
     journal_dropped: Counter,
 }
 
@@ -120,9 +126,10 @@ impl Default for Metrics {
         let resources = Family::<Labels, Gauge>::default();
         let addresses = Family::<Labels, Gauge>::default();
         let journal_calls = Gauge::default();
+        let journal_bytes = Gauge::default();
         let journal_dropped = Counter::default();
         // Registered by the same table the empty families' descriptors come from.
-        let [calls_f, latency_f, faults_f, throttled_f, signatures_f, groups_f, resources_f, addresses_f, journal_f, dropped_f] =
+        let [calls_f, latency_f, faults_f, throttled_f, signatures_f, groups_f, resources_f, addresses_f, journal_f, bytes_f, dropped_f] =
             FAMILIES.map(|(name, _, help)| (name, help));
         registry.register(calls_f.0, calls_f.1, calls.clone());
         registry.register(latency_f.0, latency_f.1, latency.clone());
@@ -133,6 +140,7 @@ impl Default for Metrics {
         registry.register(resources_f.0, resources_f.1, resources.clone());
         registry.register(addresses_f.0, addresses_f.1, addresses.clone());
         registry.register(journal_f.0, journal_f.1, journal_calls.clone());
+        registry.register(bytes_f.0, bytes_f.1, journal_bytes.clone());
         registry.register(dropped_f.0, dropped_f.1, journal_dropped.clone());
         Metrics {
             registry,
@@ -145,6 +153,7 @@ impl Default for Metrics {
             resources,
             addresses,
             journal_calls,
+            journal_bytes,
             journal_dropped,
         }
     }
@@ -189,10 +198,11 @@ impl Metrics {
     }
 
     /// The text exposition, with the resource gauges read from `eci` now and the journal's counts
-    /// (calls held, calls dropped since start) as given.
-    pub fn render(&self, eci: &EciState, journal: (usize, u64)) -> String {
+    /// (calls held, calls dropped since start, bytes held) as given.
+    pub fn render(&self, eci: &EciState, journal: (usize, u64, u64)) -> String {
         self.read_gauges(eci);
         self.journal_calls.set(gauge_value(journal.0));
+        self.journal_bytes.set(i64::try_from(journal.2).unwrap_or(i64::MAX));
         let counted = self.journal_dropped.get();
         self.journal_dropped.inc_by(journal.1.saturating_sub(counted));
         let mut text = String::with_capacity(16 * 1024);

@@ -80,6 +80,8 @@ pub struct AppOptions {
     pub snapshot: Option<std::path::PathBuf>,
     /// How many calls the request journal keeps.
     pub journal_size: usize,
+    /// How many bytes the request journal's calls may hold.
+    pub journal_bytes: u64,
 }
 
 impl Default for AppOptions {
@@ -104,6 +106,7 @@ impl Default for AppOptions {
             salvage: crate::durable::Salvage::default(),
             snapshot: None,
             journal_size: crate::insight::DEFAULT_JOURNAL_SIZE as usize,
+            journal_bytes: crate::insight::DEFAULT_JOURNAL_BYTES,
         }
     }
 }
@@ -176,7 +179,7 @@ impl AppState {
                 guard_metrics: options.guard_metrics,
                 allow_hosts: options.allow_hosts,
                 metrics: metrics::Metrics::default(),
-                insight: crate::insight::Insight::new(options.journal_size, started_at),
+                insight: crate::insight::Insight::new(options.journal_size, options.journal_bytes, started_at),
                 shutting_down: watch::Sender::new(false),
                 durable,
                 snapshot: options.snapshot,

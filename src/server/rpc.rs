@@ -69,6 +69,7 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
         faults,
         millis: seconds * 1000.0,
         request: SentParams { query: raw.query, form },
+        clipped: None,
     });
     response
 }

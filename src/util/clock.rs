@@ -32,8 +32,15 @@ pub struct VirtualClock {
     revision: AtomicU64,
 }
 
-/// The furthest one change may move the clock: a thousand years, so every instant stays a date.
+/// The furthest one change may move the clock: a thousand years.
 const MAX_STEP_MICROS: i64 = 1000 * 366 * 86_400 * 1_000_000;
+
+/// The latest instant the clock reaches: 9000-01-01T00:00:00Z. The API's dates (RFC 3339) show
+/// four-digit years, up to 9999; stopping a thousand years short keeps every time the emulator sets
+/// ahead of now (stage deadlines, expiries, retention) a date too. A change past it is refused, and a
+/// stored or snapshotted clock past it is refused when loaded, so the clock never wraps to 1970.
+pub const LATEST_MICROS: i64 = 221_845_392_000_000_000;
+const LATEST_TEXT: &str = "9000-01-01T00:00:00Z";
 
 /// Why a clock change was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,33 +110,51 @@ impl VirtualClock {
         }
     }
 
-    /// Moves the clock forward by `seconds`, frozen or running; for tests.
+    /// Moves the clock forward by `seconds`, frozen or running, at most to its latest instant; for
+    /// tests.
     pub fn advance(&self, seconds: u64) {
         let micros = i64::try_from(seconds).unwrap_or(i64::MAX).saturating_mul(1_000_000);
-        self.change(|now, frozen| (now.saturating_add(micros.min(MAX_STEP_MICROS)), frozen));
+        self.change(|now, frozen| {
+            let target = now.saturating_add(micros.min(MAX_STEP_MICROS)).min(LATEST_MICROS);
+            (target.max(now), frozen)
+        });
     }
 
-    /// Moves the clock forward by `seconds` (fractions kept to the microsecond).
+    /// Moves the clock forward by `seconds` (fractions kept to the microsecond); refused past the
+    /// latest instant the API's dates can show.
     pub fn advance_by(&self, seconds: f64) -> Result<OffsetDateTime, ClockRefusal> {
-        check_advance(seconds)?;
-        let micros = (seconds * 1e6) as i64;
-        Ok(self.change(|now, frozen| (now.saturating_add(micros), frozen)))
+        self.move_to(None, Some(seconds))
     }
 
     /// Sets the clock to `at`, which must not be before now.
     pub fn set(&self, at: OffsetDateTime) -> Result<OffsetDateTime, ClockRefusal> {
-        let target = micros_of(at);
+        self.move_to(Some(at), None)
+    }
+
+    /// Sets the clock to `at`, then moves it on by `seconds`, as one change: every check is made
+    /// before anything moves, so a refusal leaves the clock as it was.
+    pub fn move_to(&self, at: Option<OffsetDateTime>, seconds: Option<f64>) -> Result<OffsetDateTime, ClockRefusal> {
+        seconds.map(check_advance).transpose()?;
         let _one_at_a_time = self.changing.lock();
         let now = self.now_micros();
-        if target < now {
-            return Err(ClockRefusal(format!(
-                "set {} is before the clock's now {}: the clock never goes back",
-                format_rfc3339_micros(at),
-                format_rfc3339_micros(from_micros(now))
-            )));
+        let mut target = now;
+        if let Some(at) = at {
+            target = micros_of(at);
+            if target < now {
+                return Err(ClockRefusal(format!(
+                    "set {} is before the clock's now {}: the clock never goes back",
+                    format_rfc3339_micros(at),
+                    format_rfc3339_micros(from_micros(now))
+                )));
+            }
+            if target - now > MAX_STEP_MICROS {
+                return Err(ClockRefusal("set may move the clock at most 1000 years at once".into()));
+            }
         }
-        if target - now > MAX_STEP_MICROS {
-            return Err(ClockRefusal("set may move the clock at most 1000 years at once".into()));
+        target = target.saturating_add(seconds.map_or(0, |s| (s * 1e6) as i64));
+        if target > LATEST_MICROS {
+            let what = if seconds.is_some() { "advanceSeconds" } else { "set" };
+            return Err(past_the_latest(what, from_micros(now)));
         }
         Ok(self.apply(target, self.is_frozen()))
     }
@@ -162,7 +187,7 @@ impl VirtualClock {
         SavedClock { frozen, micros }
     }
 
-    /// Takes a stored or snapshotted clock, never going back: a frozen one stands at the later of its
+    /// Takes a stored or snapshotted clock (checked with `SavedClock::check`), never going back: a frozen one stands at the later of its
     /// instant and now; a running one keeps its lead on the machine's clock, unless that would put
     /// it behind now, when it runs on from now.
     pub fn restore(&self, saved: &SavedClock) {
@@ -176,6 +201,32 @@ impl VirtualClock {
         } else {
             self.apply(now, false);
         }
+    }
+}
+
+fn past_the_latest(what: &str, now: OffsetDateTime) -> ClockRefusal {
+    ClockRefusal(format!(
+        "{what} would move the clock past {LATEST_TEXT}, the latest time the API's dates can show (the clock reads {})",
+        format_rfc3339_micros(now)
+    ))
+}
+
+impl SavedClock {
+    /// Whether the clock reads a time the API's dates can show: refused with why, so a forged or
+    /// damaged store or snapshot is not loaded as a clock wrapped to 1970.
+    pub fn check(&self) -> Result<(), String> {
+        let reads = if self.frozen {
+            self.micros
+        } else {
+            system_micros().saturating_add(self.micros)
+        };
+        if !(0..=LATEST_MICROS).contains(&reads) {
+            return Err(format!(
+                "the clock inside reads {} µs since 1970, outside 1970-01-01T00:00:00Z..{LATEST_TEXT}, the times the API's dates can show",
+                reads
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -217,6 +268,8 @@ fn micros_of(at: OffsetDateTime) -> i64 {
 }
 
 fn from_micros(micros: i64) -> OffsetDateTime {
+    // Within the clock's bounds every instant is a date; clamped, not wrapped, should one not be.
+    let micros = micros.clamp(0, LATEST_MICROS);
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
@@ -278,6 +331,52 @@ mod tests {
         assert_eq!(format_rfc3339_seconds(early), "1000-01-01T00:00:00Z");
         let late = time::macros::datetime!(9999-12-31 23:59:59 UTC);
         assert_eq!(format_rfc3339_seconds(late), "9999-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn the_clock_stops_at_the_latest_date_the_api_can_show_and_says_why() {
+        let clock = VirtualClock::frozen_at_unix(1_700_000_000);
+        let thousand_years = 1000.0 * 365.0 * 86_400.0;
+        let mut refused = None;
+        for _ in 0..9 {
+            if let Err(refusal) = clock.advance_by(thousand_years) {
+                refused = Some(refusal);
+                break;
+            }
+        }
+        let refusal = refused.map(|r| r.0).unwrap_or_default();
+        assert!(refusal.contains("past 9000-01-01T00:00:00Z"), "{refusal}");
+        let now = clock.now();
+        assert!(now.year() >= 8000 && now.year() < 9000, "{now}");
+        let before = clock.now();
+        let latest = OffsetDateTime::from_unix_timestamp(LATEST_MICROS / 1_000_000).unwrap_or(before);
+        assert!(
+            clock.move_to(Some(latest), Some(1.0)).is_err(),
+            "a set and an advance past it"
+        );
+        assert_eq!(clock.now(), before, "a refusal moves nothing");
+        assert_eq!(clock.set(latest).map(|t| t.year()), Ok(9000));
+        clock.advance(1_000_000);
+        assert_eq!(clock.now(), latest, "the test advance stops there too");
+        assert!(SavedClock {
+            frozen: true,
+            micros: 1 << 62
+        }
+        .check()
+        .is_err());
+        assert!(SavedClock {
+            frozen: false,
+            micros: i64::MAX >> 1
+        }
+        .check()
+        .is_err());
+        assert!(SavedClock {
+            frozen: true,
+            micros: -1
+        }
+        .check()
+        .is_err());
+        assert_eq!(clock.save().check(), Ok(()));
     }
 
     #[test]

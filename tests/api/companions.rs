@@ -369,3 +369,53 @@ async fn a_vswitch_security_group_and_eip_are_free_once_their_group_is_gone_by_t
     )
     .await;
 }
+
+/// A refused authorization adds none of its rules: three rules on a group holding 199 are one past
+/// the quota of 200, so the group keeps 199, in memory as in a snapshot.
+#[tokio::test]
+async fn an_authorization_past_the_rule_quota_adds_none_of_its_rules() {
+    let app = open_app();
+    let made = ok(&app, ECS, "AK1", "CreateSecurityGroup", &[("RegionId", "cn-hangzhou")]).await;
+    let group = made["SecurityGroupId"].as_str().unwrap().to_owned();
+    for port in 1..=199 {
+        let range = format!("{port}/{port}");
+        let pairs = [
+            ("RegionId", "cn-hangzhou"),
+            ("SecurityGroupId", group.as_str()),
+            ("IpProtocol", "tcp"),
+            ("PortRange", range.as_str()),
+            ("SourceCidrIp", "10.0.0.0/8"),
+        ];
+        ok(&app, ECS, "AK1", "AuthorizeSecurityGroup", &pairs).await;
+    }
+    let mut pairs = vec![
+        ("RegionId".to_owned(), "cn-hangzhou".to_owned()),
+        ("SecurityGroupId".to_owned(), group.clone()),
+    ];
+    for (n, port) in [(1, 1000), (2, 1001), (3, 1002)] {
+        pairs.push((format!("Permissions.{n}.IpProtocol"), "tcp".into()));
+        pairs.push((format!("Permissions.{n}.PortRange"), format!("{port}/{port}")));
+        pairs.push((format!("Permissions.{n}.SourceCidrIp"), "10.0.0.0/8".into()));
+    }
+    let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refused = call(&app, ECS, "AK1", "AuthorizeSecurityGroup", &borrowed).await;
+    assert_eq!(
+        refusal(&refused, "ecs.aliyuncs.com"),
+        ("AuthorizationLimitExceed".to_owned(), 403)
+    );
+    let described = ok(
+        &app,
+        ECS,
+        "AK1",
+        "DescribeSecurityGroupAttribute",
+        &[("RegionId", "cn-hangzhou"), ("SecurityGroupId", group.as_str())],
+    )
+    .await;
+    let rules = described["Permissions"]["Permission"].as_array().map(Vec::len);
+    assert_eq!(rules, Some(199), "the refused call kept some of its rules");
+    // One more fits, and a rule the group has already is no new rule.
+    let first = borrowed.iter().take(5).copied().collect::<Vec<_>>();
+    ok(&app, ECS, "AK1", "AuthorizeSecurityGroup", &first).await;
+    let again = call(&app, ECS, "AK1", "AuthorizeSecurityGroup", &first).await;
+    assert_eq!(again.status.as_u16(), 200, "{}", again.text);
+}

@@ -721,3 +721,50 @@ async fn a_version_1_snapshot_still_loads() {
         .json();
     assert_eq!(listed["ContainerGroups"][0]["ContainerGroupId"], id.as_str());
 }
+
+/// A snapshot (checksums and digest made again, as a forger would) whose clock reads past the
+/// latest date is refused, naming it, and the running clock and state are kept.
+#[tokio::test]
+async fn a_snapshot_whose_clock_is_past_the_latest_date_is_refused() {
+    let app = open_app();
+    create_group(&app, "kept", &[]).await;
+    let snapshot = snapshot_of(&app).await;
+    let forged_clock = forged(&snapshot, |lines| {
+        lines
+            .into_iter()
+            .map(|line| match line.split_once(r#""micros":"#) {
+                Some((before, after)) if line.contains(r#""frozen":"#) => {
+                    let rest = after.trim_start_matches(|c: char| c == '-' || c.is_ascii_digit());
+                    format!("{before}\"micros\":{}{rest}", 1u64 << 62)
+                }
+                _ => line,
+            })
+            .collect()
+    });
+    assert_ne!(forged_clock, snapshot, "the snapshot holds no clock to forge");
+    let load = Request::post("/_emulator/snapshot")
+        .header("content-type", "application/x-ndjson")
+        .body(Body::from(forged_clock))
+        .unwrap();
+    let reply = send(&app, load).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+    assert!(reply.text.contains("9000-01-01T00:00:00Z"), "{}", reply.text);
+    let clock = send(&app, Request::get("/_emulator/clock").body(Body::empty()).unwrap()).await;
+    assert!(
+        clock.json()["now"].as_str().is_some_and(|now| now.starts_with("20")),
+        "{}",
+        clock.text
+    );
+    assert_eq!(snapshot_of(&app).await, snapshot, "nothing was replaced");
+}
+
+/// A side-API path called with a method it does not take says so in a JSON body, naming the
+/// methods it takes.
+#[tokio::test]
+async fn a_side_api_call_with_the_wrong_method_says_which_methods_the_path_takes() {
+    let app = guarded_app(None);
+    let reply = send(&app, Request::put("/_emulator/reset").body(Body::empty()).unwrap()).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{}", reply.text);
+    let message = error_message(&reply);
+    assert!(message.contains("/_emulator/reset does not take PUT"), "{message}");
+}

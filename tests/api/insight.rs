@@ -387,3 +387,125 @@ async fn coverage_counts_every_operation_code_and_parameter_exactly() {
         (Some(0), Some(0))
     );
 }
+
+/// Large calls cost the journal a few KiB each, with what was cut noted; the journal stays within
+/// its byte budget, reads back as one JSON document, and gives its bytes back when emptied.
+#[tokio::test]
+async fn large_calls_are_clipped_and_the_journal_is_bounded_in_bytes() {
+    let budget = 256 * 1024;
+    let state = AppState::new(AppOptions {
+        journal_bytes: budget,
+        lifecycle: immediate(),
+        ..AppOptions::default()
+    })
+    .unwrap();
+    let app = app(state);
+    let big = "x".repeat(2 << 20);
+    for _ in 0..40 {
+        let reply = rpc_post_form(
+            &app,
+            "DescribeRegions",
+            &[("RegionId", "cn-hangzhou"), ("Padding", &big)],
+        )
+        .await;
+        assert_eq!(
+            reply.status.as_u16(),
+            200,
+            "{}",
+            &reply.text[..reply.text.len().min(300)]
+        );
+    }
+    let (status, page) = side(&app, "GET", "/_emulator/calls", None).await;
+    assert_eq!(status, 200);
+    let kept_bytes = page["journalBytes"].as_u64().unwrap();
+    assert!(kept_bytes <= budget, "{kept_bytes}");
+    assert_eq!(page["journalByteBudget"], budget);
+    let calls = page["calls"].as_array().unwrap();
+    assert_eq!(calls.len() as u64 + page["dropped"].as_u64().unwrap(), 40);
+    assert!(calls.len() >= 10, "only {} clipped calls fit in 256 KiB", calls.len());
+    let newest = calls.last().unwrap();
+    assert_eq!(newest["clipped"]["values"]["Padding"], 2 << 20);
+    assert_eq!(newest["params"]["Padding"].as_str().map(str::len), Some(1024));
+    assert_eq!(newest["params"]["RegionId"], "cn-hangzhou");
+    let metrics = send(&app, Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .text;
+    assert!(
+        metrics.contains(&format!("eci_journal_bytes {kept_bytes}\n")),
+        "journal bytes not in metrics"
+    );
+    let (_, deleted) = side(&app, "DELETE", "/_emulator/calls", None).await;
+    assert_eq!(deleted["deleted"], calls.len());
+    let (_, empty) = side(&app, "GET", "/_emulator/calls", None).await;
+    assert_eq!(
+        (empty["journalBytes"].clone(), empty["calls"].clone()),
+        (json!(0), json!([]))
+    );
+}
+
+/// Advances and sets stop at the clock's latest date instead of wrapping to 1970, and what is made
+/// then is dated then.
+#[tokio::test]
+async fn the_clock_stops_at_its_latest_date_and_what_is_made_then_is_dated_then() {
+    let (app, _) = hour_stages();
+    let mut refused = None;
+    for _ in 0..9 {
+        let (status, body) = side(
+            &app,
+            "POST",
+            "/_emulator/clock",
+            Some(json!({"advanceSeconds": 1000.0 * 365.0 * 86400.0})),
+        )
+        .await;
+        if status != 200 {
+            refused = Some((status, body));
+            break;
+        }
+    }
+    let (status, body) = refused.expect("an advance past 9999 was taken");
+    assert_eq!(status, 400);
+    assert!(
+        body["error"].as_str().unwrap().contains("past 9000-01-01T00:00:00Z"),
+        "{body}"
+    );
+    let (_, clock) = side(&app, "GET", "/_emulator/clock", None).await;
+    assert!(clock["now"].as_str().unwrap().starts_with('8'), "{clock}");
+    let (status, _) = side(
+        &app,
+        "POST",
+        "/_emulator/clock",
+        Some(json!({"set": "9000-01-01T00:00:00Z"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = side(&app, "POST", "/_emulator/clock", Some(json!({"advanceSeconds": 1}))).await;
+    assert_eq!(status, 400);
+    // Groups made at the last date are still dated then, not 1970.
+    let created = rpc_ok(
+        &app,
+        "CreateContainerGroup",
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("ContainerGroupName", "late"),
+            ("Container.1.Name", "c"),
+            ("Container.1.Image", "nginx"),
+        ],
+    )
+    .await;
+    let id = created.json()["ContainerGroupId"].as_str().unwrap().to_owned();
+    let ids = format!("[\"{id}\"]");
+    let described = rpc_ok(
+        &app,
+        "DescribeContainerGroups",
+        &[("RegionId", "cn-hangzhou"), ("ContainerGroupIds", &ids)],
+    )
+    .await
+    .json();
+    assert!(
+        described["ContainerGroups"][0]["CreationTime"]
+            .as_str()
+            .unwrap()
+            .starts_with("9000-01-01"),
+        "{described}"
+    );
+}
