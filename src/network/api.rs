@@ -430,8 +430,7 @@ impl RegionNetwork {
     }
 
     pub fn visible_vswitch(&self, id: &str, account: &str) -> Option<&super::VSwitch> {
-        self.vswitch(id)
-            .filter(|v| v.api.visible_to(account) && !v.auto_registered)
+        self.vswitch(id).filter(|v| v.shown_to(account))
     }
 
     /// `CreateVSwitch`: a block inside its VPC, in a zone of the region, overlapping no sibling.
@@ -496,11 +495,7 @@ impl RegionNetwork {
         let index = *self
             .by_id
             .get(id)
-            .filter(|i| {
-                self.v_switches
-                    .get(**i)
-                    .is_some_and(|v| v.api.visible_to(account) && !v.auto_registered)
-            })
+            .filter(|i| self.v_switches.get(**i).is_some_and(|v| v.shown_to(account)))
             .ok_or_else(|| documented_error(action, "InvalidVSwitchId.NotFound", None))?;
         let vswitch = self
             .v_switches
@@ -547,11 +542,12 @@ impl RegionNetwork {
             return Err(documented_error(action, "DependencyViolation", None));
         }
         self.remove_vswitch(index);
+        self.deleted.remember(id);
         Ok(())
     }
 
     /// Takes the vSwitch at `index` out; the last one moves into its place.
-    fn remove_vswitch(&mut self, index: usize) {
+    pub(super) fn remove_vswitch(&mut self, index: usize) {
         let last = self.v_switches.len().saturating_sub(1);
         let Some(gone) = self.v_switches.get(index) else { return };
         let (first, _) = super::block_range(gone.cidr_block);
@@ -628,6 +624,7 @@ impl RegionNetwork {
             inner_access_policy: None,
             rules: Vec::new(),
             holders: 0,
+            auto_registered: false,
         };
         self.security_groups.insert(id.clone(), group);
         self.remember_token(change, &id);
@@ -696,6 +693,7 @@ impl RegionNetwork {
         }
         self.security_groups.remove(id);
         self.default_groups.retain(|_, group| group != id);
+        self.deleted.remember(id);
         self.revision += 1;
         Ok(())
     }

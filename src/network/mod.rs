@@ -9,6 +9,7 @@
 mod api;
 mod pool;
 mod regions;
+mod registration;
 
 pub use api::{account_number, Attributes, NetworkChange, RouteTable, RuleSpec, SecurityRule, Tag, Taggable, VpcSpec};
 
@@ -76,6 +77,12 @@ pub struct VSwitch {
 }
 
 impl VSwitch {
+    /// Whether the VPC and ECS calls show it to `account`: one it may see, and not one registered on
+    /// first use by a call of no account (the region's, which nobody manages).
+    pub fn shown_to(&self, account: &str) -> bool {
+        self.api.visible_to(account) && !(self.auto_registered && self.api.owner.is_none())
+    }
+
     /// What declares it, without the addresses handed out.
     fn declaration(&self) -> SavedVSwitch {
         SavedVSwitch {
@@ -124,6 +131,9 @@ pub struct SecurityGroup {
     /// How many groups and virtual nodes are placed in it (counted again when they are loaded).
     #[serde(skip)]
     pub holders: usize,
+    /// Registered on first use by a create that named it (`registration`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub auto_registered: bool,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -280,6 +290,20 @@ pub struct RegionNetwork {
     /// The revision last written to the durable state.
     #[serde(skip)]
     pub saved_revision: u64,
+    /// What the create under way registered on first use, to take back if it fails.
+    #[serde(skip)]
+    registered_now: registration::Registered,
+    /// vSwitch and security-group ids deleted through the API: never registered again.
+    #[serde(skip)]
+    deleted: registration::Deleted,
+}
+
+/// Whose a vSwitch added to the default VPC is.
+enum Registration<'a> {
+    /// One of the region's own.
+    Default,
+    /// Named by a create and registered on first use for its caller's account (none: the region's).
+    For(Option<&'a str>),
 }
 
 /// A region's network as the durable state keeps it: its declarations. Which addresses are in use is
@@ -300,6 +324,9 @@ pub struct SavedNetwork {
     /// Client tokens of the creates made through the API: `account/action/token` → the id made.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub client_tokens: BTreeMap<String, String>,
+    /// vSwitch and security-group ids deleted through the API, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted_ids: Vec<String>,
 }
 
 /// What declares a vSwitch: how one is made, and how the durable state keeps it.
@@ -339,6 +366,8 @@ impl RegionNetwork {
             blocks: FastMap::default(),
             revision: 1,
             saved_revision: 0,
+            registered_now: registration::Registered::default(),
+            deleted: registration::Deleted::default(),
         }
     }
 
@@ -355,7 +384,7 @@ impl RegionNetwork {
         network.default_groups.insert(default_vpc_id.clone(), sg);
         for zone in &region.zones {
             let id = ids.resource_id("vsw", &region.id_code);
-            network.add_default_vswitch(id, zone, false);
+            network.add_default_vswitch(id, zone, Registration::Default);
         }
         network
     }
@@ -383,6 +412,7 @@ impl RegionNetwork {
                 .collect(),
             next_block: self.next_block,
             client_tokens: self.client_tokens.clone(),
+            deleted_ids: self.deleted.saved(),
         }
     }
 
@@ -397,6 +427,7 @@ impl RegionNetwork {
         network.default_groups = saved.default_groups.into_iter().collect();
         network.next_block = saved.next_block;
         network.client_tokens = saved.client_tokens;
+        network.deleted = registration::Deleted::restored(saved.deleted_ids);
         for vswitch in saved.v_switches {
             network.add_vswitch(vswitch);
         }
@@ -467,12 +498,24 @@ impl RegionNetwork {
             inner_access_policy: None,
             rules: Vec::new(),
             holders: 0,
+            auto_registered: false,
         };
         self.security_groups.insert(id.to_owned(), sg);
     }
 
-    /// A vSwitch in the default VPC, with the next free block.
-    fn add_default_vswitch(&mut self, id: String, zone_id: &str, auto_registered: bool) -> Option<usize> {
+    /// A security group a create named, registered for `owner` on first use.
+    fn register_security_group(&mut self, id: &str, vpc_id: &str, owner: Option<&str>) {
+        self.add_security_group(id, vpc_id);
+        if let Some(group) = self.security_groups.get_mut(id) {
+            group.auto_registered = true;
+            group.api.owner = owner.map(str::to_owned);
+        }
+        self.note_registered_security_group(id);
+    }
+
+    /// A vSwitch in the default VPC, with the next free block: one of the region's own, or one a
+    /// create named, registered on first use for its caller.
+    fn add_default_vswitch(&mut self, id: String, zone_id: &str, registered: Registration<'_>) -> Option<usize> {
         let vpc = self.vpcs.get(&self.default_vpc_id)?.cidr_block;
         let cidr = vpc
             .subnets(VSWITCH_PREFIX_LEN)
@@ -480,6 +523,14 @@ impl RegionNetwork {
             .nth(usize::try_from(self.next_block).ok()?)?;
         let ipv6_cidr_block = Some(default_ipv6_block(self.region, self.next_block));
         self.next_block += 1;
+        let (auto_registered, owner) = match registered {
+            Registration::Default => (false, None),
+            Registration::For(account) => (true, account.map(str::to_owned)),
+        };
+        let api = Attributes {
+            owner,
+            ..Attributes::default()
+        };
         Some(self.add_vswitch(SavedVSwitch {
             v_switch_id: id,
             vpc_id: self.default_vpc_id.clone(),
@@ -487,7 +538,7 @@ impl RegionNetwork {
             cidr_block: cidr,
             auto_registered,
             ipv6_cidr_block,
-            api: Attributes::default(),
+            api,
         }))
     }
 
@@ -586,7 +637,7 @@ impl RegionNetwork {
         {
             return Err(ApiError::new(ErrorCode::SecurityGroupNotFound));
         }
-        let security_group_id = self.security_group_for(request.security_group_id, &vpc_id, strict)?;
+        let security_group_id = self.security_group_for(request.security_group_id, &vpc_id, strict, request.account)?;
         let group_vpc = self
             .security_groups
             .get(&security_group_id)
@@ -679,12 +730,17 @@ impl RegionNetwork {
                 Some(index) => *index,
                 None if strict => return Err(ApiError::new(ErrorCode::VSwitchNotFound)),
                 None => {
+                    self.may_register(id, registration::Kind::VSwitch, request.account)?;
                     let zone = request
                         .zone_id
                         .or_else(|| self.region.zones.first().map(String::as_str));
                     let zone = zone.unwrap_or_default().to_owned();
-                    self.add_default_vswitch((*id).to_owned(), &zone, true)
-                        .ok_or_else(|| ApiError::new(ErrorCode::IpNotEnough))?
+                    let block_before = self.next_block;
+                    let index = self
+                        .add_default_vswitch((*id).to_owned(), &zone, Registration::For(request.account))
+                        .ok_or_else(|| ApiError::new(ErrorCode::IpNotEnough))?;
+                    self.note_registered_vswitch(id, block_before);
+                    index
                 }
             };
             let in_zone = match (request.zone_id, self.v_switches.get(index)) {
@@ -700,12 +756,19 @@ impl RegionNetwork {
     }
 
     /// The named group (registered in `vpc_id` on first use unless strict), or the VPC's default one.
-    fn security_group_for(&mut self, requested: Option<&str>, vpc_id: &str, strict: bool) -> Result<String, ApiError> {
+    fn security_group_for(
+        &mut self,
+        requested: Option<&str>,
+        vpc_id: &str,
+        strict: bool,
+        account: Option<&str>,
+    ) -> Result<String, ApiError> {
         match requested {
             Some(id) if self.security_groups.contains_key(id) => Ok(id.to_owned()),
             Some(_) if strict => Err(ApiError::new(ErrorCode::SecurityGroupNotFound)),
             Some(id) => {
-                self.add_security_group(id, vpc_id);
+                self.may_register(id, registration::Kind::SecurityGroup, account)?;
+                self.register_security_group(id, vpc_id, account);
                 Ok(id.to_owned())
             }
             None => {
@@ -714,6 +777,7 @@ impl RegionNetwork {
                 }
                 let id = format!("sg-default-{vpc_id}");
                 self.add_security_group(&id, vpc_id);
+                self.note_registered_security_group(&id);
                 self.default_groups.insert(vpc_id.to_owned(), id.clone());
                 self.revision += 1;
                 Ok(id)

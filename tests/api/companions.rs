@@ -419,3 +419,157 @@ async fn an_authorization_past_the_rule_quota_adds_none_of_its_rules() {
     let again = call(&app, ECS, "AK1", "AuthorizeSecurityGroup", &first).await;
     assert_eq!(again.status.as_u16(), 200, "{}", again.text);
 }
+
+/// The ids in `/_emulator/state`'s networks: every vSwitch's and security group's.
+async fn network_ids(app: &axum::Router) -> Vec<String> {
+    let state = send(app, Request::get("/_emulator/state").body(Body::empty()).unwrap())
+        .await
+        .json();
+    let mut ids = Vec::new();
+    for network in state["networks"].as_array().into_iter().flatten() {
+        for (list, field) in [("vSwitches", "vSwitchId"), ("securityGroups", "securityGroupId")] {
+            let items = network[list].as_array().into_iter().flatten();
+            ids.extend(items.filter_map(|item| item[field].as_str().map(str::to_owned)));
+        }
+    }
+    ids
+}
+
+fn create_pairs<'a>(region: &'a str, vsw: &'a str, sg: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("RegionId", region),
+        ("ContainerGroupName", "named"),
+        ("Container.1.Name", "app"),
+        ("Container.1.Image", "nginx"),
+        ("VSwitchId", vsw),
+        ("SecurityGroupId", sg),
+    ]
+}
+
+/// Unknown ids a create names (default, not strict, mode) are registered only when the create
+/// succeeds, for its caller alone, who may delete them; a deleted id and another region's id are
+/// never registered.
+#[tokio::test]
+async fn unknown_ids_a_create_names_are_its_callers_only_when_it_succeeds_and_never_come_back() {
+    let (app, _) = app_with_policy(PolicyKind::Immediate);
+    let mut failing = create_pairs("cn-hangzhou", "vsw-made-up", "sg-made-up");
+    failing.push(("PrivateIpAddress", "1.2.3.4"));
+    for _ in 0..20 {
+        let refused = call(&app, "2018-08-08", "AK1", "CreateContainerGroup", &failing).await;
+        assert_eq!(refused.status.as_u16(), 400, "{}", refused.text);
+    }
+    let ids = network_ids(&app).await;
+    assert!(
+        !ids.iter().any(|id| id.ends_with("made-up")),
+        "a refused create left {ids:?}"
+    );
+
+    let group = create_group_as(&app, "AK1", "vsw-made-up", "sg-made-up").await;
+    let pairs = create_pairs("cn-hangzhou", "vsw-made-up", "sg-made-up");
+    let stranger = call(&app, "2018-08-08", "AK2", "CreateContainerGroup", &pairs).await;
+    assert_eq!(stranger.status.as_u16(), 404, "{}", stranger.text);
+    let not_theirs = call(
+        &app,
+        ECS,
+        "AK2",
+        "DeleteSecurityGroup",
+        &[("RegionId", "cn-hangzhou"), ("SecurityGroupId", "sg-made-up")],
+    )
+    .await;
+    assert_eq!(not_theirs.status.as_u16(), 404, "{}", not_theirs.text);
+
+    ok(
+        &app,
+        "2018-08-08",
+        "AK1",
+        "DeleteContainerGroup",
+        &[("RegionId", "cn-hangzhou"), ("ContainerGroupId", group.as_str())],
+    )
+    .await;
+    ok(
+        &app,
+        ECS,
+        "AK1",
+        "DeleteSecurityGroup",
+        &[("RegionId", "cn-hangzhou"), ("SecurityGroupId", "sg-made-up")],
+    )
+    .await;
+    ok(
+        &app,
+        VPC,
+        "AK1",
+        "DeleteVSwitch",
+        &[("RegionId", "cn-hangzhou"), ("VSwitchId", "vsw-made-up")],
+    )
+    .await;
+    let again = call(&app, "2018-08-08", "AK1", "CreateContainerGroup", &pairs).await;
+    assert_eq!(again.json()["Code"], "InvalidVSwitchId.NotFound", "{}", again.text);
+    let fresh_vswitch = create_pairs("cn-hangzhou", "vsw-other", "sg-made-up");
+    let again = call(&app, "2018-08-08", "AK1", "CreateContainerGroup", &fresh_vswitch).await;
+    assert_eq!(
+        again.json()["Code"],
+        "InvalidSecurityGroupId.NotFound",
+        "{}",
+        again.text
+    );
+    let ids = network_ids(&app).await;
+    assert!(
+        !ids.iter().any(|id| id == "vsw-other"),
+        "the refused create kept its vSwitch: {ids:?}"
+    );
+
+    let hangzhou_form = create_pairs("cn-beijing", "vsw-bp1anotherregion", "sg-beijing");
+    let crossed = call(&app, "2018-08-08", "AK1", "CreateContainerGroup", &hangzhou_form).await;
+    assert_eq!(crossed.json()["Code"], "InvalidVSwitchId.NotFound", "{}", crossed.text);
+}
+
+/// A deleted vSwitch made through the API is not brought back by a create naming it, however the
+/// two race.
+#[tokio::test]
+async fn a_deleted_vswitch_is_not_registered_again() {
+    let (app, _) = app_with_policy(PolicyKind::Immediate);
+    let vpc = make_vpc(&app, "AK1", "10.9.0.0/16").await;
+    let vsw = make_vswitch(&app, "AK1", &vpc, "10.9.1.0/24").await;
+    ok(
+        &app,
+        VPC,
+        "AK1",
+        "DeleteVSwitch",
+        &[("RegionId", "cn-hangzhou"), ("VSwitchId", vsw.as_str())],
+    )
+    .await;
+    let pairs = create_pairs("cn-hangzhou", &vsw, "sg-any");
+    let revived = call(&app, "2018-08-08", "AK1", "CreateContainerGroup", &pairs).await;
+    assert_eq!(revived.json()["Code"], "InvalidVSwitchId.NotFound", "{}", revived.text);
+    assert!(!network_ids(&app).await.contains(&vsw));
+    ok(
+        &app,
+        VPC,
+        "AK1",
+        "DeleteVpc",
+        &[("RegionId", "cn-hangzhou"), ("VpcId", vpc.as_str())],
+    )
+    .await;
+}
+
+/// Registration is bounded: an account gets at most 100 made-up vSwitches in a region.
+#[tokio::test]
+async fn an_account_gets_a_bounded_number_of_registered_ids() {
+    let (app, _) = app_with_policy(PolicyKind::Immediate);
+    for n in 0..100 {
+        let vsw = format!("vsw-mine-{n}");
+        create_group_as(&app, "AK1", &vsw, "sg-mine").await;
+    }
+    let pairs = create_pairs("cn-hangzhou", "vsw-mine-100", "sg-mine");
+    let past = call(&app, "2018-08-08", "AK1", "CreateContainerGroup", &pairs).await;
+    assert_eq!(past.json()["Code"], "InvalidVSwitchId.NotFound", "{}", past.text);
+    let another_account = call(
+        &app,
+        "2018-08-08",
+        "AK2",
+        "CreateContainerGroup",
+        &create_pairs("cn-hangzhou", "vsw-theirs", "sg-theirs"),
+    )
+    .await;
+    assert_eq!(another_account.status.as_u16(), 200, "{}", another_account.text);
+}

@@ -88,19 +88,22 @@ pub fn create(ctx: &Ctx<'_>, mut req: CreateContainerGroupRequest) -> Result<Jso
     let (placement, eip, ipv6) = {
         let network = ctx.eci.network(region);
         let mut net = network.lock();
-        let (placement, eip) = attach_network(&mut net, &req, &placement_request, &id, cache_hit.is_some(), ctx)?;
-        let ipv6 = match req.ipv6_address_count.is_some_and(|n| n > 0) {
-            false => None,
-            true => match net.ipv6_of(&placement) {
-                Some(address) => Some(address),
-                None => {
-                    net.detach(&placement, eip.as_ref().map(|(e, _)| e.as_str()));
-                    let why = format!("vSwitch {} has no IPv6 CIDR block", placement.vswitch_id);
-                    return Err(ApiError::invalid("Ipv6AddressCount", &why));
-                }
-            },
-        };
-        (placement, eip, ipv6)
+        // What the placement registered on first use goes again if anything after it fails.
+        net.registering(|net| {
+            let (placement, eip) = attach_network(net, &req, &placement_request, &id, cache_hit.is_some(), ctx)?;
+            let ipv6 = match req.ipv6_address_count.is_some_and(|n| n > 0) {
+                false => None,
+                true => match net.ipv6_of(&placement) {
+                    Some(address) => Some(address),
+                    None => {
+                        net.detach(&placement, eip.as_ref().map(|(e, _)| e.as_str()));
+                        let why = format!("vSwitch {} has no IPv6 CIDR block", placement.vswitch_id);
+                        return Err(ApiError::invalid("Ipv6AddressCount", &why));
+                    }
+                },
+            };
+            Ok((placement, eip, ipv6))
+        })?
     };
     let (policy, shape) = policy;
     let mut life = Life::new(policy, shape_of(&req, shape, &id), now);

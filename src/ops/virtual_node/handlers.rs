@@ -38,10 +38,13 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVirtualNodeRequest) -> Result<JsonBody, 
     let (placement, eip) = {
         let network = ctx.eci.network(region);
         let mut net = network.lock();
-        let placement = net.place(&placement_request, ctx.eci.strict_network)?;
         let choice = EipChoice::from_request(req.eip_instance_id.as_deref(), req.enable_public_network == Some(true));
-        let eip = net.attach_eip(&placement, choice, &id, &ctx.eci.ids, Some(&ctx.caller.account))?;
-        (placement, eip)
+        // What the placement registered on first use goes again if the EIP cannot be had.
+        net.registering(|net| {
+            let placement = net.place(&placement_request, ctx.eci.strict_network)?;
+            let eip = net.attach_eip(&placement, choice, &id, &ctx.eci.ids, Some(&ctx.caller.account))?;
+            Ok((placement, eip))
+        })?
     };
     let mut node = VirtualNode {
         name: req.virtual_node_name.unwrap_or_else(|| id.clone()),

@@ -185,7 +185,7 @@ fn is_default(net: &RegionNetwork, vpc: &Vpc) -> bool {
 fn vswitch_ids(net: &RegionNetwork, vpc: &Vpc, account: &str) -> Vec<String> {
     net.v_switches
         .iter()
-        .filter(|v| v.vpc_id == vpc.vpc_id && !v.auto_registered && v.api.visible_to(account))
+        .filter(|v| v.vpc_id == vpc.vpc_id && v.shown_to(account))
         .map(|v| v.v_switch_id.clone())
         .collect()
 }
