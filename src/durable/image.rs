@@ -119,9 +119,16 @@ impl Image {
     }
 
     /// Checks that the records agree with each other before anything is replaced: no group id in two
-    /// records, no address (vSwitch and IP) or EIP (by id or by address) held twice. A forged or
-    /// damaged file that breaks one would make later calls hand out or free what another holds.
+    /// records, no address (vSwitch and IP) or EIP (by id or by address) held twice, and every holder
+    /// placed on its own region's network (`check_placement`), every bound EIP's holder there. A
+    /// forged or damaged file that breaks one would make later calls hand out or free what another
+    /// holds.
     pub fn check(&self) -> Result<(), String> {
+        self.check_holders()?;
+        self.check_networks()
+    }
+
+    fn check_holders(&self) -> Result<(), String> {
         if self.groups() != self.group_records {
             return Err(format!(
                 "{} group records hold {} groups: a group id appears in more than one record",
@@ -155,6 +162,41 @@ impl Image {
                 }
                 if let Some(other) = eip_addresses.insert(*ip, id) {
                     return Err(format!("{id} and {other} both hold the EIP address {ip}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Each holder against its region's network, and each bound EIP against the holders.
+    fn check_networks(&self) -> Result<(), String> {
+        let networks: BTreeMap<&str, &RegionNetwork> =
+            self.networks.iter().map(|n| (n.region_id.as_str(), n)).collect();
+        let mut holders = std::collections::HashSet::new();
+        for (key, partition) in &self.partitions {
+            let groups = partition.groups.iter().map(|g| (&g.id, &g.placement, g.eip.as_ref()));
+            let nodes = partition
+                .virtual_nodes
+                .iter()
+                .map(|n| (&n.id, &n.placement, n.eip.as_ref()));
+            for (id, placement, eip) in groups.chain(nodes) {
+                let network = networks
+                    .get(key.region.as_str())
+                    .ok_or_else(|| format!("{id} is in {}, of which there is no network", key.region))?;
+                check_placement(network, id, placement, eip)?;
+                holders.insert((key.region.as_str(), id.as_str()));
+            }
+        }
+        for network in &self.networks {
+            for eip in network.eips.values() {
+                let Some(holder) = eip.bound_to.as_deref() else {
+                    continue;
+                };
+                if !holders.contains(&(network.region_id.as_str(), holder)) {
+                    return Err(format!(
+                        "EIP {} is bound to {holder}, which {} does not hold",
+                        eip.allocation_id, network.region_id
+                    ));
                 }
             }
         }
@@ -225,4 +267,46 @@ fn reclaim_network(eci: &EciState, key: &PartitionKey, partition: &RegionState) 
 
 fn json<T: serde::de::DeserializeOwned>(value: &[u8]) -> Result<T, String> {
     serde_json::from_slice(value).map_err(|e| e.to_string())
+}
+
+/// A holder's placement on its region's network: a vSwitch and a security group the network has, an
+/// address of the vSwitch's block that is not reserved, and an EIP whose address is its own.
+fn check_placement(
+    network: &RegionNetwork,
+    id: &str,
+    placement: &crate::network::Placement,
+    eip: Option<&(String, std::net::Ipv4Addr)>,
+) -> Result<(), String> {
+    let region = &network.region_id;
+    let vswitch = network.vswitch(&placement.vswitch_id).ok_or_else(|| {
+        format!(
+            "{id} is on vSwitch {}, which {region} does not have",
+            placement.vswitch_id
+        )
+    })?;
+    if !network.usable_address(&placement.vswitch_id, placement.ip) {
+        return Err(format!(
+            "{id} holds {}, which is no usable address of vSwitch {} ({})",
+            placement.ip, placement.vswitch_id, vswitch.cidr_block
+        ));
+    }
+    if network.security_group(&placement.security_group_id).is_none() {
+        return Err(format!(
+            "{id} is in security group {}, which {region} does not have",
+            placement.security_group_id
+        ));
+    }
+    let Some((allocation_id, ip)) = eip else {
+        return Ok(());
+    };
+    match network.eips.get(allocation_id) {
+        Some(known) if known.ip_address != *ip => Err(format!(
+            "{id} holds EIP {allocation_id} as {ip}, but that EIP's address is {}",
+            known.ip_address
+        )),
+        None if network.eips.values().any(|e| e.ip_address == *ip) => {
+            Err(format!("{id} holds EIP {allocation_id} as {ip}, another EIP's address"))
+        }
+        _ => Ok(()),
+    }
 }

@@ -428,7 +428,33 @@ impl RegionNetwork {
         network.next_block = saved.next_block;
         network.client_tokens = saved.client_tokens;
         network.deleted = registration::Deleted::restored(saved.deleted_ids);
+        if let Some(vpc) = network
+            .vpcs
+            .values()
+            .find(|v| !(8..=28).contains(&v.cidr_block.prefix_len()))
+        {
+            return Err(format!(
+                "VPC {}: {} is no VPC block (a /8 to a /28)",
+                vpc.vpc_id, vpc.cidr_block
+            ));
+        }
+        if !network.vpcs.contains_key(&network.default_vpc_id) {
+            return Err(format!(
+                "the default VPC {} is not among its VPCs",
+                network.default_vpc_id
+            ));
+        }
+        // Each as a fixture declares it: inside its VPC, in a zone of the region, overlapping none.
         for vswitch in saved.v_switches {
+            network.check_vswitch(
+                &vswitch.v_switch_id,
+                &vswitch.vpc_id,
+                &vswitch.zone_id,
+                vswitch.cidr_block,
+            )?;
+            if network.vswitch(&vswitch.v_switch_id).is_some() {
+                return Err(format!("vSwitch {} appears twice", vswitch.v_switch_id));
+            }
             network.add_vswitch(vswitch);
         }
         for eip in saved.eips.into_values() {
@@ -923,6 +949,25 @@ impl RegionNetwork {
                 Err(format!("vSwitch {id} is already declared differently"))
             };
         }
+        self.check_vswitch(id, vpc_id, zone_id, cidr)?;
+        if ipv6.is_some_and(|block| block.prefix_len() > 64) {
+            return Err(format!("vSwitch {id}: an IPv6 block must be a /64 or larger"));
+        }
+        self.add_vswitch(SavedVSwitch {
+            v_switch_id: id.to_owned(),
+            vpc_id: vpc_id.to_owned(),
+            zone_id: zone_id.to_owned(),
+            cidr_block: cidr,
+            auto_registered: false,
+            ipv6_cidr_block: ipv6,
+            api: Attributes::default(),
+        });
+        Ok(())
+    }
+
+    /// Whether a vSwitch may be declared (or loaded) as given: its VPC known, its zone the region's,
+    /// its block inside the VPC's and overlapping no sibling's.
+    fn check_vswitch(&self, id: &str, vpc_id: &str, zone_id: &str, cidr: Ipv4Net) -> Result<(), String> {
         let vpc = self
             .vpcs
             .get(vpc_id)
@@ -945,19 +990,14 @@ impl RegionNetwork {
                 other.v_switch_id, other.cidr_block
             ));
         }
-        if ipv6.is_some_and(|block| block.prefix_len() > 64) {
-            return Err(format!("vSwitch {id}: an IPv6 block must be a /64 or larger"));
-        }
-        self.add_vswitch(SavedVSwitch {
-            v_switch_id: id.to_owned(),
-            vpc_id: vpc_id.to_owned(),
-            zone_id: zone_id.to_owned(),
-            cidr_block: cidr,
-            auto_registered: false,
-            ipv6_cidr_block: ipv6,
-            api: Attributes::default(),
-        });
         Ok(())
+    }
+
+    /// Whether `ip` is an address of the vSwitch a holder may have: inside its block, not one of
+    /// the block's reserved addresses.
+    pub fn usable_address(&self, vswitch_id: &str, ip: Ipv4Addr) -> bool {
+        self.vswitch(vswitch_id)
+            .is_some_and(|v| v.cidr_block.contains(&ip) && v.pool.usable(ip))
     }
 
     /// The vSwitch of `vpc_id` whose block overlaps `cidr`, if one does: the block starting last at

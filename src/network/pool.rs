@@ -72,6 +72,12 @@ impl IpPool {
         None
     }
 
+    /// Whether `ip` is one of the addresses the pool hands out (not a reserved one).
+    pub fn usable(&self, ip: Ipv4Addr) -> bool {
+        let offset = u32::from(ip).wrapping_sub(self.network);
+        offset != 0 && offset <= self.last
+    }
+
     /// Takes one named address; it must be usable and free.
     pub fn claim(&mut self, ip: Ipv4Addr) -> Result<(), ClaimError> {
         let offset = u32::from(ip).wrapping_sub(self.network);

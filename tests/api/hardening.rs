@@ -768,3 +768,94 @@ async fn a_side_api_call_with_the_wrong_method_says_which_methods_the_path_takes
     let message = error_message(&reply);
     assert!(message.contains("/_emulator/reset does not take PUT"), "{message}");
 }
+
+/// A forged snapshot whose network disagrees with itself or with its groups is refused before
+/// anything is replaced, naming the first inconsistency.
+#[tokio::test]
+async fn a_forged_snapshot_with_an_inconsistent_network_is_refused() {
+    let app = open_app();
+    create_group(&app, "placed", &[("AutoCreateEip", "true")]).await;
+    let snapshot = snapshot_of(&app).await;
+    let field = |line: &str, name: &str| -> String {
+        line.split(&format!(r#""{name}":""#))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let group_line = snapshot
+        .lines()
+        .find(|l| l.contains(r#""placement""#))
+        .unwrap()
+        .to_owned();
+    let network_line = snapshot
+        .lines()
+        .find(|l| l.starts_with(r#"[["g","network""#))
+        .unwrap()
+        .to_owned();
+    let (vswitch, ip) = (field(&group_line, "vswitch_id"), field(&group_line, "ip"));
+    let eip_address = group_line
+        .split(r#"","47."#)
+        .nth(1)
+        .map(|rest| format!("47.{}", rest.split('"').next().unwrap_or_default()))
+        .unwrap();
+    let in_group = |from: String, to: String| (true, from, to);
+    let in_network = |from: &str, to: &str| (false, from.to_owned(), to.to_owned());
+    let block = ip.rsplit_once('.').map(|(head, _)| format!("{head}.0")).unwrap();
+    let cases = [
+        (
+            in_group(
+                format!(r#""vswitch_id":"{vswitch}""#),
+                r#""vswitch_id":"vsw-nowhere""#.into(),
+            ),
+            "which cn-hangzhou does not have",
+        ),
+        (
+            in_group(format!(r#""ip":"{ip}""#), r#""ip":"9.9.9.9""#.into()),
+            "no usable address",
+        ),
+        (
+            in_group(format!(r#""ip":"{ip}""#), format!(r#""ip":"{block}""#)),
+            "no usable address",
+        ),
+        (
+            in_group(format!(r#""{eip_address}""#), r#""47.96.9.9""#.into()),
+            "but that EIP's address is",
+        ),
+        (
+            in_network(r#""boundTo":"eci-"#, r#""boundTo":"eci-ghost"#),
+            "does not hold",
+        ),
+        (in_network("172.16.16.0/20", "172.16.0.0/20"), "overlaps"),
+        (
+            in_network(r#""cidrBlock":"172.16.0.0/12""#, r#""cidrBlock":"0.0.0.0/0""#),
+            "no VPC block",
+        ),
+        (
+            in_network(r#","vpcId":"vpc-"#, r#","vpcId":"vpc-nothing"#),
+            "unknown VPC",
+        ),
+    ];
+    for ((in_group_line, from, to), says) in cases {
+        let (line, edited) = if in_group_line {
+            (&group_line, group_line.replacen(&from, &to, 1))
+        } else {
+            (&network_line, network_line.replacen(&from, &to, 1))
+        };
+        assert_ne!(&edited, line, "{says}: {from} is not in the line");
+        let body = forged(&snapshot, |lines| {
+            lines
+                .into_iter()
+                .map(|l| if &l == line { edited.clone() } else { l })
+                .collect()
+        });
+        let reply = send(&app, post("/_emulator/snapshot", "application/x-ndjson", body)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{says}: {}", reply.text);
+        assert!(error_message(&reply).contains(says), "{says}: {}", reply.text);
+    }
+    assert_eq!(
+        snapshot_of(&app).await,
+        snapshot,
+        "a refused snapshot changed the state"
+    );
+}
