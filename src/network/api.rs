@@ -290,13 +290,13 @@ fn merge_tags(into: &mut Vec<Tag>, tags: &[Tag]) {
 impl RegionNetwork {
     /// The id an earlier create with the same client token made, if it still exists.
     fn replayed(&self, change: &NetworkChange<'_>, exists: impl Fn(&Self, &str) -> bool) -> Option<String> {
-        let id = self.client_tokens.get(&change.token_key()?)?;
-        exists(self, id).then(|| id.clone())
+        let id = self.client_tokens.get(&change.token_key()?, change.now)?;
+        exists(self, id).then(|| id.to_owned())
     }
 
     fn remember_token(&mut self, change: &NetworkChange<'_>, id: &str) {
         if let Some(key) = change.token_key() {
-            self.client_tokens.insert(key, id.to_owned());
+            self.client_tokens.insert(key, id.to_owned(), change.now);
         }
     }
 

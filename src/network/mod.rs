@@ -10,6 +10,7 @@ mod api;
 mod pool;
 mod regions;
 mod registration;
+mod tokens;
 
 pub use api::{account_number, Attributes, NetworkChange, RouteTable, RuleSpec, SecurityRule, Tag, Taggable, VpcSpec};
 
@@ -282,7 +283,7 @@ pub struct RegionNetwork {
     eip_addresses: FastMap<Ipv4Addr, String>,
     /// See `SavedNetwork::client_tokens`.
     #[serde(skip)]
-    client_tokens: BTreeMap<String, String>,
+    client_tokens: tokens::NetworkTokens,
     /// Counts changes to what the network declares (not addresses handed out, which the stored
     /// groups tell), so the durable state knows when to write it.
     #[serde(skip)]
@@ -324,6 +325,10 @@ pub struct SavedNetwork {
     /// Client tokens of the creates made through the API: `account/action/token` → the id made.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub client_tokens: BTreeMap<String, String>,
+    /// When each of `client_tokens` was made, in Unix seconds; files without it are read as made
+    /// when loaded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub client_token_times: BTreeMap<String, i64>,
     /// vSwitch and security-group ids deleted through the API, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deleted_ids: Vec<String>,
@@ -362,7 +367,7 @@ impl RegionNetwork {
             next_block: 0,
             eip_pool: IpPool::for_cidr(EIP_POOL_CIDR.parse().unwrap_or_default()),
             eip_addresses: FastMap::default(),
-            client_tokens: BTreeMap::new(),
+            client_tokens: tokens::NetworkTokens::default(),
             blocks: FastMap::default(),
             revision: 1,
             saved_revision: 0,
@@ -396,6 +401,7 @@ impl RegionNetwork {
 
     /// The declarations, to be stored.
     pub fn save(&self) -> SavedNetwork {
+        let (token_ids, token_times) = self.client_tokens.saved();
         SavedNetwork {
             region_id: self.region_id.clone(),
             default_vpc_id: self.default_vpc_id.clone(),
@@ -411,7 +417,8 @@ impl RegionNetwork {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             next_block: self.next_block,
-            client_tokens: self.client_tokens.clone(),
+            client_tokens: token_ids,
+            client_token_times: token_times,
             deleted_ids: self.deleted.saved(),
         }
     }
@@ -426,7 +433,7 @@ impl RegionNetwork {
         network.image_caches = saved.image_caches;
         network.default_groups = saved.default_groups.into_iter().collect();
         network.next_block = saved.next_block;
-        network.client_tokens = saved.client_tokens;
+        network.client_tokens = tokens::NetworkTokens::restored(saved.client_tokens, &saved.client_token_times);
         network.deleted = registration::Deleted::restored(saved.deleted_ids);
         if let Some(vpc) = network
             .vpcs

@@ -8,7 +8,7 @@ pub mod journal;
 pub mod paging;
 pub use journal::{Change, Journal, Sink};
 pub use table::{IndexKey, Page, Record, Stamped, Table};
-pub use tokens::{StoredToken, TokenMap};
+pub use tokens::{StoredToken, TokenMap, TOKEN_TTL};
 
 use parking_lot::RwLock;
 use std::sync::Arc;

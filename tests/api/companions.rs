@@ -573,3 +573,107 @@ async fn an_account_gets_a_bounded_number_of_registered_ids() {
     .await;
     assert_eq!(another_account.status.as_u16(), 200, "{}", another_account.text);
 }
+
+/// `SecurityGroupIds` names at most 100 groups (as the SDK documents it), each looked up: the same
+/// id twice is one group, and another account's id is none.
+#[tokio::test]
+async fn security_groups_named_by_id_are_looked_up_and_at_most_100_are_named() {
+    let app = open_app();
+    let mine = ok(&app, ECS, "AK1", "CreateSecurityGroup", &[("RegionId", "cn-hangzhou")]).await["SecurityGroupId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let theirs = ok(&app, ECS, "AK2", "CreateSecurityGroup", &[("RegionId", "cn-hangzhou")]).await["SecurityGroupId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let named = serde_json::json!([mine, mine, theirs, "sg-none"]).to_string();
+    let found = ok(
+        &app,
+        ECS,
+        "AK1",
+        "DescribeSecurityGroups",
+        &[("RegionId", "cn-hangzhou"), ("SecurityGroupIds", named.as_str())],
+    )
+    .await;
+    let ids: Vec<&str> = found["SecurityGroups"]["SecurityGroup"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|g| g["SecurityGroupId"].as_str())
+        .collect();
+    assert_eq!(ids, [mine.as_str()]);
+    let too_many = serde_json::json!((0..101).map(|n| format!("sg-{n}")).collect::<Vec<_>>()).to_string();
+    let refused = call(
+        &app,
+        ECS,
+        "AK1",
+        "DescribeSecurityGroups",
+        &[("RegionId", "cn-hangzhou"), ("SecurityGroupIds", too_many.as_str())],
+    )
+    .await;
+    assert_eq!(
+        refusal(&refused, "ecs.aliyuncs.com"),
+        ("InvalidParameter".to_owned(), 400)
+    );
+}
+
+/// A network create's ClientToken answers the same id for a day, then makes a new one; one
+/// account's tokens past its bound push out its own oldest, never another account's.
+#[tokio::test]
+async fn network_client_tokens_age_out_and_are_bounded_per_account() {
+    let (app, clock) = open_app_with_clock();
+    let made = |ak: &'static str, token: String| {
+        let app = app.clone();
+        async move {
+            let pairs = [("RegionId", "cn-hangzhou"), ("ClientToken", token.as_str())];
+            ok(&app, ECS, ak, "CreateSecurityGroup", &pairs).await["SecurityGroupId"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let first = made("AK1", "kept".into()).await;
+    assert_eq!(
+        made("AK1", "kept".into()).await,
+        first,
+        "a retry answers the same group"
+    );
+    // Made and deleted again, to stay within the security-group quota; the tokens stay.
+    let mut sprayed = Vec::new();
+    for n in 0..1_050 {
+        let id = made("AK2", format!("spray-{n}")).await;
+        if n > 0 && n < 1_049 {
+            ok(
+                &app,
+                ECS,
+                "AK2",
+                "DeleteSecurityGroup",
+                &[("RegionId", "cn-hangzhou"), ("SecurityGroupId", id.as_str())],
+            )
+            .await;
+        }
+        sprayed.push(id);
+    }
+    assert_eq!(
+        made("AK1", "kept".into()).await,
+        first,
+        "another account's tokens pushed it out"
+    );
+    assert_ne!(
+        made("AK2", "spray-0".into()).await,
+        sprayed[0],
+        "the oldest of the spray is forgotten"
+    );
+    assert_eq!(
+        made("AK2", "spray-1049".into()).await,
+        sprayed[1049],
+        "the newest is remembered"
+    );
+    clock.advance(24 * 3600 + 1);
+    assert_ne!(
+        made("AK1", "kept".into()).await,
+        first,
+        "a day later the token makes a new group"
+    );
+}

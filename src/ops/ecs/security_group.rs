@@ -62,6 +62,9 @@ pub struct DescribeSecurityGroupsRequest {
     pub tags: Vec<KeyValue>,
 }
 
+/// The most ids `SecurityGroupIds` may name, as the service documents.
+const MAX_IDS: usize = 100;
+
 pub fn describe(ctx: &Ctx<'_>, req: DescribeSecurityGroupsRequest) -> Result<JsonBody, ApiError> {
     let (_, network) = network_of(ctx, &req.region_id)?;
     let wanted_tags = tags_in(&req.tags)?;
@@ -70,14 +73,25 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeSecurityGroupsRequest) -> Result<Jso
         Some(list) => serde_json::from_str(list)
             .map_err(|_| ApiError::invalid("SecurityGroupIds", "it must be a JSON array of ids"))?,
     };
+    if ids.len() > MAX_IDS {
+        return Err(ApiError::invalid(
+            "SecurityGroupIds",
+            "it may name at most 100 security groups",
+        ));
+    }
     ids.extend(req.security_group_id.iter().filter(|s| !s.is_empty()).cloned());
+    ids.sort_unstable();
+    ids.dedup();
     let net = network.lock();
     let account = ctx.caller.account.as_str();
-    let mut found: Vec<&SecurityGroup> = net
-        .security_groups
-        .values()
+    // Named groups are looked up, not found by a walk of the region's.
+    let candidates: Box<dyn Iterator<Item = &SecurityGroup>> = if ids.is_empty() {
+        Box::new(net.security_groups.values())
+    } else {
+        Box::new(ids.iter().filter_map(|id| net.security_groups.get(id)))
+    };
+    let mut found: Vec<&SecurityGroup> = candidates
         .filter(|g| g.api.visible_to(account))
-        .filter(|g| ids.is_empty() || ids.contains(&g.security_group_id))
         .filter(|g| filter_matches(&req.vpc_id, &g.vpc_id) && filter_matches(&req.security_group_name, &g.api.name))
         .filter(|g| filter_matches(&req.security_group_type, group_type(g)))
         .filter(|g| has_tags(&g.api.tags, &wanted_tags))
