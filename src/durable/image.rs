@@ -124,11 +124,6 @@ impl Image {
     /// forged or damaged file that breaks one would make later calls hand out or free what another
     /// holds.
     pub fn check(&self) -> Result<(), String> {
-        self.check_holders()?;
-        self.check_networks()
-    }
-
-    fn check_holders(&self) -> Result<(), String> {
         if self.groups() != self.group_records {
             return Err(format!(
                 "{} group records hold {} groups: a group id appears in more than one record",
@@ -136,18 +131,21 @@ impl Image {
                 self.groups()
             ));
         }
-        let mut ids = std::collections::HashSet::with_capacity(self.group_records);
+        let networks: BTreeMap<&str, &RegionNetwork> =
+            self.networks.iter().map(|n| (n.region_id.as_str(), n)).collect();
+        // Each holder's id with its region, so a bound EIP's holder is looked for in the EIP's own.
+        let mut ids = std::collections::HashMap::with_capacity(self.group_records);
         let mut addresses = std::collections::HashMap::with_capacity(self.group_records);
         let mut eips = std::collections::HashMap::new();
         let mut eip_addresses = std::collections::HashMap::new();
-        for partition in self.partitions.values() {
+        for (key, partition) in &self.partitions {
             let groups = partition.groups.iter().map(|g| (&g.id, &g.placement, g.eip.as_ref()));
             let nodes = partition
                 .virtual_nodes
                 .iter()
                 .map(|n| (&n.id, &n.placement, n.eip.as_ref()));
             for (id, placement, eip) in groups.chain(nodes) {
-                if !ids.insert(id.as_str()) {
+                if ids.insert(id.as_str(), key.region.as_str()).is_some() {
                     return Err(format!("{id} appears twice"));
                 }
                 if let Some(other) = addresses.insert((placement.vswitch_id.as_str(), placement.ip), id) {
@@ -156,43 +154,24 @@ impl Image {
                         placement.ip, placement.vswitch_id
                     ));
                 }
-                let Some((allocation_id, ip)) = eip else { continue };
-                if let Some(other) = eips.insert(allocation_id.as_str(), id) {
-                    return Err(format!("{id} and {other} are both bound to EIP {allocation_id}"));
+                if let Some((allocation_id, ip)) = eip {
+                    if let Some(other) = eips.insert(allocation_id.as_str(), id) {
+                        return Err(format!("{id} and {other} are both bound to EIP {allocation_id}"));
+                    }
+                    if let Some(other) = eip_addresses.insert(*ip, id) {
+                        return Err(format!("{id} and {other} both hold the EIP address {ip}"));
+                    }
                 }
-                if let Some(other) = eip_addresses.insert(*ip, id) {
-                    return Err(format!("{id} and {other} both hold the EIP address {ip}"));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Each holder against its region's network, and each bound EIP against the holders.
-    fn check_networks(&self) -> Result<(), String> {
-        let networks: BTreeMap<&str, &RegionNetwork> =
-            self.networks.iter().map(|n| (n.region_id.as_str(), n)).collect();
-        let mut holders = std::collections::HashSet::new();
-        for (key, partition) in &self.partitions {
-            let groups = partition.groups.iter().map(|g| (&g.id, &g.placement, g.eip.as_ref()));
-            let nodes = partition
-                .virtual_nodes
-                .iter()
-                .map(|n| (&n.id, &n.placement, n.eip.as_ref()));
-            for (id, placement, eip) in groups.chain(nodes) {
                 let network = networks
                     .get(key.region.as_str())
                     .ok_or_else(|| format!("{id} is in {}, of which there is no network", key.region))?;
                 check_placement(network, id, placement, eip)?;
-                holders.insert((key.region.as_str(), id.as_str()));
             }
         }
         for network in &self.networks {
-            for eip in network.eips.values() {
-                let Some(holder) = eip.bound_to.as_deref() else {
-                    continue;
-                };
-                if !holders.contains(&(network.region_id.as_str(), holder)) {
+            let bound = network.eips.values().filter_map(|e| Some((e, e.bound_to.as_deref()?)));
+            for (eip, holder) in bound {
+                if ids.get(holder) != Some(&network.region_id.as_str()) {
                     return Err(format!(
                         "EIP {} is bound to {holder}, which {} does not hold",
                         eip.allocation_id, network.region_id

@@ -325,8 +325,8 @@ pub struct SavedNetwork {
     /// Client tokens of the creates made through the API: `account/action/token` → the id made.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub client_tokens: BTreeMap<String, String>,
-    /// When each of `client_tokens` was made, in Unix seconds; files without it are read as made
-    /// when loaded.
+    /// When each of `client_tokens` was made, in Unix seconds; a token of a file without it is
+    /// forgotten only by the per-account bound (`tokens`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub client_token_times: BTreeMap<String, i64>,
     /// vSwitch and security-group ids deleted through the API, oldest first.

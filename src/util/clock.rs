@@ -120,8 +120,8 @@ impl VirtualClock {
         });
     }
 
-    /// Moves the clock forward by `seconds` (fractions kept to the microsecond); refused past the
-    /// latest instant the API's dates can show.
+    /// Moves the clock forward by `seconds` (fractions kept to the microsecond); refused past its
+    /// latest instant.
     pub fn advance_by(&self, seconds: f64) -> Result<OffsetDateTime, ClockRefusal> {
         self.move_to(None, Some(seconds))
     }
@@ -187,9 +187,9 @@ impl VirtualClock {
         SavedClock { frozen, micros }
     }
 
-    /// Takes a stored or snapshotted clock (checked with `SavedClock::check`), never going back: a frozen one stands at the later of its
-    /// instant and now; a running one keeps its lead on the machine's clock, unless that would put
-    /// it behind now, when it runs on from now.
+    /// Takes a stored or snapshotted clock (checked with `SavedClock::check`), never going back: a
+    /// frozen one stands at the later of its instant and now; a running one keeps its lead on the
+    /// machine's clock, unless that would put it behind now, when it runs on from now.
     pub fn restore(&self, saved: &SavedClock) {
         let _one_at_a_time = self.changing.lock();
         let now = self.now_micros();
@@ -206,14 +206,14 @@ impl VirtualClock {
 
 fn past_the_latest(what: &str, now: OffsetDateTime) -> ClockRefusal {
     ClockRefusal(format!(
-        "{what} would move the clock past {LATEST_TEXT}, the latest time the API's dates can show (the clock reads {})",
+        "{what} would move the clock past {LATEST_TEXT}, the latest time it reaches (the clock reads {})",
         format_rfc3339_micros(now)
     ))
 }
 
 impl SavedClock {
-    /// Whether the clock reads a time the API's dates can show: refused with why, so a forged or
-    /// damaged store or snapshot is not loaded as a clock wrapped to 1970.
+    /// Whether the clock reads a time within its bounds: refused with why, so a forged or damaged
+    /// store or snapshot is not loaded as a clock wrapped to 1970.
     pub fn check(&self) -> Result<(), String> {
         let reads = if self.frozen {
             self.micros
@@ -222,7 +222,7 @@ impl SavedClock {
         };
         if !(0..=LATEST_MICROS).contains(&reads) {
             return Err(format!(
-                "the clock inside reads {} µs since 1970, outside 1970-01-01T00:00:00Z..{LATEST_TEXT}, the times the API's dates can show",
+                "the clock inside reads {} µs since 1970, outside 1970-01-01T00:00:00Z..{LATEST_TEXT}, the times the clock keeps",
                 reads
             ));
         }
@@ -231,7 +231,7 @@ impl SavedClock {
 }
 
 /// Whether `seconds` is an advance the clock takes: a finite count of 0 or more, at most 1000 years.
-pub fn check_advance(seconds: f64) -> Result<(), ClockRefusal> {
+fn check_advance(seconds: f64) -> Result<(), ClockRefusal> {
     if !seconds.is_finite() || seconds < 0.0 {
         return Err(ClockRefusal(format!(
             "advanceSeconds must be a number of seconds of 0 or more (the clock never goes back), not {seconds}"

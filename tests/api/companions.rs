@@ -246,14 +246,7 @@ async fn another_accounts_network_is_unknown_to_a_create() {
 }
 
 async fn create_group_as(app: &axum::Router, ak: &str, vsw: &str, sg: &str) -> String {
-    let pairs = [
-        ("RegionId", "cn-hangzhou"),
-        ("ContainerGroupName", "mine"),
-        ("Container.1.Name", "app"),
-        ("Container.1.Image", "nginx"),
-        ("VSwitchId", vsw),
-        ("SecurityGroupId", sg),
-    ];
+    let pairs = create_pairs("cn-hangzhou", vsw, sg);
     let reply = call(app, "2018-08-08", ak, "CreateContainerGroup", &pairs).await;
     assert_eq!(reply.status.as_u16(), 200, "{}", reply.text);
     reply.json()["ContainerGroupId"].as_str().unwrap().to_owned()
