@@ -116,7 +116,7 @@ fn start(binary: &std::path::Path, dir: Option<&std::path::Path>) -> std::io::Re
     }
 }
 
-fn state_dir(name: &str) -> std::path::PathBuf {
+pub(super) fn state_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("eci-bench-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 mod durable;
 mod in_process;
+mod network;
 
 /// The client shares the cores with the server it measures, so it should spend as little as it can.
 #[global_allocator]
@@ -66,6 +67,10 @@ struct Args {
     /// Stored-group counts for the restart rows of `--durable`.
     #[arg(long, value_delimiter = ',', default_value = "100000")]
     durable_sizes: Vec<usize>,
+    /// Instead of the other rows: a network change and a dry-run create in a durable emulator
+    /// beside a large network, against an empty region.
+    #[arg(long)]
+    network: bool,
     /// Serve only the bare handler, on this address. The bench runs itself this way, so the bare
     /// server is a process of its own whose CPU time is read as the emulator's is.
     #[arg(long, hide = true)]
@@ -188,6 +193,9 @@ async fn run(args: Args) -> std::io::Result<()> {
         args.seconds,
         cores()
     );
+    if args.network {
+        return network::run(&binary, args.rounds).await;
+    }
     let bare_server = Emulator::launch(&std::env::current_exe()?, "--serve-bare", &[])?;
     if args.durable {
         let sizes = &args.durable_sizes;
@@ -947,11 +955,16 @@ const BENCH_FIXTURES: &str = r#"{"vpcs": [{"vpcId": "vpc-bench", "regionId": "cn
 const ZONE_SWITCHES: [&str; 4] = ["vsw-bench-b", "vsw-bench-e", "vsw-bench-f", "vsw-bench-g"];
 
 fn post_fixtures(addr: SocketAddr) -> std::io::Result<()> {
+    post_side(addr, "/_emulator/fixtures", BENCH_FIXTURES)
+}
+
+/// POSTs a JSON document to the side API; an error unless it answers 200.
+fn post_side(addr: SocketAddr, path: &str, body: &str) -> std::io::Result<()> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr)?;
     let request = format!(
-        "POST /_emulator/fixtures HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{BENCH_FIXTURES}",
-        BENCH_FIXTURES.len()
+        "POST {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     );
     stream.write_all(request.as_bytes())?;
     let mut answer = String::new();
@@ -959,7 +972,7 @@ fn post_fixtures(addr: SocketAddr) -> std::io::Result<()> {
     if answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200") {
         Ok(())
     } else {
-        Err(std::io::Error::other(format!("fixtures refused: {answer}")))
+        Err(std::io::Error::other(format!("{path} refused: {answer}")))
     }
 }
 

@@ -1,8 +1,9 @@
 //! The running state read out as stored entries, a chunk at a time: the whole-state values first,
-//! then each partition's groups a page at a time under its read lock alone, then its smaller
-//! families. A snapshot streams these; a loaded snapshot is written to the state directory from them.
+//! then each region's network a few records at a time under its lock, then each partition's groups a
+//! page at a time under its read lock alone, then its smaller families. A snapshot streams these; a loaded snapshot is written to the state directory from them.
 
-use super::image::{Parts, ACCOUNTS, CLOCK, FAULTS, IDS, LIMITS, NETWORK};
+use super::image::{Parts, ACCOUNTS, CLOCK, FAULTS, IDS, LIMITS};
+use crate::network::{Cursor, SharedNetwork};
 use crate::ops::saved::{encode, GROUPS};
 use crate::ops::{EciState, RegionState};
 use crate::store::journal::keys;
@@ -17,7 +18,7 @@ const GROUPS_PER_CHUNK: usize = 16;
 /// One stored entry: its key and value.
 pub type Entry = (Vec<u8>, Vec<u8>);
 
-/// A whole-state value other than the networks (of which each region has one): its name, what moves
+/// A whole-state value: its name, what moves
 /// when it changes, and its stored form.
 pub struct WholeStateValue {
     pub name: &'static str,
@@ -56,7 +57,10 @@ pub fn ids_entry(saved: &SavedIds) -> Entry {
     (keys::global(IDS, ""), encode(saved))
 }
 
-/// The id generator, the whole-state values and every region's network.
+/// Network records copied per chunk under the region's lock.
+pub const NETWORK_RECORDS_PER_CHUNK: usize = 64;
+
+/// The id generator and the whole-state values.
 pub fn globals(parts: Parts<'_>) -> Vec<Entry> {
     let mut out = vec![ids_entry(&parts.eci.ids.save())];
     out.extend(
@@ -64,15 +68,30 @@ pub fn globals(parts: Parts<'_>) -> Vec<Entry> {
             .iter()
             .map(|value| (keys::global(value.name, ""), (value.encode)(parts))),
     );
-    for (region, network) in parts.eci.networks.snapshot() {
-        out.push((keys::global(NETWORK, &region), encode(&network.lock().save())));
-    }
     out
+}
+
+/// Every entry of one region's network, written again whole (after the store was cleared), a chunk
+/// at a time.
+pub fn network_entries(region: String, network: Arc<SharedNetwork>) -> impl Iterator<Item = Vec<Entry>> + Send {
+    let mut next = Some(Cursor::default());
+    std::iter::from_fn(move || {
+        let cursor = next.take()?;
+        let (chunk, after) = network.lock().entries_after(cursor, NETWORK_RECORDS_PER_CHUNK);
+        next = after;
+        Some(
+            chunk
+                .into_iter()
+                .map(|(kind, name, value)| (keys::network(&region, kind, &name), value))
+                .collect(),
+        )
+    })
 }
 
 /// The entries of the whole state, a chunk at a time.
 pub struct Export {
     globals: Option<Vec<Entry>>,
+    networks: Box<dyn Iterator<Item = Vec<Entry>> + Send>,
     partitions: std::vec::IntoIter<(PartitionKey, Arc<RwLock<RegionState>>)>,
     current: Option<Current>,
 }
@@ -90,6 +109,12 @@ impl Export {
         eci.settle_all(parts.faults);
         Export {
             globals: Some(globals(parts)),
+            networks: Box::new(
+                eci.networks
+                    .snapshot()
+                    .into_iter()
+                    .flat_map(|(region, network)| network_entries(region, network)),
+            ),
             partitions: eci.registry.snapshot().into_iter(),
             current: None,
         }
@@ -134,6 +159,9 @@ impl Iterator for Export {
     fn next(&mut self) -> Option<Vec<Entry>> {
         if let Some(globals) = self.globals.take() {
             return Some(globals);
+        }
+        if let Some(chunk) = self.networks.next() {
+            return Some(chunk);
         }
         loop {
             match self.current.as_mut() {

@@ -6,7 +6,7 @@ use crate::auth::Authenticator;
 use crate::faults::rule::Rule;
 use crate::faults::throttle::{Limit, Throttle};
 use crate::faults::{Faults, SavedRule};
-use crate::network::{RegionNetwork, SavedNetwork};
+use crate::network::{NetworkParts, RegionNetwork, SavedNetwork};
 use crate::ops::{EciState, RegionState};
 use crate::store::journal::keys::{self, Key};
 use crate::store::PartitionKey;
@@ -19,6 +19,7 @@ pub const IDS: &str = "ids";
 pub const ACCOUNTS: &str = "accounts";
 pub const FAULTS: &str = "faults";
 pub const LIMITS: &str = "limits";
+/// A region's whole network as one value: what stores and snapshots of before format 3 hold.
 pub const NETWORK: &str = "network";
 pub const CLOCK: &str = "clock";
 
@@ -37,6 +38,10 @@ pub struct Parts<'a> {
 pub struct Image {
     partitions: BTreeMap<PartitionKey, RegionState>,
     networks: Vec<RegionNetwork>,
+    /// Each region's network as read entry by entry, made whole by `check`.
+    network_parts: BTreeMap<String, NetworkParts>,
+    /// Whether a network came as one whole value (an older file), to be stored again by record.
+    whole_networks: bool,
     accounts: Vec<Account>,
     faults: Vec<(u64, Rule)>,
     limits: Vec<Limit>,
@@ -52,6 +57,12 @@ impl Image {
     /// How many entries were read into it.
     pub fn entries(&self) -> usize {
         self.entries
+    }
+
+    /// Whether it holds a network in the form of before format 3 (one value per region), which the
+    /// state directory then writes again record by record.
+    pub fn has_whole_networks(&self) -> bool {
+        self.whole_networks
     }
 
     /// How many container groups it holds.
@@ -76,6 +87,13 @@ impl Image {
                 }
                 let key = PartitionKey { account, region };
                 self.partitions.entry(key).or_default().load_entry(&family, &id, value)
+            }
+            Key::Network(kind, region, record, name) if kind == "n" => {
+                crate::network::region(&region).map_err(|_| format!("unknown region {region:?}"))?;
+                self.network_parts
+                    .entry(region)
+                    .or_default()
+                    .absorb(&record, &name, value)
             }
             Key::Global(kind, name, part) if kind == "g" => self.decode_global(&name, &part, value),
             Key::Meta(kind, _) if kind == "m" => Ok(()),
@@ -112,6 +130,7 @@ impl Image {
                     return Err(format!("the network inside is of {:?}", saved.region_id));
                 }
                 self.networks.push(RegionNetwork::restore(saved)?);
+                self.whole_networks = true;
             }
             other => return Err(format!("unknown value {other:?}")),
         }
@@ -123,7 +142,15 @@ impl Image {
     /// placed on its own region's network (`check_placement`), every bound EIP's holder there. A
     /// forged or damaged file that breaks one would make later calls hand out or free what another
     /// holds.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&mut self) -> Result<(), String> {
+        for (region, parts) in std::mem::take(&mut self.network_parts) {
+            if self.networks.iter().any(|n| n.region_id == region) {
+                return Err(format!("the network of {region} is stored both whole and by record"));
+            }
+            let network = parts.into_saved(&region).and_then(RegionNetwork::restore);
+            self.networks
+                .push(network.map_err(|e| format!("the network of {region}: {e}"))?);
+        }
         if self.groups() != self.group_records {
             return Err(format!(
                 "{} group records hold {} groups: a group id appears in more than one record",

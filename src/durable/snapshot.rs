@@ -1,11 +1,12 @@
 //! The snapshot file: the whole state as one versioned text file, written as a stream and read back
 //! all or nothing.
 //!
-//! Format (version 2), one JSON document per line:
-//! - a header: `{"format":"eci-emulator-snapshot","version":2,"emulator":"0.1.0"}`;
+//! Format (version 3), one JSON document per line:
+//! - a header: `{"format":"eci-emulator-snapshot","version":3,"emulator":"0.1.0"}`;
 //! - one line per stored entry: `[key, value, crc]`, the key a JSON array naming what the value is,
 //!   the CRC-32 of key and value (`seal::checksum`) telling a damaged line by itself (version 1
-//!   lines are `[key, value]`);
+//!   lines are `[key, value]`); from version 3 on, each region's network is one entry per record
+//!   (`["n", region, kind, id]`), where older versions have one whole value (`["g", "network", region]`);
 //! - an end line: `{"end":{"entries":N,"sha256":"…"}}`, the digest of every entry line with its
 //!   newline, so a truncated or altered file is told from a whole one.
 //!
@@ -21,7 +22,7 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 pub const FORMAT_NAME: &str = "eci-emulator-snapshot";
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Deserialize)]
 struct Header {

@@ -17,9 +17,11 @@ const STATE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state");
 /// Remembered nonces, by when they expire.
 const NONCES: TableDefinition<&[u8], ()> = TableDefinition::new("nonces");
 /// The version of what the entries mean. A build reads its own and older versions; a newer one is
-/// refused, never guessed at. Version 2 seals each value with its checksum; a version 1 store is
+/// refused, never guessed at. Version 3 keeps each region's network record by record
+/// (`network::stored`); a version 2 store's whole networks are written again by record when it is
+/// opened. Version 2 seals each value with its checksum; a version 1 store is
 /// sealed whole when opened.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const FILE: &str = "state.redb";
 const COMMIT_FILE: &str = "state.commit";
 /// The stored number of the last commit, in the store itself.
@@ -391,6 +393,7 @@ pub type Reload = dyn Fn(Option<Image>) + Send + Sync;
 pub fn write_journal(mut store: Store, journal: &Journal, reload: &std::sync::OnceLock<Box<Reload>>) {
     let _stopped = WriterStopped(journal);
     while let Some((batch, last)) = journal.take_batch() {
+        let bytes = batch.iter().map(Change::size).sum();
         // The storage engine can panic on a file damaged under it: that is a failed write too.
         let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| store.write_batch(batch)))
             .unwrap_or_else(|_| Err("the storage engine failed on a damaged file".into()));
@@ -405,6 +408,7 @@ pub fn write_journal(mut store: Store, journal: &Journal, reload: &std::sync::On
             }
             continue;
         }
+        journal.count_written(bytes);
         journal.mark_committed(last);
     }
 }

@@ -348,7 +348,6 @@ impl RegionNetwork {
         };
         self.vpcs.insert(id.clone(), vpc);
         self.remember_token(change, &id);
-        self.revision += 1;
         Ok(id)
     }
 
@@ -373,7 +372,6 @@ impl RegionNetwork {
         if let Some(description) = change.description {
             vpc.api.description = description.to_owned();
         }
-        self.revision += 1;
         Ok(())
     }
 
@@ -399,10 +397,10 @@ impl RegionNetwork {
         if let Some(group) = made_for_it {
             self.security_groups.remove(&group);
             self.default_groups.remove(id);
+            self.touched.meta = true;
         }
         self.vpcs.remove(id);
         self.blocks.remove(id);
-        self.revision += 1;
         Ok(())
     }
 
@@ -425,7 +423,6 @@ impl RegionNetwork {
         if let Some(description) = change.description {
             vpc.route_table.description = description.to_owned();
         }
-        self.revision += 1;
         Ok(())
     }
 
@@ -524,7 +521,7 @@ impl RegionNetwork {
         if let Some(description) = change.description {
             vswitch.api.description = description.to_owned();
         }
-        self.revision += 1;
+        self.touched.vswitches.push(id.to_owned());
         Ok(())
     }
 
@@ -567,7 +564,11 @@ impl RegionNetwork {
             }
         }
         self.v_switches.swap_remove(index);
-        self.revision += 1;
+        self.touched.vswitches.push(gone_id);
+        if let Some(moved) = self.v_switches.get(index) {
+            // Its place changed: the store keeps it.
+            self.touched.vswitches.push(moved.v_switch_id.clone());
+        }
     }
 
     pub fn visible_security_group(&self, id: &str, account: &str) -> Option<&SecurityGroup> {
@@ -628,7 +629,6 @@ impl RegionNetwork {
         };
         self.security_groups.insert(id.clone(), group);
         self.remember_token(change, &id);
-        self.revision += 1;
         Ok(id)
     }
 
@@ -671,7 +671,6 @@ impl RegionNetwork {
         if let Some(policy) = policy {
             group.inner_access_policy = Some(policy.to_owned());
         }
-        self.revision += 1;
         Ok(())
     }
 
@@ -693,8 +692,8 @@ impl RegionNetwork {
         }
         self.security_groups.remove(id);
         self.default_groups.retain(|_, group| group != id);
+        self.touched.meta = true;
         self.deleted.remember(id);
-        self.revision += 1;
         Ok(())
     }
 
@@ -729,7 +728,6 @@ impl RegionNetwork {
             ));
         }
         group.rules.extend(added);
-        self.revision += 1;
         Ok(())
     }
 
@@ -753,7 +751,6 @@ impl RegionNetwork {
             let named = rule.direction == direction && rule_ids.contains(&rule.rule_id);
             !(named || terms.iter().any(|t| t.same_as(rule)))
         });
-        self.revision += 1;
         Ok(())
     }
 
@@ -922,7 +919,6 @@ impl RegionNetwork {
         self.insert_eip(eip)
             .map_err(|_| ApiError::new(ErrorCode::InternalError))?;
         self.remember_token(change, &id);
-        self.revision += 1;
         Ok((id, ip))
     }
 
@@ -953,7 +949,6 @@ impl RegionNetwork {
         if bandwidth.is_some() {
             eip.bandwidth = bandwidth;
         }
-        self.revision += 1;
         Ok(())
     }
 
@@ -968,7 +963,6 @@ impl RegionNetwork {
             self.eip_pool.release(eip.ip_address);
             self.eip_addresses.remove(&eip.ip_address);
         }
-        self.revision += 1;
         Ok(())
     }
 
@@ -999,7 +993,6 @@ impl RegionNetwork {
     pub fn unbind_eip(&mut self, id: &str) {
         if let Some(eip) = self.eips.get_mut(id) {
             eip.bound_to = None;
-            self.revision += 1;
         }
     }
 
@@ -1055,6 +1048,7 @@ impl RegionNetwork {
             Taggable::Vpc => self.vpcs.get_mut(id).map(|v| &mut v.api),
             Taggable::VSwitch => {
                 let index = self.by_id.get(id).copied();
+                self.touched.vswitches.push(id.to_owned());
                 index.and_then(|i| self.v_switches.get_mut(i)).map(|v| &mut v.api)
             }
             Taggable::Eip => self.eips.get_mut(id).filter(|e| !e.auto_created).map(|e| &mut e.api),
@@ -1079,7 +1073,6 @@ impl RegionNetwork {
             let api = self.own_attributes_mut(kind, id, account)?;
             merge_tags(&mut api.tags, tags);
         }
-        self.revision += 1;
         Ok(())
     }
 
@@ -1099,7 +1092,6 @@ impl RegionNetwork {
             let api = self.own_attributes_mut(kind, id, account)?;
             api.tags.retain(|t| !all && !keys.contains(&t.key));
         }
-        self.revision += 1;
         Ok(())
     }
 }

@@ -10,12 +10,14 @@ mod api;
 mod pool;
 mod regions;
 mod registration;
+mod stored;
 mod tokens;
 
 pub use api::{account_number, Attributes, NetworkChange, RouteTable, RuleSpec, SecurityRule, Tag, Taggable, VpcSpec};
 
 pub use pool::IpPool;
 pub use regions::{region, region_of_resource_id, region_of_zone, regions, RegionInfo};
+pub use stored::{Cursor, NetworkParts, NetworkSink, Records};
 
 use crate::error::{ApiError, ErrorCode};
 use crate::util::{FastMap, IdGenerator};
@@ -257,11 +259,11 @@ impl ZoneVerdicts {
 pub struct RegionNetwork {
     pub region_id: String,
     pub default_vpc_id: String,
-    pub vpcs: BTreeMap<String, Vpc>,
+    pub vpcs: Records<Vpc>,
     pub v_switches: Vec<VSwitch>,
-    pub security_groups: BTreeMap<String, SecurityGroup>,
-    pub eips: BTreeMap<String, Eip>,
-    pub disks: BTreeMap<String, Disk>,
+    pub security_groups: Records<SecurityGroup>,
+    pub eips: Records<Eip>,
+    pub disks: Records<Disk>,
     pub image_caches: Vec<String>,
     #[serde(skip)]
     region: &'static RegionInfo,
@@ -284,13 +286,12 @@ pub struct RegionNetwork {
     /// See `SavedNetwork::client_tokens`.
     #[serde(skip)]
     client_tokens: tokens::NetworkTokens,
-    /// Counts changes to what the network declares (not addresses handed out, which the stored
-    /// groups tell), so the durable state knows when to write it.
+    /// What changes touched beyond `Records` since the network was last written.
     #[serde(skip)]
-    revision: u64,
-    /// The revision last written to the durable state.
+    touched: stored::Touched,
+    /// Where changes are written, when the state is durable.
     #[serde(skip)]
-    pub saved_revision: u64,
+    sink: Option<NetworkSink>,
     /// What the create under way registered on first use, to take back if it fails.
     #[serde(skip)]
     registered_now: registration::Registered,
@@ -332,6 +333,9 @@ pub struct SavedNetwork {
     /// vSwitch and security-group ids deleted through the API, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deleted_ids: Vec<String>,
+    /// The number of the first of `deleted_ids` in the order of deletion (the store numbers them).
+    #[serde(skip)]
+    pub deleted_first: u64,
 }
 
 /// What declares a vSwitch: how one is made, and how the durable state keeps it.
@@ -355,11 +359,11 @@ impl RegionNetwork {
         RegionNetwork {
             region_id: region.region_id.clone(),
             default_vpc_id,
-            vpcs: BTreeMap::new(),
+            vpcs: Records::default(),
             v_switches: Vec::new(),
-            security_groups: BTreeMap::new(),
-            eips: BTreeMap::new(),
-            disks: BTreeMap::new(),
+            security_groups: Records::default(),
+            eips: Records::default(),
+            disks: Records::default(),
             image_caches: Vec::new(),
             region,
             by_id: FastMap::default(),
@@ -369,8 +373,8 @@ impl RegionNetwork {
             eip_addresses: FastMap::default(),
             client_tokens: tokens::NetworkTokens::default(),
             blocks: FastMap::default(),
-            revision: 1,
-            saved_revision: 0,
+            touched: stored::Touched::default(),
+            sink: None,
             registered_now: registration::Registered::default(),
             deleted: registration::Deleted::default(),
         }
@@ -391,35 +395,34 @@ impl RegionNetwork {
             let id = ids.resource_id("vsw", &region.id_code);
             network.add_default_vswitch(id, zone, Registration::Default);
         }
+        network.touched.meta = true;
         network
     }
 
-    /// What changed in the declarations since the network was made: see `saved_revision`.
-    pub fn revision(&self) -> u64 {
-        self.revision
+    /// From now on, what changes touch is written to `sink` as the network's lock is let go.
+    pub fn attach(&mut self, sink: Option<NetworkSink>) {
+        self.sink = sink;
     }
 
     /// The declarations, to be stored.
     pub fn save(&self) -> SavedNetwork {
         let (token_ids, token_times) = self.client_tokens.saved();
+        let meta = self.meta();
         SavedNetwork {
             region_id: self.region_id.clone(),
-            default_vpc_id: self.default_vpc_id.clone(),
-            vpcs: self.vpcs.clone(),
+            default_vpc_id: meta.default_vpc_id,
+            vpcs: (*self.vpcs).clone(),
             v_switches: self.v_switches.iter().map(VSwitch::declaration).collect(),
-            security_groups: self.security_groups.clone(),
-            eips: self.eips.clone(),
-            disks: self.disks.clone(),
-            image_caches: self.image_caches.clone(),
-            default_groups: self
-                .default_groups
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-            next_block: self.next_block,
+            security_groups: (*self.security_groups).clone(),
+            eips: (*self.eips).clone(),
+            disks: (*self.disks).clone(),
+            image_caches: meta.image_caches,
+            default_groups: meta.default_groups,
+            next_block: meta.next_block,
             client_tokens: token_ids,
             client_token_times: token_times,
             deleted_ids: self.deleted.saved(),
+            deleted_first: 0,
         }
     }
 
@@ -427,14 +430,14 @@ impl RegionNetwork {
     pub fn restore(saved: SavedNetwork) -> Result<Self, String> {
         let region = region(&saved.region_id).map_err(|_| format!("unknown region {:?}", saved.region_id))?;
         let mut network = RegionNetwork::empty(region, saved.default_vpc_id);
-        network.vpcs = saved.vpcs;
-        network.security_groups = saved.security_groups;
-        network.disks = saved.disks;
+        network.vpcs = Records::loaded(saved.vpcs);
+        network.security_groups = Records::loaded(saved.security_groups);
+        network.disks = Records::loaded(saved.disks);
         network.image_caches = saved.image_caches;
         network.default_groups = saved.default_groups.into_iter().collect();
         network.next_block = saved.next_block;
         network.client_tokens = tokens::NetworkTokens::restored(saved.client_tokens, &saved.client_token_times);
-        network.deleted = registration::Deleted::restored(saved.deleted_ids);
+        network.deleted = registration::Deleted::restored(saved.deleted_ids, saved.deleted_first);
         if let Some(vpc) = network
             .vpcs
             .values()
@@ -467,8 +470,10 @@ impl RegionNetwork {
         for eip in saved.eips.into_values() {
             network.insert_eip(eip)?;
         }
-        // What was just read is what the store holds.
-        network.saved_revision = network.revision;
+        // What was just read is what the store holds (the tokens and deleted ids that their bounds
+        // dropped aside, which are written away with the next change).
+        network.touched = stored::Touched::default();
+        network.eips = Records::loaded(std::mem::take(&mut network.eips).into_map());
         Ok(network)
     }
 
@@ -503,8 +508,17 @@ impl RegionNetwork {
         }
         self.count_holder(&placement.security_group_id, true);
         let Some((allocation_id, ip)) = eip else { return };
-        match self.eips.get_mut(allocation_id) {
-            Some(known) => known.bound_to = Some(holder.to_owned()),
+        match self
+            .eips
+            .get(allocation_id)
+            .map(|e| e.bound_to.as_deref() == Some(holder))
+        {
+            Some(true) => {}
+            Some(false) => {
+                if let Some(known) = self.eips.get_mut(allocation_id) {
+                    known.bound_to = Some(holder.to_owned());
+                }
+            }
             None => {
                 let made = Eip::declared(allocation_id, *ip, Some(holder), true);
                 if let Err(why) = self.insert_eip(made) {
@@ -522,7 +536,6 @@ impl RegionNetwork {
     }
 
     fn add_security_group(&mut self, id: &str, vpc_id: &str) {
-        self.revision += 1;
         let sg = SecurityGroup {
             security_group_id: id.to_owned(),
             vpc_id: vpc_id.to_owned(),
@@ -556,6 +569,7 @@ impl RegionNetwork {
             .nth(usize::try_from(self.next_block).ok()?)?;
         let ipv6_cidr_block = Some(default_ipv6_block(self.region, self.next_block));
         self.next_block += 1;
+        self.touched.meta = true;
         let (auto_registered, owner) = match registered {
             Registration::Default => (false, None),
             Registration::For(account) => (true, account.map(str::to_owned)),
@@ -576,7 +590,7 @@ impl RegionNetwork {
     }
 
     fn add_vswitch(&mut self, declared: SavedVSwitch) -> usize {
-        self.revision += 1;
+        self.touched.vswitches.push(declared.v_switch_id.clone());
         let index = self.v_switches.len();
         self.by_id.insert(declared.v_switch_id.clone(), index);
         let (first, last) = block_range(declared.cidr_block);
@@ -637,7 +651,7 @@ impl RegionNetwork {
 
     /// One more (or one fewer) holder placed in a security group: a group in use is not deleted.
     fn count_holder(&mut self, security_group_id: &str, placed: bool) {
-        if let Some(group) = self.security_groups.get_mut(security_group_id) {
+        if let Some(group) = self.security_groups.get_mut_unstored(security_group_id) {
             group.holders = if placed {
                 group.holders + 1
             } else {
@@ -812,7 +826,7 @@ impl RegionNetwork {
                 self.add_security_group(&id, vpc_id);
                 self.note_registered_security_group(&id);
                 self.default_groups.insert(vpc_id.to_owned(), id.clone());
-                self.revision += 1;
+                self.touched.meta = true;
                 Ok(id)
             }
         }
@@ -825,12 +839,28 @@ impl RegionNetwork {
 
     /// Gives back what a placement holds: its address to its vSwitch, its place in its security group.
     pub fn give_back(&mut self, placement: &Placement) {
+        self.release_placement(placement, false);
+    }
+
+    /// Takes back a placement that will not be used (a dry run's) as if it had not been made: the
+    /// address, the place in its security group, and where its vSwitch hands out the next address
+    /// when it was drawn rather than named (`named`).
+    pub fn withdraw(&mut self, placement: &Placement, named: bool) {
+        self.release_placement(placement, !named);
+    }
+
+    fn release_placement(&mut self, placement: &Placement, undo_draw: bool) {
         if let Some(v) = self
             .by_id
             .get(&placement.vswitch_id)
             .and_then(|i| self.v_switches.get_mut(*i))
         {
-            v.pool.release(placement.ip);
+            match undo_draw {
+                true => v.pool.undo_allocate(placement.ip),
+                false => {
+                    v.pool.release(placement.ip);
+                }
+            }
         }
         self.count_holder(&placement.security_group_id, false);
     }
@@ -880,7 +910,6 @@ impl RegionNetwork {
         // The pool never hands out an address an EIP holds: each one's is claimed in it.
         self.insert_eip(eip.clone())
             .map_err(|_| ApiError::new(ErrorCode::IpNotEnough))?;
-        self.revision += 1;
         Ok(eip)
     }
 
@@ -894,7 +923,6 @@ impl RegionNetwork {
             return Err(ApiError::new(ErrorCode::IncorrectEipStatus));
         }
         eip.bound_to = Some(group_id.to_owned());
-        self.revision += 1;
         Ok(eip.ip_address)
     }
 
@@ -910,7 +938,6 @@ impl RegionNetwork {
 
     /// Unbinds the group's EIP; one it created goes away with it.
     pub fn release_eip(&mut self, allocation_id: &str) {
-        self.revision += 1;
         let auto = match self.eips.get_mut(allocation_id) {
             Some(eip) => {
                 eip.bound_to = None;
@@ -933,7 +960,6 @@ impl RegionNetwork {
             Some(_) => Err(format!("VPC {} is already declared differently", vpc.vpc_id)),
             None => {
                 self.vpcs.insert(vpc.vpc_id.clone(), vpc);
-                self.revision += 1;
                 Ok(())
             }
         }
@@ -1032,7 +1058,6 @@ impl RegionNetwork {
             Some(_) => Err(format!("EIP {} is already declared differently", eip.allocation_id)),
             None => {
                 self.insert_eip(eip)?;
-                self.revision += 1;
                 Ok(())
             }
         }
@@ -1044,7 +1069,6 @@ impl RegionNetwork {
             Some(_) => Err(format!("disk {} is already declared differently", disk.disk_id)),
             None => {
                 self.disks.insert(disk.disk_id.clone(), disk);
-                self.revision += 1;
                 Ok(())
             }
         }
@@ -1052,7 +1076,7 @@ impl RegionNetwork {
 
     pub fn declare_image_cache(&mut self, id: &str) {
         if !self.has_image_cache(id) {
-            self.revision += 1;
+            self.touched.meta = true;
             self.image_caches.push(id.to_owned());
         }
     }
@@ -1091,26 +1115,75 @@ fn default_ipv6_block(region: &RegionInfo, block: u32) -> Ipv6Net {
     Ipv6Net::new(address, 64).unwrap_or_default()
 }
 
+/// One region's network behind its lock. What a holder of the lock changed is written (when the
+/// state is durable) as the lock is let go, by the thread that changed it (`stored`).
+#[derive(Debug)]
+pub struct SharedNetwork(parking_lot::Mutex<RegionNetwork>);
+
+impl SharedNetwork {
+    pub fn new(network: RegionNetwork) -> Self {
+        SharedNetwork(parking_lot::Mutex::new(network))
+    }
+
+    pub fn lock(&self) -> NetworkGuard<'_> {
+        NetworkGuard(self.0.lock())
+    }
+}
+
+/// The locked network; dropping it writes what was changed.
+pub struct NetworkGuard<'a>(parking_lot::MutexGuard<'a, RegionNetwork>);
+
+impl std::ops::Deref for NetworkGuard<'_> {
+    type Target = RegionNetwork;
+
+    fn deref(&self) -> &RegionNetwork {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for NetworkGuard<'_> {
+    fn deref_mut(&mut self) -> &mut RegionNetwork {
+        &mut self.0
+    }
+}
+
+impl Drop for NetworkGuard<'_> {
+    fn drop(&mut self) {
+        self.0.write_touched();
+    }
+}
+
 /// Every region's network, created with its defaults on first use.
 #[derive(Debug, Default)]
 pub struct Networks {
-    by_region: crate::util::FastDashMap<String, std::sync::Arc<parking_lot::Mutex<RegionNetwork>>>,
+    by_region: crate::util::FastDashMap<String, std::sync::Arc<SharedNetwork>>,
+    /// Where the networks write their changes, when the state is durable.
+    journal: std::sync::OnceLock<std::sync::Arc<crate::store::Journal>>,
 }
 
 impl Networks {
-    pub fn region(
-        &self,
-        region: &'static RegionInfo,
-        ids: &IdGenerator,
-    ) -> std::sync::Arc<parking_lot::Mutex<RegionNetwork>> {
+    pub fn region(&self, region: &'static RegionInfo, ids: &IdGenerator) -> std::sync::Arc<SharedNetwork> {
         if let Some(existing) = self.by_region.get(&region.region_id) {
             return std::sync::Arc::clone(existing.value());
         }
-        let entry = self
-            .by_region
-            .entry(region.region_id.clone())
-            .or_insert_with(|| std::sync::Arc::new(parking_lot::Mutex::new(RegionNetwork::default_for(region, ids))));
+        let entry = self.by_region.entry(region.region_id.clone()).or_insert_with(|| {
+            let mut network = RegionNetwork::default_for(region, ids);
+            network.attach(self.sink());
+            std::sync::Arc::new(SharedNetwork::new(network))
+        });
         std::sync::Arc::clone(entry.value())
+    }
+
+    /// From now on, every network writes its changes to `journal`.
+    pub fn attach_journal(&self, journal: &std::sync::Arc<crate::store::Journal>) {
+        let _ = self.journal.set(std::sync::Arc::clone(journal));
+        for (_, network) in self.snapshot() {
+            network.lock().attach(self.sink());
+        }
+    }
+
+    fn sink(&self) -> Option<NetworkSink> {
+        self.journal.get().map(NetworkSink::new)
     }
 
     pub fn clear(&self) {
@@ -1118,14 +1191,15 @@ impl Networks {
     }
 
     /// Puts a loaded region's network in place of any other.
-    pub fn install(&self, network: RegionNetwork) {
+    pub fn install(&self, mut network: RegionNetwork) {
+        network.attach(self.sink());
         let key = network.region_id.clone();
         self.by_region
-            .insert(key, std::sync::Arc::new(parking_lot::Mutex::new(network)));
+            .insert(key, std::sync::Arc::new(SharedNetwork::new(network)));
     }
 
     /// Every region's network that exists, sorted by region.
-    pub fn snapshot(&self) -> Vec<(String, std::sync::Arc<parking_lot::Mutex<RegionNetwork>>)> {
+    pub fn snapshot(&self) -> Vec<(String, std::sync::Arc<SharedNetwork>)> {
         let mut all: Vec<_> = self
             .by_region
             .iter()

@@ -103,6 +103,14 @@ impl IpPool {
         true
     }
 
+    /// Frees the address `allocate` just handed out and moves the cursor back to it, so the next
+    /// allocation is what it would have been without this one (a dry run's).
+    pub fn undo_allocate(&mut self, ip: Ipv4Addr) {
+        if self.release(ip) {
+            self.cursor = u32::from(ip).wrapping_sub(self.network);
+        }
+    }
+
     pub fn in_use(&self) -> usize {
         self.in_use
     }

@@ -4,6 +4,7 @@
 //! of another region's form, is never registered; and what a create registered is taken back when the
 //! create fails, so a refused call leaves no trace.
 
+use super::stored::Chunk;
 use super::{RegionNetwork, VSwitch};
 use crate::error::{ApiError, ErrorCode};
 use std::collections::VecDeque;
@@ -22,11 +23,15 @@ pub struct Registered {
     next_block: Option<u32>,
 }
 
-/// The ids deleted through the API, oldest forgotten first past `REMEMBERED_DELETIONS`.
+/// The ids deleted through the API, oldest forgotten first past `REMEMBERED_DELETIONS`; each with
+/// its number in the order of deletion, which the store keeps.
 #[derive(Debug, Default, Clone)]
 pub struct Deleted {
-    order: VecDeque<String>,
+    order: VecDeque<(u64, String)>,
     ids: crate::util::FastSet<String>,
+    next: u64,
+    /// Ids remembered (with their number) or forgotten (`None`) since the network was last written.
+    touched: Vec<(String, Option<u64>)>,
 }
 
 impl Deleted {
@@ -34,10 +39,13 @@ impl Deleted {
         if !self.ids.insert(id.to_owned()) {
             return;
         }
-        self.order.push_back(id.to_owned());
+        self.order.push_back((self.next, id.to_owned()));
+        self.touched.push((id.to_owned(), Some(self.next)));
+        self.next += 1;
         if self.order.len() > REMEMBERED_DELETIONS {
-            if let Some(oldest) = self.order.pop_front() {
+            if let Some((_, oldest)) = self.order.pop_front() {
                 self.ids.remove(&oldest);
+                self.touched.push((oldest, None));
             }
         }
     }
@@ -46,17 +54,55 @@ impl Deleted {
         self.ids.contains(id)
     }
 
-    /// Oldest first, as the durable state keeps them.
+    /// Oldest first, as a snapshot of an older format kept them.
     pub fn saved(&self) -> Vec<String> {
-        self.order.iter().cloned().collect()
+        self.order.iter().map(|(_, id)| id.clone()).collect()
     }
 
-    pub fn restored(ids: Vec<String>) -> Self {
-        let mut deleted = Deleted::default();
+    /// From the ids oldest first, numbered from `first` on (as the store numbered them).
+    pub fn restored(ids: Vec<String>, first: u64) -> Self {
+        let mut deleted = Deleted {
+            next: first,
+            ..Deleted::default()
+        };
         for id in ids {
             deleted.remember(&id);
         }
+        deleted.touched.retain(|(_, kept)| kept.is_none());
         deleted
+    }
+
+    /// What changed since last asked, in order: the latest word on each id wins when written.
+    pub fn take_touched(&mut self) -> Vec<(String, Option<u64>)> {
+        std::mem::take(&mut self.touched)
+    }
+
+    pub fn touch_all(&mut self) {
+        self.touched = self.order.iter().map(|(n, id)| (id.clone(), Some(*n))).collect();
+    }
+
+    /// Up to `limit` entries after the one numbered `after`, and the last number given when more
+    /// follow.
+    pub fn entries_after(&self, after: Option<&str>, limit: usize) -> Chunk<String> {
+        let after: Option<u64> = after.and_then(|a| a.parse().ok());
+        let skip = after.map_or(0, |a| self.order.partition_point(|(n, _)| *n <= a));
+        let entries: Vec<_> = self
+            .order
+            .iter()
+            .skip(skip)
+            .take(limit)
+            .map(|(n, id)| (super::stored::DELETED, id.clone(), n.to_string().into_bytes()))
+            .collect();
+        let last = self
+            .order
+            .iter()
+            .skip(skip)
+            .nth(entries.len().saturating_sub(1))
+            .map(|(n, _)| *n);
+        let next = last
+            .filter(|_| skip + entries.len() < self.order.len())
+            .map(|n| n.to_string());
+        (entries, next)
     }
 }
 
@@ -132,7 +178,7 @@ impl RegionNetwork {
             if self.security_groups.get(id).is_some_and(|g| g.holders == 0) {
                 self.security_groups.remove(id);
                 self.default_groups.retain(|_, group| group != id);
-                self.revision += 1;
+                self.touched.meta = true;
             }
         }
         let mut all_gone = true;
@@ -145,6 +191,7 @@ impl RegionNetwork {
         }
         if let (true, Some(before)) = (all_gone, registered.next_block) {
             self.next_block = before;
+            self.touched.meta = true;
         }
     }
 }

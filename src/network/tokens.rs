@@ -3,6 +3,7 @@
 //! `MAX_PER_ACCOUNT` of each account, so an account retrying or spraying tokens neither grows the
 //! region's network nor slows the others'.
 
+use super::stored::{Chunk, StoredToken, TOKEN};
 use crate::store::TOKEN_TTL;
 use crate::util::FastMap;
 use std::collections::{BTreeMap, VecDeque};
@@ -20,6 +21,8 @@ pub struct NetworkTokens {
     made: BTreeMap<String, (String, OffsetDateTime)>,
     /// Each account's keys, oldest first.
     by_account: FastMap<String, VecDeque<(OffsetDateTime, String)>>,
+    /// Keys remembered or forgotten since the network was last written.
+    touched: Vec<String>,
 }
 
 impl NetworkTokens {
@@ -38,11 +41,54 @@ impl NetworkTokens {
                 break;
             }
             self.made.remove(oldest);
+            self.touched.push(oldest.clone());
             queue.pop_front();
         }
+        self.touched.push(key.clone());
         if self.made.insert(key.clone(), (id, now)).is_none() {
             queue.push_back((now, key));
         }
+    }
+
+    /// The keys remembered or forgotten since last asked, each once.
+    pub fn take_touched(&mut self) -> Vec<String> {
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.sort_unstable();
+        touched.dedup();
+        touched
+    }
+
+    /// Every key marked touched, to be written again.
+    pub fn touch_all(&mut self) {
+        self.touched = self.made.keys().cloned().collect();
+    }
+
+    /// `key`'s entry as the store keeps it.
+    pub fn stored(&self, key: &str) -> Option<StoredToken> {
+        self.made.get(key).map(|(id, at)| StoredToken {
+            id: id.clone(),
+            at: at.unix_timestamp(),
+        })
+    }
+
+    /// Up to `limit` entries after the key `after`, and the last key given when more follow.
+    pub fn entries_after(&self, after: Option<&str>, limit: usize) -> Chunk<String> {
+        use std::ops::Bound;
+        let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let mut range = self.made.range::<str, _>((from, Bound::Unbounded));
+        let entries: Vec<_> = range
+            .by_ref()
+            .take(limit)
+            .filter_map(|(key, _)| {
+                let value = serde_json::to_vec(&self.stored(key)?).ok()?;
+                Some((TOKEN, key.clone(), value))
+            })
+            .collect();
+        let next = entries
+            .last()
+            .map(|(_, key, _)| key.clone())
+            .filter(|_| range.next().is_some());
+        (entries, next)
     }
 
     /// As the durable state keeps them: ids by key (the form older files have), and when each was
@@ -73,6 +119,13 @@ impl NetworkTokens {
         for (at, key, id) in by_age {
             tokens.insert(key, id, at);
         }
+        // What was read is what the store holds; a token the cap dropped is written away later.
+        let forgotten: Vec<String> = tokens
+            .take_touched()
+            .into_iter()
+            .filter(|key| !tokens.made.contains_key(key))
+            .collect();
+        tokens.touched = forgotten;
         tokens
     }
 }

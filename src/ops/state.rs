@@ -9,7 +9,7 @@ use crate::auth::Caller;
 use crate::faults::{CallFaults, Faults};
 use crate::fixtures::{self, FixtureDocument};
 use crate::lifecycle::machine::{Delays, Policy, PolicyKind};
-use crate::network::{Networks, RegionInfo, RegionNetwork};
+use crate::network::{Networks, RegionInfo};
 use crate::store::{Journal, PartitionKey, Registry};
 use crate::util::{Clock, IdGenerator};
 use parking_lot::RwLock;
@@ -72,6 +72,7 @@ impl EciState {
 
     /// From now on, partitions made and those given to `attach_journal` write their changes to it.
     pub fn attach_journal(&self, journal: Arc<Journal>) {
+        self.networks.attach_journal(&journal);
         let _ = self.journal.set(journal);
     }
 
@@ -147,7 +148,7 @@ impl EciState {
     }
 
     /// The network of `region`.
-    pub fn network(&self, region: &'static RegionInfo) -> Arc<parking_lot::Mutex<RegionNetwork>> {
+    pub fn network(&self, region: &'static RegionInfo) -> Arc<crate::network::SharedNetwork> {
         self.networks.region(region, &self.ids)
     }
 }

@@ -32,7 +32,7 @@ struct ActionLabels {
 }
 
 /// Every family's name, type and help, for the descriptors of families with no sample yet.
-const FAMILIES: [(&str, &str, &str); 11] = [
+const FAMILIES: [(&str, &str, &str); 12] = [
     (
         "eci_calls",
         "counter",
@@ -80,6 +80,11 @@ const FAMILIES: [(&str, &str, &str); 11] = [
         "counter",
         "Calls dropped from the request journal to make room or by DELETE /_emulator/calls",
     ),
+    (
+        "eci_state_written_bytes",
+        "counter",
+        "Bytes of changes (keys and values) committed to the state directory since start; none in memory",
+    ),
 ];
 
 /// The kinds the resource gauge counts, by label.
@@ -107,6 +112,7 @@ pub struct Metrics {
     journal_calls: Gauge,
     journal_bytes: Gauge,
     journal_dropped: Counter,
+    state_written: Counter,
 }
 
 /// 100 µs to about 3.3 s, doubling.
@@ -128,8 +134,9 @@ impl Default for Metrics {
         let journal_calls = Gauge::default();
         let journal_bytes = Gauge::default();
         let journal_dropped = Counter::default();
+        let state_written = Counter::default();
         // Registered by the same table the empty families' descriptors come from.
-        let [calls_f, latency_f, faults_f, throttled_f, signatures_f, groups_f, resources_f, addresses_f, journal_f, bytes_f, dropped_f] =
+        let [calls_f, latency_f, faults_f, throttled_f, signatures_f, groups_f, resources_f, addresses_f, journal_f, bytes_f, dropped_f, written_f] =
             FAMILIES.map(|(name, _, help)| (name, help));
         registry.register(calls_f.0, calls_f.1, calls.clone());
         registry.register(latency_f.0, latency_f.1, latency.clone());
@@ -142,6 +149,7 @@ impl Default for Metrics {
         registry.register(journal_f.0, journal_f.1, journal_calls.clone());
         registry.register(bytes_f.0, bytes_f.1, journal_bytes.clone());
         registry.register(dropped_f.0, dropped_f.1, journal_dropped.clone());
+        registry.register(written_f.0, written_f.1, state_written.clone());
         Metrics {
             registry,
             calls,
@@ -155,6 +163,7 @@ impl Default for Metrics {
             journal_calls,
             journal_bytes,
             journal_dropped,
+            state_written,
         }
     }
 }
@@ -197,10 +206,13 @@ impl Metrics {
             .inc();
     }
 
-    /// The text exposition, with the resource gauges read from `eci` now and the journal's counts
-    /// (calls held, calls dropped since start, bytes held) as given.
-    pub fn render(&self, eci: &EciState, journal: (usize, u64, u64)) -> String {
+    /// The text exposition, with the resource gauges read from `eci` now, the request journal's
+    /// counts (calls held, calls dropped since start, bytes held) as given, and the bytes committed
+    /// to the state directory.
+    pub fn render(&self, eci: &EciState, journal: (usize, u64, u64), state_written: u64) -> String {
         self.read_gauges(eci);
+        self.state_written
+            .inc_by(state_written.saturating_sub(self.state_written.get()));
         self.journal_calls.set(gauge_value(journal.0));
         self.journal_bytes.set(i64::try_from(journal.2).unwrap_or(i64::MAX));
         let counted = self.journal_dropped.get();

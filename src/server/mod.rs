@@ -204,7 +204,7 @@ impl AppState {
             .unwrap_or_default()
             .install(self.parts(), self.inner.signature_clock.now());
         if let Some(durable) = &self.inner.durable {
-            durable.captured.forget(self.parts());
+            durable.captured.forget();
         }
     }
 
@@ -231,7 +231,13 @@ impl AppState {
         match stored {
             Some(image) => {
                 tracing::info!(groups = image.groups(), entries = image.entries(), "state loaded");
+                let older_form = image.has_whole_networks();
                 image.install(parts, now);
+                if older_form {
+                    // A store of before format 3 keeps each network whole: it is written again,
+                    // record by record, in one commit.
+                    self.rewrite_durable();
+                }
             }
             None => {
                 if self.inner.snapshot.is_some() {
@@ -291,7 +297,7 @@ impl AppState {
         let Some(durable) = &self.inner.durable else {
             return Ok(());
         };
-        durable.captured.capture(durable.journal(), self.parts(), true);
+        durable.captured.capture(durable.journal(), self.parts());
         let last = durable.journal().last_queued();
         durable.journal().durable(last).await.map_err(|e| e.to_string())
     }
@@ -451,10 +457,11 @@ async fn scrape(axum::extract::State(state): axum::extract::State<AppState>, hea
         }
     }
     state.eci().settle_all(state.faults());
-    let text = state
-        .inner
-        .metrics
-        .render(state.eci(), state.inner.insight.journal.counts());
+    let text = state.inner.metrics.render(
+        state.eci(),
+        state.inner.insight.journal.counts(),
+        state.inner.durable.as_ref().map_or(0, |d| d.journal().written_bytes()),
+    );
     let mut response = Response::new(Body::from(text));
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -115,7 +115,7 @@ async fn serve_durably(state: &AppState, raw: &RawRequest, request_id: &str) -> 
     journal::begin_call();
     let served = serve(state, raw, request_id);
     let reads_only = served.action.starts_with("Describe") || served.action.starts_with("List");
-    durable.captured.capture(durable.journal(), state.parts(), !reads_only);
+    durable.captured.capture(durable.journal(), state.parts());
     let Some(seq) = journal::end_call() else {
         return served;
     };

@@ -19,6 +19,18 @@ pub enum Change {
     Clear,
 }
 
+impl Change {
+    /// The bytes it writes: its key and value.
+    pub fn size(&self) -> u64 {
+        let bytes = match self {
+            Change::Put(key, value) => key.len() + value.len(),
+            Change::Delete(key) | Change::Nonce(key) => key.len(),
+            Change::Clear => 0,
+        };
+        bytes as u64
+    }
+}
+
 /// How far the writer has come: every change numbered up to `seq` is on disk, unless it is in one of
 /// the ranges that failed.
 #[derive(Debug, Clone, Default)]
@@ -74,6 +86,8 @@ pub struct Journal {
     queue: Mutex<Queue>,
     wake_writer: Condvar,
     committed: watch::Sender<Committed>,
+    /// Bytes of the changes committed so far (keys and values).
+    written: std::sync::atomic::AtomicU64,
 }
 
 impl Default for Journal {
@@ -82,6 +96,7 @@ impl Default for Journal {
             queue: Mutex::new(Queue::default()),
             wake_writer: Condvar::new(),
             committed: watch::Sender::new(Committed::default()),
+            written: std::sync::atomic::AtomicU64::new(0),
         }
     }
 }
@@ -149,6 +164,16 @@ impl Journal {
     pub fn hold(&self) -> Hold<'_> {
         self.queue.lock().holds += 1;
         Hold(self)
+    }
+
+    /// The writer's side: `bytes` more were committed.
+    pub fn count_written(&self, bytes: u64) {
+        self.written.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Bytes of the changes committed since start.
+    pub fn written_bytes(&self) -> u64 {
+        self.written.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The writer's side: everything up to `seq` is on disk.
@@ -277,7 +302,13 @@ pub mod keys {
         format!("{seq:020}")
     }
 
-    /// A whole-state value such as a region's network or the fault rules.
+    /// An entry of a region's network: a record of `kind` under its id (`network::stored`).
+    pub fn network(region: &str, kind: &str, name: &str) -> Vec<u8> {
+        serde_json::to_vec(&("n", region, kind, name)).unwrap_or_default()
+    }
+
+    /// A whole-state value such as the fault rules (or, in stores of before format 3, a region's
+    /// network).
     pub fn global(name: &str, part: &str) -> Vec<u8> {
         serde_json::to_vec(&("g", name, part)).unwrap_or_default()
     }
@@ -297,6 +328,7 @@ pub mod keys {
     #[serde(untagged)]
     pub enum Key {
         Record(String, String, String, String, String),
+        Network(String, String, String, String),
         Global(String, String, String),
         Meta(String, String),
     }

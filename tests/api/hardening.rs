@@ -692,13 +692,21 @@ async fn a_forged_snapshot_whose_records_disagree_is_refused() {
     );
 }
 
-/// A version 1 snapshot (lines without checksums) still loads.
+/// A version 2 snapshot, made by the build before networks were stored record by record (each
+/// region's network one whole value), loads with everything in it; so does the same file as version
+/// 1 (lines without checksums).
 #[tokio::test]
-async fn a_version_1_snapshot_still_loads() {
-    let app = open_app();
-    let id = create_group(&app, "kept", &[]).await;
-    let snapshot = snapshot_of(&app).await;
-    let lines: Vec<&str> = snapshot.lines().collect();
+async fn older_snapshots_still_load() {
+    let v2 = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/older/snapshot-v2.ndjson"
+    ))
+    .unwrap();
+    assert!(
+        v2.contains(r#"[["g","network","cn-hangzhou"]"#),
+        "not a whole-network file"
+    );
+    let lines: Vec<&str> = v2.lines().collect();
     let header = lines[0].replace("\"version\":2", "\"version\":1");
     let entries: Vec<String> = lines[1..lines.len() - 1]
         .iter()
@@ -707,20 +715,115 @@ async fn a_version_1_snapshot_still_loads() {
             format!("[{key},{value}]")
         })
         .collect();
-    let old = reassembled(&header, &entries);
-    rpc_ok(
-        &app,
-        "DeleteContainerGroup",
-        &[("RegionId", "cn-hangzhou"), ("ContainerGroupId", &id)],
+    let v1 = reassembled(&header, &entries);
+    for (version, file) in [("2", v2.clone()), ("1", v1)] {
+        let app = open_app();
+        let reply = send(&app, post("/_emulator/snapshot", "application/x-ndjson", file)).await;
+        assert_eq!(reply.status, StatusCode::OK, "version {version}: {}", reply.text);
+        assert_older_state(&app).await;
+        // And what it holds is saved in the current form, which loads again.
+        let again = snapshot_of(&app).await;
+        assert!(!again.contains(r#"["g","network""#), "{again}");
+        let app = open_app();
+        let reply = send(&app, post("/_emulator/snapshot", "application/x-ndjson", again)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        assert_older_state(&app).await;
+    }
+}
+
+/// What `tests/data/older/` holds: the account `older-account`'s VPC (made with a client token),
+/// vSwitch, security group with one rule, an EIP bound to its group, and a deleted security group.
+pub async fn assert_older_state(app: &Router) {
+    const ECS: &str = "2014-05-26";
+    const VPC: &str = "2016-04-28";
+    let key = "older-account";
+    let region = ("RegionId", "cn-hangzhou");
+    let vpcs = rpc_at(app, VPC, key, "DescribeVpcs", &[region]).await.json();
+    let made = vpcs["Vpcs"]["Vpc"]
+        .as_array()
+        .and_then(|all| all.iter().find(|v| v["IsDefault"] == false));
+    let vpc = made.unwrap_or_else(|| panic!("no VPC but the default: {vpcs}"));
+    assert_eq!(vpc["VpcName"], "older-vpc", "{vpcs}");
+    let vpc_id = vpc["VpcId"].as_str().unwrap();
+    let again = rpc_at(
+        app,
+        VPC,
+        key,
+        "CreateVpc",
+        &[
+            region,
+            ("CidrBlock", "192.168.0.0/16"),
+            ("ClientToken", "older-vpc-token"),
+        ],
     )
-    .await;
-    let reply = send(&app, post("/_emulator/snapshot", "application/x-ndjson", old)).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-    let listed = rpc_get(&app, "DescribeContainerGroups", &[("RegionId", "cn-hangzhou")])
+    .await
+    .json();
+    assert_eq!(again["VpcId"], vpc_id, "the client token is remembered: {again}");
+    let vswitches = rpc_at(app, VPC, key, "DescribeVSwitches", &[region, ("VpcId", vpc_id)])
         .await
         .json();
-    assert_eq!(listed["ContainerGroups"][0]["ContainerGroupId"], id.as_str());
+    assert_eq!(
+        vswitches["VSwitches"]["VSwitch"][0]["VSwitchName"], "older-vsw",
+        "{vswitches}"
+    );
+    let groups = rpc_at(app, ECS, key, "DescribeSecurityGroups", &[region, ("VpcId", vpc_id)])
+        .await
+        .json();
+    let group = &groups["SecurityGroups"]["SecurityGroup"][0];
+    assert_eq!(group["SecurityGroupName"], "older-sg", "{groups}");
+    let group_id = group["SecurityGroupId"].as_str().unwrap();
+    let rules = rpc_at(
+        app,
+        ECS,
+        key,
+        "DescribeSecurityGroupAttribute",
+        &[region, ("SecurityGroupId", group_id)],
+    )
+    .await
+    .json();
+    assert_eq!(rules["Permissions"]["Permission"][0]["PortRange"], "22/22", "{rules}");
+    let eips = rpc_at(app, VPC, key, "DescribeEipAddresses", &[region]).await.json();
+    let eip = &eips["EipAddresses"]["EipAddress"][0];
+    assert_eq!(
+        (eip["Name"].as_str(), eip["Status"].as_str()),
+        (Some("older-eip"), Some("InUse")),
+        "{eips}"
+    );
+    let listed = rpc_at(app, "2018-08-08", key, "DescribeContainerGroups", &[region])
+        .await
+        .json();
+    let group = &listed["ContainerGroups"][0];
+    assert_eq!(group["ContainerGroupName"], "older-group", "{listed}");
+    assert_eq!(group["InternetIp"], eip["IpAddress"], "{listed}");
+    // The deleted group's id stays deleted: a create naming it is refused, not registered anew.
+    let deleted = rpc_at(app, ECS, key, "DescribeSecurityGroups", &[region, ("VpcId", vpc_id)])
+        .await
+        .json();
+    assert_eq!(
+        deleted["SecurityGroups"]["SecurityGroup"].as_array().map(Vec::len),
+        Some(1),
+        "{deleted}"
+    );
+    let names_gone = rpc_at(
+        app,
+        "2018-08-08",
+        key,
+        "CreateContainerGroup",
+        &[
+            region,
+            ("ContainerGroupName", "named-gone"),
+            ("Container.1.Name", "app"),
+            ("Container.1.Image", "nginx"),
+            ("SecurityGroupId", OLDER_DELETED_GROUP),
+        ],
+    )
+    .await;
+    assert!(names_gone.text.contains("SecurityGroup"), "{}", names_gone.text);
+    assert_ne!(names_gone.status, StatusCode::OK, "{}", names_gone.text);
 }
+
+/// The security group `tests/data/older/` deleted.
+const OLDER_DELETED_GROUP: &str = "sg-bp1qtgxukeq98r7lmah5";
 
 /// A snapshot (checksums and digest made again, as a forger would) whose clock reads past the
 /// latest date is refused, naming it, and the running clock and state are kept.
@@ -788,19 +891,22 @@ async fn a_forged_snapshot_with_an_inconsistent_network_is_refused() {
         .find(|l| l.contains(r#""placement""#))
         .unwrap()
         .to_owned();
-    let network_line = snapshot
-        .lines()
-        .find(|l| l.starts_with(r#"[["g","network""#))
-        .unwrap()
-        .to_owned();
+    // Each network record is a line of its own: the line of `kind` holding the text to change.
+    let network_line = |kind: &str, holding: &str| {
+        snapshot
+            .lines()
+            .find(|l| l.starts_with(&format!(r#"[["n","cn-hangzhou","{kind}""#)) && l.contains(holding))
+            .unwrap_or_default()
+            .to_owned()
+    };
     let (vswitch, ip) = (field(&group_line, "vswitch_id"), field(&group_line, "ip"));
     let eip_address = group_line
         .split(r#"","47."#)
         .nth(1)
         .map(|rest| format!("47.{}", rest.split('"').next().unwrap_or_default()))
         .unwrap();
-    let in_group = |from: String, to: String| (true, from, to);
-    let in_network = |from: &str, to: &str| (false, from.to_owned(), to.to_owned());
+    let in_group = |from: String, to: String| (group_line.clone(), from, to);
+    let in_network = |kind: &str, from: &str, to: &str| (network_line(kind, from), from.to_owned(), to.to_owned());
     let block = ip.rsplit_once('.').map(|(head, _)| format!("{head}.0")).unwrap();
     let cases = [
         (
@@ -823,30 +929,30 @@ async fn a_forged_snapshot_with_an_inconsistent_network_is_refused() {
             "but that EIP's address is",
         ),
         (
-            in_network(r#""boundTo":"eci-"#, r#""boundTo":"eci-ghost"#),
+            in_network("eip", r#""boundTo":"eci-"#, r#""boundTo":"eci-ghost"#),
             "does not hold",
         ),
-        (in_network("172.16.16.0/20", "172.16.0.0/20"), "overlaps"),
+        (in_network("vswitch", "172.16.16.0/20", "172.16.0.0/20"), "overlaps"),
         (
-            in_network(r#""cidrBlock":"172.16.0.0/12""#, r#""cidrBlock":"0.0.0.0/0""#),
+            in_network("vpc", r#""cidrBlock":"172.16.0.0/12""#, r#""cidrBlock":"0.0.0.0/0""#),
             "no VPC block",
         ),
         (
-            in_network(r#","vpcId":"vpc-"#, r#","vpcId":"vpc-nothing"#),
+            in_network("vswitch", r#","vpcId":"vpc-"#, r#","vpcId":"vpc-nothing"#),
             "unknown VPC",
         ),
+        (
+            in_network("vswitch", r#""position":1,"#, r#""position":0,"#),
+            "claim one place",
+        ),
     ];
-    for ((in_group_line, from, to), says) in cases {
-        let (line, edited) = if in_group_line {
-            (&group_line, group_line.replacen(&from, &to, 1))
-        } else {
-            (&network_line, network_line.replacen(&from, &to, 1))
-        };
-        assert_ne!(&edited, line, "{says}: {from} is not in the line");
+    for ((line, from, to), says) in cases {
+        let edited = line.replacen(&from, &to, 1);
+        assert_ne!(edited, line, "{says}: {from} is not in the line");
         let body = forged(&snapshot, |lines| {
             lines
                 .into_iter()
-                .map(|l| if &l == line { edited.clone() } else { l })
+                .map(|l| if l == line { edited.clone() } else { l })
                 .collect()
         });
         let reply = send(&app, post("/_emulator/snapshot", "application/x-ndjson", body)).await;

@@ -227,7 +227,8 @@ fn granted_size(req: &CreateContainerGroupRequest, whitelisted: bool) -> Result<
 }
 
 /// Checks the resources the group names, places it and binds its EIP; on any failure nothing is
-/// kept. A dry run does the same on a copy and answers `DryRunOperation`.
+/// kept. A dry run places and gives back, and answers `DryRunOperation`; it runs inside
+/// `RegionNetwork::registering`, which takes back what it registered.
 fn attach_network(
     net: &mut RegionNetwork,
     req: &CreateContainerGroupRequest,
@@ -256,8 +257,10 @@ fn attach_network(
     }
     let strict = ctx.eci.strict_network;
     if req.dry_run == Some(true) {
-        net.clone()
-            .place_in_open_zones(&request, strict, &mut |zone| ctx.faults.zone_open(zone))?;
+        // Placed and given back at once; the refusal makes `registering` take back whatever the
+        // placement registered, so the network is as it was without a copy of it.
+        let placement = net.place_in_open_zones(&request, strict, &mut |zone| ctx.faults.zone_open(zone))?;
+        net.withdraw(&placement, request.private_ip.is_some());
         return Err(ApiError::new(ErrorCode::DryRunOperation));
     }
     let placement = net.place_in_open_zones(&request, strict, &mut |zone| ctx.faults.zone_open(zone))?;

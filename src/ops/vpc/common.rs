@@ -3,9 +3,8 @@
 
 use crate::error::ApiError;
 use crate::lifecycle::machine::PolicyKind;
-use crate::network::{self, NetworkChange, RegionInfo, RegionNetwork, Tag};
+use crate::network::{self, NetworkChange, NetworkGuard, RegionInfo, SharedNetwork, Tag};
 use crate::ops::Ctx;
-use parking_lot::MutexGuard;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -60,10 +59,10 @@ pub fn network_of(ctx: &Ctx<'_>, region_id: &str) -> Result<(&'static RegionInfo
 }
 
 /// A region's network, to be locked for the length of one call.
-pub struct NetworkLock(std::sync::Arc<parking_lot::Mutex<RegionNetwork>>);
+pub struct NetworkLock(std::sync::Arc<SharedNetwork>);
 
 impl NetworkLock {
-    pub fn lock(&self) -> MutexGuard<'_, RegionNetwork> {
+    pub fn lock(&self) -> NetworkGuard<'_> {
         self.0.lock()
     }
 }

@@ -1,0 +1,437 @@
+//! A region's network as the state directory keeps it: one entry per record (VPC, vSwitch, security
+//! group, EIP, disk, client token, deleted id) and one small entry for the rest, each written when a
+//! change touches it, so a change costs the records it changes, never the region's whole network.
+//! What the network held while locked is written as the lock is let go (`NetworkGuard`), by the
+//! calling thread, so its call waits for it and two changes reach the store in the order they were made.
+
+use super::{Disk, Eip, RegionNetwork, SavedNetwork, SavedVSwitch, SecurityGroup, Vpc};
+use crate::store::journal::keys;
+use crate::store::{Change, Journal};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A stored value: JSON, as every entry of the store.
+fn encode(value: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+/// One stored entry of a network: its kind, its name (an id, a token key) and its value.
+pub type NetworkEntry = (&'static str, String, Vec<u8>);
+
+/// Some of a network's entries, and where to go on from when more follow.
+pub type Chunk<After> = (Vec<NetworkEntry>, Option<After>);
+
+/// The names of the record kinds in the store's keys.
+pub const META: &str = "meta";
+pub const VPC: &str = "vpc";
+pub const VSWITCH: &str = "vswitch";
+pub const SECURITY_GROUP: &str = "sg";
+pub const EIP: &str = "eip";
+pub const DISK: &str = "disk";
+pub const TOKEN: &str = "token";
+pub const DELETED: &str = "deleted";
+
+/// Records by id, in id order, remembering which ids a change touched since they were last written.
+/// Reads go through `Deref`; every way to change a record marks it, so no change is left unwritten.
+#[derive(Debug, Clone)]
+pub struct Records<T> {
+    map: BTreeMap<String, T>,
+    touched: Vec<String>,
+}
+
+impl<T> Default for Records<T> {
+    fn default() -> Self {
+        Records {
+            map: BTreeMap::new(),
+            touched: Vec::new(),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Records<T> {
+    type Target = BTreeMap<String, T>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.map
+    }
+}
+
+impl<T: Serialize> Serialize for Records<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.map.serialize(s)
+    }
+}
+
+impl<T> Records<T> {
+    /// Records read from the store: nothing touched.
+    pub fn loaded(map: BTreeMap<String, T>) -> Self {
+        Records {
+            map,
+            touched: Vec::new(),
+        }
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
+        let record = self.map.get_mut(id)?;
+        self.touched.push(id.to_owned());
+        Some(record)
+    }
+
+    /// A record changed in what the store does not keep (a count the loaded holders make again).
+    pub fn get_mut_unstored(&mut self, id: &str) -> Option<&mut T> {
+        self.map.get_mut(id)
+    }
+
+    pub fn insert(&mut self, id: String, record: T) -> Option<T> {
+        self.touched.push(id.clone());
+        self.map.insert(id, record)
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<T> {
+        let gone = self.map.remove(id)?;
+        self.touched.push(id.to_owned());
+        Some(gone)
+    }
+
+    pub fn into_map(self) -> BTreeMap<String, T> {
+        self.map
+    }
+
+    fn take_touched(&mut self) -> Vec<String> {
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.sort_unstable();
+        touched.dedup();
+        touched
+    }
+
+    /// Every record marked touched: written whole at the next write.
+    pub fn touch_all(&mut self) {
+        self.touched = self.map.keys().cloned().collect();
+    }
+}
+
+/// The entry of a region's network that is not a record: its defaults and counters.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredMeta {
+    pub default_vpc_id: String,
+    pub image_caches: Vec<String>,
+    pub default_groups: BTreeMap<String, String>,
+    pub next_block: u32,
+}
+
+/// A vSwitch entry: its declaration and its place among the region's vSwitches (which decides
+/// where a create with no vSwitch goes first).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredVSwitch {
+    pub position: usize,
+    #[serde(flatten)]
+    pub declared: SavedVSwitch,
+}
+
+/// A client token entry: the id its first call made, and when (Unix seconds).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredToken {
+    pub id: String,
+    pub at: i64,
+}
+
+/// Where a region's network writes its entries.
+#[derive(Debug, Clone)]
+pub struct NetworkSink {
+    journal: Arc<Journal>,
+}
+
+impl NetworkSink {
+    pub fn new(journal: &Arc<Journal>) -> Self {
+        NetworkSink {
+            journal: Arc::clone(journal),
+        }
+    }
+
+    fn put(&self, region: &str, kind: &str, name: &str, value: Vec<u8>) {
+        self.journal.push(Change::Put(keys::network(region, kind, name), value));
+    }
+
+    fn delete(&self, region: &str, kind: &str, name: &str) {
+        self.journal.push(Change::Delete(keys::network(region, kind, name)));
+    }
+}
+
+/// What a change touched beyond the keyed records: the vSwitches (kept in a list, with their
+/// address pools), the meta entry, tokens and deleted ids.
+#[derive(Debug, Default, Clone)]
+pub struct Touched {
+    pub vswitches: Vec<String>,
+    pub meta: bool,
+}
+
+impl RegionNetwork {
+    /// Writes what changes touched since the last write, when the network has a sink; without one
+    /// (in memory), forgets it.
+    pub(super) fn write_touched(&mut self) {
+        let sink = self.sink.clone();
+        let region = self.region_id.clone();
+        let put = |kind: &str, name: &str, value: Option<Vec<u8>>| {
+            if let Some(sink) = &sink {
+                match value {
+                    Some(value) => sink.put(&region, kind, name, value),
+                    None => sink.delete(&region, kind, name),
+                }
+            }
+        };
+        let encoded = sink.is_some();
+        write_records(&put, VPC, &mut self.vpcs, encoded);
+        write_records(&put, SECURITY_GROUP, &mut self.security_groups, encoded);
+        write_records(&put, EIP, &mut self.eips, encoded);
+        write_records(&put, DISK, &mut self.disks, encoded);
+        let mut vswitches = std::mem::take(&mut self.touched.vswitches);
+        vswitches.sort_unstable();
+        vswitches.dedup();
+        let tokens = self.client_tokens.take_touched();
+        let deleted = self.deleted.take_touched();
+        let meta = std::mem::take(&mut self.touched.meta);
+        if !encoded {
+            return;
+        }
+        for id in vswitches {
+            put(VSWITCH, &id, self.stored_vswitch(&id).map(|entry| encode(&entry)));
+        }
+        if meta {
+            put(META, "", Some(encode(&self.meta())));
+        }
+        for key in tokens {
+            put(TOKEN, &key, self.client_tokens.stored(&key).map(|token| encode(&token)));
+        }
+        for (id, number) in deleted {
+            put(DELETED, &id, number.map(|n| encode(&n)));
+        }
+    }
+
+    /// Every entry marked touched, so the next write writes the whole network (after the store was
+    /// cleared under it).
+    pub fn touch_everything(&mut self) {
+        self.vpcs.touch_all();
+        self.security_groups.touch_all();
+        self.eips.touch_all();
+        self.disks.touch_all();
+        self.touched.vswitches = self.v_switches.iter().map(|v| v.v_switch_id.clone()).collect();
+        self.touched.meta = true;
+        self.client_tokens.touch_all();
+        self.deleted.touch_all();
+    }
+
+    fn stored_vswitch(&self, id: &str) -> Option<StoredVSwitch> {
+        let position = *self.by_id.get(id)?;
+        let vswitch = self.v_switches.get(position)?;
+        Some(StoredVSwitch {
+            position,
+            declared: vswitch.declaration(),
+        })
+    }
+
+    pub(super) fn meta(&self) -> StoredMeta {
+        StoredMeta {
+            default_vpc_id: self.default_vpc_id.clone(),
+            image_caches: self.image_caches.clone(),
+            default_groups: self
+                .default_groups
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            next_block: self.next_block,
+        }
+    }
+
+    /// Up to `limit` of the network's entries (kind, name, value) after `cursor`, and where to go on
+    /// from (`None` once all were given): a snapshot copies a few at a time under the lock.
+    pub fn entries_after(&self, cursor: Cursor, limit: usize) -> Chunk<Cursor> {
+        let mut out = Vec::new();
+        let mut cursor = cursor;
+        while out.len() < limit {
+            let room = limit - out.len();
+            let (more, next) = match cursor.kind {
+                0 => (vec![(META, String::new(), encode(&self.meta()))], None),
+                1 => after(&self.vpcs, VPC, cursor.after.as_deref(), room),
+                2 => after(&self.security_groups, SECURITY_GROUP, cursor.after.as_deref(), room),
+                3 => after(&self.eips, EIP, cursor.after.as_deref(), room),
+                4 => after(&self.disks, DISK, cursor.after.as_deref(), room),
+                5 => self.vswitches_after(cursor.after.as_deref(), room),
+                6 => self.client_tokens.entries_after(cursor.after.as_deref(), room),
+                7 => self.deleted.entries_after(cursor.after.as_deref(), room),
+                _ => return (out, None),
+            };
+            out.extend(more);
+            cursor = match next {
+                Some(after) => Cursor {
+                    kind: cursor.kind,
+                    after: Some(after),
+                },
+                None => Cursor {
+                    kind: cursor.kind + 1,
+                    after: None,
+                },
+            };
+        }
+        (out, Some(cursor))
+    }
+
+    fn vswitches_after(&self, after: Option<&str>, limit: usize) -> Chunk<String> {
+        let from = after.and_then(|a| a.parse::<usize>().ok()).map_or(0, |p| p + 1);
+        let entries: Vec<_> = self
+            .v_switches
+            .iter()
+            .enumerate()
+            .skip(from)
+            .take(limit)
+            .map(|(position, v)| {
+                let entry = StoredVSwitch {
+                    position,
+                    declared: v.declaration(),
+                };
+                (VSWITCH, v.v_switch_id.clone(), encode(&entry))
+            })
+            .collect();
+        let next =
+            (entries.len() == limit && from + limit < self.v_switches.len()).then(|| (from + limit - 1).to_string());
+        (entries, next)
+    }
+}
+
+/// Where `RegionNetwork::entries_after` goes on from: a kind, and the last name given of it.
+#[derive(Debug, Clone, Default)]
+pub struct Cursor {
+    kind: u8,
+    after: Option<String>,
+}
+
+fn after<T: Serialize>(records: &Records<T>, kind: &'static str, after: Option<&str>, limit: usize) -> Chunk<String> {
+    use std::ops::Bound;
+    let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+    let mut range = records.map.range::<str, _>((from, Bound::Unbounded));
+    let entries: Vec<_> = range
+        .by_ref()
+        .take(limit)
+        .map(|(id, record)| (kind, id.clone(), encode(record)))
+        .collect();
+    let next = entries
+        .last()
+        .map(|(_, id, _)| id.clone())
+        .filter(|_| range.next().is_some());
+    (entries, next)
+}
+
+fn write_records<T: Serialize>(
+    put: &impl Fn(&str, &str, Option<Vec<u8>>),
+    kind: &str,
+    records: &mut Records<T>,
+    encoded: bool,
+) {
+    let touched = records.take_touched();
+    if encoded {
+        for id in touched {
+            put(kind, &id, records.map.get(&id).map(encode));
+        }
+    }
+}
+
+/// A region's network read back entry by entry, made whole by `into_saved`.
+#[derive(Debug, Default)]
+pub struct NetworkParts {
+    meta: Option<StoredMeta>,
+    vpcs: BTreeMap<String, Vpc>,
+    v_switches: Vec<StoredVSwitch>,
+    security_groups: BTreeMap<String, SecurityGroup>,
+    eips: BTreeMap<String, Eip>,
+    disks: BTreeMap<String, Disk>,
+    tokens: BTreeMap<String, StoredToken>,
+    deleted: Vec<(u64, String)>,
+}
+
+impl NetworkParts {
+    /// Takes one entry; an error names what does not decode.
+    pub fn absorb(&mut self, kind: &str, name: &str, value: &[u8]) -> Result<(), String> {
+        fn decoded<T: serde::de::DeserializeOwned>(kind: &str, name: &str, value: &[u8]) -> Result<T, String> {
+            serde_json::from_slice(value).map_err(|e| format!("network {kind} {name:?}: {e}"))
+        }
+        let named = |id: &str| {
+            (id == name)
+                .then_some(())
+                .ok_or_else(|| format!("network {kind} {name:?} holds {id:?}"))
+        };
+        match kind {
+            META => self.meta = Some(decoded(kind, name, value)?),
+            VPC => {
+                let vpc: Vpc = decoded(kind, name, value)?;
+                named(&vpc.vpc_id)?;
+                self.vpcs.insert(name.to_owned(), vpc);
+            }
+            VSWITCH => {
+                let vswitch: StoredVSwitch = decoded(kind, name, value)?;
+                named(&vswitch.declared.v_switch_id)?;
+                self.v_switches.push(vswitch);
+            }
+            SECURITY_GROUP => {
+                let group: SecurityGroup = decoded(kind, name, value)?;
+                named(&group.security_group_id)?;
+                self.security_groups.insert(name.to_owned(), group);
+            }
+            EIP => {
+                let eip: Eip = decoded(kind, name, value)?;
+                named(&eip.allocation_id)?;
+                self.eips.insert(name.to_owned(), eip);
+            }
+            DISK => {
+                let disk: Disk = decoded(kind, name, value)?;
+                named(&disk.disk_id)?;
+                self.disks.insert(name.to_owned(), disk);
+            }
+            TOKEN => {
+                self.tokens.insert(name.to_owned(), decoded(kind, name, value)?);
+            }
+            DELETED => self.deleted.push((decoded(kind, name, value)?, name.to_owned())),
+            _ => return Err(format!("network entry of unknown kind {kind:?}")),
+        }
+        Ok(())
+    }
+
+    /// The network the entries make; an error when its meta entry is missing or two vSwitches claim
+    /// one place.
+    pub fn into_saved(mut self, region_id: &str) -> Result<SavedNetwork, String> {
+        let meta = self
+            .meta
+            .ok_or_else(|| format!("the network of {region_id} has records but no meta entry"))?;
+        self.v_switches.sort_by_key(|v| v.position);
+        let clash = self.v_switches.windows(2).find_map(|pair| match pair {
+            [a, b] if a.position == b.position => Some((a, b)),
+            _ => None,
+        });
+        if let Some((a, b)) = clash {
+            return Err(format!(
+                "vSwitches {} and {} of {region_id} claim one place",
+                a.declared.v_switch_id, b.declared.v_switch_id
+            ));
+        }
+        self.deleted.sort();
+        let deleted_first = self.deleted.first().map_or(0, |(n, _)| *n);
+        let client_token_times = self.tokens.iter().map(|(k, t)| (k.clone(), t.at)).collect();
+        Ok(SavedNetwork {
+            region_id: region_id.to_owned(),
+            default_vpc_id: meta.default_vpc_id,
+            vpcs: self.vpcs,
+            v_switches: self.v_switches.into_iter().map(|v| v.declared).collect(),
+            security_groups: self.security_groups,
+            eips: self.eips,
+            disks: self.disks,
+            image_caches: meta.image_caches,
+            default_groups: meta.default_groups,
+            next_block: meta.next_block,
+            client_tokens: self.tokens.into_iter().map(|(k, t)| (k, t.id)).collect(),
+            client_token_times,
+            deleted_ids: self.deleted.into_iter().map(|(_, id)| id).collect(),
+            deleted_first,
+        })
+    }
+}
