@@ -69,7 +69,7 @@ struct Row {
     time: Timing,
 }
 
-const ROWS: [Row; 3] = [
+const ROWS: [Row; 5] = [
     Row {
         name: "AllocateEipAddress (durable)",
         time: |addr| Box::pin(eip_change(addr, true)),
@@ -82,29 +82,68 @@ const ROWS: [Row; 3] = [
         name: "CreateContainerGroup DryRun=true (durable)",
         time: |addr| Box::pin(dry_run_creates(addr)),
     },
+    Row {
+        name: "CreateSecurityGroup (durable)",
+        time: |addr| Box::pin(security_group_change(addr)),
+    },
+    Row {
+        name: "DescribeSecurityGroups (its own, none)",
+        time: |addr| {
+            Box::pin(repeated(
+                addr,
+                format!("Action=DescribeSecurityGroups&{ECS}&AccessKeyId=bench-visitor&RegionId={REGION}"),
+            ))
+        },
+    },
 ];
 
-/// The p50 of allocating (or releasing) an EIP, by an account that owns nothing else, in pairs so
-/// the account stays within its quota.
+/// The p50 of allocating (or releasing) an EIP, by an account that owns nothing else.
 async fn eip_change(addr: SocketAddr, allocate: bool) -> std::io::Result<f64> {
+    let visitor = format!("{VPC}&AccessKeyId=bench-visitor&RegionId={REGION}");
+    let make = format!("Action=AllocateEipAddress&{visitor}");
+    let remove = format!("Action=ReleaseEipAddress&{visitor}&AllocationId=");
+    made_and_removed(addr, &make, "AllocationId", &remove, allocate).await
+}
+
+/// The p50 of creating a security group, by an account with none.
+async fn security_group_change(addr: SocketAddr) -> std::io::Result<f64> {
+    let visitor = format!("{ECS}&AccessKeyId=bench-visitor&RegionId={REGION}");
+    let make = format!("Action=CreateSecurityGroup&{visitor}");
+    let remove = format!("Action=DeleteSecurityGroup&{visitor}&SecurityGroupId=");
+    made_and_removed(addr, &make, "SecurityGroupId", &remove, true).await
+}
+
+/// The p50 of the `make` calls (or of the `remove` calls, which end in the id made), made in pairs
+/// so the account stays within its quota.
+async fn made_and_removed(
+    addr: SocketAddr,
+    make: &str,
+    id_field: &str,
+    remove: &str,
+    time_make: bool,
+) -> std::io::Result<f64> {
     let mut sender = connect(addr).await?;
     let mut times = Vec::with_capacity(CALLS);
     for _ in 0..CALLS {
         let started = Instant::now();
-        let made = call(
-            &mut sender,
-            &format!("Action=AllocateEipAddress&{VPC}&AccessKeyId=bench-visitor&RegionId={REGION}"),
-        )
-        .await?;
-        let allocated = started.elapsed();
-        let id = made["AllocationId"].as_str().unwrap_or_default().to_owned();
+        let made = call(&mut sender, make).await?;
+        let making = started.elapsed();
+        let id = made[id_field].as_str().unwrap_or_default().to_owned();
         let started = Instant::now();
-        call(
-            &mut sender,
-            &format!("Action=ReleaseEipAddress&{VPC}&AccessKeyId=bench-visitor&RegionId={REGION}&AllocationId={id}"),
-        )
-        .await?;
-        times.push(if allocate { allocated } else { started.elapsed() });
+        call(&mut sender, &format!("{remove}{id}")).await?;
+        times.push(if time_make { making } else { started.elapsed() });
+    }
+    Ok(p50(times))
+}
+
+/// The p50 of one call that must succeed, made `CALLS` times.
+async fn repeated(addr: SocketAddr, query: String) -> std::io::Result<f64> {
+    let mut sender = connect(addr).await?;
+    let mut times = Vec::with_capacity(CALLS);
+    for _ in 0..CALLS {
+        let started = Instant::now();
+        call(&mut sender, &query).await?;
+        times.push(started.elapsed());
     }
     Ok(p50(times))
 }

@@ -8,12 +8,13 @@
 //! region, 150 vSwitches per VPC, 100 security groups per account and region, 200 rules per group,
 //! 20 tags per resource).
 
-use super::{Eip, RegionNetwork, SavedVSwitch, SecurityGroup, Vpc};
+use super::{owner_key, Eip, RegionNetwork, SavedVSwitch, SecurityGroup, Vpc};
 use crate::error::catalogue::documented_error;
 use crate::error::{ApiError, ErrorCode};
 use crate::util::IdGenerator;
 use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use time::OffsetDateTime;
 
@@ -189,6 +190,8 @@ impl NetworkChange<'_> {
 pub struct VpcSpec<'a> {
     pub cidr_block: Option<&'a str>,
     pub user_cidrs: Vec<&'a str>,
+    /// Check everything and answer `DryRunOperation` instead of making it.
+    pub dry_run: bool,
 }
 
 /// A rule as a call states it, before it is checked.
@@ -328,12 +331,11 @@ impl RegionNetwork {
         if !(8..=28).contains(&cidr.prefix_len()) || !allowed {
             return Err(documented_error(action, "InvalidCidrBlock.Malformed", None));
         }
-        let mine = self
-            .vpcs
-            .values()
-            .filter(|v| v.api.owner.as_deref() == Some(change.account));
-        if mine.count() >= VPC_QUOTA {
+        if self.vpcs.count_under(&owner_key(Some(change.account))) >= VPC_QUOTA {
             return Err(documented_error(action, "QuotaExceeded.Vpc", None));
+        }
+        if spec.dry_run {
+            return Err(ApiError::new(ErrorCode::DryRunOperation));
         }
         let id = change
             .ids
@@ -351,14 +353,21 @@ impl RegionNetwork {
         Ok(id)
     }
 
-    fn own_vpc_mut(&mut self, id: &str, account: &str, action: &str) -> Result<&mut Vpc, ApiError> {
+    fn own_vpc(&self, id: &str, account: &str, action: &str) -> Result<&Vpc, ApiError> {
         let vpc = self
             .vpcs
-            .get_mut(id)
+            .get(id)
             .filter(|v| v.api.visible_to(account))
             .ok_or_else(|| documented_error(action, "InvalidVpcId.NotFound", None))?;
         owned(&vpc.api)?;
         Ok(vpc)
+    }
+
+    fn own_vpc_mut(&mut self, id: &str, account: &str, action: &str) -> Result<&mut Vpc, ApiError> {
+        self.own_vpc(id, account, action)?;
+        self.vpcs
+            .get_mut(id)
+            .ok_or_else(|| ApiError::new(ErrorCode::InternalError))
     }
 
     pub fn modify_vpc(&mut self, change: &NetworkChange<'_>, id: &str) -> Result<(), ApiError> {
@@ -376,23 +385,27 @@ impl RegionNetwork {
     }
 
     /// `DeleteVpc`: refused while vSwitches or security groups are in it; the security group the
-    /// emulator made for it (unused) goes with it.
-    pub fn delete_vpc(&mut self, account: &str, id: &str, now: OffsetDateTime) -> Result<(), ApiError> {
+    /// emulator made for it (unused) goes with it. A dry run checks all that and answers
+    /// `DryRunOperation`, changing nothing.
+    pub fn delete_vpc(&mut self, account: &str, id: &str, now: OffsetDateTime, dry_run: bool) -> Result<(), ApiError> {
         let action = "DeleteVpc";
-        let vpc = self.own_vpc_mut(id, account, action)?;
+        let vpc = self.own_vpc(id, account, action)?;
         if vpc.api.status(now) != "Available" {
             return Err(documented_error(action, "IncorrectVpcStatus", None));
         }
-        if self.v_switches.iter().any(|v| v.vpc_id == id) {
+        if self.blocks.get(id).is_some_and(|blocks| !blocks.is_empty()) {
             return Err(documented_error(action, "DependencyViolation.VSwitch", None));
         }
         let made_for_it = self.default_groups.get(id).cloned();
         let blocking = self
             .security_groups
-            .values()
-            .any(|g| g.vpc_id == id && (Some(&g.security_group_id) != made_for_it.as_ref() || g.holders > 0));
+            .under(&super::in_vpc_key(id))
+            .any(|g| Some(&g.security_group_id) != made_for_it.as_ref() || g.holders > 0);
         if blocking {
             return Err(documented_error(action, "DependencyViolation.SecurityGroup", None));
+        }
+        if dry_run {
+            return Err(ApiError::new(ErrorCode::DryRunOperation));
         }
         if let Some(group) = made_for_it {
             self.security_groups.remove(&group);
@@ -468,7 +481,7 @@ impl RegionNetwork {
         if self.overlapping(vpc_id, cidr).is_some() {
             return Err(documented_error(action, "InvalidCidrBlock.Overlapped", None));
         }
-        if self.v_switches.iter().filter(|v| v.vpc_id == vpc_id).count() >= VSWITCH_QUOTA {
+        if self.blocks.get(vpc_id).map_or(0, BTreeMap::len) >= VSWITCH_QUOTA {
             return Err(documented_error(action, "QuotaExceeded.VSwitch", None));
         }
         let id = change
@@ -549,6 +562,8 @@ impl RegionNetwork {
         let Some(gone) = self.v_switches.get(index) else { return };
         let (first, _) = super::block_range(gone.cidr_block);
         let (gone_id, gone_vpc) = (gone.v_switch_id.clone(), gone.vpc_id.clone());
+        let keys = super::vswitch_keys(&gone.vpc_id, &gone.api, gone.auto_registered);
+        self.vswitch_index.remove(&gone_id, &keys);
         if let Some(blocks) = self.blocks.get_mut(&gone_vpc) {
             blocks.remove(&(first, index));
         }
@@ -606,11 +621,7 @@ impl RegionNetwork {
                 ))
             }
         };
-        let mine = self
-            .security_groups
-            .values()
-            .filter(|g| g.api.owner.as_deref() == Some(change.account));
-        if mine.count() >= SECURITY_GROUP_QUOTA {
+        if self.security_groups.count_under(&owner_key(Some(change.account))) >= SECURITY_GROUP_QUOTA {
             return Err(documented_error(action, "QuotaExceed.SecurityGroup", None));
         }
         let id = change
@@ -682,11 +693,7 @@ impl RegionNetwork {
         if group.holders > 0 {
             return Err(documented_error(action, "DependencyViolation", None));
         }
-        let referenced = self
-            .security_groups
-            .values()
-            .any(|g| g.security_group_id != id && g.rules.iter().any(|r| r.group_id == id));
-        if referenced {
+        if self.security_groups.count_under(&super::names_key(id)) > 0 {
             let detail = "the specified security group has been authorized in another one.";
             return Err(documented_error(action, "DependencyViolation", Some(detail)));
         }
@@ -728,6 +735,8 @@ impl RegionNetwork {
             ));
         }
         group.rules.extend(added);
+        // A rule may name another group: the group is found under it from now on.
+        self.security_groups.reindex(id);
         Ok(())
     }
 
@@ -751,6 +760,7 @@ impl RegionNetwork {
             let named = rule.direction == direction && rule_ids.contains(&rule.rule_id);
             !(named || terms.iter().any(|t| t.same_as(rule)))
         });
+        self.security_groups.reindex(id);
         Ok(())
     }
 
@@ -892,11 +902,7 @@ impl RegionNetwork {
                 ))
             }
         };
-        let mine = self
-            .eips
-            .values()
-            .filter(|e| e.api.owner.as_deref() == Some(change.account));
-        if mine.count() >= EIP_QUOTA {
+        if self.eips.count_under(&owner_key(Some(change.account))) >= EIP_QUOTA {
             return Err(documented_error(action, "QuotaExceeded.Eip", None));
         }
         let ip = self
@@ -1010,30 +1016,30 @@ impl RegionNetwork {
 
     /// Every resource of `kind` the caller owns, with its tags, for a `ListTagResources` naming none.
     pub fn tagged(&self, kind: Taggable, account: &str) -> Vec<(String, Vec<Tag>)> {
-        let mine = |api: &Attributes| api.owner.as_deref() == Some(account) && !api.tags.is_empty();
+        let own = owner_key(Some(account));
+        let tagged = |api: &Attributes| !api.tags.is_empty();
         let mut all: Vec<(String, Vec<Tag>)> = match kind {
             Taggable::Vpc => self
                 .vpcs
-                .values()
-                .filter(|v| mine(&v.api))
+                .under(&own)
+                .filter(|v| tagged(&v.api))
                 .map(|v| (v.vpc_id.clone(), v.api.tags.clone()))
                 .collect(),
             Taggable::VSwitch => self
-                .v_switches
-                .iter()
-                .filter(|v| mine(&v.api))
+                .vswitches_under(&own)
+                .filter(|v| tagged(&v.api))
                 .map(|v| (v.v_switch_id.clone(), v.api.tags.clone()))
                 .collect(),
             Taggable::Eip => self
                 .eips
-                .values()
-                .filter(|e| mine(&e.api))
+                .under(&own)
+                .filter(|e| tagged(&e.api))
                 .map(|e| (e.allocation_id.clone(), e.api.tags.clone()))
                 .collect(),
             Taggable::SecurityGroup => self
                 .security_groups
-                .values()
-                .filter(|g| mine(&g.api))
+                .under(&own)
+                .filter(|g| tagged(&g.api))
                 .map(|g| (g.security_group_id.clone(), g.api.tags.clone()))
                 .collect(),
             Taggable::RouteTable => Vec::new(),

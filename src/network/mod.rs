@@ -8,6 +8,7 @@
 
 mod api;
 mod pool;
+mod records;
 mod regions;
 mod registration;
 mod stored;
@@ -16,8 +17,9 @@ mod tokens;
 pub use api::{account_number, Attributes, NetworkChange, RouteTable, RuleSpec, SecurityRule, Tag, Taggable, VpcSpec};
 
 pub use pool::IpPool;
+pub use records::{owner_key, Indexed, Records};
 pub use regions::{region, region_of_resource_id, region_of_zone, regions, RegionInfo};
-pub use stored::{Cursor, NetworkParts, NetworkSink, Records};
+pub use stored::{Cursor, NetworkParts, NetworkSink};
 
 use crate::error::{ApiError, ErrorCode};
 use crate::util::{FastMap, IdGenerator};
@@ -79,6 +81,16 @@ pub struct VSwitch {
     pool: IpPool,
 }
 
+/// What a vSwitch is found under: its owner, its VPC, and whom it was registered for.
+fn vswitch_keys(vpc_id: &str, api: &Attributes, auto_registered: bool) -> Vec<crate::store::IndexKey> {
+    let owner = api.owner.as_deref();
+    let mut keys = vec![owner_key(owner), in_vpc_key(vpc_id)];
+    if auto_registered {
+        keys.push(registered_key(owner));
+    }
+    keys
+}
+
 impl VSwitch {
     /// Whether the VPC and ECS calls show it to `account`: one it may see, and not one registered on
     /// first use by a call of no account (the region's, which nobody manages).
@@ -137,6 +149,58 @@ pub struct SecurityGroup {
     /// Registered on first use by a create that named it (`registration`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub auto_registered: bool,
+}
+
+impl Indexed for Vpc {
+    fn index_keys(&self) -> Vec<crate::store::IndexKey> {
+        vec![owner_key(self.api.owner.as_deref())]
+    }
+}
+
+/// The index entry of a security group placed in `vpc_id`.
+pub fn in_vpc_key(vpc_id: &str) -> crate::store::IndexKey {
+    crate::store::IndexKey::new("vpc", vpc_id)
+}
+
+/// The index entry of what was registered on first use for `owner` (none: the region's).
+pub fn registered_key(owner: Option<&str>) -> crate::store::IndexKey {
+    crate::store::IndexKey::new("registered", owner.unwrap_or_default())
+}
+
+/// The index entry of a security group one of whose rules names group `id`.
+pub fn names_key(id: &str) -> crate::store::IndexKey {
+    crate::store::IndexKey::new("names", id)
+}
+
+impl Indexed for SecurityGroup {
+    fn index_keys(&self) -> Vec<crate::store::IndexKey> {
+        let mut keys = vec![owner_key(self.api.owner.as_deref()), in_vpc_key(&self.vpc_id)];
+        if self.auto_registered {
+            keys.push(registered_key(self.api.owner.as_deref()));
+        }
+        let mut named: Vec<&str> = self
+            .rules
+            .iter()
+            .map(|r| r.group_id.as_str())
+            .filter(|g| !g.is_empty() && *g != self.security_group_id)
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        keys.extend(named.into_iter().map(names_key));
+        keys
+    }
+}
+
+impl Indexed for Eip {
+    fn index_keys(&self) -> Vec<crate::store::IndexKey> {
+        vec![owner_key(self.api.owner.as_deref())]
+    }
+}
+
+impl Indexed for Disk {
+    fn index_keys(&self) -> Vec<crate::store::IndexKey> {
+        Vec::new()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -269,6 +333,9 @@ pub struct RegionNetwork {
     region: &'static RegionInfo,
     #[serde(skip)]
     by_id: FastMap<String, usize>,
+    /// The vSwitches by owner, by VPC and by whom they were registered for (`records::Index`).
+    #[serde(skip)]
+    vswitch_index: records::Index,
     /// The default security group of each VPC, made on first need.
     #[serde(skip)]
     default_groups: FastMap<String, String>,
@@ -367,6 +434,7 @@ impl RegionNetwork {
             image_caches: Vec::new(),
             region,
             by_id: FastMap::default(),
+            vswitch_index: records::Index::default(),
             default_groups: FastMap::default(),
             next_block: 0,
             eip_pool: IpPool::for_cidr(EIP_POOL_CIDR.parse().unwrap_or_default()),
@@ -536,26 +604,31 @@ impl RegionNetwork {
     }
 
     fn add_security_group(&mut self, id: &str, vpc_id: &str) {
+        self.insert_security_group(id, vpc_id, None);
+    }
+
+    /// A security group as the defaults, fixtures and first use make it: with no rules; registered
+    /// on first use for `registered_for` (`Some(None)`: for the region) when given.
+    fn insert_security_group(&mut self, id: &str, vpc_id: &str, registered_for: Option<Option<&str>>) {
         let sg = SecurityGroup {
             security_group_id: id.to_owned(),
             vpc_id: vpc_id.to_owned(),
-            api: Attributes::default(),
+            api: Attributes {
+                owner: registered_for.flatten().map(str::to_owned),
+                ..Attributes::default()
+            },
             security_group_type: None,
             inner_access_policy: None,
             rules: Vec::new(),
             holders: 0,
-            auto_registered: false,
+            auto_registered: registered_for.is_some(),
         };
         self.security_groups.insert(id.to_owned(), sg);
     }
 
     /// A security group a create named, registered for `owner` on first use.
     fn register_security_group(&mut self, id: &str, vpc_id: &str, owner: Option<&str>) {
-        self.add_security_group(id, vpc_id);
-        if let Some(group) = self.security_groups.get_mut(id) {
-            group.auto_registered = true;
-            group.api.owner = owner.map(str::to_owned);
-        }
+        self.insert_security_group(id, vpc_id, Some(owner));
         self.note_registered_security_group(id);
     }
 
@@ -591,6 +664,10 @@ impl RegionNetwork {
 
     fn add_vswitch(&mut self, declared: SavedVSwitch) -> usize {
         self.touched.vswitches.push(declared.v_switch_id.clone());
+        self.vswitch_index.add(
+            &declared.v_switch_id,
+            vswitch_keys(&declared.vpc_id, &declared.api, declared.auto_registered),
+        );
         let index = self.v_switches.len();
         self.by_id.insert(declared.v_switch_id.clone(), index);
         let (first, last) = block_range(declared.cidr_block);
@@ -625,6 +702,18 @@ impl RegionNetwork {
 
     pub fn vswitch(&self, id: &str) -> Option<&VSwitch> {
         self.by_id.get(id).and_then(|i| self.v_switches.get(*i))
+    }
+
+    /// The vSwitches under `key` (`owner_key`, `in_vpc_key`), in id order.
+    pub fn vswitches_under<'a>(&'a self, key: &crate::store::IndexKey) -> impl Iterator<Item = &'a VSwitch> + 'a {
+        self.vswitch_index.under(key).filter_map(|id| self.vswitch(id))
+    }
+
+    /// The vSwitches `account` may see: the region's and fixtures', then its own.
+    pub fn vswitches_visible_to<'a>(&'a self, account: &'a str) -> impl Iterator<Item = &'a VSwitch> + 'a {
+        self.vswitches_under(&owner_key(None))
+            .chain(self.vswitches_under(&owner_key(Some(account))))
+            .filter(move |v| v.shown_to(account))
     }
 
     /// Picks zone, vSwitch and security group and allocates an intranet IP.
@@ -758,14 +847,14 @@ impl RegionNetwork {
     fn candidates(&mut self, request: &PlacementRequest<'_>, strict: bool) -> Result<Vec<usize>, ApiError> {
         if request.vswitch_ids.is_empty() {
             let zone = request.zone_id;
-            let default_vpc = self.default_vpc_id.clone();
-            return Ok(self
-                .v_switches
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| !v.auto_registered && v.vpc_id == default_vpc && zone.is_none_or(|z| v.zone_id == z))
-                .map(|(i, _)| i)
-                .collect());
+            // The default VPC's own vSwitches, in the order they were made (the zones' order).
+            let mut picked: Vec<usize> = self
+                .vswitches_under(&in_vpc_key(&self.default_vpc_id))
+                .filter(|v| !v.auto_registered && zone.is_none_or(|z| v.zone_id == z))
+                .filter_map(|v| self.by_id.get(&v.v_switch_id).copied())
+                .collect();
+            picked.sort_unstable();
+            return Ok(picked);
         }
         let mut picked = Vec::with_capacity(request.vswitch_ids.len());
         let foreign = |v: &VSwitch| request.account.is_some_and(|a| !v.api.visible_to(a));

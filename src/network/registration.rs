@@ -142,18 +142,10 @@ impl RegionNetwork {
         if foreign || self.deleted.contains(id) {
             return Err(kind.not_found());
         }
-        let owned_by = |owner: Option<&str>| owner == account;
+        let key = super::registered_key(account);
         let registered = match kind {
-            Kind::VSwitch => self
-                .v_switches
-                .iter()
-                .filter(|v| v.auto_registered && owned_by(v.api.owner.as_deref()))
-                .count(),
-            Kind::SecurityGroup => self
-                .security_groups
-                .values()
-                .filter(|g| g.auto_registered && owned_by(g.api.owner.as_deref()))
-                .count(),
+            Kind::VSwitch => self.vswitch_index.count(&key),
+            Kind::SecurityGroup => self.security_groups.count_under(&key),
         };
         if registered >= MAX_PER_ACCOUNT {
             return Err(kind.not_found());

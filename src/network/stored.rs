@@ -4,6 +4,7 @@
 //! What the network held while locked is written as the lock is let go (`NetworkGuard`), by the
 //! calling thread, so its call waits for it and two changes reach the store in the order they were made.
 
+use super::records::Records;
 use super::{Disk, Eip, RegionNetwork, SavedNetwork, SavedVSwitch, SecurityGroup, Vpc};
 use crate::store::journal::keys;
 use crate::store::{Change, Journal};
@@ -31,85 +32,6 @@ pub const EIP: &str = "eip";
 pub const DISK: &str = "disk";
 pub const TOKEN: &str = "token";
 pub const DELETED: &str = "deleted";
-
-/// Records by id, in id order, remembering which ids a change touched since they were last written.
-/// Reads go through `Deref`; every way to change a record marks it, so no change is left unwritten.
-#[derive(Debug, Clone)]
-pub struct Records<T> {
-    map: BTreeMap<String, T>,
-    touched: Vec<String>,
-}
-
-impl<T> Default for Records<T> {
-    fn default() -> Self {
-        Records {
-            map: BTreeMap::new(),
-            touched: Vec::new(),
-        }
-    }
-}
-
-impl<T> std::ops::Deref for Records<T> {
-    type Target = BTreeMap<String, T>;
-
-    fn deref(&self) -> &Self::Target {
-        &self.map
-    }
-}
-
-impl<T: Serialize> Serialize for Records<T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.map.serialize(s)
-    }
-}
-
-impl<T> Records<T> {
-    /// Records read from the store: nothing touched.
-    pub fn loaded(map: BTreeMap<String, T>) -> Self {
-        Records {
-            map,
-            touched: Vec::new(),
-        }
-    }
-
-    pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
-        let record = self.map.get_mut(id)?;
-        self.touched.push(id.to_owned());
-        Some(record)
-    }
-
-    /// A record changed in what the store does not keep (a count the loaded holders make again).
-    pub fn get_mut_unstored(&mut self, id: &str) -> Option<&mut T> {
-        self.map.get_mut(id)
-    }
-
-    pub fn insert(&mut self, id: String, record: T) -> Option<T> {
-        self.touched.push(id.clone());
-        self.map.insert(id, record)
-    }
-
-    pub fn remove(&mut self, id: &str) -> Option<T> {
-        let gone = self.map.remove(id)?;
-        self.touched.push(id.to_owned());
-        Some(gone)
-    }
-
-    pub fn into_map(self) -> BTreeMap<String, T> {
-        self.map
-    }
-
-    fn take_touched(&mut self) -> Vec<String> {
-        let mut touched = std::mem::take(&mut self.touched);
-        touched.sort_unstable();
-        touched.dedup();
-        touched
-    }
-
-    /// Every record marked touched: written whole at the next write.
-    pub fn touch_all(&mut self) {
-        self.touched = self.map.keys().cloned().collect();
-    }
-}
 
 /// The entry of a region's network that is not a record: its defaults and counters.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -310,7 +232,7 @@ pub struct Cursor {
 fn after<T: Serialize>(records: &Records<T>, kind: &'static str, after: Option<&str>, limit: usize) -> Chunk<String> {
     use std::ops::Bound;
     let from = after.map_or(Bound::Unbounded, Bound::Excluded);
-    let mut range = records.map.range::<str, _>((from, Bound::Unbounded));
+    let mut range = records.range::<str, _>((from, Bound::Unbounded));
     let entries: Vec<_> = range
         .by_ref()
         .take(limit)
@@ -323,7 +245,7 @@ fn after<T: Serialize>(records: &Records<T>, kind: &'static str, after: Option<&
     (entries, next)
 }
 
-fn write_records<T: Serialize>(
+fn write_records<T: Serialize + super::records::Indexed>(
     put: &impl Fn(&str, &str, Option<Vec<u8>>),
     kind: &str,
     records: &mut Records<T>,
@@ -332,7 +254,7 @@ fn write_records<T: Serialize>(
     let touched = records.take_touched();
     if encoded {
         for id in touched {
-            put(kind, &id, records.map.get(&id).map(encode));
+            put(kind, &id, records.get(&id).map(encode));
         }
     }
 }

@@ -322,6 +322,7 @@ fn a_deleted_vswitch_leaves_every_other_one_found_and_its_block_free() {
     let spec = VpcSpec {
         cidr_block: Some("10.0.0.0/16"),
         user_cidrs: Vec::new(),
+        dry_run: false,
     };
     let vpc = net.create_vpc(&made, &spec).unwrap();
     let blocks = ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"];
@@ -354,6 +355,7 @@ fn a_security_group_in_use_and_a_vpc_holding_anything_are_not_deleted() {
     let spec = VpcSpec {
         cidr_block: Some("192.168.0.0/16"),
         user_cidrs: Vec::new(),
+        dry_run: false,
     };
     let vpc = net.create_vpc(&made, &spec).unwrap();
     let vsw = net
@@ -377,13 +379,56 @@ fn a_security_group_in_use_and_a_vpc_holding_anything_are_not_deleted() {
     );
     net.give_back(&placement);
     net.delete_vswitch("acct", &vsw, made.now).unwrap();
-    let err = net.delete_vpc("acct", &vpc, made.now).unwrap_err();
+    let err = net.delete_vpc("acct", &vpc, made.now, false).unwrap_err();
     assert_eq!(err.code(), "DependencyViolation.SecurityGroup");
     net.delete_security_group("acct", &sg).unwrap();
-    net.delete_vpc("acct", &vpc, made.now).unwrap();
+    net.delete_vpc("acct", &vpc, made.now, false).unwrap();
     let shared = net.default_vpc_id.clone();
     assert_eq!(
-        net.delete_vpc("acct", &shared, made.now).unwrap_err().code(),
+        net.delete_vpc("acct", &shared, made.now, false).unwrap_err().code(),
         "Forbidden.RAM"
     );
+}
+
+#[test]
+fn a_group_a_rule_names_is_kept_until_the_rule_goes_and_dry_runs_change_nothing() {
+    let mut net = net();
+    let ids = IdGenerator::new(Some(5));
+    let made = by("acct", &ids);
+    let named = net.create_security_group(&made, None, None).unwrap();
+    let naming = net.create_security_group(&made, None, None).unwrap();
+    let rule = RuleSpec {
+        ip_protocol: Some("tcp".into()),
+        port_range: Some("22/22".into()),
+        group_id: Some(named.clone()),
+        ..Default::default()
+    };
+    net.authorize(&made, &naming, "ingress", std::slice::from_ref(&rule))
+        .unwrap();
+    let refused = net.delete_security_group("acct", &named).unwrap_err();
+    assert_eq!(refused.code(), "DependencyViolation");
+    net.revoke(&made, &naming, "ingress", &[], &[rule]).unwrap();
+    net.delete_security_group("acct", &named).unwrap();
+    // The owner index counts what each account has, for quotas and listings.
+    let other = by("other", &ids);
+    net.create_security_group(&other, None, None).unwrap();
+    let mine: Vec<&str> = net
+        .security_groups
+        .visible_to("acct")
+        .map(|g| g.security_group_id.as_str())
+        .collect();
+    assert!(mine.contains(&naming.as_str()) && mine.contains(&net.default_security_group_id()));
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    let spec = VpcSpec {
+        cidr_block: Some("192.168.0.0/16"),
+        user_cidrs: Vec::new(),
+        dry_run: true,
+    };
+    let before = net.vpcs.len();
+    let dry = net.create_vpc(&made, &spec).unwrap_err();
+    assert_eq!((dry.code(), net.vpcs.len()), ("DryRunOperation", before));
+    let vpc = net.create_vpc(&made, &VpcSpec { dry_run: false, ..spec }).unwrap();
+    let dry = net.delete_vpc("acct", &vpc, made.now, true).unwrap_err();
+    assert_eq!(dry.code(), "DryRunOperation");
+    assert!(net.vpcs.contains_key(&vpc), "a dry run deleted the VPC");
 }

@@ -86,7 +86,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeSecurityGroupsRequest) -> Result<Jso
     let account = ctx.caller.account.as_str();
     // Named groups are looked up, not found by a walk of the region's.
     let candidates: Box<dyn Iterator<Item = &SecurityGroup>> = if ids.is_empty() {
-        Box::new(net.security_groups.values())
+        Box::new(net.security_groups.visible_to(account))
     } else {
         Box::new(ids.iter().filter_map(|id| net.security_groups.get(id)))
     };

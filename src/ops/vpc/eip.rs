@@ -88,8 +88,8 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeEipAddressesRequest) -> Result<JsonB
     let account = ctx.caller.account.as_str();
     let mut found: Vec<&Eip> = net
         .eips
-        .values()
-        .filter(|e| !e.auto_created && e.api.visible_to(account))
+        .visible_to(account)
+        .filter(|e| !e.auto_created)
         .filter(|e| ids.is_empty() || ids.contains(&e.allocation_id.as_str()))
         .filter(|e| addresses.is_empty() || addresses.contains(&e.ip_address.to_string().as_str()))
         .filter(|e| filter_matches(&req.eip_name, &e.api.name) && filter_matches(&req.status, status(e)))

@@ -42,13 +42,14 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVpcRequest) -> Result<JsonBody, ApiError
     let spec = VpcSpec {
         cidr_block: req.cidr_block.as_deref().filter(|c| !c.is_empty()),
         user_cidrs: comma_list(req.user_cidr.as_deref()),
+        dry_run: req.dry_run == Some(true),
     };
     let mut net = network.lock();
-    if req.dry_run == Some(true) {
-        net.clone().create_vpc(&made, &spec)?;
+    let id = net.create_vpc(&made, &spec)?;
+    if spec.dry_run {
+        // A dry run that names the client token of a VPC made before is answered as a dry run too.
         return Err(ApiError::new(ErrorCode::DryRunOperation));
     }
-    let id = net.create_vpc(&made, &spec)?;
     let vpc = net
         .vpcs
         .get(&id)
@@ -84,8 +85,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVpcsRequest) -> Result<JsonBody, Api
     let account = ctx.caller.account.as_str();
     let mut vpcs: Vec<&Vpc> = net
         .vpcs
-        .values()
-        .filter(|v| v.api.visible_to(account))
+        .visible_to(account)
         .filter(|v| ids.is_empty() || ids.contains(&v.vpc_id.as_str()))
         .filter(|v| req.vpc_name.as_deref().is_none_or(|n| v.api.name == n))
         .filter(|v| req.is_default.is_none_or(|d| d == is_default(&net, v)))
@@ -160,11 +160,7 @@ pub fn delete(ctx: &Ctx<'_>, req: VpcIdRequest) -> Result<JsonBody, ApiError> {
     let (_, network) = network_of(ctx, &req.region_id)?;
     let mut net = network.lock();
     let now = ctx.eci.clock.now();
-    if req.dry_run == Some(true) {
-        net.clone().delete_vpc(&ctx.caller.account, &req.vpc_id, now)?;
-        return Err(ApiError::new(ErrorCode::DryRunOperation));
-    }
-    net.delete_vpc(&ctx.caller.account, &req.vpc_id, now)?;
+    net.delete_vpc(&ctx.caller.account, &req.vpc_id, now, req.dry_run == Some(true))?;
     JsonBody::of(&json!({}))
 }
 
@@ -183,9 +179,8 @@ fn is_default(net: &RegionNetwork, vpc: &Vpc) -> bool {
 }
 
 fn vswitch_ids(net: &RegionNetwork, vpc: &Vpc, account: &str) -> Vec<String> {
-    net.v_switches
-        .iter()
-        .filter(|v| v.vpc_id == vpc.vpc_id && v.shown_to(account))
+    net.vswitches_under(&crate::network::in_vpc_key(&vpc.vpc_id))
+        .filter(|v| v.shown_to(account))
         .map(|v| v.v_switch_id.clone())
         .collect()
 }
@@ -238,8 +233,7 @@ pub fn route_tables(ctx: &Ctx<'_>, req: DescribeRouteTableListRequest) -> Result
     let account = ctx.caller.account.as_str();
     let mut vpcs: Vec<&Vpc> = net
         .vpcs
-        .values()
-        .filter(|v| v.api.visible_to(account))
+        .visible_to(account)
         .filter(|v| filter_matches(&req.vpc_id, &v.vpc_id))
         .filter(|v| filter_matches(&req.route_table_id, &route_table_id(v)))
         .filter(|v| filter_matches(&req.router_id, &router_id(v)))

@@ -78,9 +78,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVSwitchesRequest) -> Result<JsonBody
     let net = network.lock();
     let account = ctx.caller.account.as_str();
     let mut found: Vec<&VSwitch> = net
-        .v_switches
-        .iter()
-        .filter(|v| v.shown_to(account))
+        .vswitches_visible_to(account)
         .filter(|v| ids.is_empty() || ids.contains(&v.v_switch_id.as_str()))
         .filter(|v| filter_matches(&req.vpc_id, &v.vpc_id) && filter_matches(&req.zone_id, &v.zone_id))
         .filter(|v| filter_matches(&req.v_switch_name, &v.api.name))
