@@ -975,6 +975,30 @@ fn a_full_disk_fails_the_call_leaves_no_trace_and_recovers() {
         ],
     );
     assert_eq!(again, 503, "{reply}");
+    // Each call's failure comes in its own format and its product's envelope.
+    let (status, xml) = emulator.get(&rpc_path(
+        "CreateContainerGroup",
+        &[
+            ("Format", "XML"),
+            ("ContainerGroupName", "again-xml"),
+            ("Container.1.Name", "app"),
+            ("Container.1.Image", "nginx"),
+        ],
+    ));
+    let xml = String::from_utf8_lossy(&xml);
+    assert_eq!(status, 503, "{xml}");
+    assert!(
+        xml.starts_with("<?xml")
+            && xml.contains("<Code>ServiceUnavailable</Code>")
+            && xml.contains("<HostId>eci.aliyuncs.com</HostId>"),
+        "{xml}"
+    );
+    let (status, vpc) = call_as(&emulator, VPC, "full-disk", "AllocateEipAddress", &[]);
+    assert_eq!(
+        (status, vpc["Code"].as_str(), vpc["HostId"].as_str()),
+        (503, Some("ServiceUnavailable"), Some("vpc.aliyuncs.com")),
+        "{vpc}"
+    );
     let (read, reply) = emulator.rpc("DescribeContainerGroups", &[("Limit", "5")]);
     assert_eq!(read, 200, "a read needs no disk: {reply}");
     std::fs::remove_file(&filler).expect("the filler is removed through the emulator's mount namespace");

@@ -78,6 +78,8 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
 #[derive(Default)]
 struct Facts {
     product: Option<Product>,
+    /// The format the call asked for, once it was read.
+    format: Option<Format>,
     version: Cow<'static, str>,
     action: Cow<'static, str>,
     account: Box<str>,
@@ -94,6 +96,7 @@ impl Facts {
         });
         Facts {
             product: Some(rpc.product),
+            format: Some(rpc.format),
             version: Cow::Borrowed(rpc.product.version()),
             action: match known == rpc.action {
                 true => Cow::Borrowed(known),
@@ -127,8 +130,11 @@ async fn serve_durably(state: &AppState, raw: &RawRequest, request_id: &str) -> 
         Err(e) => {
             let detail = format!("The state directory could not be written: {e}.");
             let err = ApiError::with_reason(ErrorCode::ServiceUnavailable, &detail);
-            let mut failed =
-                Served::plain(render_error(Format::Json, request_id, &err)).counted_as(served.action, err.code());
+            // In the call's own product envelope and format, as every other answer to it.
+            let product = served.facts.product.unwrap_or(Product::Eci);
+            let format = served.facts.format.unwrap_or(Format::Json);
+            let rendered = render_product_error(product, format, request_id, &err);
+            let mut failed = Served::plain(rendered).counted_as(served.action, err.code());
             failed.facts = served.facts;
             failed
         }
