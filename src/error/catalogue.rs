@@ -2,7 +2,7 @@
 //! can answer (the `Gateway` rows of `ErrorCode`, listed nowhere else), with HTTP status and message.
 //! Handlers answer documented codes through `documented_error`; fault rules take their defaults here.
 
-use super::{ApiError, ErrorCode, Source};
+use super::{ApiError, DocumentedCode, ErrorCode, Source};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -109,17 +109,24 @@ impl Catalogue {
 }
 
 /// The documented error `code` of `action`, with `detail` in its `%s` (or the catalogue's sentence).
-/// A code missing from the catalogue is a bug of the caller; it still answers, as `InternalError`.
-pub fn documented_error(action: &str, code: &str, detail: Option<&str>) -> ApiError {
-    match Catalogue::get().find(action, code, None) {
-        Some(entry) => match detail {
-            Some(detail) => ApiError::documented(entry.code, entry.status, entry.template.replacen("%s", detail, 1)),
-            None => entry.to_error(),
-        },
-        None => {
-            tracing::error!(action, code, "error code missing from the catalogue");
-            ApiError::new(crate::error::ErrorCode::InternalError)
-        }
+/// The code is a type (`codes.rs`), so only a documented one compiles; under an action whose table
+/// lacks it (a bug of the caller, logged) it answers with its own first row's status and message.
+pub fn documented_error(action: &str, code: impl DocumentedCode, detail: Option<&str>) -> ApiError {
+    let entry = Catalogue::get()
+        .find(action, code.as_str(), None)
+        .cloned()
+        .unwrap_or_else(|| {
+            tracing::error!(action, code = code.as_str(), "the action does not document this code");
+            Entry {
+                action: "",
+                status: code.status(),
+                code: code.as_str(),
+                template: Cow::Borrowed(code.template()),
+            }
+        });
+    match detail {
+        Some(detail) => ApiError::documented(entry.code, entry.status, entry.template.replacen("%s", detail, 1)),
+        None => entry.to_error(),
     }
 }
 
@@ -186,6 +193,7 @@ fn detail_for(code: &str) -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::EciCode;
 
     #[test]
     fn every_row_parses_with_a_status_and_a_message_free_of_placeholders() {
@@ -256,19 +264,22 @@ mod tests {
     fn documented_errors_take_a_detail_or_the_catalogue_sentence() {
         let with = documented_error(
             "CreateInstanceOpsTask",
-            "Tcpdump.InvalidValue",
+            EciCode::TcpdumpInvalidValue,
             Some("Enable is required."),
         );
         assert_eq!(
             (with.code(), with.status(), with.message.as_str()),
             ("Tcpdump.InvalidValue", 400, "Enable is required.")
         );
-        let without = documented_error("CommitContainer", "InvalidVolumeType", None);
+        let without = documented_error("CommitContainer", EciCode::InvalidVolumeType, None);
         assert_eq!(without.status(), 403);
+        // A code the action does not document answers with the code's own first row.
+        let elsewhere = documented_error("CommitContainer", EciCode::NoNeedUpdate, None);
         assert_eq!(
-            documented_error("CommitContainer", "No.Such", None).code(),
-            "InternalError"
+            (elsewhere.code(), elsewhere.status()),
+            (EciCode::NoNeedUpdate.as_str(), EciCode::NoNeedUpdate.status())
         );
+        assert_eq!(elsewhere.code(), "NoNeedUpdate");
     }
 
     #[test]
@@ -305,12 +316,14 @@ mod tests {
     }
 
     /// Every code a handler answers is a catalogue row: errors are made from `ErrorCode` rows or by
-    /// `documented_error` with a code the catalogue has, and only fault rules make others.
+    /// `documented_error` with a typed code (no string code at a call site), a call naming its action
+    /// names one that documents the code, and only fault rules make others.
     #[test]
     fn the_source_answers_only_codes_the_catalogue_has() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut pending = vec![root.clone()];
-        let call = regex::Regex::new(r#"documented_error\(\s*[^,]+,\s*"([^"]+)""#).unwrap();
+        let stringly = regex::Regex::new(r#"documented_error\(\s*[^,]+,\s*""#).unwrap();
+        let named = regex::Regex::new(r#"documented_error\(\s*"([^"]+)",\s*(?:EciCode|CompanionCode)::(\w+)"#).unwrap();
         while let Some(dir) = pending.pop() {
             for entry in std::fs::read_dir(&dir).unwrap().flatten() {
                 let path = entry.path();
@@ -332,11 +345,17 @@ mod tests {
                         "{relative} makes an error outside the catalogue"
                     );
                 }
-                for code in call.captures_iter(text).filter_map(|c| c.get(1)) {
-                    let code = code.as_str();
+                assert!(
+                    !stringly.is_match(text),
+                    "{relative}: a string error code at a call site"
+                );
+                for found in named.captures_iter(text) {
+                    let (action, variant) = (&found[1], &found[2]);
                     assert!(
-                        Catalogue::get().entries().iter().any(|e| e.code == code),
-                        "{relative}: {code} is not in the catalogue"
+                        Catalogue::get()
+                            .for_action(action)
+                            .any(|e| crate::error::generate::variant(e.code) == variant),
+                        "{relative}: {action} does not document {variant}"
                     );
                 }
             }

@@ -4,6 +4,12 @@ use std::borrow::Cow;
 use std::fmt;
 
 pub mod catalogue;
+#[rustfmt::skip]
+pub mod codes;
+#[cfg(test)]
+mod generate;
+
+pub use codes::{CompanionCode, DocumentedCode, EciCode};
 
 /// Where a built-in error row comes from, which decides how it is checked against the operations'
 /// documented codes (`catalogue.tsv`).

@@ -10,7 +10,7 @@
 
 use super::{owner_key, Eip, RegionNetwork, SavedVSwitch, SecurityGroup, Vpc};
 use crate::error::catalogue::documented_error;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, CompanionCode, ErrorCode};
 use crate::util::IdGenerator;
 use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
@@ -241,7 +241,7 @@ fn text_fits(text: Option<&str>, min: usize, max: usize) -> bool {
 }
 
 /// A name or description as the VPC product checks it, refused with the action's documented `code`.
-fn check_text(text: Option<&str>, min: usize, max: usize, action: &str, code: &str) -> Result<(), ApiError> {
+fn check_text(text: Option<&str>, min: usize, max: usize, action: &str, code: CompanionCode) -> Result<(), ApiError> {
     if text_fits(text, min, max) {
         Ok(())
     } else {
@@ -249,17 +249,38 @@ fn check_text(text: Option<&str>, min: usize, max: usize, action: &str, code: &s
     }
 }
 
+/// A VPC's name (1–128 characters) and description (1–256), when given.
+fn check_vpc_texts(change: &NetworkChange<'_>) -> Result<(), ApiError> {
+    let action = change.action;
+    check_text(change.name, 1, 128, action, CompanionCode::InvalidVpcNameMalformed)?;
+    check_text(
+        change.description,
+        1,
+        256,
+        action,
+        CompanionCode::InvalidVpcDiscriptionMalformed,
+    )
+}
+
 /// A tag set as the services accept it: at most 20, keys 1–128 characters not starting with
 /// `aliyun` or `acs:`, values at most 128.
 pub fn check_tags(tags: &[Tag]) -> Result<(), ApiError> {
     if tags.len() > TAG_QUOTA {
-        return Err(documented_error("TagResources", "QuotaExceeded.TagNum", None));
+        return Err(documented_error(
+            "TagResources",
+            CompanionCode::QuotaExceededTagNum,
+            None,
+        ));
     }
     for tag in tags {
         let key_len = tag.key.chars().count();
         let reserved = tag.key.starts_with("aliyun") || tag.key.starts_with("acs:");
         if key_len == 0 || key_len > 128 || reserved || tag.value.chars().count() > 128 {
-            return Err(documented_error("TagResources", "InvalidTagKey.Malformed", None));
+            return Err(documented_error(
+                "TagResources",
+                CompanionCode::InvalidTagKeyMalformed,
+                None,
+            ));
         }
     }
     Ok(())
@@ -269,9 +290,9 @@ fn parse_cidr(text: &str, action: &str) -> Result<Ipv4Net, ApiError> {
     let net: Ipv4Net = text
         .trim()
         .parse()
-        .map_err(|_| documented_error(action, "InvalidCidrBlock.Malformed", None))?;
+        .map_err(|_| documented_error(action, CompanionCode::InvalidCidrBlockMalformed, None))?;
     if net.trunc() != net {
-        return Err(documented_error(action, "InvalidCidrBlock.Malformed", None));
+        return Err(documented_error(action, CompanionCode::InvalidCidrBlockMalformed, None));
     }
     Ok(net)
 }
@@ -314,8 +335,7 @@ impl RegionNetwork {
             return Ok(id);
         }
         let action = change.action;
-        check_text(change.name, 1, 128, action, "InvalidVpcName.Malformed")?;
-        check_text(change.description, 1, 256, action, "InvalidVpcDiscription.Malformed")?;
+        check_vpc_texts(change)?;
         check_tags(change.tags)?;
         let user_cidrs = spec
             .user_cidrs
@@ -323,16 +343,16 @@ impl RegionNetwork {
             .map(|c| parse_cidr(c, action))
             .collect::<Result<Vec<_>, _>>()?;
         if user_cidrs.len() > 3 {
-            return Err(documented_error(action, "InvalidCidrBlock.Malformed", None));
+            return Err(documented_error(action, CompanionCode::InvalidCidrBlockMalformed, None));
         }
         let cidr = parse_cidr(spec.cidr_block.unwrap_or(super::DEFAULT_VPC_CIDR), action)?;
         let private: Vec<Ipv4Net> = PRIVATE_RANGES.iter().filter_map(|r| r.parse().ok()).collect();
         let allowed = inside_any(cidr, &private) || inside_any(cidr, &user_cidrs);
         if !(8..=28).contains(&cidr.prefix_len()) || !allowed {
-            return Err(documented_error(action, "InvalidCidrBlock.Malformed", None));
+            return Err(documented_error(action, CompanionCode::InvalidCidrBlockMalformed, None));
         }
         if self.vpcs.count_under(&owner_key(Some(change.account))) >= VPC_QUOTA {
-            return Err(documented_error(action, "QuotaExceeded.Vpc", None));
+            return Err(documented_error(action, CompanionCode::QuotaExceededVpc, None));
         }
         if spec.dry_run {
             return Err(ApiError::new(ErrorCode::DryRunOperation));
@@ -358,7 +378,7 @@ impl RegionNetwork {
             .vpcs
             .get(id)
             .filter(|v| v.api.visible_to(account))
-            .ok_or_else(|| documented_error(action, "InvalidVpcId.NotFound", None))?;
+            .ok_or_else(|| documented_error(action, CompanionCode::InvalidVpcIdNotFound, None))?;
         owned(&vpc.api)?;
         Ok(vpc)
     }
@@ -372,8 +392,7 @@ impl RegionNetwork {
 
     pub fn modify_vpc(&mut self, change: &NetworkChange<'_>, id: &str) -> Result<(), ApiError> {
         let action = change.action;
-        check_text(change.name, 1, 128, action, "InvalidVpcName.Malformed")?;
-        check_text(change.description, 1, 256, action, "InvalidVpcDiscription.Malformed")?;
+        check_vpc_texts(change)?;
         let vpc = self.own_vpc_mut(id, change.account, action)?;
         if let Some(name) = change.name {
             vpc.api.name = name.to_owned();
@@ -391,10 +410,14 @@ impl RegionNetwork {
         let action = "DeleteVpc";
         let vpc = self.own_vpc(id, account, action)?;
         if vpc.api.status(now) != "Available" {
-            return Err(documented_error(action, "IncorrectVpcStatus", None));
+            return Err(documented_error(action, CompanionCode::IncorrectVpcStatus, None));
         }
         if self.blocks.get(id).is_some_and(|blocks| !blocks.is_empty()) {
-            return Err(documented_error(action, "DependencyViolation.VSwitch", None));
+            return Err(documented_error(
+                action,
+                CompanionCode::DependencyViolationVSwitch,
+                None,
+            ));
         }
         let made_for_it = self.default_groups.get(id).cloned();
         let blocking = self
@@ -402,7 +425,11 @@ impl RegionNetwork {
             .under(&super::in_vpc_key(id))
             .any(|g| Some(&g.security_group_id) != made_for_it.as_ref() || g.holders > 0);
         if blocking {
-            return Err(documented_error(action, "DependencyViolation.SecurityGroup", None));
+            return Err(documented_error(
+                action,
+                CompanionCode::DependencyViolationSecurityGroup,
+                None,
+            ));
         }
         if dry_run {
             return Err(ApiError::new(ErrorCode::DryRunOperation));
@@ -424,7 +451,7 @@ impl RegionNetwork {
     }
 
     pub fn modify_route_table(&mut self, change: &NetworkChange<'_>, route_table_id: &str) -> Result<(), ApiError> {
-        let not_found = || documented_error(change.action, "InvalidRouteTableId.NotFound", None);
+        let not_found = || documented_error(change.action, CompanionCode::InvalidRouteTableIdNotFound, None);
         let vpc_id = self
             .vpc_of_route_table(route_table_id, change.account)
             .map(|v| v.vpc_id.clone())
@@ -455,22 +482,28 @@ impl RegionNetwork {
             return Ok(id);
         }
         let action = change.action;
-        check_text(change.name, 1, 128, action, "InvalidVSwitchName.Malformed")?;
-        check_text(change.description, 1, 256, action, "InvalidDescription.Malformed")?;
+        check_text(change.name, 1, 128, action, CompanionCode::InvalidVSwitchNameMalformed)?;
+        check_text(
+            change.description,
+            1,
+            256,
+            action,
+            CompanionCode::InvalidDescriptionMalformed,
+        )?;
         check_tags(change.tags)?;
         let vpc = self
             .visible_vpc(vpc_id, change.account)
-            .ok_or_else(|| documented_error(action, "InvalidVpcId.NotFound", None))?;
+            .ok_or_else(|| documented_error(action, CompanionCode::InvalidVpcIdNotFound, None))?;
         owned(&vpc.api)?;
         if vpc.api.status(change.now) != "Available" {
-            return Err(documented_error(action, "IncorrectVpcStatus", None));
+            return Err(documented_error(action, CompanionCode::IncorrectVpcStatus, None));
         }
         if !self.region.zones.iter().any(|z| z == zone_id) {
-            return Err(documented_error(action, "InvalidZoneId.NotFound", None));
+            return Err(documented_error(action, CompanionCode::InvalidZoneIdNotFound, None));
         }
         let cidr = parse_cidr(cidr_block, action)?;
         if !(16..=29).contains(&cidr.prefix_len()) {
-            return Err(documented_error(action, "InvalidCidrBlock.Malformed", None));
+            return Err(documented_error(action, CompanionCode::InvalidCidrBlockMalformed, None));
         }
         if !vpc.cidr_block.contains(&cidr) {
             return Err(ApiError::with_detail(
@@ -479,10 +512,14 @@ impl RegionNetwork {
             ));
         }
         if self.overlapping(vpc_id, cidr).is_some() {
-            return Err(documented_error(action, "InvalidCidrBlock.Overlapped", None));
+            return Err(documented_error(
+                action,
+                CompanionCode::InvalidCidrBlockOverlapped,
+                None,
+            ));
         }
         if self.blocks.get(vpc_id).map_or(0, BTreeMap::len) >= VSWITCH_QUOTA {
-            return Err(documented_error(action, "QuotaExceeded.VSwitch", None));
+            return Err(documented_error(action, CompanionCode::QuotaExceededVSwitch, None));
         }
         let id = change
             .ids
@@ -506,7 +543,7 @@ impl RegionNetwork {
             .by_id
             .get(id)
             .filter(|i| self.v_switches.get(**i).is_some_and(|v| v.shown_to(account)))
-            .ok_or_else(|| documented_error(action, "InvalidVSwitchId.NotFound", None))?;
+            .ok_or_else(|| documented_error(action, CompanionCode::InvalidVSwitchIdNotFound, None))?;
         let vswitch = self
             .v_switches
             .get(index)
@@ -516,13 +553,19 @@ impl RegionNetwork {
     }
 
     pub fn modify_vswitch(&mut self, change: &NetworkChange<'_>, id: &str) -> Result<(), ApiError> {
-        check_text(change.name, 1, 128, change.action, "InvalidVSwitchName.Malformed")?;
+        check_text(
+            change.name,
+            1,
+            128,
+            change.action,
+            CompanionCode::InvalidVSwitchNameMalformed,
+        )?;
         check_text(
             change.description,
             1,
             256,
             change.action,
-            "InvalidDescription.Malformed",
+            CompanionCode::InvalidDescriptionMalformed,
         )?;
         let index = self.own_vswitch_index(id, change.account, change.action)?;
         let Some(vswitch) = self.v_switches.get_mut(index) else {
@@ -546,10 +589,10 @@ impl RegionNetwork {
             return Err(ApiError::new(ErrorCode::InternalError));
         };
         if vswitch.api.status(now) != "Available" {
-            return Err(documented_error(action, "IncorrectVSwitchStatus", None));
+            return Err(documented_error(action, CompanionCode::IncorrectVSwitchStatus, None));
         }
         if vswitch.addresses_in_use() > 0 {
-            return Err(documented_error(action, "DependencyViolation", None));
+            return Err(documented_error(action, CompanionCode::DependencyViolation, None));
         }
         self.remove_vswitch(index);
         self.deleted.remember(id);
@@ -606,7 +649,7 @@ impl RegionNetwork {
             .unwrap_or(&self.default_vpc_id)
             .to_owned();
         if self.visible_vpc(&vpc_id, change.account).is_none() {
-            return Err(documented_error(action, "InvalidVpcId.NotFound", None));
+            return Err(documented_error(action, CompanionCode::InvalidVpcIdNotFound, None));
         }
         check_length(change.name, 2, 128, "SecurityGroupName")?;
         check_length(change.description, 2, 256, "Description")?;
@@ -622,7 +665,7 @@ impl RegionNetwork {
             }
         };
         if self.security_groups.count_under(&owner_key(Some(change.account))) >= SECURITY_GROUP_QUOTA {
-            return Err(documented_error(action, "QuotaExceed.SecurityGroup", None));
+            return Err(documented_error(action, CompanionCode::QuotaExceedSecurityGroup, None));
         }
         let id = change
             .ids
@@ -653,7 +696,7 @@ impl RegionNetwork {
             .security_groups
             .get_mut(id)
             .filter(|g| g.api.visible_to(account))
-            .ok_or_else(|| documented_error(action, "InvalidSecurityGroupId.NotFound", None))?;
+            .ok_or_else(|| documented_error(action, CompanionCode::InvalidSecurityGroupIdNotFound, None))?;
         owned(&group.api)?;
         Ok(group)
     }
@@ -691,11 +734,15 @@ impl RegionNetwork {
         let action = "DeleteSecurityGroup";
         let group = self.own_security_group_mut(id, account, action)?;
         if group.holders > 0 {
-            return Err(documented_error(action, "DependencyViolation", None));
+            return Err(documented_error(action, CompanionCode::DependencyViolation, None));
         }
         if self.security_groups.count_under(&super::names_key(id)) > 0 {
             let detail = "the specified security group has been authorized in another one.";
-            return Err(documented_error(action, "DependencyViolation", Some(detail)));
+            return Err(documented_error(
+                action,
+                CompanionCode::DependencyViolation,
+                Some(detail),
+            ));
         }
         self.security_groups.remove(id);
         self.default_groups.retain(|_, group| group != id);
@@ -730,7 +777,7 @@ impl RegionNetwork {
             // Egress has no row of its own for this code: the ingress one is the same answer.
             return Err(documented_error(
                 "AuthorizeSecurityGroup",
-                "AuthorizationLimitExceed",
+                CompanionCode::AuthorizationLimitExceed,
                 None,
             ));
         }
@@ -785,7 +832,7 @@ impl RegionNetwork {
         if !matches!(protocol.as_str(), "TCP" | "UDP" | "ICMP" | "ICMPV6" | "GRE" | "ALL") {
             return Err(documented_error(
                 "AuthorizeSecurityGroup",
-                "InvalidIpProtocol.Malformed",
+                CompanionCode::InvalidIpProtocolMalformed,
                 None,
             ));
         }
@@ -796,7 +843,7 @@ impl RegionNetwork {
         if !port_range_fits(&protocol, port_range) {
             return Err(documented_error(
                 "AuthorizeSecurityGroup",
-                "InvalidPortRange.Malformed",
+                CompanionCode::InvalidPortRangeMalformed,
                 None,
             ));
         }
@@ -807,7 +854,7 @@ impl RegionNetwork {
             Some(_) => {
                 return Err(documented_error(
                     "AuthorizeSecurityGroup",
-                    "InvalidPolicy.Malformed",
+                    CompanionCode::InvalidPolicyMalformed,
                     None,
                 ))
             }
@@ -819,12 +866,14 @@ impl RegionNetwork {
                 .parse::<u32>()
                 .ok()
                 .filter(|p| (1..=100).contains(p))
-                .ok_or_else(|| documented_error("AuthorizeSecurityGroup", "InvalidPriority.Malformed", None))?,
+                .ok_or_else(|| {
+                    documented_error("AuthorizeSecurityGroup", CompanionCode::InvalidPriorityMalformed, None)
+                })?,
         };
         let cidr_code = if direction == "ingress" {
-            "InvalidSourceCidrIp.Malformed"
+            CompanionCode::InvalidSourceCidrIpMalformed
         } else {
-            "InvalidDestCidrIp.Malformed"
+            CompanionCode::InvalidDestCidrIpMalformed
         };
         let cidr_ip = spec.cidr_ip.clone().unwrap_or_default();
         if !cidr_ip.is_empty() && cidr_ip.parse::<Ipv4Net>().is_err() && cidr_ip.parse::<Ipv4Addr>().is_err() {
@@ -839,7 +888,11 @@ impl RegionNetwork {
         }
         let group_id = spec.group_id.clone().unwrap_or_default();
         if !group_id.is_empty() && self.visible_security_group(&group_id, change.account).is_none() {
-            return Err(documented_error(action, "InvalidSecurityGroupId.NotFound", None));
+            return Err(documented_error(
+                action,
+                CompanionCode::InvalidSecurityGroupIdNotFound,
+                None,
+            ));
         }
         if cidr_ip.is_empty() && ipv6_cidr_ip.is_empty() && group_id.is_empty() {
             let named = if direction == "ingress" {
@@ -897,18 +950,18 @@ impl RegionNetwork {
             Some(_) => {
                 return Err(documented_error(
                     action,
-                    "InvalidInternetChargeType.ValueNotSupported",
+                    CompanionCode::InvalidInternetChargeTypeValueNotSupported,
                     None,
                 ))
             }
         };
         if self.eips.count_under(&owner_key(Some(change.account))) >= EIP_QUOTA {
-            return Err(documented_error(action, "QuotaExceeded.Eip", None));
+            return Err(documented_error(action, CompanionCode::QuotaExceededEip, None));
         }
         let ip = self
             .eip_pool
             .allocate()
-            .ok_or_else(|| documented_error(action, "QuotaExceeded.Eip", None))?;
+            .ok_or_else(|| documented_error(action, CompanionCode::QuotaExceededEip, None))?;
         let id = change
             .ids
             .unused_resource_id("eip", &self.region.id_code, |id| self.eips.contains_key(id))
@@ -933,7 +986,7 @@ impl RegionNetwork {
             .eips
             .get_mut(id)
             .filter(|e| e.api.visible_to(account) && !e.auto_created)
-            .ok_or_else(|| documented_error(action, "InvalidAllocationId.NotFound", None))?;
+            .ok_or_else(|| documented_error(action, CompanionCode::InvalidAllocationIdNotFound, None))?;
         owned(&eip.api)?;
         Ok(eip)
     }
@@ -963,7 +1016,7 @@ impl RegionNetwork {
         let action = "ReleaseEipAddress";
         let eip = self.own_eip_mut(id, account, action)?;
         if eip.bound_to.is_some() {
-            return Err(documented_error(action, "IncorrectEipStatus", None));
+            return Err(documented_error(action, CompanionCode::IncorrectEipStatus, None));
         }
         if let Some(eip) = self.eips.remove(id) {
             self.eip_pool.release(eip.ip_address);
@@ -978,7 +1031,7 @@ impl RegionNetwork {
         let action = "AssociateEipAddress";
         let eip = self.own_eip_mut(id, account, action)?;
         if eip.bound_to.is_some() {
-            return Err(documented_error(action, "IncorrectEipStatus", None));
+            return Err(documented_error(action, CompanionCode::IncorrectEipStatus, None));
         }
         Ok(eip.ip_address)
     }
@@ -989,9 +1042,11 @@ impl RegionNetwork {
         let action = "UnassociateEipAddress";
         let eip = self.own_eip_mut(id, account, action)?;
         match (&eip.bound_to, instance.filter(|i| !i.is_empty())) {
-            (Some(holder), Some(named)) if holder != named => Err(documented_error(action, "IncorrectEipStatus", None)),
+            (Some(holder), Some(named)) if holder != named => {
+                Err(documented_error(action, CompanionCode::IncorrectEipStatus, None))
+            }
             (Some(holder), _) => Ok(holder.clone()),
-            (None, _) => Err(documented_error(action, "IncorrectEipStatus", None)),
+            (None, _) => Err(documented_error(action, CompanionCode::IncorrectEipStatus, None)),
         }
     }
 
@@ -1049,7 +1104,7 @@ impl RegionNetwork {
     }
 
     fn own_attributes_mut(&mut self, kind: Taggable, id: &str, account: &str) -> Result<&mut Attributes, ApiError> {
-        let not_found = || documented_error("TagResources", "InvalidResourceId.NotFound", None);
+        let not_found = || documented_error("TagResources", CompanionCode::InvalidResourceIdNotFound, None);
         let api = match kind {
             Taggable::Vpc => self.vpcs.get_mut(id).map(|v| &mut v.api),
             Taggable::VSwitch => {
@@ -1123,7 +1178,7 @@ fn checked_bandwidth(bandwidth: Option<&str>, action: &str) -> Result<Option<Str
     };
     match text.trim().parse::<u32>() {
         Ok(mbps) if (1..=500).contains(&mbps) => Ok(Some(mbps.to_string())),
-        _ => Err(documented_error(action, "InvalidBandwidth.Malformed", None)),
+        _ => Err(documented_error(action, CompanionCode::InvalidBandwidthMalformed, None)),
     }
 }
 

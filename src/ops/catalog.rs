@@ -2,6 +2,7 @@
 
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
+use crate::error::EciCode;
 use crate::network;
 use crate::ops::container_group::sizing::{self, SizeRequest};
 use crate::protocol::JsonBody;
@@ -147,7 +148,7 @@ fn size_of(
 }
 
 fn invalid_spec() -> ApiError {
-    documented_error(PRICE_ACTION, "InvalidParam.CpuOrMemorySpec", None)
+    documented_error(PRICE_ACTION, EciCode::InvalidParamCpuOrMemorySpec, None)
 }
 
 fn spot_prices(
@@ -174,7 +175,7 @@ fn spot_prices(
     {
         if limit < hourly(spot) {
             let detail = format!("The spot price {} per hour is above the limit {limit}", hourly(spot));
-            return Err(documented_error(PRICE_ACTION, "Spot.NotMatched", Some(&detail)));
+            return Err(documented_error(PRICE_ACTION, EciCode::SpotNotMatched, Some(&detail)));
         }
     }
     Ok(zones

@@ -2,6 +2,7 @@
 //! types the API names are not stored by the emulator yet, so their ids are never found).
 
 use crate::error::catalogue::documented_error;
+use crate::error::EciCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::network;
 use crate::ops::container_group::dto::TagSpec;
@@ -82,7 +83,7 @@ pub fn tag(ctx: &Ctx<'_>, req: TagResourcesRequest) -> Result<JsonBody, ApiError
         let mut merged = group.spec.tags.clone();
         merge_tags(&mut merged, &req.tags);
         if merged.len() > MAX_TAGS_PER_RESOURCE {
-            return Err(documented_error("TagResources", "NumberExceed.Tags", None));
+            return Err(documented_error("TagResources", EciCode::NumberExceedTags, None));
         }
     }
     for id in &req.resource_ids {

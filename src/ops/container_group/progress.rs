@@ -9,6 +9,7 @@ use super::model::ContainerGroup;
 use super::rules;
 use super::sizing::{self, SizeRequest};
 use crate::error::catalogue::documented_error;
+use crate::error::EciCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::machine::{EventReason, NotAllowed, Trigger};
 use crate::lifecycle::GroupStatus;
@@ -81,7 +82,7 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateContainerGroupRequest) -> Result<JsonBod
     let updated = updated_group(group, &req, incremental)?;
     let same_spec = effective(&updated.spec) == effective(&group.spec);
     if same_spec && updated.cpu == group.cpu && updated.memory == group.memory {
-        return Err(documented_error("UpdateContainerGroup", "NoNeedUpdate", None));
+        return Err(documented_error("UpdateContainerGroup", EciCode::NoNeedUpdate, None));
     }
     rules::check_create(&updated.spec)?;
     let size = sizing::grant(&SizeRequest {

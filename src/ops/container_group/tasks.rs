@@ -4,6 +4,7 @@
 use super::model::ContainerGroup;
 use super::progress::not_found;
 use crate::error::catalogue::documented_error;
+use crate::error::EciCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::lifecycle::GroupStatus;
@@ -140,7 +141,7 @@ fn running_group<'s>(state: &'s RegionState, id: &str, action: &str) -> Result<&
             "The container group is {}; the operation needs it Running.",
             group.status().as_str()
         );
-        return Err(documented_error(action, "IncorrectStatusDetail", Some(&detail)));
+        return Err(documented_error(action, EciCode::IncorrectStatusDetail, Some(&detail)));
     }
     Ok(group)
 }
@@ -246,14 +247,14 @@ pub fn create_ops_task(ctx: &Ctx<'_>, req: CreateInstanceOpsTaskRequest) -> Resu
     const ACTION: &str = "CreateInstanceOpsTask";
     match req.ops_type.as_str() {
         "coredump" if matches!(req.ops_value.as_str(), "enable" | "disable") => {}
-        "coredump" => return Err(documented_error(ACTION, "Ops.OpsValueInvalid", None)),
+        "coredump" => return Err(documented_error(ACTION, EciCode::OpsOpsValueInvalid, None)),
         "tcpdump" => check_tcpdump(&req.ops_value)?,
         other => {
             let detail = format!("The ops type {other} is not supported; use coredump or tcpdump.");
-            return Err(documented_error(ACTION, "Ops.TypeNotSupport", Some(&detail)));
+            return Err(documented_error(ACTION, EciCode::OpsTypeNotSupport, Some(&detail)));
         }
     }
-    let missing = || documented_error(ACTION, "InvalidInstanceId.NotFound", None);
+    let missing = || documented_error(ACTION, EciCode::InvalidInstanceIdNotFound, None);
     let partition = ctx.existing_partition(region).ok_or_else(missing)?;
     let mut state = partition.write();
     state.groups.get(&req.container_group_id).ok_or_else(missing)?;
@@ -270,7 +271,7 @@ pub fn create_ops_task(ctx: &Ctx<'_>, req: CreateInstanceOpsTaskRequest) -> Resu
 
 /// `{"Enable": true, ...}`: `Enable` is required and a boolean.
 fn check_tcpdump(value: &str) -> Result<(), ApiError> {
-    let invalid = |why: &str| documented_error("CreateInstanceOpsTask", "Tcpdump.InvalidValue", Some(why));
+    let invalid = |why: &str| documented_error("CreateInstanceOpsTask", EciCode::TcpdumpInvalidValue, Some(why));
     let parsed: Value = serde_json::from_str(value).map_err(|_| invalid("OpsValue must be a JSON object."))?;
     match parsed.get("Enable") {
         Some(Value::Bool(_)) => Ok(()),
@@ -336,7 +337,7 @@ pub fn resize_volume(ctx: &Ctx<'_>, req: ResizeContainerGroupVolumeRequest) -> R
     let current = match (&volume.disk_volume, flex_disk) {
         (Some(disk), _) => i64::from(disk.disk_size.unwrap_or(20)),
         (None, true) => 20,
-        (None, false) => return Err(documented_error(ACTION, "InvalidVolumeType", None)),
+        (None, false) => return Err(documented_error(ACTION, EciCode::InvalidVolumeType, None)),
     };
     if req.new_size < current {
         let why = format!("must not be below the current {current} GiB");

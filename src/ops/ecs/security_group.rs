@@ -3,6 +3,7 @@
 //! `RevokeSecurityGroup[Egress]`, `DeleteSecurityGroup`.
 
 use crate::error::ApiError;
+use crate::error::CompanionCode;
 use crate::network::{RuleSpec, SecurityGroup, SecurityRule, Tag};
 use crate::ops::vpc::common::{
     change, filter_matches, has_tags, network_of, page_of, tags_in, token_page, KeyValue, Stated,
@@ -169,7 +170,7 @@ pub fn attribute(ctx: &Ctx<'_>, req: SecurityGroupIdRequest) -> Result<JsonBody,
         .ok_or_else(|| {
             crate::error::catalogue::documented_error(
                 "DescribeSecurityGroupAttribute",
-                "InvalidSecurityGroupId.NotFound",
+                CompanionCode::InvalidSecurityGroupIdNotFound,
                 None,
             )
         })?;

@@ -5,6 +5,7 @@ use super::model::*;
 use super::rules::*;
 use super::view::*;
 use crate::error::catalogue::documented_error;
+use crate::error::EciCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network;
@@ -87,7 +88,7 @@ pub(super) fn apply_update(
         );
         return Err(documented_error(
             "UpdateImageCache",
-            "ImageCache.IncorrectStatus",
+            EciCode::ImageCacheIncorrectStatus,
             Some(&detail),
         ));
     }
@@ -120,7 +121,7 @@ pub(super) fn apply_update(
         cache.retention_days,
     );
     if before == after && tags_before == cache.tags && rg_before == cache.resource_group_id {
-        return Err(documented_error("UpdateImageCache", "NoNeedUpdate", None));
+        return Err(documented_error("UpdateImageCache", EciCode::NoNeedUpdate, None));
     }
     if images_changed {
         cache.stages = Stages::new(UPDATE_STAGES, lifecycle, STAGE_MS, now);
@@ -238,7 +239,7 @@ pub fn pick_for_group<'a>(
                 let detail = format!("The image cache {} is {}, not Ready.", cache.id, cache.stages.status());
                 return Err(documented_error(
                     "CreateContainerGroup",
-                    "ImageSnapshot.IncorrectStatus",
+                    EciCode::ImageSnapshotIncorrectStatus,
                     Some(&detail),
                 ));
             }

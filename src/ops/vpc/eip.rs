@@ -8,6 +8,7 @@ use super::common::{
 };
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
+use crate::error::CompanionCode;
 use crate::network::{Eip, RegionNetwork};
 use crate::ops::Ctx;
 use crate::protocol::JsonBody;
@@ -225,9 +226,9 @@ pub fn associate(ctx: &Ctx<'_>, req: AssociationRequest) -> Result<JsonBody, Api
     let group = state
         .groups
         .get(instance)
-        .ok_or_else(|| documented_error(action, "InvalidInstanceId.NotFound", None))?;
+        .ok_or_else(|| documented_error(action, CompanionCode::InvalidInstanceIdNotFound, None))?;
     if group.eip.is_some() {
-        return Err(documented_error(action, "IncorrectInstanceStatus", None));
+        return Err(documented_error(action, CompanionCode::IncorrectInstanceStatus, None));
     }
     let mut net = network.lock();
     let ip = net.check_associable(&ctx.caller.account, &req.allocation_id)?;

@@ -5,6 +5,7 @@
 use super::common::{network_of, tags_in, token_page, KeyValue};
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
+use crate::error::CompanionCode;
 use crate::network::Taggable;
 use crate::ops::Ctx;
 use crate::protocol::JsonBody;
@@ -38,7 +39,7 @@ impl Kinds {
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(resource_type))
             .copied()
-            .ok_or_else(|| documented_error("TagResources", "InvalidResourceType.NotFound", None))
+            .ok_or_else(|| documented_error("TagResources", CompanionCode::InvalidResourceTypeNotFound, None))
     }
 }
 
@@ -128,7 +129,7 @@ pub fn list(ctx: &Ctx<'_>, kinds: Kinds, req: ListTagResourcesRequest) -> Result
         for id in &req.resource_ids {
             let tags = net
                 .tags_of(kind, id, account)
-                .ok_or_else(|| documented_error("ListTagResources", "InvalidResourceId.NotFound", None))?;
+                .ok_or_else(|| documented_error("ListTagResources", CompanionCode::InvalidResourceIdNotFound, None))?;
             named.push((id.clone(), tags.to_vec()));
         }
         named

@@ -5,6 +5,7 @@ use super::common::{
     change, comma_list, filter_matches, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated,
 };
 use crate::error::catalogue::documented_error;
+use crate::error::CompanionCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::network::{RegionNetwork, Vpc, VpcSpec};
 use crate::ops::Ctx;
@@ -122,7 +123,7 @@ pub fn attribute(ctx: &Ctx<'_>, req: VpcIdRequest) -> Result<JsonBody, ApiError>
     let net = network.lock();
     let vpc = net
         .visible_vpc(&req.vpc_id, &ctx.caller.account)
-        .ok_or_else(|| documented_error("DescribeVpcAttribute", "InvalidVpcId.NotFound", None))?;
+        .ok_or_else(|| documented_error("DescribeVpcAttribute", CompanionCode::InvalidVpcIdNotFound, None))?;
     let mut body = view(ctx, &net, vpc, ctx.eci.clock.now());
     if let Value::Object(fields) = &mut body {
         // What the listing shows and the attribute call's schema does not declare.

@@ -7,6 +7,7 @@ use super::common::{
 use super::vpcs::route_table_id;
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
+use crate::error::CompanionCode;
 use crate::network::{RegionNetwork, VSwitch};
 use crate::ops::Ctx;
 use crate::protocol::JsonBody;
@@ -123,7 +124,13 @@ pub fn attributes(ctx: &Ctx<'_>, req: VSwitchIdRequest) -> Result<JsonBody, ApiE
     let net = network.lock();
     let vswitch = net
         .visible_vswitch(&req.v_switch_id, &ctx.caller.account)
-        .ok_or_else(|| documented_error("DescribeVSwitchAttributes", "InvalidVSwitchId.NotFound", None))?;
+        .ok_or_else(|| {
+            documented_error(
+                "DescribeVSwitchAttributes",
+                CompanionCode::InvalidVSwitchIdNotFound,
+                None,
+            )
+        })?;
     JsonBody::of(&view(ctx, &net, vswitch, ctx.eci.clock.now()))
 }
 
