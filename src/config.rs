@@ -3,9 +3,22 @@
 use crate::auth::Credential;
 use crate::faults::throttle::Limit;
 use crate::lifecycle::machine::{Policy, PolicyKind};
-use crate::server::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SIDE_API_BODY_BYTES, DEFAULT_MAX_SNAPSHOT_BYTES};
 use clap::{Parser, ValueEnum};
 use std::net::SocketAddr;
+
+/// The default most bytes a request body may have.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// Room for a fixture document of tens of thousands of vSwitches.
+pub const DEFAULT_MAX_SIDE_API_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// Room for a snapshot of about 400,000 groups; larger ones need the flag.
+pub const DEFAULT_MAX_SNAPSHOT_BYTES: usize = 1024 * 1024 * 1024;
+/// How many calls the request journal keeps unless `--journal-size` says otherwise: a long suite's
+/// tail (each entry holds its request's parameters as sent, so about 1 KiB for a typical create).
+pub const DEFAULT_JOURNAL_SIZE: u32 = 10_000;
+/// The bytes the request journal's entries may hold unless `--journal-bytes` says otherwise: 10,000
+/// ordinary calls take about 15 MiB, and no call keeps more than `insight::clip::MAX_KEPT_BYTES` of
+/// parameters.
+pub const DEFAULT_JOURNAL_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LifecyclePolicy {
@@ -17,11 +30,14 @@ pub enum LifecyclePolicy {
 impl Config {
     /// The progression policy the flags describe.
     pub fn policy(&self) -> Policy {
-        let mut policy = crate::ops::default_policy();
-        policy.kind = match self.lifecycle {
+        let kind = match self.lifecycle {
             LifecyclePolicy::Immediate => PolicyKind::Immediate,
             LifecyclePolicy::Time => PolicyKind::Time,
             LifecyclePolicy::Manual => PolicyKind::Manual,
+        };
+        let mut policy = Policy {
+            kind,
+            ..Policy::default()
         };
         if let Some(ms) = self.stage_delay_ms {
             let d = &mut policy.delays;
@@ -207,13 +223,13 @@ pub struct Config {
     pub start_time: Option<time::OffsetDateTime>,
 
     /// How many calls the request journal (`GET /_emulator/calls`) keeps; the oldest go first.
-    #[arg(long, env = "ECI_EMULATOR_JOURNAL_SIZE", default_value_t = crate::insight::DEFAULT_JOURNAL_SIZE,
+    #[arg(long, env = "ECI_EMULATOR_JOURNAL_SIZE", default_value_t = DEFAULT_JOURNAL_SIZE,
           value_parser = clap::value_parser!(u32).range(0..=10_000_000))]
     pub journal_size: u32,
 
     /// How many bytes the request journal's calls may hold (a call's parameters past 16 KiB are
     /// clipped before it is kept); the oldest go first. Accepts a plain number of bytes.
-    #[arg(long, env = "ECI_EMULATOR_JOURNAL_BYTES", default_value_t = crate::insight::DEFAULT_JOURNAL_BYTES,
+    #[arg(long, env = "ECI_EMULATOR_JOURNAL_BYTES", default_value_t = DEFAULT_JOURNAL_BYTES,
           value_parser = clap::value_parser!(u64).range(0..=1u64 << 40))]
     pub journal_bytes: u64,
 }
@@ -232,17 +248,6 @@ impl Config {
             (ClockMode::Frozen, _) => VirtualClock::frozen_at(start),
             (ClockMode::System, Some(at)) => VirtualClock::running_from(at),
             (ClockMode::System, None) => VirtualClock::system(),
-        }
-    }
-
-    /// The connection limits the flags describe.
-    pub fn connection_limits(&self) -> crate::server::listener::ConnectionLimits {
-        use std::time::Duration;
-        crate::server::listener::ConnectionLimits {
-            header_read_timeout: Duration::from_millis(self.header_read_timeout_ms),
-            idle_timeout: Duration::from_millis(self.idle_timeout_ms),
-            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
-            shutdown_timeout: Duration::from_millis(self.shutdown_timeout_ms),
         }
     }
 }

@@ -136,7 +136,7 @@ fn load_each<T>(
 
 async fn serve(config: Config) -> Result<(), StartError> {
     let lifecycle = config.policy();
-    let limits = config.connection_limits();
+    let limits = eci_emulator::server::listener::ConnectionLimits::of(&config);
     let strict = !config.credentials.is_empty();
     let clock = Arc::new(config.virtual_clock());
     let state = AppState::new(AppOptions {

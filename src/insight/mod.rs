@@ -12,13 +12,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use time::OffsetDateTime;
 
-/// How many calls the journal keeps unless `--journal-size` says otherwise: a long suite's tail
-/// (each entry holds its request's parameters as sent, so about 1 KiB for a typical create).
-pub const DEFAULT_JOURNAL_SIZE: u32 = 10_000;
-
-/// The bytes the journal's entries may hold unless `--journal-bytes` says otherwise: 10,000 ordinary
-/// calls take about 15 MiB, and no call keeps more than `clip::MAX_KEPT_BYTES` of parameters.
-pub const DEFAULT_JOURNAL_BYTES: u64 = 64 * 1024 * 1024;
+pub use crate::config::{DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_SIZE};
 
 /// Longest action or version text kept from a call; what is longer is cut (a hostile name must not
 /// grow the journal or the coverage report).

@@ -113,6 +113,17 @@ pub struct Policy {
     pub describes_per_step: u32,
 }
 
+impl Default for Policy {
+    /// The `time` policy with sub-second stages.
+    fn default() -> Self {
+        Policy {
+            kind: PolicyKind::Time,
+            delays: Delays::default(),
+            describes_per_step: 0,
+        }
+    }
+}
+
 /// A container's state, as `CurrentState.State` spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RunState {

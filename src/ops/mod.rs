@@ -8,11 +8,12 @@ pub mod admin;
 pub mod catalog;
 pub mod container_group;
 pub mod data_cache;
+pub mod due;
 pub mod ecs;
 pub mod events;
 pub mod image_cache;
 pub mod listing;
-pub mod partition;
+mod partition;
 pub mod rendered;
 pub mod saved;
 pub mod service;
@@ -28,7 +29,7 @@ use crate::protocol::{parse_input, JsonBody, Node};
 use crate::validate;
 use container_group::{console, handlers, metrics, progress, tasks};
 pub use partition::RegionState;
-pub use state::{default_policy, release, Ctx, EciOptions, EciState};
+pub use state::{release, Ctx, EciOptions, EciState};
 
 /// One row of the operation table.
 pub struct Operation {

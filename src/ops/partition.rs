@@ -4,10 +4,11 @@
 
 use super::container_group::model::ContainerGroup;
 use super::container_group::tasks;
+use super::due::{Due, Progress};
 use super::{data_cache, image_cache, virtual_node};
 use crate::lifecycle::machine::{self, Life, PolicyKind};
 use crate::lifecycle::GroupStatus;
-use crate::store::{Record, Table, TokenMap};
+use crate::store::{Table, TokenMap};
 use std::collections::BTreeSet;
 use time::OffsetDateTime;
 
@@ -15,26 +16,6 @@ use time::OffsetDateTime;
 const FINISHED_KEPT_ALL_FOR: time::Duration = time::Duration::hours(1);
 /// …and after that, this many of them per region.
 const FINISHED_KEPT: usize = 100;
-
-/// Commit tasks and O&M records kept per partition; older ones are pruned as new ones come (the
-/// documentation is silent on how long the service keeps them).
-pub const TASKS_KEPT: usize = 1000;
-
-/// A record in the due queue: which family's table holds it, and its id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Due {
-    Group(String),
-    ImageCache(String),
-    DataCache(String),
-    VirtualNode(String),
-    CommitTask(String),
-}
-
-/// A record that moves on by itself: when next, and what moving on to `now` does to it.
-pub trait Progress: Record {
-    fn due(&self) -> Option<OffsetDateTime>;
-    fn advance(&mut self, now: OffsetDateTime);
-}
 
 /// One account's resources in one region.
 #[derive(Debug, Default)]
@@ -64,63 +45,6 @@ pub struct RegionState {
     pub commit_tasks: Table<tasks::CommitTask>,
     /// O&M task results: the newest `TASKS_KEPT`.
     pub ops_records: Table<tasks::OpsRecord>,
-}
-
-/// Stores a record of a family that moves on by itself, and notes when it moves next.
-pub fn insert_progressing<R: Progress>(
-    table: &mut Table<R>,
-    due: &mut BTreeSet<(OffsetDateTime, Due)>,
-    record: R,
-    entry: fn(String) -> Due,
-) {
-    let seq = table.next_position();
-    restore_progressing(table, due, seq, record, entry);
-}
-
-/// Puts back a stored record of a family that moves on by itself, at its place `seq`.
-pub fn restore_progressing<R: Progress>(
-    table: &mut Table<R>,
-    due: &mut BTreeSet<(OffsetDateTime, Due)>,
-    seq: u64,
-    record: R,
-    entry: fn(String) -> Due,
-) {
-    if let Some(at) = record.due() {
-        due.insert((at, entry(record.id().to_owned())));
-    }
-    table.restore(seq, record);
-}
-
-/// Changes a record that moves on by itself, and notes when it moves next after the change.
-pub fn update_progressing<R: Progress, T>(
-    table: &mut Table<R>,
-    due: &mut BTreeSet<(OffsetDateTime, Due)>,
-    id: &str,
-    entry: fn(String) -> Due,
-    change: impl FnOnce(&mut R) -> T,
-) -> Option<T> {
-    let (out, next) = table.update(id, |record| {
-        let out = change(record);
-        (out, record.due())
-    })?;
-    if let Some(at) = next {
-        due.insert((at, entry(id.to_owned())));
-    }
-    Some(out)
-}
-
-/// Stores a record of a family kept to its newest `TASKS_KEPT`, pruning the oldest.
-pub fn insert_kept<R: Record>(table: &mut Table<R>, record: R) {
-    table.insert(record);
-    prune_to(table, TASKS_KEPT);
-}
-
-/// Removes the oldest records until at most `kept` remain.
-pub fn prune_to<R: Record>(table: &mut Table<R>, kept: usize) {
-    while table.len() > kept {
-        let Some(oldest) = table.oldest_id() else { break };
-        table.remove(&oldest);
-    }
 }
 
 /// Moves one record on to `now`, if it still exists, and notes when it moves next.

@@ -2,7 +2,8 @@
 //! tables write to, and stored entries put back in their order.
 
 use super::container_group::tasks::OpsRecord;
-use super::partition::{restore_progressing, Due, RegionState};
+use super::due::{restore_progressing, Due};
+use super::partition::RegionState;
 use crate::store::journal::keys;
 use crate::store::{Journal, PartitionKey, Record, Sink, StoredToken, Table};
 use serde::de::DeserializeOwned;

@@ -8,7 +8,7 @@ use crate::accounts::Accounts;
 use crate::auth::Caller;
 use crate::faults::{CallFaults, Faults};
 use crate::fixtures::{self, FixtureDocument};
-use crate::lifecycle::machine::{Delays, Policy, PolicyKind};
+use crate::lifecycle::machine::Policy;
 use crate::network::{Networks, RegionInfo};
 use crate::store::{Journal, PartitionKey, Registry};
 use crate::util::{Clock, IdGenerator};
@@ -24,15 +24,6 @@ pub struct EciOptions {
     pub fixtures: Vec<FixtureDocument>,
     /// How groups move unless their tags say otherwise.
     pub lifecycle: Policy,
-}
-
-/// The default progression: the `time` policy with sub-second stages.
-pub fn default_policy() -> Policy {
-    Policy {
-        kind: PolicyKind::Time,
-        delays: Delays::default(),
-        describes_per_step: 0,
-    }
 }
 
 /// Everything the ECI operations share.

@@ -42,6 +42,18 @@ pub struct ConnectionLimits {
     pub shutdown_timeout: Duration,
 }
 
+impl ConnectionLimits {
+    /// The limits the flags describe.
+    pub fn of(config: &crate::config::Config) -> Self {
+        ConnectionLimits {
+            header_read_timeout: Duration::from_millis(config.header_read_timeout_ms),
+            idle_timeout: Duration::from_millis(config.idle_timeout_ms),
+            max_connections: usize::try_from(config.max_connections).unwrap_or(usize::MAX),
+            shutdown_timeout: Duration::from_millis(config.shutdown_timeout_ms),
+        }
+    }
+}
+
 impl Default for ConnectionLimits {
     fn default() -> Self {
         ConnectionLimits {

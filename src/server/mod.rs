@@ -34,12 +34,7 @@ use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
-/// The default most bytes a request body may have.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-/// Room for a fixture document of tens of thousands of vSwitches.
-pub const DEFAULT_MAX_SIDE_API_BODY_BYTES: usize = 64 * 1024 * 1024;
-/// Room for a snapshot of about 400,000 groups; larger ones need the flag.
-pub const DEFAULT_MAX_SNAPSHOT_BYTES: usize = 1024 * 1024 * 1024;
+pub use crate::config::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SIDE_API_BODY_BYTES, DEFAULT_MAX_SNAPSHOT_BYTES};
 
 /// What the app is built from.
 pub struct AppOptions {
@@ -98,15 +93,15 @@ impl Default for AppOptions {
             fixtures: Vec::new(),
             faults: Vec::new(),
             rate_limits: Vec::new(),
-            lifecycle: crate::ops::default_policy(),
+            lifecycle: crate::lifecycle::machine::Policy::default(),
             admin_token: None,
             guard_metrics: false,
             allow_hosts: Vec::new(),
             state_dir: None,
             salvage: crate::durable::Salvage::default(),
             snapshot: None,
-            journal_size: crate::insight::DEFAULT_JOURNAL_SIZE as usize,
-            journal_bytes: crate::insight::DEFAULT_JOURNAL_BYTES,
+            journal_size: crate::config::DEFAULT_JOURNAL_SIZE as usize,
+            journal_bytes: crate::config::DEFAULT_JOURNAL_BYTES,
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::protocol::flat::parse_index;
 use crate::protocol::Node;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use trie::RuleTrie;
+use trie::{RuleTrie, TrieRule};
 
 mod numeric;
 mod trie;
@@ -276,6 +276,24 @@ fn parse_whole(value: &str) -> Option<i64> {
         let f = value.trim().parse::<f64>().ok()?;
         (f.fract() == 0.0 && f.abs() < 9.0e18).then_some(f as i64)
     })
+}
+
+impl TrieRule for FieldRule {
+    fn param(&self) -> &'static str {
+        self.param
+    }
+
+    fn required(&self) -> bool {
+        self.required
+    }
+
+    fn checks_node(&self) -> bool {
+        !self.checks.is_empty()
+    }
+
+    fn fails(&self, node: &Node) -> bool {
+        self.checks.iter().any(|check| violation(check, node).is_some())
+    }
 }
 
 #[cfg(test)]

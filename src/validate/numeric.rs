@@ -3,7 +3,7 @@
 //! the documentation gives none, a count, size or port is never negative). Checked before any
 //! handler runs, so no operation takes `Cpu=-1`.
 
-use super::trie::RuleTrie;
+use super::trie::{RuleTrie, TrieRule};
 use super::{each_match, join};
 use crate::error::ApiError;
 use crate::protocol::Node;
@@ -118,6 +118,24 @@ fn out_of_range(bound: &Bound, value: f64) -> Option<String> {
         Some(max) => format!("must be between {} and {}", shown(bound.min), shown(max)),
         None => format!("must be at least {}", shown(bound.min)),
     })
+}
+
+impl TrieRule for Bound {
+    fn param(&self) -> &'static str {
+        self.param
+    }
+
+    fn required(&self) -> bool {
+        false
+    }
+
+    fn checks_node(&self) -> bool {
+        true
+    }
+
+    fn fails(&self, node: &Node) -> bool {
+        violation(self, node).is_some()
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! parameter tree tells whether every rule passes, at a cost that follows the request's size rather
 //! than the table's. Field rules and numeric ranges each build one.
 
-use super::{is_empty, violation, Bound, FieldRule};
+use super::is_empty;
 use crate::protocol::flat::parse_index;
 use crate::protocol::Node;
 
@@ -14,42 +14,6 @@ pub(super) trait TrieRule: 'static {
     /// Whether the rule checks the node itself (a required rule with no checks does not).
     fn checks_node(&self) -> bool;
     fn fails(&self, node: &Node) -> bool;
-}
-
-impl TrieRule for FieldRule {
-    fn param(&self) -> &'static str {
-        self.param
-    }
-
-    fn required(&self) -> bool {
-        self.required
-    }
-
-    fn checks_node(&self) -> bool {
-        !self.checks.is_empty()
-    }
-
-    fn fails(&self, node: &Node) -> bool {
-        self.checks.iter().any(|check| violation(check, node).is_some())
-    }
-}
-
-impl TrieRule for Bound {
-    fn param(&self) -> &'static str {
-        self.param
-    }
-
-    fn required(&self) -> bool {
-        false
-    }
-
-    fn checks_node(&self) -> bool {
-        true
-    }
-
-    fn fails(&self, node: &Node) -> bool {
-        super::numeric::violation(self, node).is_some()
-    }
 }
 
 #[derive(Debug)]

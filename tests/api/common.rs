@@ -22,9 +22,10 @@ pub const NOW_TEXT: &str = "2026-11-27T22:00:00Z";
 
 /// Groups are `Running` in the create's answer: most tests are about other things than progression.
 pub fn immediate() -> eci_emulator::lifecycle::machine::Policy {
-    let mut policy = eci_emulator::ops::default_policy();
-    policy.kind = eci_emulator::lifecycle::machine::PolicyKind::Immediate;
-    policy
+    eci_emulator::lifecycle::machine::Policy {
+        kind: eci_emulator::lifecycle::machine::PolicyKind::Immediate,
+        ..Default::default()
+    }
 }
 
 /// An open app whose clock the test moves; groups are `Running` at once.
@@ -43,8 +44,10 @@ pub fn app_with_policy_and_fixtures(
     fixtures: Option<&str>,
 ) -> (Router, Arc<VirtualClock>) {
     let clock = Arc::new(VirtualClock::frozen_at_unix(NOW));
-    let mut lifecycle = eci_emulator::ops::default_policy();
-    lifecycle.kind = kind;
+    let lifecycle = eci_emulator::lifecycle::machine::Policy {
+        kind,
+        ..Default::default()
+    };
     let state = AppState::new(AppOptions {
         clock: clock.clone(),
         seed: Some(7),

@@ -22,8 +22,10 @@ async fn side(app: &Router, method: &str, path: &str, body: Option<Value>) -> (u
 /// An app whose stages each last an hour, on a frozen clock at NOW.
 fn hour_stages() -> (Router, Arc<VirtualClock>) {
     let clock = Arc::new(VirtualClock::frozen_at_unix(NOW));
-    let mut lifecycle = eci_emulator::ops::default_policy();
-    lifecycle.kind = eci_emulator::lifecycle::machine::PolicyKind::Time;
+    let mut lifecycle = eci_emulator::lifecycle::machine::Policy {
+        kind: eci_emulator::lifecycle::machine::PolicyKind::Time,
+        ..Default::default()
+    };
     let d = &mut lifecycle.delays;
     (d.scheduling_ms, d.pending_ms, d.jitter_ms) = (3_600_000, 3_600_000, 0);
     let state = AppState::new(AppOptions {

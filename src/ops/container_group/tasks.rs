@@ -9,7 +9,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::lifecycle::GroupStatus;
 use crate::network;
-use crate::ops::partition::{insert_kept, insert_progressing, prune_to, Due, Progress, TASKS_KEPT};
+use crate::ops::due::{insert_kept, insert_progressing, prune_to, Due, Progress, TASKS_KEPT};
 use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
 use crate::store::{IndexKey, Record};

@@ -3,8 +3,8 @@
 use crate::lifecycle::stages::Stages;
 use crate::network::Placement;
 use crate::ops::container_group::dto::TagSpec;
+use crate::ops::due::Progress;
 use crate::ops::events::Note;
-use crate::ops::partition::Progress;
 use crate::store::{IndexKey, Record};
 use std::net::Ipv4Addr;
 use time::OffsetDateTime;
