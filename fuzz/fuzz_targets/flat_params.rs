@@ -2,8 +2,8 @@
 //! the field rules must answer with a value or an API error, never panic.
 #![no_main]
 
-use eci_emulator::ops::container_group::dto::CreateContainerGroupRequest;
-use eci_emulator::ops::container_group::rules::CREATE_FIELD_RULES;
+use eci_emulator::ops::eci::container_group::dto::CreateContainerGroupRequest;
+use eci_emulator::ops::eci::container_group::rules::CREATE_FIELD_RULES;
 use eci_emulator::protocol::{decode_pairs, flat};
 use eci_emulator::validate::check_fields;
 use libfuzzer_sys::fuzz_target;

@@ -435,6 +435,8 @@ fn recover(store: Store, journal: &Journal, reload: &std::sync::OnceLock<Box<Rel
             reopen(&dir).and_then(|(mut store, image)| store.commit_changes(|_, _| Ok(())).map(|()| (store, image)));
         match attempt {
             Ok((store, image)) => {
+                // No call changes anything from the state put back until the queue is emptied.
+                let exclusive = journal.exclusive();
                 if let Some(reload) = reload.get() {
                     reload(image);
                 }
@@ -443,6 +445,7 @@ fn recover(store: Store, journal: &Journal, reload: &std::sync::OnceLock<Box<Rel
                     "the store failed to write it and was rolled back to its last commit",
                 );
                 journal.set_degraded(None);
+                drop(exclusive);
                 tracing::info!("the state directory is written again; the running state is back to its last commit");
                 return Some(store);
             }

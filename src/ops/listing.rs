@@ -2,7 +2,7 @@
 //! `NextToken` kind of `store::paging`), tag matching and the tag and event shapes of responses.
 
 use crate::error::ApiError;
-use crate::ops::container_group::dto::TagSpec;
+use crate::ops::eci::container_group::dto::TagSpec;
 use crate::protocol::JsonBody;
 use crate::store::{paging, IndexKey, Record, Table};
 use serde_json::{json, Value};

@@ -2,10 +2,10 @@
 //! moves every family's records on, and the retention rules. Every call that touches a partition
 //! applies what is due in it first (`Ctx::partition`, `Ctx::existing_partition`).
 
-use super::container_group::model::ContainerGroup;
-use super::container_group::tasks;
 use super::due::{Due, Progress};
-use super::{data_cache, image_cache, virtual_node};
+use super::eci::container_group::model::ContainerGroup;
+use super::eci::container_group::tasks;
+use super::eci::{data_cache, image_cache, virtual_node};
 use crate::lifecycle::machine::{self, Life, PolicyKind};
 use crate::lifecycle::GroupStatus;
 use crate::store::{Table, TokenMap};

@@ -1,8 +1,8 @@
 //! A partition as the durable state writes and reads it: the name of each family, the journal its
 //! tables write to, and stored entries put back in their order.
 
-use super::container_group::tasks::OpsRecord;
 use super::due::{restore_progressing, Due};
+use super::eci::container_group::tasks::OpsRecord;
 use super::partition::RegionState;
 use crate::store::journal::keys;
 use crate::store::{Journal, PartitionKey, Record, Sink, StoredToken, Table};

@@ -1,8 +1,8 @@
 //! The state every operation shares (`EciState`: partitions, networks, accounts, ids, the clock) and
 //! one call's view of it (`Ctx`), with the one place where a gone holder's resources are released.
 
-use super::container_group::console;
-use super::container_group::model::ContainerGroup;
+use super::eci::container_group::console;
+use super::eci::container_group::model::ContainerGroup;
 use super::{rendered, RegionState};
 use crate::accounts::Accounts;
 use crate::auth::Caller;

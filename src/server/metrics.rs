@@ -5,7 +5,7 @@
 //! except declared vSwitches.
 
 use crate::lifecycle::GroupStatus;
-use crate::ops::container_group::model::index;
+use crate::ops::eci::container_group::model::index;
 use crate::ops::EciState;
 use crate::store::IndexKey;
 use prometheus_client::encoding::text::encode;

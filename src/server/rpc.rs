@@ -115,11 +115,14 @@ async fn serve_durably(state: &AppState, raw: &RawRequest, request_id: &str) -> 
     let Some(durable) = &state.inner.durable else {
         return serve(state, raw, request_id);
     };
+    let serving = durable.journal().serving();
     journal::begin_call();
     let served = serve(state, raw, request_id);
     let reads_only = served.action.starts_with("Describe") || served.action.starts_with("List");
     durable.captured.capture(durable.journal(), state.parts());
-    let Some(seq) = journal::end_call() else {
+    let last_change = journal::end_call();
+    drop(serving);
+    let Some(seq) = last_change else {
         return served;
     };
     match durable.journal().durable(seq).await {

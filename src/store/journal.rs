@@ -88,6 +88,10 @@ pub struct Journal {
     committed: watch::Sender<Committed>,
     /// Bytes of the changes committed so far (keys and values).
     written: std::sync::atomic::AtomicU64,
+    /// Held shared by each call while it changes the state and queues its changes, and exclusively
+    /// while the state is put back to the store's after a failed write: no call's change can land in
+    /// between the state put back and the queue emptied, where it would stay in memory unwritten.
+    gate: parking_lot::RwLock<()>,
 }
 
 impl Default for Journal {
@@ -97,6 +101,7 @@ impl Default for Journal {
             wake_writer: Condvar::new(),
             committed: watch::Sender::new(Committed::default()),
             written: std::sync::atomic::AtomicU64::new(0),
+            gate: parking_lot::RwLock::new(()),
         }
     }
 }
@@ -164,6 +169,16 @@ impl Journal {
     pub fn hold(&self) -> Hold<'_> {
         self.queue.lock().holds += 1;
         Hold(self)
+    }
+
+    /// A call's side: held while it changes the state and queues its changes.
+    pub fn serving(&self) -> parking_lot::RwLockReadGuard<'_, ()> {
+        self.gate.read()
+    }
+
+    /// The writer's side: held while the state is put back to the store's and the queue emptied.
+    pub fn exclusive(&self) -> parking_lot::RwLockWriteGuard<'_, ()> {
+        self.gate.write()
     }
 
     /// The writer's side: `bytes` more were committed.

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use base64::Engine;
-use eci_emulator::ops::container_group::rules::CREATE_FIELD_RULES;
+use eci_emulator::ops::eci::container_group::rules::CREATE_FIELD_RULES;
 use eci_emulator::validate::{Check, FieldRule};
 use std::collections::BTreeMap;
 

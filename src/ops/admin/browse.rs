@@ -2,8 +2,8 @@
 //! indexes, so a page costs the same at a million groups), and one group whole.
 
 use crate::faults::Faults;
-use crate::ops::container_group::model::index;
-use crate::ops::container_group::view::describe_item;
+use crate::ops::eci::container_group::model::index;
+use crate::ops::eci::container_group::view::describe_item;
 use crate::ops::EciState;
 use crate::store::{paging, IndexKey, PartitionKey};
 use serde_json::{json, Value};

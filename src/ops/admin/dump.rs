@@ -3,7 +3,8 @@
 //! never has the whole document in memory.
 
 use crate::faults::Faults;
-use crate::ops::{container_group, EciState, RegionState};
+use crate::ops::eci::container_group;
+use crate::ops::{EciState, RegionState};
 use crate::store::PartitionKey;
 use parking_lot::RwLock;
 use std::sync::Arc;

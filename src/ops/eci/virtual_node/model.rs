@@ -2,8 +2,8 @@
 
 use crate::lifecycle::stages::Stages;
 use crate::network::Placement;
-use crate::ops::container_group::dto::TagSpec;
 use crate::ops::due::Progress;
+use crate::ops::eci::container_group::dto::TagSpec;
 use crate::ops::events::Note;
 use crate::store::{IndexKey, Record};
 use std::net::Ipv4Addr;

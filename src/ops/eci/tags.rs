@@ -5,7 +5,7 @@ use crate::error::catalogue::documented_error;
 use crate::error::EciCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::network;
-use crate::ops::container_group::dto::TagSpec;
+use crate::ops::eci::container_group::dto::TagSpec;
 use crate::ops::{listing, Ctx};
 use crate::protocol::JsonBody;
 use serde::Deserialize;

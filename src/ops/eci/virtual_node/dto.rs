@@ -1,6 +1,6 @@
 //! The virtual-node requests, as their parameters arrive.
 
-use crate::ops::container_group::dto::TagSpec;
+use crate::ops::eci::container_group::dto::TagSpec;
 use crate::protocol::json_in_string;
 use serde::Deserialize;
 

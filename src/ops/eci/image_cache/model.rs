@@ -1,8 +1,8 @@
 //! A stored image cache: its table record and how it moves on.
 
 use crate::lifecycle::stages::Stages;
-use crate::ops::container_group::dto::TagSpec;
 use crate::ops::due::Progress;
+use crate::ops::eci::container_group::dto::TagSpec;
 use crate::ops::events::Note;
 use crate::store::{IndexKey, Record};
 use time::OffsetDateTime;

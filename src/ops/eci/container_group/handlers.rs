@@ -15,8 +15,9 @@ use crate::lifecycle::tags::GroupSettings;
 use crate::lifecycle::{self, GroupStatus};
 use crate::network::EipChoice;
 use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwork};
+use crate::ops::eci::image_cache;
 use crate::ops::rendered::ItemShape;
-use crate::ops::{image_cache, Ctx, RegionState};
+use crate::ops::{Ctx, RegionState};
 use crate::protocol::JsonBody;
 use crate::store::paging;
 use crate::store::{IndexKey, Page, Stamped};
@@ -29,7 +30,7 @@ use std::sync::Arc;
 
 pub fn create(ctx: &Ctx<'_>, mut req: CreateContainerGroupRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
-    req.tags = crate::ops::tags::one_per_key(&req.tags);
+    req.tags = crate::ops::eci::tags::one_per_key(&req.tags);
     rules::check_create(&req)?;
     let fault_rules = fault_tag_rules(ctx, &req)?;
     let policy = group_policy(ctx, &req)?;

@@ -5,7 +5,7 @@ use crate::error::{ApiError, ErrorCode};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
-const SPECS_FIXTURE: &str = include_str!("../../../fixtures/specs.json");
+const SPECS_FIXTURE: &str = include_str!("../../../../fixtures/specs.json");
 
 /// No size asked for anywhere: 2 vCPU / 4 GiB (notes §5).
 pub const DEFAULT_SIZE: Size = Size { cpu: 2.0, memory: 4.0 };

@@ -146,7 +146,7 @@ fn updated_group(
     merge_containers(&mut spec.init_containers, &req.init_containers, incremental);
     merge_volumes(&mut spec.volumes, &req.volumes, incremental);
     if !req.tags.is_empty() {
-        spec.tags = crate::ops::tags::one_per_key(&req.tags);
+        spec.tags = crate::ops::eci::tags::one_per_key(&req.tags);
     }
     if !req.image_registry_credentials.is_empty() {
         spec.image_registry_credentials = req.image_registry_credentials.clone();

@@ -1,6 +1,6 @@
 //! Image caches' stages and the rules their requests are held to.
 
-use crate::ops::container_group::rules::GROUP_NAME;
+use crate::ops::eci::container_group::rules::GROUP_NAME;
 use crate::validate::{Check, FieldRule, RuleTable};
 
 /// The statuses a new cache passes, and an updated one.

@@ -1,6 +1,6 @@
 //! The data-cache requests, as their parameters arrive.
 
-use crate::ops::container_group::dto::TagSpec;
+use crate::ops::eci::container_group::dto::TagSpec;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

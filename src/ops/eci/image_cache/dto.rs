@@ -1,6 +1,6 @@
 //! The image-cache requests, as their parameters arrive.
 
-use crate::ops::container_group::dto::{AcrRegistryInfoSpec, RegistryCredentialSpec, TagSpec};
+use crate::ops::eci::container_group::dto::{AcrRegistryInfoSpec, RegistryCredentialSpec, TagSpec};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -4,13 +4,13 @@ use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
 use crate::error::EciCode;
 use crate::network;
-use crate::ops::container_group::sizing::{self, SizeRequest};
+use crate::ops::eci::container_group::sizing::{self, SizeRequest};
 use crate::protocol::JsonBody;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 
-const CATALOG_FIXTURE: &str = include_str!("../../fixtures/catalog.json");
+const CATALOG_FIXTURE: &str = include_str!("../../../fixtures/catalog.json");
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

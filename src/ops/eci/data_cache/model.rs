@@ -2,8 +2,8 @@
 
 use super::dto::*;
 use crate::lifecycle::stages::Stages;
-use crate::ops::container_group::dto::TagSpec;
 use crate::ops::due::Progress;
+use crate::ops::eci::container_group::dto::TagSpec;
 use crate::ops::events::Note;
 use crate::store::{IndexKey, Record};
 use time::OffsetDateTime;
