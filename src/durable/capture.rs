@@ -61,7 +61,7 @@ impl Captured {
             // Queued under the network's lock, so a change made meanwhile is queued after it.
             let mut next = Some(Cursor::default());
             while let Some(cursor) = next.take() {
-                let locked = network.lock();
+                let locked = network.read();
                 let (chunk, after) = locked.entries_after(cursor, NETWORK_RECORDS_PER_CHUNK);
                 for (kind, name, value) in chunk {
                     journal.push(Change::Put(keys::network(&region, kind, &name), value));

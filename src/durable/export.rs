@@ -77,7 +77,7 @@ pub fn network_entries(region: String, network: Arc<SharedNetwork>) -> impl Iter
     let mut next = Some(Cursor::default());
     std::iter::from_fn(move || {
         let cursor = next.take()?;
-        let (chunk, after) = network.lock().entries_after(cursor, NETWORK_RECORDS_PER_CHUNK);
+        let (chunk, after) = network.read().entries_after(cursor, NETWORK_RECORDS_PER_CHUNK);
         next = after;
         Some(
             chunk

@@ -1204,23 +1204,30 @@ fn default_ipv6_block(region: &RegionInfo, block: u32) -> Ipv6Net {
     Ipv6Net::new(address, 64).unwrap_or_default()
 }
 
-/// One region's network behind its lock. What a holder of the lock changed is written (when the
-/// state is durable) as the lock is let go, by the thread that changed it (`stored`).
+/// One region's network behind its lock: shared by readers (listings, a snapshot's copy), taken
+/// whole by a change. What a change touched is written (when the state is durable) as the lock is let
+/// go, by the thread that changed it (`stored`).
 #[derive(Debug)]
-pub struct SharedNetwork(parking_lot::Mutex<RegionNetwork>);
+pub struct SharedNetwork(parking_lot::RwLock<RegionNetwork>);
 
 impl SharedNetwork {
     pub fn new(network: RegionNetwork) -> Self {
-        SharedNetwork(parking_lot::Mutex::new(network))
+        SharedNetwork(parking_lot::RwLock::new(network))
     }
 
+    /// The network to change.
     pub fn lock(&self) -> NetworkGuard<'_> {
-        NetworkGuard(self.0.lock())
+        NetworkGuard(self.0.write())
+    }
+
+    /// The network to read, beside other readers.
+    pub fn read(&self) -> parking_lot::RwLockReadGuard<'_, RegionNetwork> {
+        self.0.read()
     }
 }
 
-/// The locked network; dropping it writes what was changed.
-pub struct NetworkGuard<'a>(parking_lot::MutexGuard<'a, RegionNetwork>);
+/// The network locked to change; dropping it writes what was changed.
+pub struct NetworkGuard<'a>(parking_lot::RwLockWriteGuard<'a, RegionNetwork>);
 
 impl std::ops::Deref for NetworkGuard<'_> {
     type Target = RegionNetwork;

@@ -258,7 +258,7 @@ impl Metrics {
             }
         }
         for (_, network) in eci.networks.snapshot() {
-            let network = network.lock();
+            let network = network.read();
             for vswitch in &network.v_switches {
                 let labels = vec![("vswitch", vswitch.v_switch_id.clone())];
                 self.addresses

@@ -83,7 +83,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeSecurityGroupsRequest) -> Result<Jso
     ids.extend(req.security_group_id.iter().filter(|s| !s.is_empty()).cloned());
     ids.sort_unstable();
     ids.dedup();
-    let net = network.lock();
+    let net = network.read();
     let account = ctx.caller.account.as_str();
     // Named groups are looked up, not found by a walk of the region's.
     let candidates: Box<dyn Iterator<Item = &SecurityGroup>> = if ids.is_empty() {
@@ -164,7 +164,7 @@ pub struct SecurityGroupIdRequest {
 
 pub fn attribute(ctx: &Ctx<'_>, req: SecurityGroupIdRequest) -> Result<JsonBody, ApiError> {
     let (_, network) = network_of(ctx, &req.region_id)?;
-    let net = network.lock();
+    let net = network.read();
     let group = net
         .visible_security_group(&req.security_group_id, &ctx.caller.account)
         .ok_or_else(|| {

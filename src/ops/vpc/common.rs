@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use crate::lifecycle::machine::PolicyKind;
-use crate::network::{self, NetworkChange, NetworkGuard, RegionInfo, SharedNetwork, Tag};
+use crate::network::{self, NetworkChange, NetworkGuard, RegionInfo, RegionNetwork, SharedNetwork, Tag};
 use crate::ops::Ctx;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -64,6 +64,11 @@ pub struct NetworkLock(std::sync::Arc<SharedNetwork>);
 impl NetworkLock {
     pub fn lock(&self) -> NetworkGuard<'_> {
         self.0.lock()
+    }
+
+    /// The network to read, beside other readers.
+    pub fn read(&self) -> parking_lot::RwLockReadGuard<'_, RegionNetwork> {
+        self.0.read()
     }
 }
 

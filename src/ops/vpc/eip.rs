@@ -85,7 +85,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeEipAddressesRequest) -> Result<JsonB
     let wanted_tags = tags_in(&req.tags)?;
     let ids = comma_list(req.allocation_id.as_deref());
     let addresses = comma_list(req.eip_address.as_deref());
-    let net = network.lock();
+    let net = network.read();
     let account = ctx.caller.account.as_str();
     let mut found: Vec<&Eip> = net
         .eips

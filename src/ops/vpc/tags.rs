@@ -120,7 +120,7 @@ pub fn list(ctx: &Ctx<'_>, kinds: Kinds, req: ListTagResourcesRequest) -> Result
         return Err(ApiError::missing("ResourceId.N"));
     }
     let (_, network) = network_of(ctx, &req.region_id)?;
-    let net = network.lock();
+    let net = network.read();
     let account = ctx.caller.account.as_str();
     let resources = if req.resource_ids.is_empty() {
         net.tagged(kind, account)

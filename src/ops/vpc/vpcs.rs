@@ -82,7 +82,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVpcsRequest) -> Result<JsonBody, Api
     let wanted_tags = tags_in(&req.tags)?;
     let ids = comma_list(req.vpc_id.as_deref());
     let now = ctx.eci.clock.now();
-    let net = network.lock();
+    let net = network.read();
     let account = ctx.caller.account.as_str();
     let mut vpcs: Vec<&Vpc> = net
         .vpcs
@@ -120,7 +120,7 @@ pub struct VpcIdRequest {
 
 pub fn attribute(ctx: &Ctx<'_>, req: VpcIdRequest) -> Result<JsonBody, ApiError> {
     let (_, network) = network_of(ctx, &req.region_id)?;
-    let net = network.lock();
+    let net = network.read();
     let vpc = net
         .visible_vpc(&req.vpc_id, &ctx.caller.account)
         .ok_or_else(|| documented_error("DescribeVpcAttribute", CompanionCode::InvalidVpcIdNotFound, None))?;
@@ -230,7 +230,7 @@ pub struct DescribeRouteTableListRequest {
 
 pub fn route_tables(ctx: &Ctx<'_>, req: DescribeRouteTableListRequest) -> Result<JsonBody, ApiError> {
     let (_, network) = network_of(ctx, &req.region_id)?;
-    let net = network.lock();
+    let net = network.read();
     let account = ctx.caller.account.as_str();
     let mut vpcs: Vec<&Vpc> = net
         .vpcs

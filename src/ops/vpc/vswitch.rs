@@ -76,7 +76,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVSwitchesRequest) -> Result<JsonBody
     let wanted_tags = tags_in(&req.tags)?;
     let ids = comma_list(req.v_switch_id.as_deref());
     let now = ctx.eci.clock.now();
-    let net = network.lock();
+    let net = network.read();
     let account = ctx.caller.account.as_str();
     let mut found: Vec<&VSwitch> = net
         .vswitches_visible_to(account)
@@ -121,7 +121,7 @@ fn region_of(req: &VSwitchIdRequest) -> Result<String, ApiError> {
 
 pub fn attributes(ctx: &Ctx<'_>, req: VSwitchIdRequest) -> Result<JsonBody, ApiError> {
     let (_, network) = network_of(ctx, &region_of(&req)?)?;
-    let net = network.lock();
+    let net = network.read();
     let vswitch = net
         .visible_vswitch(&req.v_switch_id, &ctx.caller.account)
         .ok_or_else(|| {
