@@ -1,6 +1,7 @@
 //! The running state read out as stored entries, a chunk at a time: the whole-state values first,
 //! then each region's network a few records at a time under its lock, then each partition's groups a
-//! page at a time under its read lock alone, then its smaller families. A snapshot streams these; a loaded snapshot is written to the state directory from them.
+//! page at a time under its read lock alone, then its smaller families. A snapshot streams these; a
+//! loaded snapshot is written to the state directory from them.
 
 use super::image::{Parts, ACCOUNTS, CLOCK, FAULTS, IDS, LIMITS};
 use crate::network::{Cursor, SharedNetwork};
@@ -18,8 +19,7 @@ const GROUPS_PER_CHUNK: usize = 16;
 /// One stored entry: its key and value.
 pub type Entry = (Vec<u8>, Vec<u8>);
 
-/// A whole-state value: its name, what moves
-/// when it changes, and its stored form.
+/// A whole-state value: its name, what moves when it changes, and its stored form.
 pub struct WholeStateValue {
     pub name: &'static str,
     pub revision: fn(Parts<'_>) -> u64,

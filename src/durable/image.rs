@@ -137,20 +137,13 @@ impl Image {
         Ok(())
     }
 
-    /// Checks that the records agree with each other before anything is replaced: no group id in two
-    /// records, no address (vSwitch and IP) or EIP (by id or by address) held twice, and every holder
-    /// placed on its own region's network (`check_placement`), every bound EIP's holder there. A
-    /// forged or damaged file that breaks one would make later calls hand out or free what another
-    /// holds.
+    /// Makes each network read by record whole, then checks that the records agree with each other
+    /// before anything is replaced: no group id in two records, no address (vSwitch and IP) or EIP (by
+    /// id or by address) held twice, and every holder placed on its own region's network
+    /// (`check_placement`), every bound EIP's holder there. A forged or damaged file that breaks one
+    /// would make later calls hand out or free what another holds.
     pub fn check(&mut self) -> Result<(), String> {
-        for (region, parts) in std::mem::take(&mut self.network_parts) {
-            if self.networks.iter().any(|n| n.region_id == region) {
-                return Err(format!("the network of {region} is stored both whole and by record"));
-            }
-            let network = parts.into_saved(&region).and_then(RegionNetwork::restore);
-            self.networks
-                .push(network.map_err(|e| format!("the network of {region}: {e}"))?);
-        }
+        self.assemble_networks()?;
         if self.groups() != self.group_records {
             return Err(format!(
                 "{} group records hold {} groups: a group id appears in more than one record",
@@ -205,6 +198,20 @@ impl Image {
                     ));
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Each region's network read entry by entry, made whole and checked in itself; a region stored
+    /// both whole (an older form) and by record is refused.
+    fn assemble_networks(&mut self) -> Result<(), String> {
+        for (region, parts) in std::mem::take(&mut self.network_parts) {
+            if self.networks.iter().any(|n| n.region_id == region) {
+                return Err(format!("the network of {region} is stored both whole and by record"));
+            }
+            let network = parts.into_saved(&region).and_then(RegionNetwork::restore);
+            self.networks
+                .push(network.map_err(|e| format!("the network of {region}: {e}"))?);
         }
         Ok(())
     }

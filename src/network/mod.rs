@@ -367,12 +367,22 @@ pub struct RegionNetwork {
     deleted: registration::Deleted,
 }
 
-/// Whose a vSwitch added to the default VPC is.
+/// Whose a vSwitch added to the default VPC, or a security group the network makes, is.
 enum Registration<'a> {
     /// One of the region's own.
     Default,
     /// Named by a create and registered on first use for its caller's account (none: the region's).
     For(Option<&'a str>),
+}
+
+impl Registration<'_> {
+    /// Whether it was registered on first use, and whose it is.
+    fn registered_and_owner(self) -> (bool, Option<String>) {
+        match self {
+            Registration::Default => (false, None),
+            Registration::For(account) => (true, account.map(str::to_owned)),
+        }
+    }
 }
 
 /// A region's network as the durable state keeps it: its declarations. Which addresses are in use is
@@ -472,28 +482,6 @@ impl RegionNetwork {
         self.sink = sink;
     }
 
-    /// The declarations, to be stored.
-    pub fn save(&self) -> SavedNetwork {
-        let (token_ids, token_times) = self.client_tokens.saved();
-        let meta = self.meta();
-        SavedNetwork {
-            region_id: self.region_id.clone(),
-            default_vpc_id: meta.default_vpc_id,
-            vpcs: (*self.vpcs).clone(),
-            v_switches: self.v_switches.iter().map(VSwitch::declaration).collect(),
-            security_groups: (*self.security_groups).clone(),
-            eips: (*self.eips).clone(),
-            disks: (*self.disks).clone(),
-            image_caches: meta.image_caches,
-            default_groups: meta.default_groups,
-            next_block: meta.next_block,
-            client_tokens: token_ids,
-            client_token_times: token_times,
-            deleted_ids: self.deleted.saved(),
-            deleted_first: 0,
-        }
-    }
-
     /// A network from its stored declarations, with no address in use but the EIPs'.
     pub fn restore(saved: SavedNetwork) -> Result<Self, String> {
         let region = region(&saved.region_id).map_err(|_| format!("unknown region {:?}", saved.region_id))?;
@@ -541,7 +529,7 @@ impl RegionNetwork {
         // What was just read is what the store holds (the tokens and deleted ids that their bounds
         // dropped aside, which are written away with the next change).
         network.touched = stored::Touched::default();
-        network.eips = Records::loaded(std::mem::take(&mut network.eips).into_map());
+        network.eips.forget_touched();
         Ok(network)
     }
 
@@ -604,31 +592,31 @@ impl RegionNetwork {
     }
 
     fn add_security_group(&mut self, id: &str, vpc_id: &str) {
-        self.insert_security_group(id, vpc_id, None);
+        self.insert_security_group(id, vpc_id, Registration::Default);
     }
 
-    /// A security group as the defaults, fixtures and first use make it: with no rules; registered
-    /// on first use for `registered_for` (`Some(None)`: for the region) when given.
-    fn insert_security_group(&mut self, id: &str, vpc_id: &str, registered_for: Option<Option<&str>>) {
+    /// A security group as the defaults, fixtures and first use make it, with no rules.
+    fn insert_security_group(&mut self, id: &str, vpc_id: &str, registered: Registration<'_>) {
+        let (auto_registered, owner) = registered.registered_and_owner();
         let sg = SecurityGroup {
             security_group_id: id.to_owned(),
             vpc_id: vpc_id.to_owned(),
             api: Attributes {
-                owner: registered_for.flatten().map(str::to_owned),
+                owner,
                 ..Attributes::default()
             },
             security_group_type: None,
             inner_access_policy: None,
             rules: Vec::new(),
             holders: 0,
-            auto_registered: registered_for.is_some(),
+            auto_registered,
         };
         self.security_groups.insert(id.to_owned(), sg);
     }
 
     /// A security group a create named, registered for `owner` on first use.
     fn register_security_group(&mut self, id: &str, vpc_id: &str, owner: Option<&str>) {
-        self.insert_security_group(id, vpc_id, Some(owner));
+        self.insert_security_group(id, vpc_id, Registration::For(owner));
         self.note_registered_security_group(id);
     }
 
@@ -643,10 +631,7 @@ impl RegionNetwork {
         let ipv6_cidr_block = Some(default_ipv6_block(self.region, self.next_block));
         self.next_block += 1;
         self.touched.meta = true;
-        let (auto_registered, owner) = match registered {
-            Registration::Default => (false, None),
-            Registration::For(account) => (true, account.map(str::to_owned)),
-        };
+        let (auto_registered, owner) = registered.registered_and_owner();
         let api = Attributes {
             owner,
             ..Attributes::default()

@@ -168,10 +168,6 @@ impl<T: Indexed> Records<T> {
         }
     }
 
-    pub fn into_map(self) -> BTreeMap<String, T> {
-        self.map
-    }
-
     /// The ids touched since last asked, each once.
     pub fn take_touched(&mut self) -> Vec<String> {
         let mut touched = std::mem::take(&mut self.touched);
@@ -191,8 +187,8 @@ impl<T: Indexed> Records<T> {
         touched
     }
 
-    /// Every record marked touched: written whole at the next write.
-    pub fn touch_all(&mut self) {
-        self.touched = self.map.keys().cloned().collect();
+    /// Nothing is marked touched: what is held is what the store holds (a network just read back).
+    pub fn forget_touched(&mut self) {
+        self.touched.clear();
     }
 }

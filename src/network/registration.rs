@@ -54,11 +54,6 @@ impl Deleted {
         self.ids.contains(id)
     }
 
-    /// Oldest first, as a snapshot of an older format kept them.
-    pub fn saved(&self) -> Vec<String> {
-        self.order.iter().map(|(_, id)| id.clone()).collect()
-    }
-
     /// From the ids oldest first, numbered from `first` on (as the store numbered them).
     pub fn restored(ids: Vec<String>, first: u64) -> Self {
         let mut deleted = Deleted {
@@ -77,31 +72,18 @@ impl Deleted {
         std::mem::take(&mut self.touched)
     }
 
-    pub fn touch_all(&mut self) {
-        self.touched = self.order.iter().map(|(n, id)| (id.clone(), Some(*n))).collect();
-    }
-
     /// Up to `limit` entries after the one numbered `after`, and the last number given when more
     /// follow.
     pub fn entries_after(&self, after: Option<&str>, limit: usize) -> Chunk<String> {
         let after: Option<u64> = after.and_then(|a| a.parse().ok());
-        let skip = after.map_or(0, |a| self.order.partition_point(|(n, _)| *n <= a));
-        let entries: Vec<_> = self
-            .order
+        let first = after.map_or(0, |a| self.order.partition_point(|(n, _)| *n <= a));
+        let page: Vec<&(u64, String)> = self.order.range(first..).take(limit).collect();
+        let entries = page
             .iter()
-            .skip(skip)
-            .take(limit)
-            .map(|(n, id)| (super::stored::DELETED, id.clone(), n.to_string().into_bytes()))
+            .map(|(n, id)| (super::stored::DELETED, id.clone(), super::stored::encode(n)))
             .collect();
-        let last = self
-            .order
-            .iter()
-            .skip(skip)
-            .nth(entries.len().saturating_sub(1))
-            .map(|(n, _)| *n);
-        let next = last
-            .filter(|_| skip + entries.len() < self.order.len())
-            .map(|n| n.to_string());
+        let more = first + page.len() < self.order.len();
+        let next = page.last().map(|(n, _)| n.to_string()).filter(|_| more);
         (entries, next)
     }
 }

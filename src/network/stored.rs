@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A stored value: JSON, as every entry of the store.
-fn encode(value: &impl Serialize) -> Vec<u8> {
+pub(super) fn encode(value: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
@@ -73,12 +73,13 @@ impl NetworkSink {
         }
     }
 
-    fn put(&self, region: &str, kind: &str, name: &str, value: Vec<u8>) {
-        self.journal.push(Change::Put(keys::network(region, kind, name), value));
-    }
-
-    fn delete(&self, region: &str, kind: &str, name: &str) {
-        self.journal.push(Change::Delete(keys::network(region, kind, name)));
+    /// The entry `name` of `kind` as it is now: its value, or gone.
+    fn write(&self, region: &str, kind: &str, name: &str, value: Option<&impl Serialize>) {
+        let key = keys::network(region, kind, name);
+        self.journal.push(match value {
+            Some(value) => Change::Put(key, encode(value)),
+            None => Change::Delete(key),
+        });
     }
 }
 
@@ -94,55 +95,42 @@ impl RegionNetwork {
     /// Writes what changes touched since the last write, when the network has a sink; without one
     /// (in memory), forgets it.
     pub(super) fn write_touched(&mut self) {
-        let sink = self.sink.clone();
-        let region = self.region_id.clone();
-        let put = |kind: &str, name: &str, value: Option<Vec<u8>>| {
-            if let Some(sink) = &sink {
-                match value {
-                    Some(value) => sink.put(&region, kind, name, value),
-                    None => sink.delete(&region, kind, name),
-                }
-            }
-        };
-        let encoded = sink.is_some();
-        write_records(&put, VPC, &mut self.vpcs, encoded);
-        write_records(&put, SECURITY_GROUP, &mut self.security_groups, encoded);
-        write_records(&put, EIP, &mut self.eips, encoded);
-        write_records(&put, DISK, &mut self.disks, encoded);
+        let vpcs = self.vpcs.take_touched();
+        let security_groups = self.security_groups.take_touched();
+        let eips = self.eips.take_touched();
+        let disks = self.disks.take_touched();
         let mut vswitches = std::mem::take(&mut self.touched.vswitches);
-        vswitches.sort_unstable();
-        vswitches.dedup();
+        let meta = std::mem::take(&mut self.touched.meta);
         let tokens = self.client_tokens.take_touched();
         let deleted = self.deleted.take_touched();
-        let meta = std::mem::take(&mut self.touched.meta);
-        if !encoded {
-            return;
+        let Some(sink) = &self.sink else { return };
+        let region = self.region_id.as_str();
+        for id in vpcs {
+            sink.write(region, VPC, &id, self.vpcs.get(&id));
         }
+        for id in security_groups {
+            sink.write(region, SECURITY_GROUP, &id, self.security_groups.get(&id));
+        }
+        for id in eips {
+            sink.write(region, EIP, &id, self.eips.get(&id));
+        }
+        for id in disks {
+            sink.write(region, DISK, &id, self.disks.get(&id));
+        }
+        vswitches.sort_unstable();
+        vswitches.dedup();
         for id in vswitches {
-            put(VSWITCH, &id, self.stored_vswitch(&id).map(|entry| encode(&entry)));
+            sink.write(region, VSWITCH, &id, self.stored_vswitch(&id).as_ref());
         }
         if meta {
-            put(META, "", Some(encode(&self.meta())));
+            sink.write(region, META, "", Some(&self.meta()));
         }
         for key in tokens {
-            put(TOKEN, &key, self.client_tokens.stored(&key).map(|token| encode(&token)));
+            sink.write(region, TOKEN, &key, self.client_tokens.stored(&key).as_ref());
         }
         for (id, number) in deleted {
-            put(DELETED, &id, number.map(|n| encode(&n)));
+            sink.write(region, DELETED, &id, number.as_ref());
         }
-    }
-
-    /// Every entry marked touched, so the next write writes the whole network (after the store was
-    /// cleared under it).
-    pub fn touch_everything(&mut self) {
-        self.vpcs.touch_all();
-        self.security_groups.touch_all();
-        self.eips.touch_all();
-        self.disks.touch_all();
-        self.touched.vswitches = self.v_switches.iter().map(|v| v.v_switch_id.clone()).collect();
-        self.touched.meta = true;
-        self.client_tokens.touch_all();
-        self.deleted.touch_all();
     }
 
     fn stored_vswitch(&self, id: &str) -> Option<StoredVSwitch> {
@@ -243,20 +231,6 @@ fn after<T: Serialize>(records: &Records<T>, kind: &'static str, after: Option<&
         .map(|(_, id, _)| id.clone())
         .filter(|_| range.next().is_some());
     (entries, next)
-}
-
-fn write_records<T: Serialize + super::records::Indexed>(
-    put: &impl Fn(&str, &str, Option<Vec<u8>>),
-    kind: &str,
-    records: &mut Records<T>,
-    encoded: bool,
-) {
-    let touched = records.take_touched();
-    if encoded {
-        for id in touched {
-            put(kind, &id, records.get(&id).map(encode));
-        }
-    }
 }
 
 /// A region's network read back entry by entry, made whole by `into_saved`.

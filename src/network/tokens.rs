@@ -58,11 +58,6 @@ impl NetworkTokens {
         touched
     }
 
-    /// Every key marked touched, to be written again.
-    pub fn touch_all(&mut self) {
-        self.touched = self.made.keys().cloned().collect();
-    }
-
     /// `key`'s entry as the store keeps it.
     pub fn stored(&self, key: &str) -> Option<StoredToken> {
         self.made.get(key).map(|(id, at)| StoredToken {
@@ -79,28 +74,13 @@ impl NetworkTokens {
         let entries: Vec<_> = range
             .by_ref()
             .take(limit)
-            .filter_map(|(key, _)| {
-                let value = serde_json::to_vec(&self.stored(key)?).ok()?;
-                Some((TOKEN, key.clone(), value))
-            })
+            .filter_map(|(key, _)| Some((TOKEN, key.clone(), super::stored::encode(&self.stored(key)?))))
             .collect();
         let next = entries
             .last()
             .map(|(_, key, _)| key.clone())
             .filter(|_| range.next().is_some());
         (entries, next)
-    }
-
-    /// As the durable state keeps them: ids by key (the form older files have), and when each was
-    /// made (a field older files lack; their tokens are `UNDATED`).
-    pub fn saved(&self) -> (BTreeMap<String, String>, BTreeMap<String, i64>) {
-        let ids = self.made.iter().map(|(k, (id, _))| (k.clone(), id.clone())).collect();
-        let times = self
-            .made
-            .iter()
-            .map(|(k, (_, at))| (k.clone(), at.unix_timestamp()))
-            .collect();
-        (ids, times)
     }
 
     pub fn restored(ids: BTreeMap<String, String>, times: &BTreeMap<String, i64>) -> Self {
@@ -138,6 +118,17 @@ fn account_of(key: &str) -> &str {
 mod tests {
     use super::*;
 
+    /// The ids by key and the times by key, as a whole-network value of before format 3 kept them.
+    fn saved(tokens: &NetworkTokens) -> (BTreeMap<String, String>, BTreeMap<String, i64>) {
+        let ids = tokens.made.iter().map(|(k, (id, _))| (k.clone(), id.clone())).collect();
+        let times = tokens
+            .made
+            .iter()
+            .map(|(k, (_, at))| (k.clone(), at.unix_timestamp()))
+            .collect();
+        (ids, times)
+    }
+
     #[test]
     fn tokens_age_out_after_a_day_and_each_account_keeps_its_newest() {
         let t0 = OffsetDateTime::UNIX_EPOCH + time::Duration::days(365);
@@ -155,7 +146,7 @@ mod tests {
         );
         assert_eq!(tokens.get("b/CreateVpc/t0", t0), None);
         assert_eq!(tokens.made.len(), MAX_PER_ACCOUNT + 1);
-        let (ids, times) = tokens.saved();
+        let (ids, times) = saved(&tokens);
         let back = NetworkTokens::restored(ids, &times);
         assert_eq!(back.get("b/CreateVpc/t1049", t0), Some("vpc-1049"));
         let older_file = NetworkTokens::restored(
