@@ -4,6 +4,7 @@
 //! region's network nor slows the others'.
 
 use super::stored::{Chunk, StoredToken, TOKEN};
+use super::{NetworkChange, RegionNetwork};
 use crate::store::TOKEN_TTL;
 use crate::util::FastMap;
 use std::collections::{BTreeMap, VecDeque};
@@ -112,6 +113,21 @@ impl NetworkTokens {
 
 fn account_of(key: &str) -> &str {
     key.split('/').next().unwrap_or_default()
+}
+
+/// A create's client token: a retry answers what the first call made.
+impl RegionNetwork {
+    /// The id an earlier create with the same client token made, if it still exists.
+    pub fn replayed(&self, change: &NetworkChange<'_>, exists: impl Fn(&Self, &str) -> bool) -> Option<String> {
+        let id = self.client_tokens.get(&change.token_key()?, change.now)?;
+        exists(self, id).then(|| id.to_owned())
+    }
+
+    pub fn remember_token(&mut self, change: &NetworkChange<'_>, id: &str) {
+        if let Some(key) = change.token_key() {
+            self.client_tokens.insert(key, id.to_owned(), change.now);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! rules (the network model's, as fixtures declare them and ECI places groups in them), with ECS's
 //! zones, regions and tags.
 
+pub mod rules;
 pub mod security_group;
 
 use super::vpc::{service, tags};

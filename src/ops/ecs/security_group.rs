@@ -2,9 +2,10 @@
 //! `ModifySecurityGroupAttribute`, `ModifySecurityGroupPolicy`, `AuthorizeSecurityGroup[Egress]`,
 //! `RevokeSecurityGroup[Egress]`, `DeleteSecurityGroup`.
 
+use super::rules::RuleSpec;
 use crate::error::ApiError;
 use crate::error::CompanionCode;
-use crate::network::{RuleSpec, SecurityGroup, SecurityRule, Tag};
+use crate::network::{SecurityGroup, SecurityRule, Tag};
 use crate::ops::vpc::common::{
     change, filter_matches, has_tags, network_of, page_of, tags_in, token_page, KeyValue, Stated,
 };

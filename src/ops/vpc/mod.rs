@@ -4,6 +4,7 @@
 
 pub mod common;
 pub mod eip;
+pub mod rules;
 pub mod service;
 pub mod tags;
 pub mod vpcs;

@@ -4,10 +4,11 @@
 use super::common::{
     change, comma_list, filter_matches, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated,
 };
+use super::rules::VpcSpec;
 use crate::error::catalogue::documented_error;
 use crate::error::CompanionCode;
 use crate::error::{ApiError, ErrorCode};
-use crate::network::{RegionNetwork, Vpc, VpcSpec};
+use crate::network::{RegionNetwork, Vpc};
 use crate::ops::Ctx;
 use crate::protocol::JsonBody;
 use serde::Deserialize;

@@ -1,0 +1,98 @@
+//! VPCs: their blocks, their system route table's name, and what the model does with them.
+
+use super::{owner_key, Attributes, Indexed, RegionNetwork};
+use ipnet::Ipv4Net;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Vpc {
+    pub vpc_id: String,
+    pub cidr_block: Ipv4Net,
+    #[serde(default)]
+    pub api: Attributes,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_cidrs: Vec<String>,
+    /// Its system route table's name and description (the table itself has no other state).
+    #[serde(default)]
+    pub route_table: RouteTable,
+}
+
+impl Vpc {
+    /// A VPC as the defaults and fixtures declare it: nobody's, available from the start.
+    pub fn declared(vpc_id: &str, cidr_block: Ipv4Net) -> Self {
+        Vpc {
+            vpc_id: vpc_id.to_owned(),
+            cidr_block,
+            api: Attributes::default(),
+            user_cidrs: Vec::new(),
+            route_table: RouteTable::default(),
+        }
+    }
+}
+
+/// The name and description of a VPC's system route table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteTable {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+impl Indexed for Vpc {
+    fn index_keys(&self) -> Vec<crate::store::IndexKey> {
+        vec![owner_key(self.api.owner.as_deref())]
+    }
+}
+
+/// The index entry of a security group placed in `vpc_id`.
+pub fn in_vpc_key(vpc_id: &str) -> crate::store::IndexKey {
+    crate::store::IndexKey::new("vpc", vpc_id)
+}
+
+impl RegionNetwork {
+    pub fn visible_vpc(&self, id: &str, account: &str) -> Option<&Vpc> {
+        self.vpcs.get(id).filter(|v| v.api.visible_to(account))
+    }
+
+    /// The VPC whose system route table has `route_table_id`.
+    pub fn vpc_of_route_table(&self, route_table_id: &str, account: &str) -> Option<&Vpc> {
+        let suffix = route_table_id.strip_prefix("vtb-")?;
+        self.visible_vpc(&format!("vpc-{suffix}"), account)
+    }
+
+    /// Declares a VPC; the same definition again is a no-op.
+    pub fn declare_vpc(&mut self, vpc: Vpc) -> Result<(), String> {
+        match self.vpcs.get(&vpc.vpc_id) {
+            Some(existing) if existing.cidr_block == vpc.cidr_block => Ok(()),
+            Some(_) => Err(format!("VPC {} is already declared differently", vpc.vpc_id)),
+            None => {
+                self.vpcs.insert(vpc.vpc_id.clone(), vpc);
+                Ok(())
+            }
+        }
+    }
+
+    /// How many vSwitches `vpc_id` holds.
+    pub fn vswitch_count(&self, vpc_id: &str) -> usize {
+        self.blocks.get(vpc_id).map_or(0, BTreeMap::len)
+    }
+
+    /// The security group the model made for `vpc_id` on first need, if it has one.
+    pub fn default_group_of(&self, vpc_id: &str) -> Option<&str> {
+        self.default_groups.get(vpc_id).map(String::as_str)
+    }
+
+    /// Takes a VPC out, with the security group made for it; whatever else it held is gone already.
+    pub fn remove_vpc(&mut self, id: &str) {
+        if let Some(group) = self.default_groups.remove(id) {
+            self.security_groups.remove(&group);
+            self.touched.meta = true;
+        }
+        self.vpcs.remove(id);
+        self.blocks.remove(id);
+    }
+}

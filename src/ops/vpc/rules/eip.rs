@@ -1,0 +1,143 @@
+//! What `AllocateEipAddress`, `ModifyEipAddressAttribute`, `ReleaseEipAddress` and the association
+//! calls check, and what each then changes.
+
+use super::{check_tags, owned};
+use crate::error::catalogue::documented_error;
+use crate::error::{ApiError, CompanionCode, ErrorCode};
+use crate::network::{owner_key, RegionNetwork};
+use crate::network::{Eip, NetworkChange};
+use std::net::Ipv4Addr;
+
+const EIP_QUOTA: usize = 20;
+
+impl RegionNetwork {
+    /// `AllocateEipAddress`: a new address from the region's pool, not bound.
+    pub fn allocate_eip(
+        &mut self,
+        change: &NetworkChange<'_>,
+        bandwidth: Option<&str>,
+        charge_type: Option<&str>,
+    ) -> Result<(String, Ipv4Addr), ApiError> {
+        if let Some(id) = self.replayed(change, |n, id| n.eips.contains_key(id)) {
+            let ip = self
+                .eips
+                .get(&id)
+                .map(|e| e.ip_address)
+                .unwrap_or(Ipv4Addr::UNSPECIFIED);
+            return Ok((id, ip));
+        }
+        let action = change.action;
+        check_tags(change.tags)?;
+        let bandwidth = checked_bandwidth(bandwidth, action)?;
+        let charge_type = match charge_type.filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c @ ("PayByBandwidth" | "PayByTraffic")) => Some(c.to_owned()),
+            Some(_) => {
+                return Err(documented_error(
+                    action,
+                    CompanionCode::InvalidInternetChargeTypeValueNotSupported,
+                    None,
+                ))
+            }
+        };
+        if self.eips.count_under(&owner_key(Some(change.account))) >= EIP_QUOTA {
+            return Err(documented_error(action, CompanionCode::QuotaExceededEip, None));
+        }
+        let ip = self
+            .draw_eip_address()
+            .ok_or_else(|| documented_error(action, CompanionCode::QuotaExceededEip, None))?;
+        let id = change
+            .ids
+            .unused_resource_id("eip", &self.region().id_code, |id| self.eips.contains_key(id))
+            .ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
+        let eip = Eip {
+            allocation_id: id.clone(),
+            ip_address: ip,
+            bound_to: None,
+            auto_created: false,
+            api: change.attributes(false),
+            bandwidth,
+            internet_charge_type: charge_type,
+        };
+        self.insert_eip(eip)
+            .map_err(|_| ApiError::new(ErrorCode::InternalError))?;
+        self.remember_token(change, &id);
+        Ok((id, ip))
+    }
+
+    fn own_eip_mut(&mut self, id: &str, account: &str, action: &str) -> Result<&mut Eip, ApiError> {
+        let eip = self
+            .eips
+            .get_mut(id)
+            .filter(|e| e.api.visible_to(account) && !e.auto_created)
+            .ok_or_else(|| documented_error(action, CompanionCode::InvalidAllocationIdNotFound, None))?;
+        owned(&eip.api)?;
+        Ok(eip)
+    }
+
+    pub fn modify_eip(
+        &mut self,
+        change: &NetworkChange<'_>,
+        id: &str,
+        bandwidth: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let bandwidth = checked_bandwidth(bandwidth, change.action)?;
+        let eip = self.own_eip_mut(id, change.account, change.action)?;
+        if let Some(name) = change.name {
+            eip.api.name = name.to_owned();
+        }
+        if let Some(description) = change.description {
+            eip.api.description = description.to_owned();
+        }
+        if bandwidth.is_some() {
+            eip.bandwidth = bandwidth;
+        }
+        Ok(())
+    }
+
+    /// `ReleaseEipAddress`: only an address bound to nothing.
+    pub fn release_allocated_eip(&mut self, account: &str, id: &str) -> Result<(), ApiError> {
+        let action = "ReleaseEipAddress";
+        let eip = self.own_eip_mut(id, account, action)?;
+        if eip.bound_to.is_some() {
+            return Err(documented_error(action, CompanionCode::IncorrectEipStatus, None));
+        }
+        self.remove_eip(id);
+        Ok(())
+    }
+
+    /// The EIP the caller may bind, checked free: for `AssociateEipAddress`, before the holder is
+    /// changed.
+    pub fn check_associable(&mut self, account: &str, id: &str) -> Result<Ipv4Addr, ApiError> {
+        let action = "AssociateEipAddress";
+        let eip = self.own_eip_mut(id, account, action)?;
+        if eip.bound_to.is_some() {
+            return Err(documented_error(action, CompanionCode::IncorrectEipStatus, None));
+        }
+        Ok(eip.ip_address)
+    }
+
+    /// The holder the caller's EIP is bound to, for `UnassociateEipAddress`; `instance` must be it
+    /// when given.
+    pub fn bound_holder(&mut self, account: &str, id: &str, instance: Option<&str>) -> Result<String, ApiError> {
+        let action = "UnassociateEipAddress";
+        let eip = self.own_eip_mut(id, account, action)?;
+        match (&eip.bound_to, instance.filter(|i| !i.is_empty())) {
+            (Some(holder), Some(named)) if holder != named => {
+                Err(documented_error(action, CompanionCode::IncorrectEipStatus, None))
+            }
+            (Some(holder), _) => Ok(holder.clone()),
+            (None, _) => Err(documented_error(action, CompanionCode::IncorrectEipStatus, None)),
+        }
+    }
+}
+
+fn checked_bandwidth(bandwidth: Option<&str>, action: &str) -> Result<Option<String>, ApiError> {
+    let Some(text) = bandwidth.filter(|b| !b.is_empty()) else {
+        return Ok(None);
+    };
+    match text.trim().parse::<u32>() {
+        Ok(mbps) if (1..=500).contains(&mbps) => Ok(Some(mbps.to_string())),
+        _ => Err(documented_error(action, CompanionCode::InvalidBandwidthMalformed, None)),
+    }
+}

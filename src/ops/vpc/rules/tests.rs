@@ -1,0 +1,147 @@
+//! The VPC and ECS rules on a region's network: deletes that leave the rest found, dependencies that
+//! refuse a delete, a group kept while a rule names it, and dry runs that change nothing.
+
+use crate::network::{region, NetworkChange, PlacementRequest, RegionNetwork};
+use crate::ops::ecs::rules::RuleSpec;
+use crate::ops::vpc::rules::VpcSpec;
+use crate::util::IdGenerator;
+
+fn net() -> RegionNetwork {
+    let region = region("cn-hangzhou").unwrap();
+    RegionNetwork::default_for(region, &IdGenerator::new(Some(1)))
+}
+
+/// A change made through the API by `account`, available at once.
+fn by<'a>(account: &'a str, ids: &'a IdGenerator) -> NetworkChange<'a> {
+    NetworkChange {
+        action: "CreateVSwitch",
+        account,
+        now: time::OffsetDateTime::UNIX_EPOCH,
+        pending_for: time::Duration::ZERO,
+        ids,
+        client_token: None,
+        name: None,
+        description: None,
+        tags: &[],
+        resource_group_id: None,
+    }
+}
+
+#[test]
+fn a_deleted_vswitch_leaves_every_other_one_found_and_its_block_free() {
+    let mut net = net();
+    let ids = IdGenerator::new(Some(3));
+    let made = by("acct", &ids);
+    let spec = VpcSpec {
+        cidr_block: Some("10.0.0.0/16"),
+        user_cidrs: Vec::new(),
+        dry_run: false,
+    };
+    let vpc = net.create_vpc(&made, &spec).unwrap();
+    let blocks = ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"];
+    let made_ids: Vec<String> = blocks
+        .iter()
+        .map(|cidr| net.create_vswitch(&made, &vpc, "cn-hangzhou-b", cidr).unwrap())
+        .collect();
+    net.delete_vswitch("acct", &made_ids[0], made.now).unwrap();
+    assert!(net.vswitch(&made_ids[0]).is_none());
+    for (id, cidr) in made_ids.iter().zip(blocks).skip(1) {
+        assert_eq!(net.vswitch(id).unwrap().cidr_block.to_string(), cidr, "{id}");
+    }
+    let again = net.create_vswitch(&made, &vpc, "cn-hangzhou-b", "10.0.1.0/24").unwrap();
+    let overlapping = net.create_vswitch(&made, &vpc, "cn-hangzhou-b", "10.0.3.128/25");
+    assert_eq!(
+        overlapping.unwrap_err().code(),
+        "InvalidCidrBlock.Overlapped",
+        "the moved block is still indexed"
+    );
+    assert!(net.vswitch(&again).is_some());
+    let foreign = net.delete_vswitch("other", &again, made.now).unwrap_err();
+    assert_eq!((foreign.code(), foreign.status()), ("InvalidVSwitchId.NotFound", 404));
+}
+
+#[test]
+fn a_security_group_in_use_and_a_vpc_holding_anything_are_not_deleted() {
+    let mut net = net();
+    let ids = IdGenerator::new(Some(4));
+    let made = by("acct", &ids);
+    let spec = VpcSpec {
+        cidr_block: Some("192.168.0.0/16"),
+        user_cidrs: Vec::new(),
+        dry_run: false,
+    };
+    let vpc = net.create_vpc(&made, &spec).unwrap();
+    let vsw = net
+        .create_vswitch(&made, &vpc, "cn-hangzhou-b", "192.168.1.0/24")
+        .unwrap();
+    let sg = net.create_security_group(&made, Some(&vpc), None).unwrap();
+    let request = PlacementRequest {
+        vswitch_ids: vec![&vsw],
+        security_group_id: Some(&sg),
+        account: Some("acct"),
+        ..Default::default()
+    };
+    let placement = net.place(&request, true).unwrap();
+    assert_eq!(
+        net.delete_security_group("acct", &sg).unwrap_err().code(),
+        "DependencyViolation"
+    );
+    assert_eq!(
+        net.delete_vswitch("acct", &vsw, made.now).unwrap_err().code(),
+        "DependencyViolation"
+    );
+    net.give_back(&placement);
+    net.delete_vswitch("acct", &vsw, made.now).unwrap();
+    let err = net.delete_vpc("acct", &vpc, made.now, false).unwrap_err();
+    assert_eq!(err.code(), "DependencyViolation.SecurityGroup");
+    net.delete_security_group("acct", &sg).unwrap();
+    net.delete_vpc("acct", &vpc, made.now, false).unwrap();
+    let shared = net.default_vpc_id.clone();
+    assert_eq!(
+        net.delete_vpc("acct", &shared, made.now, false).unwrap_err().code(),
+        "Forbidden.RAM"
+    );
+}
+
+#[test]
+fn a_group_a_rule_names_is_kept_until_the_rule_goes_and_dry_runs_change_nothing() {
+    let mut net = net();
+    let ids = IdGenerator::new(Some(5));
+    let made = by("acct", &ids);
+    let named = net.create_security_group(&made, None, None).unwrap();
+    let naming = net.create_security_group(&made, None, None).unwrap();
+    let rule = RuleSpec {
+        ip_protocol: Some("tcp".into()),
+        port_range: Some("22/22".into()),
+        group_id: Some(named.clone()),
+        ..Default::default()
+    };
+    net.authorize(&made, &naming, "ingress", std::slice::from_ref(&rule))
+        .unwrap();
+    let refused = net.delete_security_group("acct", &named).unwrap_err();
+    assert_eq!(refused.code(), "DependencyViolation");
+    net.revoke(&made, &naming, "ingress", &[], &[rule]).unwrap();
+    net.delete_security_group("acct", &named).unwrap();
+    // The owner index counts what each account has, for quotas and listings.
+    let other = by("other", &ids);
+    net.create_security_group(&other, None, None).unwrap();
+    let mine: Vec<&str> = net
+        .security_groups
+        .visible_to("acct")
+        .map(|g| g.security_group_id.as_str())
+        .collect();
+    assert!(mine.contains(&naming.as_str()) && mine.contains(&net.default_security_group_id()));
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    let spec = VpcSpec {
+        cidr_block: Some("192.168.0.0/16"),
+        user_cidrs: Vec::new(),
+        dry_run: true,
+    };
+    let before = net.vpcs.len();
+    let dry = net.create_vpc(&made, &spec).unwrap_err();
+    assert_eq!((dry.code(), net.vpcs.len()), ("DryRunOperation", before));
+    let vpc = net.create_vpc(&made, &VpcSpec { dry_run: false, ..spec }).unwrap();
+    let dry = net.delete_vpc("acct", &vpc, made.now, true).unwrap_err();
+    assert_eq!(dry.code(), "DryRunOperation");
+    assert!(net.vpcs.contains_key(&vpc), "a dry run deleted the VPC");
+}
