@@ -161,6 +161,7 @@ impl Image {
         for (key, partition) in &self.partitions {
             let groups = partition.groups.iter().map(|g| (&g.id, &g.placement, g.eip.as_ref()));
             let nodes = partition
+                .families
                 .virtual_nodes
                 .iter()
                 .map(|n| (&n.id, &n.placement, n.eip.as_ref()));
@@ -273,7 +274,7 @@ fn reclaim_network(eci: &EciState, key: &PartitionKey, partition: &RegionState) 
     for group in partition.groups.iter() {
         network.reclaim(&group.placement, group.eip.as_ref(), &group.id);
     }
-    for node in partition.virtual_nodes.iter() {
+    for node in partition.families.virtual_nodes.iter() {
         network.reclaim(&node.placement, node.eip.as_ref(), &node.id);
     }
 }

@@ -1,6 +1,8 @@
-//! The due queue's entries and the rules by which every resource family stores its records: one that
-//! moves on by itself is noted in the queue when it moves next; one that is only kept is pruned to the
-//! newest. The families and the partition use these; they use no family.
+//! What a resource family's record declares (`Family`: the name it is stored under; `Progress`: when
+//! and how it moves on by itself) and the rules by which every family stores its records: one that
+//! moves on by itself is noted in the due queue when it moves next; one that is only kept is pruned
+//! to the newest. The families, their list (`families`) and the partition use these; they use no
+//! family, and take the queue's entry type as it is given.
 
 use crate::store::{Record, Table};
 use std::collections::BTreeSet;
@@ -10,14 +12,9 @@ use time::OffsetDateTime;
 /// documentation is silent on how long the service keeps them).
 pub const TASKS_KEPT: usize = 1000;
 
-/// A record in the due queue: which family's table holds it, and its id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Due {
-    Group(String),
-    ImageCache(String),
-    DataCache(String),
-    VirtualNode(String),
-    CommitTask(String),
+/// A family's record as the partition keeps it: the name its entries are stored under.
+pub trait Family: Record + serde::de::DeserializeOwned {
+    const NAME: &'static str;
 }
 
 /// A record that moves on by itself: when next, and what moving on to `now` does to it.
@@ -27,23 +24,23 @@ pub trait Progress: Record {
 }
 
 /// Stores a record of a family that moves on by itself, and notes when it moves next.
-pub fn insert_progressing<R: Progress>(
+pub fn insert_progressing<R: Progress, E: Ord>(
     table: &mut Table<R>,
-    due: &mut BTreeSet<(OffsetDateTime, Due)>,
+    due: &mut BTreeSet<(OffsetDateTime, E)>,
     record: R,
-    entry: fn(String) -> Due,
+    entry: fn(String) -> E,
 ) {
     let seq = table.next_position();
     restore_progressing(table, due, seq, record, entry);
 }
 
 /// Puts back a stored record of a family that moves on by itself, at its place `seq`.
-pub fn restore_progressing<R: Progress>(
+pub fn restore_progressing<R: Progress, E: Ord>(
     table: &mut Table<R>,
-    due: &mut BTreeSet<(OffsetDateTime, Due)>,
+    due: &mut BTreeSet<(OffsetDateTime, E)>,
     seq: u64,
     record: R,
-    entry: fn(String) -> Due,
+    entry: fn(String) -> E,
 ) {
     if let Some(at) = record.due() {
         due.insert((at, entry(record.id().to_owned())));
@@ -52,11 +49,11 @@ pub fn restore_progressing<R: Progress>(
 }
 
 /// Changes a record that moves on by itself, and notes when it moves next after the change.
-pub fn update_progressing<R: Progress, T>(
+pub fn update_progressing<R: Progress, E: Ord, T>(
     table: &mut Table<R>,
-    due: &mut BTreeSet<(OffsetDateTime, Due)>,
+    due: &mut BTreeSet<(OffsetDateTime, E)>,
     id: &str,
-    entry: fn(String) -> Due,
+    entry: fn(String) -> E,
     change: impl FnOnce(&mut R) -> T,
 ) -> Option<T> {
     let (out, next) = table.update(id, |record| {

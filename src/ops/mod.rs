@@ -8,6 +8,7 @@ pub mod due;
 pub mod eci;
 pub mod ecs;
 pub mod events;
+pub mod families;
 pub mod listing;
 mod partition;
 pub mod rendered;

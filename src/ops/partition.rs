@@ -2,10 +2,8 @@
 //! moves every family's records on, and the retention rules. Every call that touches a partition
 //! applies what is due in it first (`Ctx::partition`, `Ctx::existing_partition`).
 
-use super::due::{Due, Progress};
 use super::eci::container_group::model::ContainerGroup;
-use super::eci::container_group::tasks;
-use super::eci::{data_cache, image_cache, virtual_node};
+use super::families::{Due, DueQueue, Families};
 use crate::lifecycle::machine::{self, Life, PolicyKind};
 use crate::lifecycle::GroupStatus;
 use crate::store::{Table, TokenMap};
@@ -30,7 +28,7 @@ pub struct RegionState {
     /// When each record of any family moves next by itself, soonest first: a partition is brought up
     /// to date on access, at O(log n) per step, with no background work. Entries of records updated
     /// or removed since may stay behind; moving such an entry on is harmless.
-    pub due: BTreeSet<(OffsetDateTime, Due)>,
+    pub due: DueQueue,
     /// The groups whose next step due ends them (`Terminating` ones), by when: what a create must
     /// apply first, so that what they hold is free (see `advance_releases`).
     pub ending: BTreeSet<(OffsetDateTime, String)>,
@@ -38,30 +36,9 @@ pub struct RegionState {
     pub counting_describes: usize,
     /// Ended groups (Succeeded, Failed, Expired) by when they ended, for the retention rule.
     pub finished: BTreeSet<(OffsetDateTime, String)>,
-    pub image_caches: Table<image_cache::ImageCache>,
-    pub data_caches: Table<data_cache::DataCache>,
-    pub virtual_nodes: Table<virtual_node::VirtualNode>,
-    /// `CommitContainer` tasks: the newest `TASKS_KEPT`.
-    pub commit_tasks: Table<tasks::CommitTask>,
-    /// O&M task results: the newest `TASKS_KEPT`.
-    pub ops_records: Table<tasks::OpsRecord>,
-}
-
-/// Moves one record on to `now`, if it still exists, and notes when it moves next.
-fn step<R: Progress>(
-    table: &mut Table<R>,
-    due: &mut BTreeSet<(OffsetDateTime, Due)>,
-    id: String,
-    now: OffsetDateTime,
-    entry: fn(String) -> Due,
-) {
-    let next = table.update(&id, |record| {
-        record.advance(now);
-        record.due()
-    });
-    if let Some(Some(at)) = next {
-        due.insert((at, entry(id)));
-    }
+    /// Every other family's table (`families`: image caches, data caches, virtual nodes, commit
+    /// tasks and O&M records).
+    pub families: Families,
 }
 
 impl RegionState {
@@ -231,15 +208,9 @@ impl RegionState {
             if !matches!(entry, Due::Group(_)) {
                 self.due.remove(&(at, entry.clone()));
             }
-            match entry {
-                Due::Group(id) => {
-                    gone.extend(self.advance_group(&id, now));
-                    self.due.remove(&(at, Due::Group(id)));
-                }
-                Due::ImageCache(id) => step(&mut self.image_caches, &mut self.due, id, now, Due::ImageCache),
-                Due::DataCache(id) => step(&mut self.data_caches, &mut self.due, id, now, Due::DataCache),
-                Due::VirtualNode(id) => step(&mut self.virtual_nodes, &mut self.due, id, now, Due::VirtualNode),
-                Due::CommitTask(id) => step(&mut self.commit_tasks, &mut self.due, id, now, Due::CommitTask),
+            if let Some(group) = self.families.step(&mut self.due, entry, now) {
+                gone.extend(self.advance_group(&group, now));
+                self.due.remove(&(at, Due::Group(group)));
             }
         }
         gone.extend(self.prune_finished(now));

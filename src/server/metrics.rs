@@ -247,9 +247,9 @@ impl Metrics {
                     .inc_by(gauge_value(count));
             }
             let counts = [
-                state.image_caches.len(),
-                state.data_caches.len(),
-                state.virtual_nodes.len(),
+                state.families.image_caches.len(),
+                state.families.data_caches.len(),
+                state.families.virtual_nodes.len(),
             ];
             for (kind, count) in RESOURCE_KINDS.into_iter().zip(counts) {
                 self.resources

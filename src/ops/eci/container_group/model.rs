@@ -4,6 +4,7 @@ use super::dto::CreateContainerGroupRequest;
 use crate::lifecycle::machine::{Event, EventReason, Life};
 use crate::lifecycle::GroupStatus;
 use crate::network::Placement;
+use crate::ops::due::Family;
 use crate::ops::events::EventView;
 use crate::store::{IndexKey, Record};
 use time::OffsetDateTime;
@@ -129,6 +130,10 @@ pub mod index {
     pub fn tag_value(key: &str, value: &str) -> String {
         format!("{key}\0{value}")
     }
+}
+
+impl Family for ContainerGroup {
+    const NAME: &'static str = "group";
 }
 
 impl Record for ContainerGroup {

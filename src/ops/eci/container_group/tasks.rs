@@ -9,7 +9,8 @@ use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::lifecycle::GroupStatus;
 use crate::network;
-use crate::ops::due::{insert_kept, insert_progressing, prune_to, Due, Progress, TASKS_KEPT};
+use crate::ops::due::{insert_kept, insert_progressing, prune_to, Family, Progress, TASKS_KEPT};
+use crate::ops::families::Due;
 use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
 use crate::store::{IndexKey, Record};
@@ -91,6 +92,10 @@ pub struct CommitTask {
     pub stages: Stages,
 }
 
+impl Family for CommitTask {
+    const NAME: &'static str = "commit-task";
+}
+
 impl Record for CommitTask {
     fn id(&self) -> &str {
         &self.id
@@ -122,6 +127,10 @@ pub struct OpsRecord {
     pub ops_type: String,
     pub value: String,
     pub created_at: OffsetDateTime,
+}
+
+impl Family for OpsRecord {
+    const NAME: &'static str = "ops-record";
 }
 
 impl Record for OpsRecord {
@@ -178,8 +187,8 @@ pub fn commit(ctx: &Ctx<'_>, req: CommitContainerRequest) -> Result<JsonBody, Ap
         stages: Stages::new(COMMIT_STAGES, ctx.eci.lifecycle, COMMIT_STAGE_MS, now),
     };
     let state = &mut *state;
-    insert_progressing(&mut state.commit_tasks, &mut state.due, task, Due::CommitTask);
-    prune_to(&mut state.commit_tasks, TASKS_KEPT);
+    insert_progressing(&mut state.families.commit_tasks, &mut state.due, task, Due::CommitTask);
+    prune_to(&mut state.families.commit_tasks, TASKS_KEPT);
     JsonBody::of(&json!({ "TaskId": id }))
 }
 
@@ -207,7 +216,7 @@ pub fn describe_commits(ctx: &Ctx<'_>, req: DescribeCommitContainerTaskRequest) 
         limit,
     };
     let page = match ctx.existing_partition(region) {
-        Some(partition) => listing::render_page(&partition.read().commit_tasks, &query, commit_view)?,
+        Some(partition) => listing::render_page(&partition.read().families.commit_tasks, &query, commit_view)?,
         None => listing::Rendered {
             items: Vec::new(),
             total: 0,
@@ -265,7 +274,7 @@ pub fn create_ops_task(ctx: &Ctx<'_>, req: CreateInstanceOpsTaskRequest) -> Resu
         value: req.ops_value,
         created_at: ctx.eci.clock.now(),
     };
-    insert_kept(&mut state.ops_records, record);
+    insert_kept(&mut state.families.ops_records, record);
     JsonBody::of(&json!({ "Result": "Success" }))
 }
 
@@ -289,6 +298,7 @@ pub fn describe_ops_records(ctx: &Ctx<'_>, req: DescribeInstanceOpsRecordsReques
     let for_group = IndexKey::new(GROUP, req.container_group_id.as_str());
     let keep = |r: &OpsRecord| r.ops_type == req.ops_type;
     let records: Vec<Value> = state
+        .families
         .ops_records
         .page(std::slice::from_ref(&for_group), Some(&keep), None, TASKS_KEPT)
         .items

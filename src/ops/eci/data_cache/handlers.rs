@@ -7,8 +7,9 @@ use super::view::*;
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network;
-use crate::ops::due::{insert_progressing, update_progressing, Due, Progress};
+use crate::ops::due::{insert_progressing, update_progressing, Progress};
 use crate::ops::events::Note;
+use crate::ops::families::Due;
 use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
 use serde_json::json;
@@ -16,7 +17,12 @@ use time::OffsetDateTime;
 
 /// Refuses a second cache at a bucket's path.
 pub(super) fn check_location_free(state: &RegionState, bucket: &str, path: &str) -> Result<(), ApiError> {
-    if state.data_caches.newest_under(&location(bucket, path)).is_some() {
+    if state
+        .families
+        .data_caches
+        .newest_under(&location(bucket, path))
+        .is_some()
+    {
         let detail = format!("A data cache already holds path \"{path}\" in bucket \"{bucket}\".");
         return Err(ApiError::invalid("Path", &detail));
     }
@@ -26,7 +32,7 @@ pub(super) fn check_location_free(state: &RegionState, bucket: &str, path: &str)
 /// Stores a new cache and brings it up to date.
 pub(super) fn store(state: &mut RegionState, mut cache: DataCache, now: OffsetDateTime) {
     cache.advance(now);
-    insert_progressing(&mut state.data_caches, &mut state.due, cache, Due::DataCache);
+    insert_progressing(&mut state.families.data_caches, &mut state.due, cache, Due::DataCache);
 }
 
 pub(super) fn bucket_of(given: Option<&str>) -> Result<String, ApiError> {
@@ -74,9 +80,13 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateDataCacheRequest) -> Result<JsonBody, Ap
     let state = &mut *state;
     let id = req.data_cache_id.clone();
     let lifecycle = ctx.eci.lifecycle;
-    update_progressing(&mut state.data_caches, &mut state.due, &id, Due::DataCache, |cache| {
-        apply_update(cache, req, bucket, lifecycle, now)
-    })
+    update_progressing(
+        &mut state.families.data_caches,
+        &mut state.due,
+        &id,
+        Due::DataCache,
+        |cache| apply_update(cache, req, bucket, lifecycle, now),
+    )
     .ok_or_else(|| not_found(&id))??;
     JsonBody::of(&json!({}))
 }
@@ -140,13 +150,14 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteDataCacheRequest) -> Result<JsonBody, Ap
     let found = match (id, path) {
         (Some(id), _) => Some(id.to_owned()),
         (None, Some(path)) => state
+            .families
             .data_caches
             .newest_under(&location(&bucket, path))
             .map(|c| c.id.clone()),
         (None, None) => None,
     };
     found
-        .and_then(|id| state.data_caches.remove(&id))
+        .and_then(|id| state.families.data_caches.remove(&id))
         .ok_or_else(|| not_found(shown))?;
     JsonBody::of(&json!({}))
 }
@@ -178,7 +189,9 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeDataCachesRequest) -> Result<JsonBod
         next_token: req.next_token.as_deref(),
         limit,
     };
-    listing::table_page("DataCaches", &state.data_caches, &query, |c| view(c, &req.region_id))
+    listing::table_page("DataCaches", &state.families.data_caches, &query, |c| {
+        view(c, &req.region_id)
+    })
 }
 
 pub(super) fn not_found(id: &str) -> ApiError {
@@ -197,6 +210,7 @@ pub fn copy(ctx: &Ctx<'_>, req: CopyDataCacheRequest) -> Result<JsonBody, ApiErr
             .ok_or_else(|| not_found(&req.data_cache_id))?;
         let state = partition.read();
         let cache = state
+            .families
             .data_caches
             .get(&req.data_cache_id)
             .ok_or_else(|| not_found(&req.data_cache_id))?;

@@ -2,7 +2,7 @@
 
 use super::dto::*;
 use crate::lifecycle::stages::Stages;
-use crate::ops::due::Progress;
+use crate::ops::due::{Family, Progress};
 use crate::ops::eci::container_group::dto::TagSpec;
 use crate::ops::events::Note;
 use crate::store::{IndexKey, Record};
@@ -24,6 +24,10 @@ pub struct DataCache {
     pub created_at: OffsetDateTime,
     pub stages: Stages,
     pub events: Vec<Note>,
+}
+
+impl Family for DataCache {
+    const NAME: &'static str = "data-cache";
 }
 
 impl Record for DataCache {

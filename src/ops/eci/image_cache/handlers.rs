@@ -9,8 +9,9 @@ use crate::error::EciCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network;
-use crate::ops::due::{insert_progressing, update_progressing, Due, Progress};
+use crate::ops::due::{insert_progressing, update_progressing, Progress};
 use crate::ops::events::Note;
+use crate::ops::families::Due;
 use crate::ops::{listing, Ctx, RegionState};
 use crate::protocol::JsonBody;
 use crate::store::IndexKey;
@@ -26,7 +27,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateImageCacheRequest) -> Result<JsonBody, A
     let partition = ctx.partition(region);
     let mut state = partition.write();
     let named = IndexKey::new(NAME, req.image_cache_name.as_str());
-    if state.image_caches.newest_under(&named).is_some() {
+    if state.families.image_caches.newest_under(&named).is_some() {
         let detail = format!("An image cache named \"{}\" already exists.", req.image_cache_name);
         return Err(ApiError::invalid("ImageCacheName", &detail));
     }
@@ -56,7 +57,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateImageCacheRequest) -> Result<JsonBody, A
     };
     cache.advance(now);
     let state = &mut *state;
-    insert_progressing(&mut state.image_caches, &mut state.due, cache, Due::ImageCache);
+    insert_progressing(&mut state.families.image_caches, &mut state.due, cache, Due::ImageCache);
     JsonBody::of(&json!({"ImageCacheId": id, "ContainerGroupId": builder_group_id}))
 }
 
@@ -68,9 +69,13 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateImageCacheRequest) -> Result<JsonBody, A
     let state = &mut *state;
     let id = req.image_cache_id.clone();
     let lifecycle = ctx.eci.lifecycle;
-    update_progressing(&mut state.image_caches, &mut state.due, &id, Due::ImageCache, |cache| {
-        apply_update(cache, req, lifecycle, now)
-    })
+    update_progressing(
+        &mut state.families.image_caches,
+        &mut state.due,
+        &id,
+        Due::ImageCache,
+        |cache| apply_update(cache, req, lifecycle, now),
+    )
     .ok_or_else(|| not_found(&id))?
 }
 
@@ -142,6 +147,7 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteImageCacheRequest) -> Result<JsonBody, A
         .ok_or_else(|| not_found(&req.image_cache_id))?;
     let mut state = partition.write();
     state
+        .families
         .image_caches
         .remove(&req.image_cache_id)
         .ok_or_else(|| not_found(&req.image_cache_id))?;
@@ -169,12 +175,13 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeImageCachesRequest) -> Result<JsonBo
             next_token: token,
             limit,
         };
-        return listing::table_page("ImageCaches", &state.image_caches, &query, render);
+        return listing::table_page("ImageCaches", &state.families.image_caches, &query, render);
     }
     // Matched by image: ranked by how many of the images a cache holds, so paged by rank.
     let wanted = |c: &ImageCache| req.match_images.iter().filter(|i| c.images.contains(i)).count();
     let full = req.image_full_match == Some(true);
     let mut ranked: Vec<&ImageCache> = state
+        .families
         .image_caches
         .iter()
         .rev()
@@ -216,19 +223,25 @@ pub fn pick_for_group<'a>(
     // A create does not apply the partition's due queue; the caches it may use are brought up to date
     // here (a partition holds few).
     let due: Vec<String> = state
+        .families
         .image_caches
         .iter()
         .filter(|c| c.due().is_some_and(|at| at <= now))
         .map(|c| c.id.clone())
         .collect();
     for id in due {
-        update_progressing(&mut state.image_caches, &mut state.due, &id, Due::ImageCache, |c| {
-            c.advance(now)
-        });
+        update_progressing(
+            &mut state.families.image_caches,
+            &mut state.due,
+            &id,
+            Due::ImageCache,
+            |c| c.advance(now),
+        );
     }
     let chosen: Option<String> = match snapshot {
         Some(snapshot) => {
             let Some(cache) = state
+                .families
                 .image_caches
                 .iter()
                 .find(|c| c.snapshot_id == snapshot || c.id == snapshot)
@@ -246,6 +259,7 @@ pub fn pick_for_group<'a>(
             Some(cache.id.clone())
         }
         None if auto_match => state
+            .families
             .image_caches
             .iter()
             .rev()
@@ -254,7 +268,10 @@ pub fn pick_for_group<'a>(
         None => None,
     };
     if let Some(id) = &chosen {
-        state.image_caches.update(id, |cache| cache.last_matched_at = Some(now));
+        state
+            .families
+            .image_caches
+            .update(id, |cache| cache.last_matched_at = Some(now));
     }
     Ok(chosen)
 }

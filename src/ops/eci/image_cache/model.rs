@@ -1,7 +1,7 @@
 //! A stored image cache: its table record and how it moves on.
 
 use crate::lifecycle::stages::Stages;
-use crate::ops::due::Progress;
+use crate::ops::due::{Family, Progress};
 use crate::ops::eci::container_group::dto::TagSpec;
 use crate::ops::events::Note;
 use crate::store::{IndexKey, Record};
@@ -26,6 +26,10 @@ pub struct ImageCache {
     pub stages: Stages,
     /// (reason, message, when), oldest first.
     pub events: Vec<Note>,
+}
+
+impl Family for ImageCache {
+    const NAME: &'static str = "image-cache";
 }
 
 impl Record for ImageCache {

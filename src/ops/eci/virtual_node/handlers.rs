@@ -8,8 +8,9 @@ use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network::EipChoice;
 use crate::network::{self, PlacementRequest};
-use crate::ops::due::{insert_progressing, Due, Progress};
+use crate::ops::due::{insert_progressing, Progress};
 use crate::ops::events::Note;
+use crate::ops::families::Due;
 use crate::ops::{listing, Ctx};
 use crate::protocol::JsonBody;
 use crate::store::IndexKey;
@@ -64,7 +65,12 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVirtualNodeRequest) -> Result<JsonBody, 
     let partition = ctx.partition(region);
     let mut state = partition.write();
     let state = &mut *state;
-    insert_progressing(&mut state.virtual_nodes, &mut state.due, node, Due::VirtualNode);
+    insert_progressing(
+        &mut state.families.virtual_nodes,
+        &mut state.due,
+        node,
+        Due::VirtualNode,
+    );
     JsonBody::of(&json!({ "VirtualNodeId": id }))
 }
 
@@ -76,6 +82,7 @@ pub fn update(ctx: &Ctx<'_>, req: UpdateVirtualNodeRequest) -> Result<JsonBody, 
     let id = req.virtual_node_id.clone();
     let mut state = partition.write();
     state
+        .families
         .virtual_nodes
         .update(&id, |node| apply_update(node, req))
         .ok_or_else(|| not_found(&id))?;
@@ -108,6 +115,7 @@ pub fn delete(ctx: &Ctx<'_>, req: DeleteVirtualNodeRequest) -> Result<JsonBody, 
         .ok_or_else(|| not_found(&req.virtual_node_id))?;
     let node = partition
         .write()
+        .families
         .virtual_nodes
         .remove(&req.virtual_node_id)
         .ok_or_else(|| not_found(&req.virtual_node_id))?;
@@ -154,7 +162,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVirtualNodesRequest) -> Result<JsonB
         next_token: req.next_token.as_deref(),
         limit,
     };
-    listing::table_page("VirtualNodes", &state.virtual_nodes, &query, |n| {
+    listing::table_page("VirtualNodes", &state.families.virtual_nodes, &query, |n| {
         view(n, &req.region_id)
     })
 }

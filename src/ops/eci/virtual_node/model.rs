@@ -2,7 +2,7 @@
 
 use crate::lifecycle::stages::Stages;
 use crate::network::Placement;
-use crate::ops::due::Progress;
+use crate::ops::due::{Family, Progress};
 use crate::ops::eci::container_group::dto::TagSpec;
 use crate::ops::events::Note;
 use crate::store::{IndexKey, Record};
@@ -23,6 +23,10 @@ pub struct VirtualNode {
     pub created_at: OffsetDateTime,
     pub stages: Stages,
     pub events: Vec<Note>,
+}
+
+impl Family for VirtualNode {
+    const NAME: &'static str = "virtual-node";
 }
 
 impl Record for VirtualNode {
