@@ -5,8 +5,8 @@
 
 use super::image::{Parts, ACCOUNTS, CLOCK, FAULTS, IDS, LIMITS};
 use crate::network::{Cursor, SharedNetwork};
-use crate::ops::families::encode;
-use crate::ops::saved::GROUPS;
+use crate::ops::eci::families::encode;
+use crate::ops::eci::saved::GROUPS;
 use crate::ops::{EciState, RegionState};
 use crate::store::journal::keys;
 use crate::store::PartitionKey;

@@ -82,7 +82,7 @@ impl Image {
         match key {
             Key::Record(kind, account, region, family, id) if kind == "r" => {
                 crate::network::region(&region).map_err(|_| format!("unknown region {region:?}"))?;
-                if family == crate::ops::saved::GROUPS {
+                if family == crate::ops::eci::saved::GROUPS {
                     self.group_records += 1;
                 }
                 let key = PartitionKey { account, region };

@@ -4,15 +4,8 @@
 //! side API does beyond them is in `admin`.
 
 pub mod admin;
-pub mod due;
 pub mod eci;
 pub mod ecs;
-pub mod events;
-pub mod families;
-pub mod listing;
-mod partition;
-pub mod rendered;
-pub mod saved;
 pub mod state;
 pub mod sts;
 pub mod vpc;
@@ -20,7 +13,7 @@ pub mod vpc;
 use crate::actions::Product;
 use crate::error::ApiError;
 use crate::protocol::{JsonBody, Node};
-pub use partition::RegionState;
+pub use eci::partition::RegionState;
 pub use state::{release, Ctx, EciOptions, EciState};
 
 /// One row of the operation table.

@@ -1,9 +1,10 @@
 //! The state every operation shares (`EciState`: partitions, networks, accounts, ids, the clock) and
 //! one call's view of it (`Ctx`), with the one place where a gone holder's resources are released.
 
-use super::eci::container_group::console;
+use super::eci::container_group::exec_sessions::ExecSessions;
 use super::eci::container_group::model::ContainerGroup;
-use super::{rendered, RegionState};
+use super::eci::rendered;
+use super::RegionState;
 use crate::accounts::Accounts;
 use crate::auth::Caller;
 use crate::faults::{CallFaults, Faults};
@@ -35,7 +36,7 @@ pub struct EciState {
     pub clock: Arc<dyn Clock>,
     pub strict_network: bool,
     pub lifecycle: Policy,
-    pub exec_sessions: console::ExecSessions,
+    pub exec_sessions: ExecSessions,
     pub rendered: rendered::RenderedItems,
     start_fixtures: Vec<FixtureDocument>,
     /// With a state directory: where every partition's changes go.
@@ -52,7 +53,7 @@ impl EciState {
             clock,
             strict_network: options.strict_network,
             lifecycle: options.lifecycle,
-            exec_sessions: console::ExecSessions::default(),
+            exec_sessions: ExecSessions::default(),
             rendered: rendered::RenderedItems::default(),
             start_fixtures: options.fixtures,
             journal: std::sync::OnceLock::new(),

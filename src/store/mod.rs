@@ -4,6 +4,7 @@
 mod table;
 mod tokens;
 
+pub mod family;
 pub mod journal;
 pub mod paging;
 pub use journal::{Change, Journal, Sink};

@@ -5,7 +5,13 @@
 pub mod catalog;
 pub mod container_group;
 pub mod data_cache;
+pub mod events;
+pub mod families;
 pub mod image_cache;
+pub mod listing;
+pub mod partition;
+pub mod rendered;
+pub mod saved;
 pub mod service;
 pub mod tags;
 pub mod virtual_node;

@@ -16,7 +16,7 @@ use crate::lifecycle::{self, GroupStatus};
 use crate::network::EipChoice;
 use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwork};
 use crate::ops::eci::image_cache;
-use crate::ops::rendered::ItemShape;
+use crate::ops::eci::rendered::ItemShape;
 use crate::ops::{Ctx, RegionState};
 use crate::protocol::JsonBody;
 use crate::store::paging;

@@ -2,11 +2,13 @@
 
 pub mod console;
 pub mod dto;
+pub mod exec_sessions;
 pub mod handlers;
 pub mod metrics;
 pub mod model;
 pub mod progress;
 pub mod rules;
 pub mod sizing;
+pub mod task_records;
 pub mod tasks;
 pub mod view;

@@ -4,8 +4,8 @@ use super::dto::CreateContainerGroupRequest;
 use crate::lifecycle::machine::{Event, EventReason, Life};
 use crate::lifecycle::GroupStatus;
 use crate::network::Placement;
-use crate::ops::due::Family;
-use crate::ops::events::EventView;
+use crate::ops::eci::events::EventView;
+use crate::store::family::Family;
 use crate::store::{IndexKey, Record};
 use time::OffsetDateTime;
 

@@ -14,7 +14,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::machine::{EventReason, NotAllowed, Trigger};
 use crate::lifecycle::GroupStatus;
 use crate::network::{self, RegionInfo};
-use crate::ops::rendered::ItemShape;
+use crate::ops::eci::rendered::ItemShape;
 use crate::ops::{Ctx, RegionState};
 use crate::protocol::JsonBody;
 use parking_lot::RwLock;

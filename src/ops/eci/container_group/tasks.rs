@@ -3,21 +3,22 @@
 
 use super::model::ContainerGroup;
 use super::progress::not_found;
+use super::task_records::{CommitTask, OpsRecord, GROUP, TASKS_KEPT};
 use crate::error::catalogue::documented_error;
 use crate::error::EciCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::lifecycle::GroupStatus;
 use crate::network;
-use crate::ops::due::{insert_kept, insert_progressing, prune_to, Family, Progress, TASKS_KEPT};
-use crate::ops::families::Due;
-use crate::ops::{listing, Ctx, RegionState};
+use crate::ops::eci::families::Due;
+use crate::ops::eci::listing;
+use crate::ops::{Ctx, RegionState};
 use crate::protocol::JsonBody;
-use crate::store::{IndexKey, Record};
+use crate::store::family::{insert_kept, insert_progressing, prune_to};
+use crate::store::IndexKey;
 use crate::util::format_rfc3339_seconds;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use time::OffsetDateTime;
 
 const COMMIT_STAGES: &[&str] = &["Running", "Succeeded"];
 const COMMIT_STAGE_MS: u32 = 1000;
@@ -79,68 +80,6 @@ pub struct ResizeContainerGroupVolumeRequest {
     pub volume_name: String,
     pub new_size: i64,
     pub client_token: Option<String>,
-}
-
-/// A commit of one container to an image.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct CommitTask {
-    pub id: String,
-    pub group_id: String,
-    pub container: String,
-    pub image: String,
-    pub created_at: OffsetDateTime,
-    pub stages: Stages,
-}
-
-impl Family for CommitTask {
-    const NAME: &'static str = "commit-task";
-}
-
-impl Record for CommitTask {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn index_keys(&self) -> Vec<IndexKey> {
-        vec![IndexKey::new(GROUP, self.group_id.as_str())]
-    }
-}
-
-impl Progress for CommitTask {
-    fn due(&self) -> Option<OffsetDateTime> {
-        self.stages.due
-    }
-
-    fn advance(&mut self, now: OffsetDateTime) {
-        self.stages.advance_to(now);
-    }
-}
-
-/// The index of tasks and records by the group they are for.
-const GROUP: &str = "ContainerGroupId";
-
-/// One O&M task's outcome.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct OpsRecord {
-    pub id: String,
-    pub group_id: String,
-    pub ops_type: String,
-    pub value: String,
-    pub created_at: OffsetDateTime,
-}
-
-impl Family for OpsRecord {
-    const NAME: &'static str = "ops-record";
-}
-
-impl Record for OpsRecord {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn index_keys(&self) -> Vec<IndexKey> {
-        vec![IndexKey::new(GROUP, self.group_id.as_str())]
-    }
 }
 
 fn running_group<'s>(state: &'s RegionState, id: &str, action: &str) -> Result<&'s ContainerGroup, ApiError> {
@@ -274,7 +213,7 @@ pub fn create_ops_task(ctx: &Ctx<'_>, req: CreateInstanceOpsTaskRequest) -> Resu
         value: req.ops_value,
         created_at: ctx.eci.clock.now(),
     };
-    insert_kept(&mut state.families.ops_records, record);
+    insert_kept(&mut state.families.ops_records, record, TASKS_KEPT);
     JsonBody::of(&json!({ "Result": "Success" }))
 }
 

@@ -8,8 +8,8 @@ use super::dto::{
 use super::model::ContainerGroup;
 use crate::lifecycle::machine::{ContainerLife, Run, RunState};
 use crate::lifecycle::GroupStatus;
-use crate::ops::events::EventView;
-pub use crate::ops::events::Timestamp;
+use crate::ops::eci::events::EventView;
+pub use crate::ops::eci::events::Timestamp;
 use crate::util::format_rfc3339_seconds;
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;

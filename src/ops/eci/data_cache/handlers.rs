@@ -7,11 +7,12 @@ use super::view::*;
 use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network;
-use crate::ops::due::{insert_progressing, update_progressing, Progress};
-use crate::ops::events::Note;
-use crate::ops::families::Due;
-use crate::ops::{listing, Ctx, RegionState};
+use crate::ops::eci::events::Note;
+use crate::ops::eci::families::Due;
+use crate::ops::eci::listing;
+use crate::ops::{Ctx, RegionState};
 use crate::protocol::JsonBody;
+use crate::store::family::{insert_progressing, update_progressing, Progress};
 use serde_json::json;
 use time::OffsetDateTime;
 

@@ -2,9 +2,9 @@
 
 use super::dto::*;
 use crate::lifecycle::stages::Stages;
-use crate::ops::due::{Family, Progress};
 use crate::ops::eci::container_group::dto::TagSpec;
-use crate::ops::events::Note;
+use crate::ops::eci::events::Note;
+use crate::store::family::{Family, Progress};
 use crate::store::{IndexKey, Record};
 use time::OffsetDateTime;
 

@@ -1,9 +1,9 @@
 //! A stored image cache: its table record and how it moves on.
 
 use crate::lifecycle::stages::Stages;
-use crate::ops::due::{Family, Progress};
 use crate::ops::eci::container_group::dto::TagSpec;
-use crate::ops::events::Note;
+use crate::ops::eci::events::Note;
+use crate::store::family::{Family, Progress};
 use crate::store::{IndexKey, Record};
 use time::OffsetDateTime;
 

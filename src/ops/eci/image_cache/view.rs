@@ -1,8 +1,8 @@
 //! An image cache as `DescribeImageCaches` shows it.
 
 use super::model::*;
-use crate::ops::events;
-use crate::ops::listing;
+use crate::ops::eci::events;
+use crate::ops::eci::listing;
 use crate::util::format_rfc3339_seconds;
 use serde_json::{json, Value};
 

@@ -8,11 +8,12 @@ use crate::error::{ApiError, ErrorCode};
 use crate::lifecycle::stages::Stages;
 use crate::network::EipChoice;
 use crate::network::{self, PlacementRequest};
-use crate::ops::due::{insert_progressing, Progress};
-use crate::ops::events::Note;
-use crate::ops::families::Due;
-use crate::ops::{listing, Ctx};
+use crate::ops::eci::events::Note;
+use crate::ops::eci::families::Due;
+use crate::ops::eci::listing;
+use crate::ops::Ctx;
 use crate::protocol::JsonBody;
+use crate::store::family::{insert_progressing, Progress};
 use crate::store::IndexKey;
 use serde_json::json;
 

@@ -2,9 +2,9 @@
 
 use crate::lifecycle::stages::Stages;
 use crate::network::Placement;
-use crate::ops::due::{Family, Progress};
 use crate::ops::eci::container_group::dto::TagSpec;
-use crate::ops::events::Note;
+use crate::ops::eci::events::Note;
+use crate::store::family::{Family, Progress};
 use crate::store::{IndexKey, Record};
 use std::net::Ipv4Addr;
 use time::OffsetDateTime;

@@ -1,8 +1,8 @@
 //! A virtual node as `DescribeVirtualNodes` shows it.
 
 use super::model::*;
-use crate::ops::events;
-use crate::ops::listing;
+use crate::ops::eci::events;
+use crate::ops::eci::listing;
 use crate::util::format_rfc3339_seconds;
 use serde_json::{json, Value};
 

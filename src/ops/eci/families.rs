@@ -5,11 +5,11 @@
 //! record on, and how the durable state writes and reads each family under the name its record type
 //! declares (`Family::NAME`).
 
-use super::due::{restore_progressing, Family, Progress};
-use super::eci::container_group::tasks::{CommitTask, OpsRecord};
-use super::eci::data_cache::model::DataCache;
-use super::eci::image_cache::model::ImageCache;
-use super::eci::virtual_node::model::VirtualNode;
+use super::container_group::task_records::{CommitTask, OpsRecord};
+use super::data_cache::model::DataCache;
+use super::image_cache::model::ImageCache;
+use super::virtual_node::model::VirtualNode;
+use crate::store::family::{restore_progressing, Family, Progress};
 use crate::store::journal::keys;
 use crate::store::{Sink, Table};
 use std::collections::BTreeSet;

@@ -1,16 +1,12 @@
 //! What a resource family's record declares (`Family`: the name it is stored under; `Progress`: when
 //! and how it moves on by itself) and the rules by which every family stores its records: one that
 //! moves on by itself is noted in the due queue when it moves next; one that is only kept is pruned
-//! to the newest. The families, their list (`families`) and the partition use these; they use no
-//! family, and take the queue's entry type as it is given.
+//! to the newest. ECI's families, their list (`ops::eci::families`) and its partition use these;
+//! they name no family, and take the queue's entry type as it is given.
 
-use crate::store::{Record, Table};
+use super::{Record, Table};
 use std::collections::BTreeSet;
 use time::OffsetDateTime;
-
-/// Commit tasks and O&M records kept per partition; older ones are pruned as new ones come (the
-/// documentation is silent on how long the service keeps them).
-pub const TASKS_KEPT: usize = 1000;
 
 /// A family's record as the partition keeps it: the name its entries are stored under.
 pub trait Family: Record + serde::de::DeserializeOwned {
@@ -66,10 +62,10 @@ pub fn update_progressing<R: Progress, E: Ord, T>(
     Some(out)
 }
 
-/// Stores a record of a family kept to its newest `TASKS_KEPT`, pruning the oldest.
-pub fn insert_kept<R: Record>(table: &mut Table<R>, record: R) {
+/// Stores a record of a family kept to its newest `kept`, pruning the oldest.
+pub fn insert_kept<R: Record>(table: &mut Table<R>, record: R, kept: usize) {
     table.insert(record);
-    prune_to(table, TASKS_KEPT);
+    prune_to(table, kept);
 }
 
 /// Removes the oldest records until at most `kept` remain.

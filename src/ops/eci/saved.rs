@@ -2,10 +2,10 @@
 //! entries put back in their order. Each family is stored under the name its record type declares
 //! (`Family::NAME`); the groups' and the token memories' are here.
 
-use super::due::Family;
-use super::eci::container_group::model::ContainerGroup;
+use super::container_group::model::ContainerGroup;
 use super::families::{decode, encode, StoredEntry};
 use super::partition::RegionState;
+use crate::store::family::Family;
 use crate::store::{Journal, PartitionKey, Sink, StoredToken};
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! moves every family's records on, and the retention rules. Every call that touches a partition
 //! applies what is due in it first (`Ctx::partition`, `Ctx::existing_partition`).
 
-use super::eci::container_group::model::ContainerGroup;
+use super::container_group::model::ContainerGroup;
 use super::families::{Due, DueQueue, Families};
 use crate::lifecycle::machine::{self, Life, PolicyKind};
 use crate::lifecycle::GroupStatus;
