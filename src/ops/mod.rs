@@ -20,7 +20,31 @@ pub use state::{release, Ctx, EciOptions, EciState};
 pub struct Operation {
     pub product: Product,
     pub action: &'static str,
+    /// What is checked of the parameter tree before the handler runs.
+    pub validation: Validation,
+    /// Parses the tree into the operation's typed request (checking the family's field rules where it
+    /// has them) and runs the handler.
     pub run: fn(&Ctx<'_>, &Node) -> Result<JsonBody, ApiError>,
+}
+
+/// What a row declares is checked of a call's parameters before its handler parses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validation {
+    /// The numeric ranges of the product's API metadata (`validate::check_numeric`), then the typed
+    /// request.
+    MetadataRanges,
+    /// The typed request alone: the product's metadata gives no ranges the emulator checks.
+    TypedRequest,
+}
+
+impl Operation {
+    /// Runs the row's checks, then its handler.
+    pub fn call(&self, ctx: &Ctx<'_>, params: &Node) -> Result<JsonBody, ApiError> {
+        if self.validation == Validation::MetadataRanges {
+            crate::validate::check_numeric(self.action, params)?;
+        }
+        (self.run)(ctx, params)
+    }
 }
 
 /// The rows of `product`.

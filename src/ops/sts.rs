@@ -2,7 +2,7 @@
 //! when signatures are not checked). Every key is the account's own (`IdentityType` `Account`): the
 //! credential model has no RAM users or roles.
 
-use super::Operation;
+use super::{Operation, Validation};
 use crate::actions::Product;
 use crate::network::account_number;
 use crate::protocol::JsonBody;
@@ -12,6 +12,7 @@ use serde_json::json;
 pub static OPERATIONS: &[Operation] = &[Operation {
     product: Product::Sts,
     action: "GetCallerIdentity",
+    validation: Validation::TypedRequest,
     run: |ctx, _| {
         let id = account_number(&ctx.caller.account).to_string();
         JsonBody::of(&json!({

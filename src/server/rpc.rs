@@ -11,7 +11,7 @@ use crate::faults::{Call as FaultCall, CallFaults, Outcome, Verdict};
 use crate::insight::{bounded, Call, SentParams};
 use crate::ops::{self, Ctx};
 use crate::protocol::{
-    self, flat, render_error, render_product_error, render_success, Format, RawRequest, Rendered, RpcRequest,
+    self, flat, render_product_error, render_success, Format, JsonBody, RawRequest, Rendered, RpcRequest,
 };
 use crate::store::journal;
 use axum::body::Body;
@@ -33,7 +33,10 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
     let (parts, body) = request.into_parts();
     let body = match read_body(&state, &parts.headers, body).await {
         Ok(bytes) => bytes,
-        Err(err) => return into_response(render_error(Format::Json, &request_id, &err), &request_id),
+        Err(err) => {
+            let served = Served::error(Product::Eci, Format::Json, err);
+            return into_response(served.render(&request_id), &request_id);
+        }
     };
     let raw = RawRequest {
         method: parts.method.as_str().to_owned(),
@@ -42,12 +45,13 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
         body: body.to_vec(),
     };
     let mut served = serve_durably(&state, &raw, &request_id).await;
-    let (action, status) = (served.action, served.rendered.status);
+    let rendered = served.render(&request_id);
+    let (action, status) = (served.action, rendered.status);
     let code = std::mem::take(&mut served.code);
     let facts = std::mem::take(&mut served.facts);
     let faults = served.verdict.fired.clone();
     count_faults(&state, &served.verdict);
-    let response = deliver(&state, served, &request_id).await;
+    let response = deliver(&state, served, rendered, &request_id).await;
     let seconds = started.elapsed().as_secs_f64();
     state.inner.metrics.call(action, &code, status, seconds);
     let form = if protocol::extract::is_form_body(&raw) {
@@ -78,10 +82,10 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request) -> R
 #[derive(Default)]
 struct Facts {
     product: Option<Product>,
-    /// The format the call asked for, once it was read.
-    format: Option<Format>,
     version: Cow<'static, str>,
     action: Cow<'static, str>,
+    /// The action's name when the emulator serves it.
+    known_action: Option<&'static str>,
     account: Box<str>,
     region: Cow<'static, str>,
 }
@@ -96,12 +100,12 @@ impl Facts {
         });
         Facts {
             product: Some(rpc.product),
-            format: Some(rpc.format),
             version: Cow::Borrowed(rpc.product.version()),
             action: match known == rpc.action {
                 true => Cow::Borrowed(known),
                 false => bounded(&rpc.action),
             },
+            known_action: (known == rpc.action).then_some(known),
             account: Box::default(),
             region: region.unwrap_or_default(),
         }
@@ -133,13 +137,13 @@ async fn serve_durably(state: &AppState, raw: &RawRequest, request_id: &str) -> 
         Err(e) => {
             let detail = format!("The state directory could not be written: {e}.");
             let err = ApiError::with_reason(ErrorCode::ServiceUnavailable, &detail);
-            // In the call's own product envelope and format, as every other answer to it.
-            let product = served.facts.product.unwrap_or(Product::Eci);
-            let format = served.facts.format.unwrap_or(Format::Json);
-            let rendered = render_product_error(product, format, request_id, &err);
-            let mut failed = Served::plain(rendered).counted_as(served.action, err.code());
-            failed.facts = served.facts;
-            failed
+            let code = err.code().to_owned();
+            // The answer changes; its envelope, format and what is counted of the call do not.
+            Served {
+                answer: Answer::Error(err),
+                code,
+                ..served
+            }
         }
     }
 }
@@ -197,10 +201,19 @@ fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error + 's
     cause::<E>(error).is_some()
 }
 
-/// A rendered answer, what the faults and rate limits ask of its delivery, and what the metrics
-/// count it as.
+/// A call's answer before it is rendered: a success's body or an error.
+enum Answer {
+    Success(JsonBody),
+    Error(ApiError),
+}
+
+/// A call's answer with the envelope and format it is rendered in, what the faults and rate limits
+/// ask of its delivery, and what the metrics count it as.
 struct Served {
-    rendered: Rendered,
+    answer: Answer,
+    /// Whose envelope the answer goes in: the call's product, or ECI's when it could not be told.
+    product: Product,
+    format: Format,
     verdict: Verdict,
     retry_after_ms: Option<u64>,
     action: &'static str,
@@ -210,9 +223,24 @@ struct Served {
 }
 
 impl Served {
-    fn plain(rendered: Rendered) -> Self {
+    fn error(product: Product, format: Format, err: ApiError) -> Self {
         Served {
-            rendered,
+            code: err.code().to_owned(),
+            answer: Answer::Error(err),
+            product,
+            format,
+            verdict: Verdict::default(),
+            retry_after_ms: None,
+            action: "unknown",
+            facts: Facts::default(),
+        }
+    }
+
+    fn success(product: Product, format: Format, body: JsonBody) -> Self {
+        Served {
+            answer: Answer::Success(body),
+            product,
+            format,
             verdict: Verdict::default(),
             retry_after_ms: None,
             action: "unknown",
@@ -221,10 +249,18 @@ impl Served {
         }
     }
 
-    fn counted_as(mut self, action: &'static str, code: &str) -> Self {
+    fn counted_as(mut self, action: &'static str) -> Self {
         self.action = action;
-        self.code = code.to_owned();
         self
+    }
+
+    /// The one place a call's answer is rendered, whatever it is (a success, an API error, a fault's
+    /// error, a failed write): in its product's envelope and its format.
+    fn render(&self, request_id: &str) -> Rendered {
+        match &self.answer {
+            Answer::Success(body) => render_success(self.format, self.action, request_id, body),
+            Answer::Error(err) => render_product_error(self.product, self.format, request_id, err),
+        }
     }
 }
 
@@ -233,9 +269,9 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
     let rpc = match protocol::extract(raw) {
         Ok(rpc) => rpc,
         Err((err, format)) => {
-            let mut served =
-                Served::plain(refused(Product::Eci, format, request_id, &err, "?")).counted_as("unknown", err.code());
-            served.facts = unread_facts(raw, &err);
+            let facts = unread_facts(raw, &err);
+            let mut served = refused(Product::Eci, format, request_id, err, "?");
+            served.facts = facts;
             return served;
         }
     };
@@ -267,29 +303,23 @@ fn unread_facts(raw: &RawRequest, err: &ApiError) -> Facts {
 
 /// The call read: authenticated, looked up, throttled, faulted and run.
 fn answer(state: &AppState, raw: &RawRequest, rpc: &RpcRequest, request_id: &str, facts: &mut Facts) -> Served {
-    // Facts::of borrowed the action's name exactly when the emulator knows it.
-    let action = match facts.action {
-        Cow::Borrowed(known) => known,
-        Cow::Owned(_) => "unknown",
-    };
-    let refuse = |err: &ApiError| {
-        Served::plain(refused(rpc.product, rpc.format, request_id, err, &rpc.action)).counted_as(action, err.code())
-    };
+    let action = facts.known_action.unwrap_or("unknown");
+    let refuse = |err: ApiError| refused(rpc.product, rpc.format, request_id, err, &rpc.action).counted_as(action);
     let eci = state.eci();
     let caller = match state.inner.auth.verify(raw, rpc, state.inner.signature_clock.now()) {
         Ok(caller) => caller,
         Err(err) => {
             state.inner.metrics.signature_failure(err.code());
-            return refuse(&err);
+            return refuse(err);
         }
     };
     facts.account = caller.account.as_str().into();
     let Some(operation) = ops::lookup(rpc.product, &rpc.action) else {
-        return refuse(&ApiError::new(ErrorCode::InvalidAction));
+        return refuse(ApiError::new(ErrorCode::InvalidAction));
     };
     if let Err(throttled) = state.inner.throttle.admit(&caller.account, &rpc.action) {
         state.inner.metrics.throttled(action);
-        let mut served = refuse(&throttled.error);
+        let mut served = refuse(throttled.error);
         served.retry_after_ms = Some(throttled.retry_after_ms);
         return served;
     }
@@ -309,40 +339,31 @@ fn answer(state: &AppState, raw: &RawRequest, rpc: &RpcRequest, request_id: &str
     let mut verdict = faults.decide(&call);
     let before = verdict.outcome.as_ref().filter(|o| o.phase == Phase::Before);
     if let Some(outcome) = before {
-        let (rendered, code) = fault_error(rpc, request_id, outcome);
-        return with_verdict(rendered, verdict).counted_as(action, &code);
+        let served = Served::error(rpc.product, rpc.format, fault_error(outcome));
+        return with_verdict(served.counted_as(action), verdict);
     }
     let call_faults = CallFaults::new(faults, call);
     let outcome = flat::build_tree(rpc.operation_params())
         .map_err(ApiError::from)
         .and_then(|params| {
-            if rpc.product == Product::Eci {
-                crate::validate::check_numeric(&rpc.action, &params)?;
-            }
             let ctx = Ctx {
                 eci,
                 caller: &caller,
                 faults: &call_faults,
                 host: advertised_host(raw),
             };
-            (operation.run)(&ctx, &params)
+            operation.call(&ctx, &params)
         });
     verdict.fired.extend(call_faults.into_fired());
-    let (rendered, code) = match (outcome, verdict.outcome.as_ref()) {
-        (_, Some(fault)) if fault.effect == Effect::Error => fault_error(rpc, request_id, fault),
+    let served = match (outcome, verdict.outcome.as_ref()) {
+        (_, Some(fault)) if fault.effect == Effect::Error => Served::error(rpc.product, rpc.format, fault_error(fault)),
         (Ok(body), _) => {
             tracing::debug!(action = %rpc.action, request_id, "ok");
-            (
-                render_success(rpc.format, &rpc.action, request_id, &body),
-                String::new(),
-            )
+            Served::success(rpc.product, rpc.format, body)
         }
-        (Err(err), _) => (
-            refused(rpc.product, rpc.format, request_id, &err, &rpc.action),
-            err.code().to_owned(),
-        ),
+        (Err(err), _) => refused(rpc.product, rpc.format, request_id, err, &rpc.action),
     };
-    with_verdict(rendered, verdict).counted_as(action, &code)
+    with_verdict(served.counted_as(action), verdict)
 }
 
 /// The `Host` header when it is a plain host\[:port\] (it goes into URLs handed out), else the default.
@@ -355,40 +376,32 @@ fn advertised_host(raw: &RawRequest) -> &str {
     raw.header(http::header::HOST).filter(plain).unwrap_or("127.0.0.1:8080")
 }
 
-fn with_verdict(rendered: Rendered, verdict: Verdict) -> Served {
-    let retry_after_ms = verdict.outcome.as_ref().and_then(|o| o.retry_after_ms);
-    let mut served = Served::plain(rendered);
+fn with_verdict(mut served: Served, verdict: Verdict) -> Served {
+    served.retry_after_ms = verdict.outcome.as_ref().and_then(|o| o.retry_after_ms);
     served.verdict = verdict;
-    served.retry_after_ms = retry_after_ms;
     served
 }
 
-/// The rule's error, or `ServiceUnavailable` for a rule that breaks the connection without one, and
-/// its code.
-fn fault_error(rpc: &RpcRequest, request_id: &str, outcome: &Outcome) -> (Rendered, String) {
-    let err = outcome
+/// The rule's error, or `ServiceUnavailable` for a rule that breaks the connection without one.
+fn fault_error(outcome: &Outcome) -> ApiError {
+    outcome
         .error
         .clone()
-        .unwrap_or_else(|| ApiError::new(ErrorCode::ServiceUnavailable));
-    (
-        render_product_error(rpc.product, rpc.format, request_id, &err),
-        err.code().to_owned(),
-    )
+        .unwrap_or_else(|| ApiError::new(ErrorCode::ServiceUnavailable))
 }
 
-fn refused(product: Product, format: Format, request_id: &str, err: &ApiError, action: &str) -> Rendered {
+fn refused(product: Product, format: Format, request_id: &str, err: ApiError, action: &str) -> Served {
     if err.status() >= 500 {
         tracing::warn!(action, request_id, code = err.code(), message = %err.message, "failed");
     } else {
         tracing::debug!(action, request_id, code = err.code(), message = %err.message, "refused");
     }
-    render_product_error(product, format, request_id, err)
+    Served::error(product, format, err)
 }
 
 /// Waits out any injected latency, then answers, or breaks the connection as a rule asks.
-async fn deliver(state: &AppState, served: Served, request_id: &str) -> Response {
+async fn deliver(state: &AppState, served: Served, rendered: Rendered, request_id: &str) -> Response {
     let Served {
-        rendered,
         verdict,
         retry_after_ms,
         ..

@@ -6,7 +6,7 @@ pub mod rules;
 pub mod security_group;
 
 use super::vpc::{service, tags};
-use super::Operation;
+use super::{Operation, Validation};
 use crate::actions::Product;
 use crate::protocol::parse_input;
 use tags::Kinds;
@@ -17,6 +17,7 @@ macro_rules! ecs_rows {
         pub static OPERATIONS: &[Operation] = &[$(Operation {
             product: Product::Ecs,
             action: $action,
+            validation: Validation::TypedRequest,
             run: |ctx, params| $handler(ctx, parse_input(params)?),
         }),*];
     };

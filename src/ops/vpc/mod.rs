@@ -10,7 +10,7 @@ pub mod tags;
 pub mod vpcs;
 pub mod vswitch;
 
-use super::Operation;
+use super::{Operation, Validation};
 use crate::actions::Product;
 use crate::protocol::parse_input;
 use tags::Kinds;
@@ -21,6 +21,7 @@ macro_rules! vpc_rows {
         pub static OPERATIONS: &[Operation] = &[$(Operation {
             product: Product::Vpc,
             action: $action,
+            validation: Validation::TypedRequest,
             run: |ctx, params| $handler(ctx, parse_input(params)?),
         }),*];
     };
