@@ -5,6 +5,8 @@
 //! no-op; with a different one it is refused, so running groups never lose their addresses.
 
 use crate::accounts::{Account, Accounts};
+use crate::capacity::market::{Market, MarketDocument};
+use crate::capacity::{Capacity, CapacityRule};
 use crate::network::{self, Disk, Eip, Networks, RegionNetwork, Vpc};
 use crate::util::IdGenerator;
 use ipnet::Ipv4Net;
@@ -30,6 +32,19 @@ pub struct FixtureDocument {
     pub image_caches: Vec<ImageCacheFixture>,
     #[serde(default)]
     pub accounts: Vec<Account>,
+    /// How many groups of a size fit in a zone (`docs/capacity.md`); added to what is declared.
+    #[serde(default)]
+    pub capacity: Vec<CapacityRule>,
+    /// The spot market's series and walk; replaces the market in force.
+    #[serde(default)]
+    pub spot_market: Option<MarketDocument>,
+}
+
+/// Where a document's capacity and spot market go, and the moment offsets in it count from.
+pub struct World<'a> {
+    pub capacity: &'a Capacity,
+    pub market: &'a Market,
+    pub now: time::OffsetDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -176,8 +191,19 @@ fn check_account(account: &Account) -> Result<(), String> {
 }
 
 /// Validates and merges `doc`: all of it, or nothing.
-pub fn apply(doc: &FixtureDocument, networks: &Networks, accounts: &Accounts, ids: &IdGenerator) -> Result<(), String> {
+pub fn apply(
+    doc: &FixtureDocument,
+    networks: &Networks,
+    accounts: &Accounts,
+    ids: &IdGenerator,
+    world: &World<'_>,
+) -> Result<(), String> {
     check(doc)?;
+    Capacity::check(&doc.capacity)?;
+    let market = match doc.spot_market.clone() {
+        Some(market) => Some(market.resolved(world.now).map_err(|e| format!("spotMarket: {e}"))?),
+        None => None,
+    };
     let mut regions: Vec<&'static network::RegionInfo> = Vec::new();
     let mut want = |region_id: &str| -> Result<(), String> {
         let region = network::region(region_id).map_err(|_| format!("unknown region {region_id}"))?;
@@ -211,9 +237,14 @@ pub fn apply(doc: &FixtureDocument, networks: &Networks, accounts: &Accounts, id
             **guard = next;
         }
     }
-    // Every account was checked before the networks were committed, so this part cannot fail.
+    // Every account, declaration and the market were checked before the networks were committed,
+    // so this part cannot fail.
     for account in &doc.accounts {
         accounts.upsert(account.clone());
+    }
+    world.capacity.merge(&doc.capacity)?;
+    if let Some(market) = market {
+        world.market.declare(market);
     }
     Ok(())
 }

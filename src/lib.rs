@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod auth;
+pub mod capacity;
 pub mod config;
 pub mod durable;
 pub mod error;

@@ -83,6 +83,10 @@ impl Emulator {
         http(&self.address, "GET", path, None).expect("the emulator answers")
     }
 
+    fn put(&self, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
+        http(&self.address, "PUT", path, Some(("application/json", body))).expect("HTTP")
+    }
+
     fn post(&self, path: &str, content_type: &str, body: &[u8]) -> (u16, Vec<u8>) {
         http(&self.address, "POST", path, Some((content_type, body))).expect("the emulator answers")
     }
@@ -1287,5 +1291,56 @@ fn a_network_change_writes_what_it_changes_not_the_region() {
         "the rule added last survived the kill"
     );
     emulator.terminate();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_declared_capacity_and_market_and_the_room_groups_hold_survive_a_kill() {
+    let dir = temp_dir("world");
+    let args = [
+        "--state-dir",
+        &dir_arg(&dir),
+        "--clock",
+        "frozen",
+        "--lifecycle",
+        "immediate",
+    ];
+    let first = Emulator::start(&args);
+    let capacity =
+        br#"{"capacity": [{"regionId": "cn-hangzhou", "zoneId": "cn-hangzhou-b", "spec": "2-4", "groups": 1}]}"#;
+    let (status, body) = first.put("/_emulator/capacity", capacity);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let market = br#"{"series": [{"regionId": "cn-hangzhou", "zoneId": "cn-hangzhou-b", "spec": "2-4", "prices": [{"at": 0, "price": 0.04}]}], "walk": {"seed": 9}}"#;
+    let (status, body) = first.put("/_emulator/spot-market", market);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let (_, declared) = first.get("/_emulator/spot-market");
+    let in_zone_b = [
+        ("ContainerGroupName", "world"),
+        ("ZoneId", "cn-hangzhou-b"),
+        ("Container.1.Name", "app"),
+        ("Container.1.Image", "nginx"),
+    ];
+    let (status, created) = first.rpc("CreateContainerGroup", &in_zone_b);
+    assert_eq!(status, 200, "{created}");
+    first.kill_9();
+
+    let second = Emulator::start(&args);
+    let (_, after) = second.get("/_emulator/capacity");
+    let after: Value = serde_json::from_slice(&after).expect("JSON");
+    assert_eq!(
+        after["slots"][0]["inUse"], 1,
+        "the loaded group holds its room: {after}"
+    );
+    assert_eq!(
+        second.get("/_emulator/spot-market").1,
+        declared,
+        "the market as declared, its moments as times"
+    );
+    let (status, refused) = second.rpc("CreateContainerGroup", &in_zone_b);
+    assert_eq!(
+        (status, refused["Code"].as_str()),
+        (403, Some("OperationDenied.NoStock"))
+    );
+    second.kill_9();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -3,7 +3,7 @@
 //! page at a time under its read lock alone, then its smaller families. A snapshot streams these; a
 //! loaded snapshot is written to the state directory from them.
 
-use super::image::{Parts, ACCOUNTS, CLOCK, FAULTS, IDS, LIMITS};
+use super::image::{Parts, ACCOUNTS, CAPACITY, CLOCK, FAULTS, IDS, LIMITS, SPOT_MARKET};
 use crate::network::{Cursor, SharedNetwork};
 use crate::ops::eci::families::encode;
 use crate::ops::eci::saved::GROUPS;
@@ -27,10 +27,11 @@ pub struct WholeStateValue {
     pub encode: fn(Parts<'_>) -> Vec<u8>,
 }
 
-/// Accounts, rate limits, fault rules with their counters, and the clock: what a snapshot writes first, and
+/// Accounts, rate limits, fault rules with their counters, the clock, the declared capacity and the
+/// spot market: what a snapshot writes first, and
 /// what `Captured` writes again when it changes. (The id generator writes its own state as it is
 /// drawn from: see `ids_entry`.)
-pub const WHOLE_STATE_VALUES: [WholeStateValue; 4] = [
+pub const WHOLE_STATE_VALUES: [WholeStateValue; 6] = [
     WholeStateValue {
         name: ACCOUNTS,
         revision: |p| p.eci.accounts.revision(),
@@ -50,6 +51,16 @@ pub const WHOLE_STATE_VALUES: [WholeStateValue; 4] = [
         name: CLOCK,
         revision: |p| p.clock.revision(),
         encode: |p| encode(&p.clock.save()),
+    },
+    WholeStateValue {
+        name: CAPACITY,
+        revision: |p| p.eci.capacity.revision(),
+        encode: |p| encode(&p.eci.capacity.rules()),
+    },
+    WholeStateValue {
+        name: SPOT_MARKET,
+        revision: |p| p.eci.market.revision(),
+        encode: |p| encode(&p.eci.market.document()),
     },
 ];
 

@@ -22,6 +22,8 @@ pub const LIMITS: &str = "limits";
 /// A region's whole network as one value: what stores and snapshots of before format 3 hold.
 pub const NETWORK: &str = "network";
 pub const CLOCK: &str = "clock";
+pub const CAPACITY: &str = "capacity";
+pub const SPOT_MARKET: &str = "spot-market";
 
 /// What the running state is made of, for putting an image in place and reading one out.
 #[derive(Clone, Copy)]
@@ -47,6 +49,8 @@ pub struct Image {
     limits: Vec<Limit>,
     ids: Option<SavedIds>,
     clock: Option<SavedClock>,
+    capacity: Vec<crate::capacity::CapacityRule>,
+    spot_market: crate::capacity::market::MarketDocument,
     nonces: Vec<(String, String, i64)>,
     entries: usize,
     /// Group records read: more than the groups loaded means one id was in two records.
@@ -124,6 +128,16 @@ impl Image {
                 self.limits = limits;
             }
             FAULTS => self.faults = Faults::compile_saved(json::<Vec<SavedRule>>(value)?)?,
+            CAPACITY => {
+                let rules: Vec<crate::capacity::CapacityRule> = json(value)?;
+                crate::capacity::Capacity::check(&rules)?;
+                self.capacity = rules;
+            }
+            // Stored resolved: its moments are times, which resolving again leaves as they are.
+            SPOT_MARKET => {
+                self.spot_market = json::<crate::capacity::market::MarketDocument>(value)?
+                    .resolved(time::OffsetDateTime::UNIX_EPOCH)?
+            }
             NETWORK => {
                 let saved: SavedNetwork = json(value)?;
                 if saved.region_id != part {
@@ -159,7 +173,17 @@ impl Image {
         let mut eips = std::collections::HashMap::new();
         let mut eip_addresses = std::collections::HashMap::new();
         for (key, partition) in &self.partitions {
-            let groups = partition.groups.iter().map(|g| (&g.id, &g.placement, g.eip.as_ref()));
+            // An expired group gave its address and EIP back when it expired: only its id is its own.
+            for gone in partition.groups.iter().filter(|g| g.gave_back_network()) {
+                if ids.insert(gone.id.as_str(), key.region.as_str()).is_some() {
+                    return Err(format!("{} appears twice", gone.id));
+                }
+            }
+            let groups = partition
+                .groups
+                .iter()
+                .filter(|g| !g.gave_back_network())
+                .map(|g| (&g.id, &g.placement, g.eip.as_ref()));
             let nodes = partition
                 .families
                 .virtual_nodes
@@ -249,6 +273,11 @@ impl Image {
         }
         faults.install(self.faults);
         throttle.replace(self.limits);
+        // Checked when read; the groups' use is counted as their partitions are put in place.
+        if let Err(e) = eci.capacity.declare(&self.capacity) {
+            tracing::error!("the loaded capacity no longer declares: {e}");
+        }
+        eci.market.declare(self.spot_market);
         if let Some(ids) = self.ids {
             eci.ids.restore(ids);
         }
@@ -264,7 +293,8 @@ impl Image {
     }
 }
 
-/// The addresses and EIPs that a partition's groups and virtual nodes hold, taken again.
+/// The addresses and EIPs that a partition's groups and virtual nodes hold, and the room its groups
+/// hold in their zones, taken again.
 fn reclaim_network(eci: &EciState, key: &PartitionKey, partition: &RegionState) {
     let Ok(region) = crate::network::region(&key.region) else {
         return;
@@ -272,7 +302,12 @@ fn reclaim_network(eci: &EciState, key: &PartitionKey, partition: &RegionState) 
     let network = eci.network(region);
     let mut network = network.lock();
     for group in partition.groups.iter() {
-        network.reclaim(&group.placement, group.eip.as_ref(), &group.id);
+        if group.holds_capacity() {
+            eci.capacity.hold(&group.capacity_slot());
+        }
+        if !group.gave_back_network() {
+            network.reclaim(&group.placement, group.eip.as_ref(), &group.id);
+        }
     }
     for node in partition.families.virtual_nodes.iter() {
         network.reclaim(&node.placement, node.eip.as_ref(), &node.id);

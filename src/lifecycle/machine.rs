@@ -46,8 +46,11 @@ pub static TRANSITIONS: &[(GroupStatus, Trigger, GroupStatus)] = &[
     (Running, Crashed, Failed),
     (Pending, DeadlineExceeded, Failed),
     (Running, DeadlineExceeded, Failed),
+    (Scheduling, Reclaimed, Expired),
     (Pending, Reclaimed, Expired),
     (Running, Reclaimed, Expired),
+    (Restarting, Reclaimed, Expired),
+    (Updating, Reclaimed, Expired),
     (Scheduling, Delete, Terminating),
     (Pending, Delete, Terminating),
     (Running, Delete, Terminating),
@@ -292,6 +295,45 @@ pub struct Shape {
     pub jitter_seed: u64,
 }
 
+/// How long before a spot instance is released its `SpotToBeReleased` event comes. ECI's guide to
+/// preemptible instances: "ECI sends a release event to the list of Kubernetes events 3 minutes before
+/// the instance is released" (https://www.alibabacloud.com/help/en/eci/user-guide/create-a-preemptible-elastic-container-instance-1;
+/// a note on the same site says about 5 minutes: the guide's figure is the one its example shows).
+pub const SPOT_NOTICE: Duration = Duration::minutes(3);
+
+/// When a spot group is told it goes, and when it goes (`Expired`), as the market or the zone's
+/// capacity decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpotRelease {
+    #[serde(with = "time::serde::rfc3339")]
+    pub notice_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub release_at: OffsetDateTime,
+    /// The `SpotToBeReleased` event was recorded.
+    #[serde(default)]
+    pub noticed: bool,
+}
+
+impl SpotRelease {
+    /// Told at `decided`, gone `SPOT_NOTICE` later.
+    pub fn decided_at(decided: OffsetDateTime) -> Self {
+        SpotRelease {
+            notice_at: decided,
+            release_at: decided + SPOT_NOTICE,
+            noticed: false,
+        }
+    }
+
+    fn next_at(&self) -> OffsetDateTime {
+        if self.noticed {
+            self.release_at
+        } else {
+            self.notice_at
+        }
+    }
+}
+
 /// A group's status, its containers, its events and when it moves next.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Life {
@@ -308,6 +350,9 @@ pub struct Life {
     pub finished_at: Option<OffsetDateTime>,
     /// Terminating is over: the group is to be removed.
     pub gone: bool,
+    /// A spot group the market or its zone's capacity let go: when it is told, and when it goes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_release: Option<SpotRelease>,
     schedule_fails: bool,
     pre_stop: Vec<u16>,
     no_grace: bool,
@@ -349,6 +394,7 @@ impl Life {
             started_at: None,
             finished_at: None,
             gone: false,
+            spot_release: None,
             schedule_fails: shape.schedule_fails,
             pre_stop,
             no_grace: shape.no_grace,
@@ -367,15 +413,53 @@ impl Life {
         life
     }
 
+    /// When the group moves next by itself: a stage, a deadline or scripted exit, or its spot
+    /// release's notice or end, whichever comes first.
+    pub fn next_due(&self) -> Option<OffsetDateTime> {
+        let spot = self
+            .spot_release
+            .filter(|_| !is_final(self.status) && self.status != Terminating)
+            .map(|s| s.next_at());
+        [self.due, spot].into_iter().flatten().min()
+    }
+
     /// Applies every timed step due by `now`, each at the moment it was due; whether anything moved.
     pub fn advance_to(&mut self, now: OffsetDateTime) -> bool {
         let mut moved = false;
-        while let Some(due) = self.due.filter(|due| *due <= now) {
-            self.due = None;
-            self.step(due);
+        while let Some(at) = self.next_due().filter(|at| *at <= now) {
+            if !self.spot_step(at) {
+                self.due = None;
+                self.step(at);
+            }
             moved = true;
         }
         moved
+    }
+
+    /// Plans (or, with `None`, cancels) the group's spot release; a group already told keeps its
+    /// plan, and an ended one has none to change.
+    pub fn plan_spot_release(&mut self, plan: Option<SpotRelease>) {
+        if is_final(self.status) || self.spot_release.is_some_and(|s| s.noticed) {
+            return;
+        }
+        self.spot_release = plan;
+    }
+
+    /// The spot release's notice or end, when it is what is due at `at`.
+    fn spot_step(&mut self, at: OffsetDateTime) -> bool {
+        let Some(plan) = self.spot_release.filter(|s| s.next_at() <= at) else {
+            return false;
+        };
+        if !plan.noticed {
+            self.record(EventReason::SpotReclaimed, plan.notice_at, None, 0);
+            self.spot_release = Some(SpotRelease { noticed: true, ..plan });
+            return true;
+        }
+        if self.fire(Reclaimed, plan.release_at).is_err() {
+            // Not in a status it can go from (it is ending anyway): nothing more to do.
+            self.spot_release = None;
+        }
+        true
     }
 
     /// One stage forward now, whatever the policy (the side API's and `manual`'s advance).
@@ -420,7 +504,10 @@ impl Life {
                 self.terminate_apps(now, 137, "DeadlineExceeded");
             }
             Reclaimed => {
-                self.record(EventReason::SpotReclaimed, now, None, 0);
+                // Told now, unless the market told it `SPOT_NOTICE` ago.
+                if !self.spot_release.is_some_and(|s| s.noticed) {
+                    self.record(EventReason::SpotReclaimed, now, None, 0);
+                }
                 self.terminate_apps(now, 137, "Error");
             }
             Unschedulable => self.record(EventReason::FailedScheduling, now, None, 0),

@@ -2,11 +2,13 @@
 //! one call's view of it (`Ctx`), with the one place where a gone holder's resources are released.
 
 use super::eci::container_group::exec_sessions::ExecSessions;
-use super::eci::container_group::model::ContainerGroup;
+use super::eci::container_group::model::{ContainerGroup, EndedGroup};
 use super::eci::rendered;
 use super::RegionState;
 use crate::accounts::Accounts;
 use crate::auth::Caller;
+use crate::capacity::market::Market;
+use crate::capacity::Capacity;
 use crate::faults::{CallFaults, Faults};
 use crate::fixtures::{self, FixtureDocument};
 use crate::lifecycle::machine::Policy;
@@ -38,6 +40,10 @@ pub struct EciState {
     pub lifecycle: Policy,
     pub exec_sessions: ExecSessions,
     pub rendered: rendered::RenderedItems,
+    /// How many groups of a size fit in each zone, and what is in use.
+    pub capacity: Capacity,
+    /// The spot market's prices on the virtual clock.
+    pub market: Market,
     start_fixtures: Vec<FixtureDocument>,
     /// With a state directory: where every partition's changes go.
     journal: std::sync::OnceLock<Arc<Journal>>,
@@ -55,6 +61,8 @@ impl EciState {
             lifecycle: options.lifecycle,
             exec_sessions: ExecSessions::default(),
             rendered: rendered::RenderedItems::default(),
+            capacity: Capacity::default(),
+            market: Market::default(),
             start_fixtures: options.fixtures,
             journal: std::sync::OnceLock::new(),
         };
@@ -83,9 +91,16 @@ impl EciState {
         self.start_fixtures.iter().try_for_each(|doc| self.apply_fixtures(doc))
     }
 
-    /// Merges a fixture document into the running state, whole or not at all.
+    /// Merges a fixture document into the running state, whole or not at all. A document that
+    /// declares capacity or a market changes which spot groups go: the side API plans them again
+    /// (`container_group::spot`); at start and after a reset there are none.
     pub fn apply_fixtures(&self, doc: &FixtureDocument) -> Result<(), String> {
-        fixtures::apply(doc, &self.networks, &self.accounts, &self.ids)
+        let world = fixtures::World {
+            capacity: &self.capacity,
+            market: &self.market,
+            now: self.clock.now(),
+        };
+        fixtures::apply(doc, &self.networks, &self.accounts, &self.ids, &world)
     }
 
     /// Drops every resource, then applies the start fixtures again.
@@ -103,6 +118,8 @@ impl EciState {
         self.accounts.clear();
         self.exec_sessions.clear();
         self.rendered.clear();
+        self.capacity.clear();
+        self.market.clear();
     }
 
     /// Moves every group of `region`, in every account, that is due to move, and gives back what the
@@ -114,7 +131,11 @@ impl EciState {
             if !partition.read().has_release_due(now) {
                 continue;
             }
-            let gone = partition.write().advance_releases(now);
+            let (gone, ended) = {
+                let mut partition = partition.write();
+                (partition.advance_releases(now), partition.take_ended())
+            };
+            release_ended(self, ended);
             release(self, faults, gone);
         }
     }
@@ -130,7 +151,12 @@ impl EciState {
                 continue;
             }
             loop {
-                let (gone, more) = partition.write().advance_due_at_most(now, STEPS_PER_ROUND);
+                let (gone, more, ended) = {
+                    let mut partition = partition.write();
+                    let (gone, more) = partition.advance_due_at_most(now, STEPS_PER_ROUND);
+                    (gone, more, partition.take_ended())
+                };
+                release_ended(self, ended);
                 release(self, faults, gone);
                 if !more {
                     break;
@@ -187,7 +213,11 @@ impl Ctx<'_> {
     fn apply_due(&self, partition: &RwLock<RegionState>) {
         let now = self.eci.clock.now();
         if partition.read().has_due(now) {
-            let gone = partition.write().advance_due(now);
+            let (gone, ended) = {
+                let mut partition = partition.write();
+                (partition.advance_due(now), partition.take_ended())
+            };
+            release_ended(self.eci, ended);
             self.release(gone);
         }
     }
@@ -207,13 +237,33 @@ pub fn release(eci: &EciState, faults: &Faults, groups: Vec<ContainerGroup>) {
     release_network(eci, groups);
 }
 
-/// Frees the addresses and EIPs of removed groups.
+/// Frees the addresses, EIPs and room of removed groups (what an ended group gave up when it ended
+/// is not given again).
 fn release_network(eci: &EciState, groups: Vec<ContainerGroup>) {
     for group in groups {
+        if group.holds_capacity() {
+            eci.capacity.give_back(&group.capacity_slot());
+        }
         let Ok(region) = crate::network::region(&group.spec.region_id) else {
             continue;
         };
+        if group.gave_back_network() {
+            continue;
+        }
         let eip = group.eip.as_ref().map(|(id, _)| id.as_str());
         eci.network(region).lock().detach(&group.placement, eip);
+    }
+}
+
+/// Gives back what groups gave up as they ended: their room, and an expired group's address and EIP.
+pub fn release_ended(eci: &EciState, ended: Vec<EndedGroup>) {
+    for group in ended {
+        eci.capacity.give_back(&group.slot);
+        let Some((placement, eip)) = group.network else {
+            continue;
+        };
+        if let Ok(region) = crate::network::region(&group.slot.region_id) {
+            eci.network(region).lock().detach(&placement, eip.as_deref());
+        }
     }
 }

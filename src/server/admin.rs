@@ -175,10 +175,30 @@ pub(super) async fn fixtures(State(state): State<AppState>, body: Bytes) -> (Sta
     let applied = std::str::from_utf8(&body)
         .map_err(|_| "not a fixture document: the body is not UTF-8".to_owned())
         .and_then(crate::fixtures::parse)
-        .and_then(|doc| state.eci().apply_fixtures(&doc));
+        .and_then(|doc| {
+            state.eci().apply_fixtures(&doc)?;
+            replan_spot_groups(&state, &doc);
+            Ok(())
+        });
     match applied {
         Ok(()) => (StatusCode::OK, Json(json!({"applied": true}))),
         Err(error) => (StatusCode::BAD_REQUEST, Json(json!({"applied": false, "error": error}))),
+    }
+}
+
+/// After a document declared capacity or a market: which spot groups go is planned again.
+fn replan_spot_groups(state: &AppState, doc: &crate::fixtures::FixtureDocument) {
+    use crate::ops::eci::container_group::spot;
+    if doc.capacity.is_empty() && doc.spot_market.is_none() {
+        return;
+    }
+    let eci = state.eci();
+    eci.settle_all(state.faults());
+    if !doc.capacity.is_empty() {
+        spot::reclaim_over_capacity(eci);
+    }
+    if doc.spot_market.is_some() {
+        spot::replan_market(eci);
     }
 }
 

@@ -4,6 +4,7 @@
 //! (or `unknown`), codes come from the error catalogue or fault rules, no resource id is a label
 //! except declared vSwitches.
 
+use crate::capacity::Slot;
 use crate::lifecycle::GroupStatus;
 use crate::ops::eci::container_group::model::index;
 use crate::ops::EciState;
@@ -32,7 +33,7 @@ struct ActionLabels {
 }
 
 /// Every family's name, type and help, for the descriptors of families with no sample yet.
-const FAMILIES: [(&str, &str, &str); 12] = [
+const FAMILIES: [(&str, &str, &str); 14] = [
     (
         "eci_calls",
         "counter",
@@ -85,6 +86,16 @@ const FAMILIES: [(&str, &str, &str); 12] = [
         "counter",
         "Bytes of changes (keys and values) committed to the state directory since start; none in memory",
     ),
+    (
+        "eci_capacity_remaining",
+        "gauge",
+        "Groups that still fit in each declared slot, by region, zone and spec (\"*\": any size)",
+    ),
+    (
+        "eci_spot_price",
+        "gauge",
+        "The spot market's hourly price now, by region, zone and spec, for each slot with a series or declared capacity while a market is declared",
+    ),
 ];
 
 /// The kinds the resource gauge counts, by label.
@@ -113,6 +124,8 @@ pub struct Metrics {
     journal_bytes: Gauge,
     journal_dropped: Counter,
     state_written: Counter,
+    capacity: Family<Labels, Gauge>,
+    spot_prices: Family<Labels, Gauge<f64, std::sync::atomic::AtomicU64>>,
 }
 
 /// 100 µs to about 3.3 s, doubling.
@@ -135,8 +148,10 @@ impl Default for Metrics {
         let journal_bytes = Gauge::default();
         let journal_dropped = Counter::default();
         let state_written = Counter::default();
+        let capacity = Family::<Labels, Gauge>::default();
+        let spot_prices = Family::<Labels, Gauge<f64, std::sync::atomic::AtomicU64>>::default();
         // Registered by the same table the empty families' descriptors come from.
-        let [calls_f, latency_f, faults_f, throttled_f, signatures_f, groups_f, resources_f, addresses_f, journal_f, bytes_f, dropped_f, written_f] =
+        let [calls_f, latency_f, faults_f, throttled_f, signatures_f, groups_f, resources_f, addresses_f, journal_f, bytes_f, dropped_f, written_f, capacity_f, spot_f] =
             FAMILIES.map(|(name, _, help)| (name, help));
         registry.register(calls_f.0, calls_f.1, calls.clone());
         registry.register(latency_f.0, latency_f.1, latency.clone());
@@ -150,6 +165,8 @@ impl Default for Metrics {
         registry.register(bytes_f.0, bytes_f.1, journal_bytes.clone());
         registry.register(dropped_f.0, dropped_f.1, journal_dropped.clone());
         registry.register(written_f.0, written_f.1, state_written.clone());
+        registry.register(capacity_f.0, capacity_f.1, capacity.clone());
+        registry.register(spot_f.0, spot_f.1, spot_prices.clone());
         Metrics {
             registry,
             calls,
@@ -164,6 +181,8 @@ impl Default for Metrics {
             journal_bytes,
             journal_dropped,
             state_written,
+            capacity,
+            spot_prices,
         }
     }
 }
@@ -257,6 +276,7 @@ impl Metrics {
                     .inc_by(gauge_value(count));
             }
         }
+        self.read_world(eci);
         for (_, network) in eci.networks.snapshot() {
             let network = network.read();
             for vswitch in &network.v_switches {
@@ -265,6 +285,48 @@ impl Metrics {
                     .get_or_create(&labels)
                     .set(gauge_value(vswitch.addresses_in_use()));
             }
+        }
+    }
+}
+
+impl Metrics {
+    /// What is left of each declared slot, and the market's price now in each slot it prices.
+    fn read_world(&self, eci: &EciState) {
+        self.capacity.clear();
+        self.spot_prices.clear();
+        let slot_labels = |region: &str, zone: &str, spec: &str| {
+            vec![
+                ("region", region.to_owned()),
+                ("zone", zone.to_owned()),
+                ("spec", spec.to_owned()),
+            ]
+        };
+        let slots = eci.capacity.slots();
+        for slot in &slots {
+            self.capacity
+                .get_or_create(&slot_labels(&slot.region_id, &slot.zone_id, &slot.spec))
+                .set(i64::from(slot.remaining));
+        }
+        if !eci.market.is_declared() {
+            return;
+        }
+        let now = eci.clock.now();
+        let series = eci.market.document().series;
+        let priced = series
+            .iter()
+            .map(|s| (s.region_id.as_str(), s.zone_id.as_str(), s.spec.as_str()))
+            .chain(
+                slots
+                    .iter()
+                    .map(|s| (s.region_id.as_str(), s.zone_id.as_str(), s.spec.as_str())),
+            )
+            .filter(|(_, _, spec)| *spec != crate::capacity::ANY_SIZE);
+        for (region, zone, spec) in priced {
+            let (reference, cap) = crate::ops::eci::catalog::reference_of(spec);
+            let price = eci.market.price(&Slot::new(region, zone, spec), reference, cap, now);
+            self.spot_prices
+                .get_or_create(&slot_labels(region, zone, spec))
+                .set(price);
         }
     }
 }

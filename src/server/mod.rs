@@ -9,6 +9,7 @@ pub mod metrics;
 mod refusals;
 mod rpc;
 pub mod tls;
+mod world;
 
 pub use rpc::{FAULT_HEADER, RETRY_AFTER_HEADER};
 
@@ -403,6 +404,11 @@ fn side_api(state: AppState) -> Router<AppState> {
             get(admin::coverage).delete(admin::clear_coverage),
         )
         .route("/_emulator/clock", get(admin::clock).post(admin::set_clock))
+        .route("/_emulator/capacity", get(world::capacity).put(world::set_capacity))
+        .route(
+            "/_emulator/spot-market",
+            get(world::spot_market).put(world::set_spot_market),
+        )
         .route("/_emulator/ui", get(admin::ui))
         .route(
             "/_emulator/throttling",

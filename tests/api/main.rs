@@ -33,3 +33,4 @@ mod signing;
 mod tags;
 mod tasks;
 mod virtual_nodes;
+mod world;

@@ -89,7 +89,9 @@ pub fn drive_group(eci: &EciState, faults: &Faults, id: &str, drive: &Drive) -> 
     outcome.ok_or_else(|| (404, format!("no container group {id}")))??;
     let status = state.groups.get(id).map(|g| g.status().as_str()).unwrap_or_default();
     let removed = state.remove_if_gone(id);
+    let ended = state.take_ended();
     drop(state);
+    crate::ops::state::release_ended(eci, ended);
     release(eci, faults, removed.into_iter().collect());
     Ok(status)
 }

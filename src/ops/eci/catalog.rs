@@ -1,10 +1,14 @@
-//! `DescribeContainerGroupPrice` and `DescribeAvailableResource`, read from `fixtures/catalog.json`.
+//! `DescribeContainerGroupPrice` and `DescribeAvailableResource`, read from `fixtures/catalog.json`,
+//! the spot market (`capacity::market`) and the zones' capacity at the current virtual time; and the
+//! reference price the market moves around.
 
+use crate::capacity::{spec_key, Slot};
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
 use crate::error::EciCode;
 use crate::network;
 use crate::ops::eci::container_group::sizing::{self, SizeRequest};
+use crate::ops::Ctx;
 use crate::protocol::JsonBody;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -69,7 +73,7 @@ pub struct DescribeContainerGroupPriceRequest {
 
 /// Per-second prices for a size (rounded up to a spec, or an instance type's); spot strategies add the
 /// spot price of each zone, cheaper the shorter the protection (`SpotDuration`).
-pub fn price(req: DescribeContainerGroupPriceRequest) -> Result<JsonBody, ApiError> {
+pub fn price(ctx: &Ctx<'_>, req: DescribeContainerGroupPriceRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
     let catalog = catalog().ok_or_else(unavailable)?;
     let spot = match req.spot_strategy.as_deref().filter(|s| !s.is_empty()) {
@@ -101,7 +105,8 @@ pub fn price(req: DescribeContainerGroupPriceRequest) -> Result<JsonBody, ApiErr
         .map(|(resource, p)| json!({"Resource": resource, "OriginalPrice": round(*p), "DiscountPrice": 0.0, "TradePrice": round(*p), "Rules": {"Rule": []}}))
         .collect();
     let spot_prices = if spot {
-        spot_prices(&req, region, total, instance_type.as_deref(), catalog)?
+        let size = spec_key(instance_type.as_deref(), cpu, memory);
+        spot_prices(ctx, &req, region, (total, &size), instance_type.as_deref(), catalog)?
     } else {
         Vec::new()
     };
@@ -151,10 +156,13 @@ fn invalid_spec() -> ApiError {
     documented_error(PRICE_ACTION, EciCode::InvalidParamCpuOrMemorySpec, None)
 }
 
+/// Each zone's spot price now: the market's price for the size (with a one-hour protection),
+/// scaled to the protection asked for (`SpotDuration`); refused when a limit is under every zone's.
 fn spot_prices(
+    ctx: &Ctx<'_>,
     req: &DescribeContainerGroupPriceRequest,
     region: &network::RegionInfo,
-    origin: f64,
+    (origin, size): (f64, &str),
     instance_type: Option<&str>,
     catalog: &Catalog,
 ) -> Result<Vec<Value>, ApiError> {
@@ -163,25 +171,71 @@ fn spot_prices(
         .spot_ratio_by_spot_duration
         .get(duration)
         .ok_or_else(|| ApiError::invalid("SpotDuration", "must be from 0 to 6 hours"))?;
+    let one_hour = catalog.spot_ratio_by_spot_duration.get(1).copied().unwrap_or(ratio);
     let zones: Vec<&String> = match req.zone_id.as_deref().filter(|z| !z.is_empty()) {
         Some(zone) => region.zones.iter().filter(|z| *z == zone).collect(),
         None => region.zones.iter().collect(),
     };
     let hourly = |per_second: f64| round(per_second * 3600.0);
-    let spot = origin * ratio;
+    let now = ctx.eci.clock.now();
+    let (reference, cap) = (hourly(origin * one_hour), hourly(origin));
+    let priced: Vec<(&String, f64)> = zones
+        .into_iter()
+        .map(|zone| {
+            if !ctx.eci.market.is_declared() {
+                return (zone, hourly(origin * ratio));
+            }
+            let slot = Slot::new(&region.region_id, zone, size);
+            let market = ctx.eci.market.price(&slot, reference, cap, now);
+            let scaled = if one_hour > 0.0 {
+                market * ratio / one_hour
+            } else {
+                market
+            };
+            (zone, round(scaled))
+        })
+        .collect();
     if let Some(limit) = req
         .spot_price_limit
         .filter(|_| req.spot_strategy.as_deref() == Some("SpotWithPriceLimit"))
     {
-        if limit < hourly(spot) {
-            let detail = format!("The spot price {} per hour is above the limit {limit}", hourly(spot));
+        let lowest = priced.iter().map(|(_, p)| *p).fold(f64::INFINITY, f64::min);
+        if lowest.is_finite() && limit < lowest {
+            let detail = format!("The spot price {lowest} per hour is above the limit {limit}");
             return Err(documented_error(PRICE_ACTION, EciCode::SpotNotMatched, Some(&detail)));
         }
     }
-    Ok(zones
+    Ok(priced
         .into_iter()
-        .map(|zone| json!({"ZoneId": zone, "InstanceType": instance_type.unwrap_or_default(), "SpotPrice": hourly(spot), "OriginPrice": hourly(origin)}))
+        .map(|(zone, spot)| json!({"ZoneId": zone, "InstanceType": instance_type.unwrap_or_default(), "SpotPrice": spot, "OriginPrice": hourly(origin)}))
         .collect())
+}
+
+/// The market's reference and ceiling for a size key (`"2-4"` or an instance type; an unknown type is
+/// priced as the default 2 vCPU, 4 GiB).
+pub fn reference_of(spec: &str) -> (f64, f64) {
+    let sized = spec
+        .split_once('-')
+        .and_then(|(cpu, memory)| Some((cpu.parse::<f64>().ok()?, memory.parse::<f64>().ok()?)));
+    match sized {
+        Some((cpu, memory)) => market_reference(None, cpu, memory),
+        None => market_reference(Some(spec), 2.0, 4.0),
+    }
+}
+
+/// The hourly prices the spot market of a size moves around: the catalogue's spot price with the
+/// default one-hour protection (the reference), and the pay-as-you-go price (the ceiling). An
+/// instance type the catalogue has is priced by its cores and memory, any other by `cpu`/`memory`.
+pub fn market_reference(instance_type: Option<&str>, cpu: f64, memory: f64) -> (f64, f64) {
+    let Some(catalog) = catalog() else {
+        return (0.0, 0.0);
+    };
+    let (cpu, memory) = instance_type
+        .and_then(|name| catalog.instance_types.iter().find(|t| t.instance_type == name))
+        .map_or((cpu, memory), |t| (t.cores, t.memory));
+    let origin = (cpu * catalog.per_second.vcpu + memory * catalog.per_second.memory_gib) * 3600.0;
+    let ratio = catalog.spot_ratio_by_spot_duration.get(1).copied().unwrap_or(1.0);
+    (round(origin * ratio), round(origin))
 }
 
 fn round(price: f64) -> f64 {
@@ -206,9 +260,9 @@ pub struct DescribeAvailableResourceRequest {
 }
 
 /// The instance-type families or types of the catalog, in every zone of the region (or the one
-/// given), narrowed by `Value`, `Cores` and `Memory`, all `WithStock` (stock is what fault rules take
-/// away, at create).
-pub fn available_resource(req: DescribeAvailableResourceRequest) -> Result<JsonBody, ApiError> {
+/// given), narrowed by `Value`, `Cores` and `Memory`: `WithStock` while the zone's declared capacity
+/// has room for one more of the type (a family: of any of its types), else `WithoutStock`.
+pub fn available_resource(ctx: &Ctx<'_>, req: DescribeAvailableResourceRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
     let catalog = catalog().ok_or_else(unavailable)?;
     let wanted = &req.destination_resource;
@@ -217,6 +271,17 @@ pub fn available_resource(req: DescribeAvailableResourceRequest) -> Result<JsonB
         .instance_types
         .iter()
         .filter(|t| wanted.cores.is_none_or(|c| t.cores == c) && wanted.memory.is_none_or(|m| t.memory == m));
+    let in_stock = |zone: &str, value: &str| {
+        catalog
+            .instance_types
+            .iter()
+            .filter(|t| t.instance_type == value || t.family == value)
+            .any(|t| {
+                ctx.eci
+                    .capacity
+                    .fits(&Slot::new(&region.region_id, zone, &t.instance_type))
+            })
+    };
     let mut values: Vec<&str> = match wanted.category.as_str() {
         "InstanceTypeFamily" => types
             .map(|t| t.family.as_str())
@@ -250,7 +315,10 @@ pub fn available_resource(req: DescribeAvailableResourceRequest) -> Result<JsonB
         .map(|zone| {
             let supported: Vec<Value> = values
                 .iter()
-                .map(|v| json!({"Value": v, "StatusCategory": "WithStock"}))
+                .map(|v| {
+                    let status = if in_stock(zone, v) { "WithStock" } else { "WithoutStock" };
+                    json!({"Value": v, "StatusCategory": status})
+                })
                 .collect();
             json!({"RegionId": region.region_id, "ZoneId": zone, "AvailableResources": {"AvailableResource": [
                 {"Type": wanted.category, "SupportedResources": {"SupportedResource": supported}}

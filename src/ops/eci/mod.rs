@@ -94,8 +94,8 @@ eci_rows! {
     };
     "DeleteVirtualNode" => |ctx, params| virtual_node::delete(ctx, parse_input(params)?);
     "DescribeVirtualNodes" => |ctx, params| virtual_node::describe(ctx, parse_input(params)?);
-    "DescribeContainerGroupPrice" => |_, params| catalog::price(parse_input(params)?);
-    "DescribeAvailableResource" => |_, params| catalog::available_resource(parse_input(params)?);
+    "DescribeContainerGroupPrice" => |ctx, params| catalog::price(ctx, parse_input(params)?);
+    "DescribeAvailableResource" => |ctx, params| catalog::available_resource(ctx, parse_input(params)?);
     "DescribeContainerGroupMetric" => |ctx, params| metrics::metric(ctx, parse_input(params)?);
     "DescribeMultiContainerGroupMetric" => |ctx, params| metrics::multi_metric(ctx, parse_input(params)?);
     "CommitContainer" => |ctx, params| tasks::commit(ctx, parse_input(params)?);

@@ -2,7 +2,7 @@
 //! moves every family's records on, and the retention rules. Every call that touches a partition
 //! applies what is due in it first (`Ctx::partition`, `Ctx::existing_partition`).
 
-use super::container_group::model::ContainerGroup;
+use super::container_group::model::{ContainerGroup, EndedGroup};
 use super::families::{Due, DueQueue, Families};
 use crate::lifecycle::machine::{self, Life, PolicyKind};
 use crate::lifecycle::GroupStatus;
@@ -29,9 +29,13 @@ pub struct RegionState {
     /// to date on access, at O(log n) per step, with no background work. Entries of records updated
     /// or removed since may stay behind; moving such an entry on is harmless.
     pub due: DueQueue,
-    /// The groups whose next step due ends them (`Terminating` ones), by when: what a create must
+    /// The groups whose next step due may end them (`Terminating` ones, running ones with a
+    /// deadline or a scripted exit, spot groups the market lets go), by when: what a create must
     /// apply first, so that what they hold is free (see `advance_releases`).
     pub ending: BTreeSet<(OffsetDateTime, String)>,
+    /// What groups that ended gave up since it was last taken (`take_ended`): their room in their
+    /// zone, and an expired group's address and EIP.
+    pub ended: Vec<EndedGroup>,
     /// Groups that move after a number of describes.
     pub counting_describes: usize,
     /// Ended groups (Succeeded, Failed, Expired) by when they ended, for the retention rule.
@@ -51,7 +55,7 @@ impl RegionState {
     /// Puts a group at its place `seq` in the order (a stored group read back, or a new one), with
     /// its share of the vCPU quota, in the due queue and the other lifecycle indexes.
     pub fn restore_group(&mut self, seq: u64, group: ContainerGroup) {
-        if let Some(at) = group.life.due {
+        if let Some(at) = group.life.next_due() {
             self.due.insert((at, Due::Group(group.id.clone())));
         }
         if let Some(at) = ending_at(&group.life) {
@@ -70,7 +74,7 @@ impl RegionState {
     /// Takes a group out, with its share of the vCPU quota; its network is the caller's to release.
     pub fn remove_group(&mut self, id: &str) -> Option<ContainerGroup> {
         let group = self.groups.remove(id)?;
-        if let Some(at) = group.life.due {
+        if let Some(at) = group.life.next_due() {
             self.due.remove(&(at, Due::Group(group.id.clone())));
         }
         if let Some(at) = ending_at(&group.life) {
@@ -89,12 +93,16 @@ impl RegionState {
     /// Changes a group's lifecycle, keeping the status index and the due queue in step.
     pub fn change_life<T>(&mut self, id: &str, change: impl FnOnce(&mut Life) -> T) -> Option<T> {
         let before = self.groups.get(id)?;
-        let (due_before, counted_before) = (before.life.due, counts_describes(&before.life));
+        let (due_before, counted_before) = (before.life.next_due(), counts_describes(&before.life));
+        let ended_before = machine::is_final(before.life.status);
         let (finished_before, ending_before) = (before.life.finished_at, ending_at(&before.life));
         // A lifecycle change moves only the status among the group's index entries.
         let out = self.groups.update_progress(id, |g| change(&mut g.life))?;
         let after = self.groups.get(id)?;
-        let (due_after, counted_after) = (after.life.due, counts_describes(&after.life));
+        let (due_after, counted_after) = (after.life.next_due(), counts_describes(&after.life));
+        if !ended_before && machine::is_final(after.life.status) {
+            self.ended.push(EndedGroup::of(after));
+        }
         let ending_after = ending_at(&after.life);
         if ending_before != ending_after {
             if let Some(at) = ending_before {
@@ -130,13 +138,18 @@ impl RegionState {
 
     /// Whether a record is due to move, or an ended group is past what the service keeps.
     pub fn has_due(&self, now: OffsetDateTime) -> bool {
-        self.over_retention(now) || self.due.first().is_some_and(|(at, _)| *at <= now)
+        !self.ended.is_empty() || self.over_retention(now) || self.due.first().is_some_and(|(at, _)| *at <= now)
     }
 
     /// Whether a group is due to end, or an ended group is past what the service keeps: whether
     /// anything a group holds is due to be released.
     pub fn has_release_due(&self, now: OffsetDateTime) -> bool {
-        self.over_retention(now) || self.ending.first().is_some_and(|(at, _)| *at <= now)
+        !self.ended.is_empty() || self.over_retention(now) || self.ending.first().is_some_and(|(at, _)| *at <= now)
+    }
+
+    /// What groups that ended gave up since this was last asked.
+    pub fn take_ended(&mut self) -> Vec<EndedGroup> {
+        std::mem::take(&mut self.ended)
     }
 
     fn over_retention(&self, now: OffsetDateTime) -> bool {
@@ -239,9 +252,13 @@ impl RegionState {
     }
 }
 
-/// When a group's next step ends it, if that is what comes next.
+/// When a group's next step may end it (and so free what it holds), if that is what comes next.
 fn ending_at(life: &Life) -> Option<OffsetDateTime> {
-    life.due.filter(|_| life.status == GroupStatus::Terminating)
+    let may_end = match life.status {
+        GroupStatus::Terminating | GroupStatus::Running => true,
+        status => life.spot_release.is_some() && !machine::is_final(status),
+    };
+    life.next_due().filter(|_| may_end)
 }
 
 fn counts_describes(life: &Life) -> bool {

@@ -6,6 +6,8 @@ use super::dto::{
 };
 use super::model::{index, ContainerGroup};
 use super::sizing::{self, Size, SizeRequest, DEFAULT_SIZE};
+use super::spot;
+use super::stock::Stock;
 use super::{rules, view};
 use crate::error::{ApiError, ErrorCode};
 use crate::faults::rule::RuleSpec;
@@ -86,12 +88,18 @@ pub fn create(ctx: &Ctx<'_>, mut req: CreateContainerGroupRequest) -> Result<Jso
         .ids
         .unused_resource_id("eci", &region.id_code, |id| state.groups.get(id).is_some())
         .ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
+    let mut stock = Stock::new(ctx.eci, &req, size, now);
     let (placement, eip, ipv6) = {
         let network = ctx.eci.network(region);
         let mut net = network.lock();
         // What the placement registered on first use goes again if anything after it fails.
         net.registering(|net| {
-            let (placement, eip) = attach_network(net, &req, &placement_request, &id, cache_hit.is_some(), ctx)?;
+            let placed = Placed {
+                group_id: &id,
+                cache_hit: cache_hit.is_some(),
+                stock: &mut stock,
+            };
+            let (placement, eip) = attach_network(net, &req, &placement_request, placed, ctx)?;
             let ipv6 = match req.ipv6_address_count.is_some_and(|n| n > 0) {
                 false => None,
                 true => match net.ipv6_of(&placement) {
@@ -106,12 +114,16 @@ pub fn create(ctx: &Ctx<'_>, mut req: CreateContainerGroupRequest) -> Result<Jso
             Ok((placement, eip, ipv6))
         })?
     };
+    if let Some(chosen) = stock.instance_type() {
+        req.instance_type = Some(chosen.into());
+    }
+    stock.keep();
     let (policy, shape) = policy;
     let mut life = Life::new(policy, shape_of(&req, shape, &id), now);
     if cache_hit.is_some() {
         life.record_image_cache_hit(now);
     }
-    let group = ContainerGroup {
+    let mut group = ContainerGroup {
         life,
         id: id.clone(),
         placement,
@@ -123,6 +135,8 @@ pub fn create(ctx: &Ctx<'_>, mut req: CreateContainerGroupRequest) -> Result<Jso
         scripts: None,
         spec: req,
     };
+    let plan = spot::release_plan(ctx.eci, &group, now);
+    group.life.plan_spot_release(plan);
     if let Some(token) = group.spec.client_token.clone().filter(|t| !t.is_empty()) {
         state.create_tokens.insert(token.into(), (id.clone(), fingerprint), now);
     }
@@ -230,14 +244,30 @@ fn granted_size(req: &CreateContainerGroupRequest, whitelisted: bool) -> Result<
 /// Checks the resources the group names, places it and binds its EIP; on any failure nothing is
 /// kept. A dry run places and gives back, and answers `DryRunOperation`; it runs inside
 /// `RegionNetwork::registering`, which takes back what it registered.
+/// What a create brings to its placement besides the request: its id, whether an image cache
+/// serves it, and the room it takes in the zone it lands in.
+struct Placed<'p, 's> {
+    group_id: &'p str,
+    cache_hit: bool,
+    stock: &'p mut Stock<'s>,
+}
+
 fn attach_network(
     net: &mut RegionNetwork,
     req: &CreateContainerGroupRequest,
     placement_request: &PlacementRequest<'_>,
-    group_id: &str,
-    cache_hit: bool,
+    placed: Placed<'_, '_>,
     ctx: &Ctx<'_>,
 ) -> Result<(Placement, Option<(String, Ipv4Addr)>), ApiError> {
+    let Placed {
+        group_id,
+        cache_hit,
+        stock,
+    } = placed;
+    let mut zone_open = |zone: &str| {
+        ctx.faults.zone_open(zone)?;
+        stock.take_in(zone)
+    };
     let disks = disks_of(req, net)?;
     if let Some(snapshot) = req.image_snapshot_id.as_deref().filter(|s| !s.is_empty() && !cache_hit) {
         if !net.has_image_cache(snapshot) {
@@ -260,11 +290,11 @@ fn attach_network(
     if req.dry_run == Some(true) {
         // Placed and given back at once; the refusal makes `registering` take back whatever the
         // placement registered, so the network is as it was without a copy of it.
-        let placement = net.place_in_open_zones(&request, strict, &mut |zone| ctx.faults.zone_open(zone))?;
+        let placement = net.place_in_open_zones(&request, strict, &mut zone_open)?;
         net.withdraw(&placement, request.private_ip.is_some());
         return Err(ApiError::new(ErrorCode::DryRunOperation));
     }
-    let placement = net.place_in_open_zones(&request, strict, &mut |zone| ctx.faults.zone_open(zone))?;
+    let placement = net.place_in_open_zones(&request, strict, &mut zone_open)?;
     if disks.iter().any(|zone| *zone != placement.zone_id) {
         net.give_back(&placement);
         return Err(ApiError::new(ErrorCode::DiskNotInSameZone));

@@ -9,6 +9,8 @@ pub mod model;
 pub mod progress;
 pub mod rules;
 pub mod sizing;
+pub mod spot;
+pub mod stock;
 pub mod task_records;
 pub mod tasks;
 pub mod view;

@@ -1,7 +1,8 @@
 //! The stored container group: the request as sent plus what the service decided for it.
 
 use super::dto::CreateContainerGroupRequest;
-use crate::lifecycle::machine::{Event, EventReason, Life};
+use crate::capacity::{spec_key, Slot};
+use crate::lifecycle::machine::{self, Event, EventReason, Life};
 use crate::lifecycle::GroupStatus;
 use crate::network::Placement;
 use crate::ops::eci::events::EventView;
@@ -35,9 +36,47 @@ pub struct Scripts {
     pub exec_replies: std::collections::HashMap<String, String>,
 }
 
+/// What a group gave up when it ended: its room in its zone and, when it expired (a spot instance
+/// let go), its address and EIP.
+#[derive(Debug, Clone)]
+pub struct EndedGroup {
+    pub slot: Slot,
+    /// The expired group's placement and EIP id.
+    pub network: Option<(Placement, Option<String>)>,
+}
+
+impl EndedGroup {
+    pub fn of(group: &ContainerGroup) -> Self {
+        EndedGroup {
+            slot: group.capacity_slot(),
+            network: group
+                .gave_back_network()
+                .then(|| (group.placement.clone(), group.eip.as_ref().map(|(id, _)| id.clone()))),
+        }
+    }
+}
+
 impl ContainerGroup {
     pub fn status(&self) -> GroupStatus {
         self.life.status
+    }
+
+    /// Where the group's room is counted: its region, its zone and its size.
+    pub fn capacity_slot(&self) -> Slot {
+        let size = spec_key(self.spec.instance_type.as_deref(), self.cpu, self.memory);
+        Slot::new(&self.spec.region_id, &self.placement.zone_id, &size)
+    }
+
+    /// Whether it holds room in its zone: until it ends.
+    pub fn holds_capacity(&self) -> bool {
+        !machine::is_final(self.life.status)
+    }
+
+    /// Whether its address and EIP went back when it ended: an expired group's (a spot instance the
+    /// market or its zone let go) did, as the instance went; other ended groups keep theirs until
+    /// they are removed.
+    pub fn gave_back_network(&self) -> bool {
+        self.life.status == GroupStatus::Expired
     }
 
     /// The Kubernetes-style uid `DescribeContainerGroupStatus` shows, derived from the id so a
@@ -105,7 +144,10 @@ fn event_message(group_id: &str, event: &Event, container: Option<&super::dto::C
         EventReason::Completed => format!("Container {name} completed"),
         EventReason::Failed => format!("Container {name} exited with code {}", event.exit_code),
         EventReason::DeadlineExceeded => "Pod was active on the node longer than the specified deadline".into(),
-        EventReason::SpotReclaimed => "The spot instance is about to be released".into(),
+        EventReason::SpotReclaimed => format!(
+            "Spot ECI will be released in {} minutes",
+            machine::SPOT_NOTICE.whole_minutes()
+        ),
         EventReason::Updated => format!("Updating container group {group_id}"),
         EventReason::PreStopHook => format!("Executing preStop hook of container {name}"),
         EventReason::ImageCacheHit => {
