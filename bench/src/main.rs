@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 mod durable;
 mod in_process;
 mod network;
+mod spot;
 
 /// The client shares the cores with the server it measures, so it should spend as little as it can.
 #[global_allocator]
@@ -71,6 +72,10 @@ struct Args {
     /// beside a large network, against an empty region.
     #[arg(long)]
     network: bool,
+    /// Instead of the other rows: advancing the clock a day over this many spot groups a seeded
+    /// market lets go, against as many pay-as-you-go groups.
+    #[arg(long)]
+    spot: Option<usize>,
     /// Serve only the bare handler, on this address. The bench runs itself this way, so the bare
     /// server is a process of its own whose CPU time is read as the emulator's is.
     #[arg(long, hide = true)]
@@ -195,6 +200,9 @@ async fn run(args: Args) -> std::io::Result<()> {
     );
     if args.network {
         return network::run(&binary, args.rounds).await;
+    }
+    if let Some(groups) = args.spot {
+        return spot::run(&binary, groups, args.rounds).await;
     }
     let bare_server = Emulator::launch(&std::env::current_exe()?, "--serve-bare", &[])?;
     if args.durable {
@@ -960,17 +968,25 @@ fn post_fixtures(addr: SocketAddr) -> std::io::Result<()> {
 
 /// POSTs a JSON document to the side API; an error unless it answers 200.
 fn post_side(addr: SocketAddr, path: &str, body: &str) -> std::io::Result<()> {
+    send_side(addr, "POST", path, body).map(drop)
+}
+
+/// A side-API call that must answer 200; its answer's body.
+fn send_side(addr: SocketAddr, method: &str, path: &str, body: &str) -> std::io::Result<String> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr)?;
     let request = format!(
-        "POST {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes())?;
     let mut answer = String::new();
     stream.read_to_string(&mut answer)?;
     if answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200") {
-        Ok(())
+        Ok(answer
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body.to_owned())
+            .unwrap_or_default())
     } else {
         Err(std::io::Error::other(format!("{path} refused: {answer}")))
     }

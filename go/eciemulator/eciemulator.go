@@ -214,6 +214,61 @@ func (e *Emulator) AddFault(t testing.TB, rule map[string]any) string {
 	return added.ID
 }
 
+// Capacity declares how many groups of a size fit in a zone (docs/capacity.md). Spec is "2-4"
+// (vCPU-GiB), an instance type, or "*" (any size; the default when empty).
+type Capacity struct {
+	RegionID string `json:"regionId"`
+	ZoneID   string `json:"zoneId"`
+	Spec     string `json:"spec,omitempty"`
+	Groups   uint32 `json:"groups"`
+}
+
+// PricePoint is one step of a price series: from At on (seconds from now, or an RFC 3339 time as a
+// string), the hourly spot price is Price.
+type PricePoint struct {
+	At    any     `json:"at"`
+	Price float64 `json:"price"`
+}
+
+// PriceSeries is one slot's spot price over time.
+type PriceSeries struct {
+	RegionID string       `json:"regionId"`
+	ZoneID   string       `json:"zoneId"`
+	Spec     string       `json:"spec"`
+	Prices   []PricePoint `json:"prices"`
+}
+
+// Walk is a seeded walk of every slot without a series around the catalogue's spot price.
+type Walk struct {
+	Seed        uint64  `json:"seed"`
+	StepMinutes uint32  `json:"stepMinutes,omitempty"`
+	Volatility  float64 `json:"volatility,omitempty"`
+}
+
+// SpotMarket is the spot market's declaration.
+type SpotMarket struct {
+	Series []PriceSeries `json:"series,omitempty"`
+	Walk   *Walk         `json:"walk,omitempty"`
+}
+
+// World is the capacity and the spot market a test runs against; a nil part is left as it is.
+type World struct {
+	Capacity   []Capacity
+	SpotMarket *SpotMarket
+}
+
+// SetWorld declares zone capacity and the spot market in one call: Capacity replaces every
+// declaration when not nil, SpotMarket replaces the market when not nil.
+func (e *Emulator) SetWorld(t testing.TB, world World) {
+	t.Helper()
+	if world.Capacity != nil {
+		e.must(t, http.MethodPut, "/_emulator/capacity", map[string]any{"capacity": world.Capacity}, http.StatusOK)
+	}
+	if world.SpotMarket != nil {
+		e.must(t, http.MethodPut, "/_emulator/spot-market", world.SpotMarket, http.StatusOK)
+	}
+}
+
 // Clock is the emulator's time, as GET /_emulator/clock answers it.
 type Clock struct {
 	Now    time.Time `json:"now"`

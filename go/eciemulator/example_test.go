@@ -72,6 +72,36 @@ func TestAFrozenClock(t *testing.T) {
 	}
 }
 
+// TestAWorld declares a zone with room for one group and a price series in one call: the second
+// create in that zone is refused as the service refuses a sold-out zone.
+func TestAWorld(t *testing.T) {
+	emu := eciemulator.Start(t, eciemulator.WithLifecycle("immediate"))
+	emu.SetWorld(t, eciemulator.World{
+		Capacity: []eciemulator.Capacity{{RegionID: "cn-hangzhou", ZoneID: "cn-hangzhou-b", Groups: 1}},
+		SpotMarket: &eciemulator.SpotMarket{Series: []eciemulator.PriceSeries{{RegionID: "cn-hangzhou",
+			ZoneID: "cn-hangzhou-b", Spec: "2-4", Prices: []eciemulator.PricePoint{{At: 0, Price: 0.05}}}}},
+	})
+	zoneOf := func(id string) any {
+		described := call(t, emu, "DescribeContainerGroups", url.Values{"RegionId": {"cn-hangzhou"},
+			"ContainerGroupIds": {`["` + id + `"]`}})
+		return described["body"].(map[string]any)["ContainerGroups"].([]any)[0].(map[string]any)["ZoneId"]
+	}
+	var zones []any
+	for range 2 {
+		created := call(t, emu, "CreateContainerGroup", url.Values{"RegionId": {"cn-hangzhou"},
+			"ContainerGroupName": {"spills"}, "Container.1.Name": {"app"}, "Container.1.Image": {"nginx"},
+			"ZoneId": {"cn-hangzhou-b"}})
+		if created["status"] != http.StatusOK {
+			zones = append(zones, created["body"].(map[string]any)["Code"])
+			continue
+		}
+		zones = append(zones, zoneOf(created["body"].(map[string]any)["ContainerGroupId"].(string)))
+	}
+	if zones[0] != "cn-hangzhou-b" || zones[1] != "OperationDenied.NoStock" {
+		t.Fatalf("one fits in zone b, the next is refused: %v", zones)
+	}
+}
+
 func TestAMissingBinaryIsReported(t *testing.T) {
 	_, err := eciemulator.StartMain(eciemulator.WithBinary("/nonexistent/eci-emulator"))
 	if err == nil {

@@ -136,6 +136,29 @@ class Emulator:
         """Merges a fixture document (networks, EIPs, disks, accounts) into the running state."""
         self._call("POST", "/_emulator/fixtures", json.dumps(document).encode())
 
+    def set_world(
+        self,
+        capacity: Optional[List[Dict[str, Any]]] = None,
+        spot_market: Optional[Dict[str, Any]] = None,
+    ) -> Dict[str, Any]:
+        """Declares zone capacity and the spot market in one call (see the project's
+        docs/capacity.md); what is not given stays as it is. `capacity` replaces every declaration:
+        `[{"regionId", "zoneId", "spec": "2-4" | an instance type | "*", "groups"}]`. `spot_market`
+        replaces the market: `{"series": [{"regionId", "zoneId", "spec", "prices": [{"at": seconds
+        from now or RFC 3339, "price"}]}], "walk": {"seed", "stepMinutes", "volatility"}}`. Answers
+        what is in force: `{"capacity": [...], "slots": [...], "spotMarket": {...}}`."""
+        if capacity is not None:
+            self._call("PUT", "/_emulator/capacity", json.dumps({"capacity": capacity}).encode())
+        if spot_market is not None:
+            self._call("PUT", "/_emulator/spot-market", json.dumps(spot_market).encode())
+        return self.world()
+
+    def world(self) -> Dict[str, Any]:
+        """The declared capacity with each slot's use, and the spot market in force."""
+        world = dict(self._call("GET", "/_emulator/capacity"))
+        world["spotMarket"] = self._call("GET", "/_emulator/spot-market")["spotMarket"]
+        return world
+
     def state(self) -> Dict[str, Any]:
         """Every partition with its groups, the networks and the accounts."""
         return dict(self._call("GET", "/_emulator/state"))

@@ -79,3 +79,11 @@ def eci_client(eci_emulator: Emulator) -> Any:
         region_id="cn-hangzhou",
     )
     return Client(config)
+
+
+@pytest.fixture
+def eci_world(eci_emulator: Emulator) -> Iterator[Any]:
+    """`eci_world(capacity=[...], spot_market={...})` declares zone capacity and the spot market for
+    one test in one call (see `Emulator.set_world`); both are declared empty again after it."""
+    yield eci_emulator.set_world
+    eci_emulator.set_world(capacity=[], spot_market={})

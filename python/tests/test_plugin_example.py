@@ -75,3 +75,26 @@ def test_a_snapshot_round_trips(eci_emulator, eci_client):
     assert describe(eci_client, group_id).total_count == 0
     eci_emulator.load_snapshot(saved)
     assert describe(eci_client, group_id).container_groups[0].container_group_id == group_id
+
+
+def test_a_full_zone_sends_the_create_to_the_next_one(eci_client, eci_emulator, eci_world):
+    eci_emulator.apply_fixtures({
+        "vpcs": [{"vpcId": "vpc-zones", "regionId": REGION, "cidrBlock": "10.8.0.0/16"}],
+        "vSwitches": [
+            {"vSwitchId": "vsw-zone-b", "vpcId": "vpc-zones", "zoneId": "cn-hangzhou-b", "cidrBlock": "10.8.1.0/24"},
+            {"vSwitchId": "vsw-zone-e", "vpcId": "vpc-zones", "zoneId": "cn-hangzhou-e", "cidrBlock": "10.8.2.0/24"},
+        ],
+    })
+    world = eci_world(
+        capacity=[{"regionId": REGION, "zoneId": "cn-hangzhou-b", "groups": 0}],
+        spot_market={"walk": {"seed": 7}},
+    )
+    assert world["slots"][0]["remaining"] == 0 and world["spotMarket"]["walk"]["seed"] == 7
+    request = models.CreateContainerGroupRequest(
+        region_id=REGION,
+        container_group_name="spills",
+        v_switch_id="vsw-zone-b,vsw-zone-e",
+        container=[models.CreateContainerGroupRequestContainer(name="web", image="nginx")],
+    )
+    group_id = eci_client.create_container_group(request).body.container_group_id
+    assert describe(eci_client, group_id).container_groups[0].zone_id == "cn-hangzhou-e"

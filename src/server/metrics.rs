@@ -4,7 +4,6 @@
 //! (or `unknown`), codes come from the error catalogue or fault rules, no resource id is a label
 //! except declared vSwitches.
 
-use crate::capacity::Slot;
 use crate::lifecycle::GroupStatus;
 use crate::ops::eci::container_group::model::index;
 use crate::ops::EciState;
@@ -307,25 +306,9 @@ impl Metrics {
                 .get_or_create(&slot_labels(&slot.region_id, &slot.zone_id, &slot.spec))
                 .set(i64::from(slot.remaining));
         }
-        if !eci.market.is_declared() {
-            return;
-        }
-        let now = eci.clock.now();
-        let series = eci.market.document().series;
-        let priced = series
-            .iter()
-            .map(|s| (s.region_id.as_str(), s.zone_id.as_str(), s.spec.as_str()))
-            .chain(
-                slots
-                    .iter()
-                    .map(|s| (s.region_id.as_str(), s.zone_id.as_str(), s.spec.as_str())),
-            )
-            .filter(|(_, _, spec)| *spec != crate::capacity::ANY_SIZE);
-        for (region, zone, spec) in priced {
-            let (reference, cap) = crate::ops::eci::catalog::reference_of(spec);
-            let price = eci.market.price(&Slot::new(region, zone, spec), reference, cap, now);
+        for (slot, price) in crate::ops::eci::catalog::market_prices(eci) {
             self.spot_prices
-                .get_or_create(&slot_labels(region, zone, spec))
+                .get_or_create(&slot_labels(&slot.region_id, &slot.zone_id, &slot.spec))
                 .set(price);
         }
     }

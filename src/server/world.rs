@@ -47,10 +47,15 @@ pub(super) async fn set_capacity(State(state): State<AppState>, body: Bytes) -> 
 fn market_body(state: &AppState) -> Value {
     let eci = state.eci();
     let now = crate::util::format_rfc3339_seconds(eci.clock.now());
-    json!({"spotMarket": eci.market.document(), "now": now})
+    let prices: Vec<Value> = crate::ops::eci::catalog::market_prices(eci)
+        .into_iter()
+        .map(|(slot, price)| json!({"regionId": slot.region_id, "zoneId": slot.zone_id, "spec": slot.spec, "price": price}))
+        .collect();
+    json!({"spotMarket": eci.market.document(), "now": now, "prices": prices})
 }
 
-/// The market in force, its moments as times: `{"spotMarket": {"series", "walk"}, "now"}`.
+/// The market in force, its moments as times, and its price now in each series' slot and declared
+/// size: `{"spotMarket": {"series", "walk"}, "now", "prices": [{"regionId", "zoneId", "spec", "price"}]}`.
 pub(super) async fn spot_market(State(state): State<AppState>) -> Json<Value> {
     Json(market_body(&state))
 }

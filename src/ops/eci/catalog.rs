@@ -211,6 +211,37 @@ fn spot_prices(
         .collect())
 }
 
+/// The market's price now in each slot it is asked about: each series' slot and each declared size
+/// (not `"*"`), once each; none while no market is declared.
+pub fn market_prices(eci: &crate::ops::EciState) -> Vec<(Slot, f64)> {
+    if !eci.market.is_declared() {
+        return Vec::new();
+    }
+    let now = eci.clock.now();
+    let series = eci.market.document().series;
+    let mut slots: Vec<Slot> = series
+        .iter()
+        .map(|s| Slot::new(&s.region_id, &s.zone_id, &s.spec))
+        .chain(
+            eci.capacity
+                .rules()
+                .iter()
+                .map(|r| Slot::new(&r.region_id, &r.zone_id, &r.spec)),
+        )
+        .filter(|s| s.spec != crate::capacity::ANY_SIZE)
+        .collect();
+    slots.sort();
+    slots.dedup();
+    slots
+        .into_iter()
+        .map(|slot| {
+            let (reference, cap) = reference_of(&slot.spec);
+            let price = eci.market.price(&slot, reference, cap, now);
+            (slot, price)
+        })
+        .collect()
+}
+
 /// The market's reference and ceiling for a size key (`"2-4"` or an instance type; an unknown type is
 /// priced as the default 2 vCPU, 4 GiB).
 pub fn reference_of(spec: &str) -> (f64, f64) {

@@ -129,3 +129,16 @@ def test_the_dashboard_opens_a_call_shows_coverage_and_moves_the_clock(browser):
         assert emu.get("/_emulator/clock")["frozen"] is False
     finally:
         emu.stop()
+
+
+def test_the_dashboard_shows_what_is_left_of_a_zone_and_its_spot_price(emulator, browser):
+    c = client(emulator)
+    capacity = {"capacity": [{"regionId": "cn-hangzhou", "zoneId": "cn-hangzhou-b", "spec": "2-4", "groups": 3}]}
+    assert emulator.call("PUT", "/_emulator/capacity", capacity)[0] == 200
+    market = {"series": [{"regionId": "cn-hangzhou", "zoneId": "cn-hangzhou-b", "spec": "2-4", "prices": [{"at": 0, "price": 0.042}]}]}
+    assert emulator.call("PUT", "/_emulator/spot-market", market)[0] == 200
+    create(c, name="in-zone-b", zone_id="cn-hangzhou-b")
+    browser.get(f"http://{emulator.endpoint}/_emulator/ui")
+    slot = "tr[data-slot='cn-hangzhou/cn-hangzhou-b/2-4']"
+    row = wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, slot))[0]
+    assert [td.text for td in row.find_elements(By.TAG_NAME, "td")] == ["cn-hangzhou cn-hangzhou-b", "2-4", "3", "1", "2", "0.042"]
