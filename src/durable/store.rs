@@ -307,8 +307,10 @@ impl Store {
             for (key, value) in &unsealed {
                 put_sealed(state, key, value)?;
             }
-            for key in dropped {
-                state.remove(key.as_slice())?;
+            // Walked, not looked up: a damaged page may hold a key the tree is searched by, and a
+            // lookup of the damaged entry could then miss it.
+            if !dropped.is_empty() {
+                state.retain(|key, _| !dropped.iter().any(|d| d.as_slice() == key))?;
             }
             put_format(state)?;
             nonces.len().map(|_| ())
