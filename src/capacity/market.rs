@@ -23,6 +23,8 @@ use time::{Duration, OffsetDateTime};
 pub const SEARCH_AHEAD: Duration = Duration::days(30);
 const MIN_STEP_MINUTES: u32 = 5;
 const MAX_POINTS: usize = 100_000;
+/// Walk offsets kept across every slot (8 bytes each) before the draws start over.
+const MAX_DRAWN: usize = 2_000_000;
 
 /// The market as declared: price series for some slots, and a walk for the others.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -157,12 +159,19 @@ impl MarketDocument {
     }
 }
 
+/// The walk's offsets drawn so far, by slot, and how many in all.
+#[derive(Debug, Default)]
+struct Drawn {
+    by_slot: FastMap<Slot, Vec<f64>>,
+    total: usize,
+}
+
 /// The market in force and the walk's offsets drawn so far.
 #[derive(Debug, Default)]
 pub struct Market {
     document: RwLock<MarketDocument>,
     /// Each slot's walk offsets, step by step from the walk's start, drawn as far as asked.
-    offsets: Mutex<FastMap<Slot, Vec<f64>>>,
+    offsets: Mutex<Drawn>,
     revision: AtomicU64,
 }
 
@@ -170,7 +179,7 @@ impl Market {
     /// Puts a document (resolved) in place of the market.
     pub fn declare(&self, document: MarketDocument) {
         *self.document.write() = document;
-        self.offsets.lock().clear();
+        *self.offsets.lock() = Drawn::default();
         self.revision.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -242,7 +251,12 @@ impl Market {
     /// The walk's offset at step `n` for `slot`, drawn (and kept) up to it.
     fn offset(&self, walk: &Walk, slot: &Slot, n: u64) -> f64 {
         let mut offsets = self.offsets.lock();
-        let drawn = offsets.entry(slot.clone()).or_default();
+        // Bounded in bytes: when full, the draws start over (they come out the same).
+        if offsets.total > MAX_DRAWN {
+            *offsets = Drawn::default();
+        }
+        let Drawn { by_slot, total } = &mut *offsets;
+        let drawn = by_slot.entry(slot.clone()).or_default();
         let wanted = usize::try_from(n).unwrap_or(usize::MAX).min(max_steps(walk));
         let key = slot_key(walk.seed, slot);
         while drawn.len() <= wanted {
@@ -254,6 +268,7 @@ impl Market {
                 0.8 * previous + walk.volatility * unit(key, k)
             };
             drawn.push(next);
+            *total += 1;
         }
         drawn.get(wanted).copied().unwrap_or(0.0)
     }
