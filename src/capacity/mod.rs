@@ -8,7 +8,8 @@
 //!
 //! A group holds its room from its create until it ends (`Succeeded`, `Failed`, `Expired`,
 //! `ScheduleFailed`) or is removed, whichever comes first: an ended group's instance is gone.
-//! What each group holds is counted again from the groups when a state is loaded.
+//! Room is counted only while something is declared, so a create pays nothing for it otherwise; a
+//! declaration counts what the groups hold then (`recount`), and a loaded state counts its groups.
 
 pub mod market;
 
@@ -16,7 +17,7 @@ use crate::util::FastMap;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// The size key of a declaration that bounds a zone whatever the size.
 pub const ANY_SIZE: &str = "*";
@@ -117,6 +118,8 @@ impl Inner {
 #[derive(Debug, Default)]
 pub struct Capacity {
     inner: Mutex<Inner>,
+    /// Whether anything is declared: only then is room counted.
+    active: AtomicBool,
     /// Moves with every change of the declarations (what the durable state keeps).
     revision: AtomicU64,
 }
@@ -161,7 +164,7 @@ impl Capacity {
             .iter()
             .map(|r| (Slot::new(&r.region_id, &r.zone_id, &r.spec), r.groups))
             .collect();
-        self.revision.fetch_add(1, Ordering::AcqRel);
+        self.settle(&mut inner);
         Ok(())
     }
 
@@ -174,8 +177,33 @@ impl Capacity {
                 .limits
                 .insert(Slot::new(&rule.region_id, &rule.zone_id, &rule.spec), rule.groups);
         }
-        self.revision.fetch_add(1, Ordering::AcqRel);
+        self.settle(&mut inner);
         Ok(())
+    }
+
+    /// After the declarations changed: counting on while any is declared, nothing kept otherwise.
+    fn settle(&self, inner: &mut Inner) {
+        let active = !inner.limits.is_empty();
+        if !active {
+            inner.in_use.clear();
+        }
+        self.active.store(active, Ordering::Release);
+        self.revision.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Whether anything is declared (and so room is counted).
+    pub fn is_active(&self) -> bool {
+        self.active.load(Ordering::Acquire)
+    }
+
+    /// Counts what `held` holds in place of what was counted: the groups' room when a declaration
+    /// starts the counting.
+    pub fn recount(&self, held: impl IntoIterator<Item = Slot>) {
+        let mut inner = self.inner.lock();
+        inner.in_use.clear();
+        for slot in held {
+            inner.add(&slot);
+        }
     }
 
     /// The declarations, in region, zone and size order.
@@ -225,6 +253,9 @@ impl Capacity {
     /// Takes room for one group, when there is some: checked and taken at once, so two creates never
     /// take the last room both.
     pub fn try_take(&self, slot: &Slot) -> bool {
+        if !self.is_active() {
+            return true;
+        }
         let mut inner = self.inner.lock();
         if !inner.fits(slot) {
             return false;
@@ -235,12 +266,16 @@ impl Capacity {
 
     /// Counts a group that holds room whatever is declared: one loaded with the state.
     pub fn hold(&self, slot: &Slot) {
-        self.inner.lock().add(slot);
+        if self.is_active() {
+            self.inner.lock().add(slot);
+        }
     }
 
     /// A group no longer holds its room.
     pub fn give_back(&self, slot: &Slot) {
-        self.inner.lock().remove(slot);
+        if self.is_active() {
+            self.inner.lock().remove(slot);
+        }
     }
 
     /// How many groups `slot` holds beyond what is declared for exactly it (zero when undeclared);
@@ -253,15 +288,11 @@ impl Capacity {
             .map_or(0, |limit| inner.in_use(slot).saturating_sub(*limit))
     }
 
-    /// Nothing in use (the groups are gone); the declarations stay.
-    pub fn clear_usage(&self) {
-        self.inner.lock().in_use.clear();
-    }
-
     /// Nothing declared and nothing in use.
     pub fn clear(&self) {
-        *self.inner.lock() = Inner::default();
-        self.revision.fetch_add(1, Ordering::AcqRel);
+        let mut inner = self.inner.lock();
+        *inner = Inner::default();
+        self.settle(&mut inner);
     }
 }
 

@@ -100,7 +100,11 @@ impl EciState {
             market: &self.market,
             now: self.clock.now(),
         };
-        fixtures::apply(doc, &self.networks, &self.accounts, &self.ids, &world)
+        fixtures::apply(doc, &self.networks, &self.accounts, &self.ids, &world)?;
+        if !doc.capacity.is_empty() {
+            self.recount_capacity();
+        }
+        Ok(())
     }
 
     /// Drops every resource, then applies the start fixtures again.
@@ -163,6 +167,22 @@ impl EciState {
                 }
             }
         }
+    }
+
+    /// Counts the room every stored group holds: when a declaration starts the counting.
+    pub fn recount_capacity(&self) {
+        let mut held = Vec::new();
+        for (_, partition) in self.registry.snapshot() {
+            let state = partition.read();
+            held.extend(
+                state
+                    .groups
+                    .iter()
+                    .filter(|g| g.holds_capacity())
+                    .map(ContainerGroup::capacity_slot),
+            );
+        }
+        self.capacity.recount(held);
     }
 
     /// The network of `region`.
@@ -241,7 +261,7 @@ pub fn release(eci: &EciState, faults: &Faults, groups: Vec<ContainerGroup>) {
 /// is not given again).
 fn release_network(eci: &EciState, groups: Vec<ContainerGroup>) {
     for group in groups {
-        if group.holds_capacity() {
+        if group.holds_capacity() && eci.capacity.is_active() {
             eci.capacity.give_back(&group.capacity_slot());
         }
         let Ok(region) = crate::network::region(&group.spec.region_id) else {

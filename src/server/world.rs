@@ -40,6 +40,7 @@ pub(super) async fn set_capacity(State(state): State<AppState>, body: Bytes) -> 
         return (StatusCode::BAD_REQUEST, Json(json!({ "error": error })));
     }
     eci.settle_all(state.faults());
+    eci.recount_capacity();
     spot::reclaim_over_capacity(eci);
     (StatusCode::OK, Json(capacity_body(&state)))
 }

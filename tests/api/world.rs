@@ -367,3 +367,26 @@ async fn a_seeded_walk_replays_to_the_same_event_times() {
         "the walk lets some go: {first:?}"
     );
 }
+
+#[tokio::test]
+async fn groups_made_before_a_declaration_count_against_it() {
+    let (app, _) = world();
+    id_of(&create(&app, "vsw-b", &[]).await);
+    id_of(&create(&app, "vsw-b", &[]).await);
+    put(
+        &app,
+        "/_emulator/capacity",
+        json!({"capacity": [{"regionId": "cn-hangzhou", "zoneId": "cn-hangzhou-b", "groups": 2}]}),
+    )
+    .await;
+    let slots = get(&app, "/_emulator/capacity").await.json();
+    assert_eq!(slots["slots"][0]["inUse"], 2, "{slots}");
+    assert_error(
+        &create(&app, "vsw-b", &[]).await,
+        403,
+        "OperationDenied.NoStock",
+        NO_STOCK,
+    );
+    put(&app, "/_emulator/capacity", json!({"capacity": []})).await;
+    id_of(&create(&app, "vsw-b", &[]).await);
+}

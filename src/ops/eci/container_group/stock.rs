@@ -24,7 +24,6 @@ const ACTION: &str = "CreateContainerGroup";
 /// One size a create may take: its key, and the market's reference and ceiling for it.
 struct Candidate {
     size: String,
-    instance_type: Option<String>,
     reference: f64,
     cap: f64,
 }
@@ -33,55 +32,75 @@ struct Candidate {
 pub struct Stock<'a> {
     eci: &'a EciState,
     region_id: String,
-    candidates: Vec<Candidate>,
+    /// `InstanceType`, split: the types to try, in order.
+    types: Vec<String>,
+    size: Size,
+    /// Each type's (or the size's) key and market prices, made on first need: a create in a world
+    /// with nothing declared and no price limit pays nothing for them.
+    candidates: Option<Vec<Candidate>>,
     /// `SpotPriceLimit` of a `SpotWithPriceLimit` group.
     limit: Option<f64>,
     now: OffsetDateTime,
-    /// The slot taken and which candidate it was for.
-    taken: Option<(Slot, usize)>,
+    /// The slot taken.
+    taken: Option<Slot>,
+    /// Which of `types` the group gets.
+    chosen: Option<usize>,
 }
 
 impl<'a> Stock<'a> {
     pub fn new(eci: &'a EciState, req: &CreateContainerGroupRequest, size: Size, now: OffsetDateTime) -> Self {
-        let types: Vec<&str> = req
+        let types = req
             .instance_type
             .as_deref()
             .unwrap_or_default()
             .split(',')
             .map(str::trim)
             .filter(|t| !t.is_empty())
+            .map(str::to_owned)
             .collect();
-        let candidate = |instance_type: Option<&str>| {
-            let (reference, cap) = market_reference(instance_type, size.cpu, size.memory);
-            Candidate {
-                size: spec_key(instance_type, size.cpu, size.memory),
-                instance_type: instance_type.map(str::to_owned),
-                reference,
-                cap,
-            }
-        };
-        let candidates = match types.is_empty() {
-            true => vec![candidate(None)],
-            false => types.into_iter().map(|t| candidate(Some(t))).collect(),
-        };
         let limit = req
             .spot_price_limit
             .filter(|_| req.spot_strategy.as_deref() == Some("SpotWithPriceLimit"));
         Stock {
             eci,
             region_id: req.region_id.clone(),
-            candidates,
+            types,
+            size,
+            candidates: None,
             limit,
             now,
             taken: None,
+            chosen: None,
+        }
+    }
+
+    fn candidates(types: &[String], size: Size) -> Vec<Candidate> {
+        let candidate = |instance_type: Option<&str>| {
+            let (reference, cap) = market_reference(instance_type, size.cpu, size.memory);
+            Candidate {
+                size: spec_key(instance_type, size.cpu, size.memory),
+                reference,
+                cap,
+            }
+        };
+        match types.is_empty() {
+            true => vec![candidate(None)],
+            false => types.iter().map(|t| candidate(Some(t))).collect(),
         }
     }
 
     /// Takes room in `zone` for the first candidate that has it (and a price within the limit), or
     /// answers why the zone refuses.
     pub fn take_in(&mut self, zone: &str) -> Result<(), ApiError> {
+        if self.limit.is_none() && !self.eci.capacity.is_active() {
+            self.chosen = Some(0);
+            return Ok(());
+        }
         let mut refusal = documented_error(ACTION, EciCode::OperationDeniedNoStock, None);
-        for (index, candidate) in self.candidates.iter().enumerate() {
+        let candidates = self
+            .candidates
+            .get_or_insert_with(|| Self::candidates(&self.types, self.size));
+        for (index, candidate) in candidates.iter().enumerate() {
             let slot = Slot::new(&self.region_id, zone, &candidate.size);
             if let Some(limit) = self.limit {
                 let price = self
@@ -96,7 +115,8 @@ impl<'a> Stock<'a> {
             }
             if self.eci.capacity.try_take(&slot) {
                 self.give_back();
-                self.taken = Some((slot, index));
+                self.taken = Some(slot);
+                self.chosen = Some(index);
                 return Ok(());
             }
         }
@@ -105,15 +125,14 @@ impl<'a> Stock<'a> {
 
     /// Gives back what was taken: the create did not go through.
     pub fn give_back(&mut self) {
-        if let Some((slot, _)) = self.taken.take() {
+        if let Some(slot) = self.taken.take() {
             self.eci.capacity.give_back(&slot);
         }
     }
 
-    /// The instance type taken, when the create named any.
+    /// The instance type the group gets, when the create named any.
     pub fn instance_type(&self) -> Option<&str> {
-        let (_, index) = self.taken.as_ref()?;
-        self.candidates.get(*index)?.instance_type.as_deref()
+        self.types.get(self.chosen?).map(String::as_str)
     }
 
     /// Keeps what was taken: the group now holds it.
