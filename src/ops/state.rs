@@ -2,7 +2,7 @@
 //! one call's view of it (`Ctx`), with the one place where a gone holder's resources are released.
 
 use super::eci::container_group::exec_sessions::ExecSessions;
-use super::eci::container_group::model::{ContainerGroup, EndedGroup};
+use super::eci::container_group::model::{ContainerGroup, Holdings};
 use super::eci::rendered;
 use super::RegionState;
 use crate::accounts::Accounts;
@@ -92,19 +92,16 @@ impl EciState {
     }
 
     /// Merges a fixture document into the running state, whole or not at all. A document that
-    /// declares capacity or a market changes which spot groups go: the side API plans them again
-    /// (`container_group::spot`); at start and after a reset there are none.
+    /// declares capacity or a market changes what groups hold and which spot groups go: the side
+    /// API counts and plans them again (`container_group::spot::world_changed`); at start and after
+    /// a reset there are none.
     pub fn apply_fixtures(&self, doc: &FixtureDocument) -> Result<(), String> {
         let world = fixtures::World {
             capacity: &self.capacity,
             market: &self.market,
             now: self.clock.now(),
         };
-        fixtures::apply(doc, &self.networks, &self.accounts, &self.ids, &world)?;
-        if !doc.capacity.is_empty() {
-            self.recount_capacity();
-        }
-        Ok(())
+        fixtures::apply(doc, &self.networks, &self.accounts, &self.ids, &world)
     }
 
     /// Drops every resource, then applies the start fixtures again.
@@ -260,29 +257,20 @@ pub fn release(eci: &EciState, faults: &Faults, groups: Vec<ContainerGroup>) {
 /// Frees the addresses, EIPs and room of removed groups (what an ended group gave up when it ended
 /// is not given again).
 fn release_network(eci: &EciState, groups: Vec<ContainerGroup>) {
-    for group in groups {
-        if group.holds_capacity() && eci.capacity.is_active() {
-            eci.capacity.give_back(&group.capacity_slot());
-        }
-        let Ok(region) = crate::network::region(&group.spec.region_id) else {
-            continue;
-        };
-        if group.gave_back_network() {
-            continue;
-        }
-        let eip = group.eip.as_ref().map(|(id, _)| id.as_str());
-        eci.network(region).lock().detach(&group.placement, eip);
-    }
+    let counted = eci.capacity.is_active();
+    release_ended(eci, groups.into_iter().map(|g| g.into_holdings(counted)));
 }
 
-/// Gives back what groups gave up as they ended: their room, and an expired group's address and EIP.
-pub fn release_ended(eci: &EciState, ended: Vec<EndedGroup>) {
-    for group in ended {
-        eci.capacity.give_back(&group.slot);
-        let Some((placement, eip)) = group.network else {
+/// Gives back what groups hold: their room, their addresses and EIPs.
+pub fn release_ended(eci: &EciState, holdings: impl IntoIterator<Item = Holdings>) {
+    for held in holdings {
+        if let Some(slot) = &held.slot {
+            eci.capacity.give_back(slot);
+        }
+        let Some((placement, eip)) = held.network else {
             continue;
         };
-        if let Ok(region) = crate::network::region(&group.slot.region_id) {
+        if let Ok(region) = crate::network::region(&held.region_id) {
             eci.network(region).lock().detach(&placement, eip.as_deref());
         }
     }

@@ -188,17 +188,9 @@ pub(super) async fn fixtures(State(state): State<AppState>, body: Bytes) -> (Sta
 
 /// After a document declared capacity or a market: which spot groups go is planned again.
 fn replan_spot_groups(state: &AppState, doc: &crate::fixtures::FixtureDocument) {
-    use crate::ops::eci::container_group::spot;
-    if doc.capacity.is_empty() && doc.spot_market.is_none() {
-        return;
-    }
-    let eci = state.eci();
-    eci.settle_all(state.faults());
-    if !doc.capacity.is_empty() {
-        spot::reclaim_over_capacity(eci);
-    }
-    if doc.spot_market.is_some() {
-        spot::replan_market(eci);
+    let (capacity, market) = (!doc.capacity.is_empty(), doc.spot_market.is_some());
+    if capacity || market {
+        crate::ops::eci::container_group::spot::world_changed(state.eci(), state.faults(), capacity, market);
     }
 }
 

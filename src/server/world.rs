@@ -39,9 +39,7 @@ pub(super) async fn set_capacity(State(state): State<AppState>, body: Bytes) -> 
     if let Err(error) = declared {
         return (StatusCode::BAD_REQUEST, Json(json!({ "error": error })));
     }
-    eci.settle_all(state.faults());
-    eci.recount_capacity();
-    spot::reclaim_over_capacity(eci);
+    spot::world_changed(eci, state.faults(), true, false);
     (StatusCode::OK, Json(capacity_body(&state)))
 }
 
@@ -72,8 +70,7 @@ pub(super) async fn set_spot_market(State(state): State<AppState>, body: Bytes) 
         Ok(document) => document,
         Err(error) => return (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))),
     };
-    eci.settle_all(state.faults());
     eci.market.declare(document);
-    spot::replan_market(eci);
+    spot::world_changed(eci, state.faults(), false, true);
     (StatusCode::OK, Json(market_body(&state)))
 }

@@ -2,7 +2,7 @@
 //! moves every family's records on, and the retention rules. Every call that touches a partition
 //! applies what is due in it first (`Ctx::partition`, `Ctx::existing_partition`).
 
-use super::container_group::model::{ContainerGroup, EndedGroup};
+use super::container_group::model::{ContainerGroup, Holdings};
 use super::families::{Due, DueQueue, Families};
 use crate::lifecycle::machine::{self, Life, PolicyKind};
 use crate::lifecycle::GroupStatus;
@@ -35,7 +35,7 @@ pub struct RegionState {
     pub ending: BTreeSet<(OffsetDateTime, String)>,
     /// What groups that ended gave up since it was last taken (`take_ended`): their room in their
     /// zone, and an expired group's address and EIP.
-    pub ended: Vec<EndedGroup>,
+    pub ended: Vec<Holdings>,
     /// Groups that move after a number of describes.
     pub counting_describes: usize,
     /// Ended groups (Succeeded, Failed, Expired) by when they ended, for the retention rule.
@@ -101,7 +101,7 @@ impl RegionState {
         let after = self.groups.get(id)?;
         let (due_after, counted_after) = (after.life.next_due(), counts_describes(&after.life));
         if !ended_before && machine::is_final(after.life.status) {
-            self.ended.push(EndedGroup::of(after));
+            self.ended.push(after.given_back_at_end());
         }
         let ending_after = ending_at(&after.life);
         if ending_before != ending_after {
@@ -148,7 +148,7 @@ impl RegionState {
     }
 
     /// What groups that ended gave up since this was last asked.
-    pub fn take_ended(&mut self) -> Vec<EndedGroup> {
+    pub fn take_ended(&mut self) -> Vec<Holdings> {
         std::mem::take(&mut self.ended)
     }
 

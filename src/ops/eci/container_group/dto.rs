@@ -101,6 +101,22 @@ pub struct CreateContainerGroupRequest {
     pub client_token: Option<Text>,
 }
 
+impl CreateContainerGroupRequest {
+    /// Whether it asks for a spot instance (`SpotWithPriceLimit` or `SpotAsPriceGo`).
+    pub fn is_spot(&self) -> bool {
+        matches!(
+            self.spot_strategy.as_deref(),
+            Some("SpotWithPriceLimit" | "SpotAsPriceGo")
+        )
+    }
+
+    /// The hourly price a `SpotWithPriceLimit` group is bought under; none for other strategies.
+    pub fn spot_limit(&self) -> Option<f64> {
+        self.spot_price_limit
+            .filter(|_| self.spot_strategy.as_deref() == Some("SpotWithPriceLimit"))
+    }
+}
+
 /// `Container.N.*` and `InitContainer.N.*` (init containers use a subset).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]

@@ -228,15 +228,11 @@ fn granted_size(req: &CreateContainerGroupRequest, whitelisted: bool) -> Result<
             memory: memory.unwrap_or(DEFAULT_SIZE.memory),
         });
     }
-    let spot = matches!(
-        req.spot_strategy.as_deref(),
-        Some("SpotWithPriceLimit" | "SpotAsPriceGo")
-    );
     sizing::grant(&SizeRequest {
         region_id: &req.region_id,
         cpu,
         memory,
-        spot,
+        spot: req.is_spot(),
         whitelisted,
     })
 }

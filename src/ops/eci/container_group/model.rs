@@ -36,24 +36,13 @@ pub struct Scripts {
     pub exec_replies: std::collections::HashMap<String, String>,
 }
 
-/// What a group gave up when it ended: its room in its zone and, when it expired (a spot instance
-/// let go), its address and EIP.
+/// What a group gives back, as it ends or as it is removed: its room in its zone, and its address
+/// and EIP (its placement and EIP id); none of either when it holds none.
 #[derive(Debug, Clone)]
-pub struct EndedGroup {
-    pub slot: Slot,
-    /// The expired group's placement and EIP id.
+pub struct Holdings {
+    pub region_id: String,
+    pub slot: Option<Slot>,
     pub network: Option<(Placement, Option<String>)>,
-}
-
-impl EndedGroup {
-    pub fn of(group: &ContainerGroup) -> Self {
-        EndedGroup {
-            slot: group.capacity_slot(),
-            network: group
-                .gave_back_network()
-                .then(|| (group.placement.clone(), group.eip.as_ref().map(|(id, _)| id.clone()))),
-        }
-    }
 }
 
 impl ContainerGroup {
@@ -65,6 +54,29 @@ impl ContainerGroup {
     pub fn capacity_slot(&self) -> Slot {
         let size = spec_key(self.spec.instance_type.as_deref(), self.cpu, self.memory);
         Slot::new(&self.spec.region_id, &self.placement.zone_id, &size)
+    }
+
+    /// What it gives back as it ends: its room and, when it expired, its address and EIP.
+    pub fn given_back_at_end(&self) -> Holdings {
+        Holdings {
+            region_id: self.spec.region_id.clone(),
+            slot: Some(self.capacity_slot()),
+            network: self
+                .gave_back_network()
+                .then(|| (self.placement.clone(), self.eip.as_ref().map(|(id, _)| id.clone()))),
+        }
+    }
+
+    /// What it still holds as it is removed: its room unless it ended (and only while room is
+    /// `counted`), its address and EIP unless they went back when it expired.
+    pub fn into_holdings(self, counted: bool) -> Holdings {
+        let slot = (counted && self.holds_capacity()).then(|| self.capacity_slot());
+        let network = (!self.gave_back_network()).then(|| (self.placement, self.eip.map(|(id, _)| id)));
+        Holdings {
+            region_id: self.spec.region_id,
+            slot,
+            network,
+        }
     }
 
     /// Whether it holds room in its zone: until it ends.

@@ -11,13 +11,6 @@ use crate::ops::EciState;
 use std::collections::HashMap;
 use time::{Duration, OffsetDateTime};
 
-fn is_spot(group: &ContainerGroup) -> bool {
-    matches!(
-        group.spec.spot_strategy.as_deref(),
-        Some("SpotWithPriceLimit" | "SpotAsPriceGo")
-    )
-}
-
 /// The protection a spot group asked for, in hours (`SpotDuration`, one when unset).
 fn protection_hours(group: &ContainerGroup) -> i64 {
     i64::from(group.spec.spot_duration.unwrap_or(1))
@@ -26,10 +19,7 @@ fn protection_hours(group: &ContainerGroup) -> i64 {
 /// When the market lets `group` go, as of `now`: only a `SpotWithPriceLimit` group has a limit the
 /// market can pass.
 pub fn release_plan(eci: &EciState, group: &ContainerGroup, now: OffsetDateTime) -> Option<SpotRelease> {
-    if group.spec.spot_strategy.as_deref() != Some("SpotWithPriceLimit") {
-        return None;
-    }
-    let limit = group.spec.spot_price_limit?;
+    let limit = group.spec.spot_limit()?;
     let size = Size {
         cpu: group.cpu,
         memory: group.memory,
@@ -45,6 +35,19 @@ pub fn release_plan(eci: &EciState, group: &ContainerGroup, now: OffsetDateTime)
     )
 }
 
+/// After capacity, the market or both were declared anew: what is due by the clock applied first,
+/// the room the groups hold counted again, and which spot groups go planned again.
+pub fn world_changed(eci: &EciState, faults: &crate::faults::Faults, capacity: bool, market: bool) {
+    eci.settle_all(faults);
+    if capacity {
+        eci.recount_capacity();
+        reclaim_over_capacity(eci);
+    }
+    if market {
+        replan_market(eci);
+    }
+}
+
 /// After the market changed: each spot group with a limit is planned again (one already told keeps
 /// its plan). Costs what the stored groups are: a side-API call, not a request's.
 pub fn replan_market(eci: &EciState) {
@@ -54,7 +57,7 @@ pub fn replan_market(eci: &EciState) {
         let planned: Vec<(String, Option<SpotRelease>)> = state
             .groups
             .iter()
-            .filter(|g| g.holds_capacity() && g.spec.spot_strategy.as_deref() == Some("SpotWithPriceLimit"))
+            .filter(|g| g.holds_capacity() && g.spec.spot_limit().is_some())
             .map(|g| (g.id.clone(), release_plan(eci, g, now)))
             .collect();
         for (id, plan) in planned {
@@ -69,25 +72,33 @@ pub fn replan_market(eci: &EciState) {
 /// spot keep their room; the zone stays over until they go.
 pub fn reclaim_over_capacity(eci: &EciState) {
     let now = eci.clock.now();
-    let mut candidates: Vec<(OffsetDateTime, String, usize, Slot)> = Vec::new();
+    // Newest first: (when made, id, partition, slot, when its protection ends).
+    let mut candidates: Vec<(OffsetDateTime, String, usize, Slot, OffsetDateTime)> = Vec::new();
     let partitions = eci.registry.snapshot();
     for (index, (_, partition)) in partitions.iter().enumerate() {
         let state = partition.read();
         for group in state.groups.iter() {
-            if is_spot(group) && group.holds_capacity() && group.life.spot_release.is_none() {
-                candidates.push((group.created_at, group.id.clone(), index, group.capacity_slot()));
+            if group.spec.is_spot() && group.holds_capacity() && group.life.spot_release.is_none() {
+                let protected_until = group.created_at + Duration::hours(protection_hours(group));
+                candidates.push((
+                    group.created_at,
+                    group.id.clone(),
+                    index,
+                    group.capacity_slot(),
+                    protected_until,
+                ));
             }
         }
     }
     candidates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
     let mut needed: HashMap<Slot, u32> = HashMap::new();
-    for (_, _, _, slot) in &candidates {
+    for (_, _, _, slot, _) in &candidates {
         for s in [slot.clone(), slot.zone_wide()] {
             let excess = eci.capacity.excess(&s);
             needed.entry(s).or_insert(excess);
         }
     }
-    for (created, id, index, slot) in candidates {
+    for (_, id, index, slot, protected_until) in candidates {
         let wide = slot.zone_wide();
         let own = needed.get(&slot).copied().unwrap_or(0);
         let zone = needed.get(&wide).copied().unwrap_or(0);
@@ -102,14 +113,9 @@ pub fn reclaim_over_capacity(eci: &EciState) {
         let Some((_, partition)) = partitions.get(index) else {
             continue;
         };
-        let protected_until = created + Duration::hours(protection_hours_of(&partition.read(), &id));
         let decided = (protected_until - SPOT_NOTICE).max(now);
         partition.write().change_life(&id, |life| {
             life.plan_spot_release(Some(SpotRelease::decided_at(decided)))
         });
     }
-}
-
-fn protection_hours_of(state: &crate::ops::RegionState, id: &str) -> i64 {
-    state.groups.get(id).map_or(1, protection_hours)
 }

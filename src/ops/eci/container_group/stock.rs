@@ -58,9 +58,7 @@ impl<'a> Stock<'a> {
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
             .collect();
-        let limit = req
-            .spot_price_limit
-            .filter(|_| req.spot_strategy.as_deref() == Some("SpotWithPriceLimit"));
+        let limit = req.spot_limit();
         Stock {
             eci,
             region_id: req.region_id.clone(),
