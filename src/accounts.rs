@@ -1,5 +1,6 @@
-//! Account standing and quotas, declared per AccessKeyId in fixture documents. An account nobody
-//! declared is in good standing with no quota.
+//! Account standing and quotas, declared per AccessKeyId in fixture documents, and the resource
+//! groups accounts organise what they make in. An account nobody declared is in good standing with no
+//! quota, and has its default resource group.
 
 use crate::error::{ApiError, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -136,6 +137,133 @@ impl Accounts {
     }
 }
 
+/// A resource group: each account's default one, and those fixture documents declare (which every
+/// account has beside its default one, as the network fixtures declare is everyone's).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResourceGroup {
+    pub resource_group_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub display_name: String,
+}
+
+/// The name of every account's default resource group, as Resource Manager makes it.
+pub const DEFAULT_GROUP_NAME: &str = "default";
+
+impl ResourceGroup {
+    /// `account`'s default resource group: the group whatever the account makes without naming one is
+    /// in. Its id is the account's own, the same on every start (`rg-acfm` and 11 characters, as the
+    /// service's ids are).
+    pub fn default_of(account: &str) -> ResourceGroup {
+        ResourceGroup {
+            resource_group_id: default_group_id(account),
+            name: DEFAULT_GROUP_NAME.to_owned(),
+            display_name: "default resource group".to_owned(),
+        }
+    }
+}
+
+/// The id of `account`'s default resource group.
+pub fn default_group_id(account: &str) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut n = account.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut id = String::from("rg-acfm");
+    for _ in 0..11 {
+        id.push(char::from(DIGITS[(n % 36) as usize]));
+        n /= 36;
+    }
+    id
+}
+
+/// The resource group a resource is in: the one its call named, else its owner's default one (the
+/// caller's, for what the defaults and fixtures declare).
+pub fn group_or_default(named: Option<&str>, owner: Option<&str>, caller: &str) -> String {
+    match named.filter(|g| !g.is_empty()) {
+        Some(group) => group.to_owned(),
+        None => default_group_id(owner.unwrap_or(caller)),
+    }
+}
+
+/// The resource groups fixture documents declared, in the order declared.
+#[derive(Debug, Default)]
+pub struct ResourceGroups {
+    declared: parking_lot::RwLock<Vec<ResourceGroup>>,
+    revision: std::sync::atomic::AtomicU64,
+}
+
+impl ResourceGroups {
+    /// Whether `groups` could be declared: ids and names that are not empty, none twice, none the
+    /// default group's name.
+    pub fn check(groups: &[ResourceGroup]) -> Result<(), String> {
+        let mut ids = std::collections::HashSet::new();
+        for group in groups {
+            let id = &group.resource_group_id;
+            if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return Err(format!(
+                    "resourceGroups: id {:?} must be 1 to 64 letters, digits and hyphens",
+                    id.chars().take(40).collect::<String>()
+                ));
+            }
+            if group.name.is_empty() || group.name.len() > 50 || group.name == DEFAULT_GROUP_NAME {
+                return Err(format!(
+                    "resourceGroups: {id}: name must be 1 to 50 characters, and not \"{DEFAULT_GROUP_NAME}\" (every account's own)"
+                ));
+            }
+            if !ids.insert(id.as_str()) {
+                return Err(format!("resourceGroups: {id} is declared twice"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Declares `groups` (checked): a known id takes the new definition, a new one goes last.
+    pub fn declare(&self, groups: &[ResourceGroup]) {
+        if groups.is_empty() {
+            return;
+        }
+        let mut declared = self.declared.write();
+        for group in groups {
+            match declared
+                .iter_mut()
+                .find(|g| g.resource_group_id == group.resource_group_id)
+            {
+                Some(known) => *known = group.clone(),
+                None => declared.push(group.clone()),
+            }
+        }
+        self.bump();
+    }
+
+    pub fn clear(&self) {
+        self.declared.write().clear();
+        self.bump();
+    }
+
+    pub fn declared(&self) -> Vec<ResourceGroup> {
+        self.declared.read().clone()
+    }
+
+    /// `account`'s groups: its default one first, then the declared ones.
+    pub fn of(&self, account: &str) -> Vec<ResourceGroup> {
+        let declared = self.declared.read();
+        let mut groups = Vec::with_capacity(declared.len() + 1);
+        groups.push(ResourceGroup::default_of(account));
+        groups.extend(declared.iter().cloned());
+        groups
+    }
+
+    fn bump(&self) {
+        self.revision.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +320,39 @@ mod tests {
             ("QuotaExceeded", 403, "ContainerGroup quota exceeded.")
         );
         assert_eq!(a.check_quota(1, 4.5, 4.0).unwrap_err().message, "vCPU quota exceeded.");
+    }
+
+    #[test]
+    fn every_account_has_its_own_default_group_then_the_declared_ones() {
+        let groups = ResourceGroups::default();
+        let a = groups.of("LTAIa");
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].name, "default");
+        assert_eq!(a[0].resource_group_id, default_group_id("LTAIa"));
+        assert_eq!(a[0].resource_group_id.len(), 18);
+        assert_ne!(default_group_id("LTAIa"), default_group_id("LTAIb"));
+        let declared = ResourceGroup {
+            resource_group_id: "rg-test".into(),
+            name: "test".into(),
+            display_name: String::new(),
+        };
+        ResourceGroups::check(std::slice::from_ref(&declared)).unwrap();
+        groups.declare(std::slice::from_ref(&declared));
+        groups.declare(std::slice::from_ref(&declared));
+        assert_eq!(groups.of("LTAIb")[1], declared);
+        assert_eq!(groups.of("LTAIb").len(), 2);
+        let twice = [declared.clone(), declared.clone()];
+        assert!(ResourceGroups::check(&twice).unwrap_err().contains("twice"));
+        let named_default = ResourceGroup {
+            name: "default".into(),
+            ..declared
+        };
+        assert!(ResourceGroups::check(&[named_default]).is_err());
+        assert_eq!(group_or_default(Some(""), None, "LTAIa"), default_group_id("LTAIa"));
+        assert_eq!(group_or_default(Some("rg-x"), None, "LTAIa"), "rg-x");
+        assert_eq!(
+            group_or_default(None, Some("LTAIb"), "LTAIa"),
+            default_group_id("LTAIb")
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! The products served on the one listener (ECI and its companions VPC, ECS and STS), each with its
+//! The products served on the one listener (ECI and its companions VPC, ECS, STS and Resource
+//! Manager), each with its
 //! API version and the names of its operations: the one list that fault rules, rate limits, metrics and
 //! the command line check action names against (the operation table is held to it by a test), and the
 //! closest name to suggest for a misspelt one.
@@ -10,10 +11,17 @@ pub enum Product {
     Vpc,
     Ecs,
     Sts,
+    ResourceManager,
 }
 
 impl Product {
-    pub const ALL: [Product; 4] = [Product::Eci, Product::Vpc, Product::Ecs, Product::Sts];
+    pub const ALL: [Product; 5] = [
+        Product::Eci,
+        Product::Vpc,
+        Product::Ecs,
+        Product::Sts,
+        Product::ResourceManager,
+    ];
 
     /// The API version a call must name.
     pub fn version(self) -> &'static str {
@@ -22,6 +30,7 @@ impl Product {
             Product::Vpc => "2016-04-28",
             Product::Ecs => "2014-05-26",
             Product::Sts => "2015-04-01",
+            Product::ResourceManager => "2020-03-31",
         }
     }
 
@@ -32,7 +41,24 @@ impl Product {
             Product::Vpc => "vpc",
             Product::Ecs => "ecs",
             Product::Sts => "sts",
+            Product::ResourceManager => "resourcemanager",
         }
+    }
+
+    /// The product as people write it: `ECI`, `Resource Manager`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Product::Eci => "ECI",
+            Product::Vpc => "VPC",
+            Product::Ecs => "ECS",
+            Product::Sts => "STS",
+            Product::ResourceManager => "Resource Manager",
+        }
+    }
+
+    /// The product whose code (`Product::code`) this is.
+    pub fn from_code(code: &str) -> Option<Product> {
+        Product::ALL.into_iter().find(|p| p.code() == code)
     }
 
     /// The service's host, as errors report it in `HostId`.
@@ -42,6 +68,7 @@ impl Product {
             Product::Vpc => "vpc.aliyuncs.com",
             Product::Ecs => "ecs.aliyuncs.com",
             Product::Sts => "sts.aliyuncs.com",
+            Product::ResourceManager => "resourcemanager.aliyuncs.com",
         }
     }
 
@@ -52,6 +79,7 @@ impl Product {
             Product::Vpc => "Vpc",
             Product::Ecs => "Ecs",
             Product::Sts => "Sts",
+            Product::ResourceManager => "ResourceManager",
         }
     }
 
@@ -66,12 +94,13 @@ impl Product {
             Product::Vpc => &VPC_ACTIONS,
             Product::Ecs => &ECS_ACTIONS,
             Product::Sts => &STS_ACTIONS,
+            Product::ResourceManager => &RESOURCE_MANAGER_ACTIONS,
         }
     }
 }
 
 /// VPC 2016-04-28: the VPCs, vSwitches, route tables and EIPs every ECI flow makes first.
-pub const VPC_ACTIONS: [&str; 23] = [
+pub const VPC_ACTIONS: [&str; 27] = [
     "CreateVpc",
     "DescribeVpcs",
     "DescribeVpcAttribute",
@@ -95,10 +124,14 @@ pub const VPC_ACTIONS: [&str; 23] = [
     "ListTagResources",
     "DescribeZones",
     "DescribeRegions",
+    "MoveResourceGroup",
+    "AssociateVpcCidrBlock",
+    "UnassociateVpcCidrBlock",
+    "DeletionProtection",
 ];
 
-/// ECS 2014-05-26: security groups and their rules, zones and regions.
-pub const ECS_ACTIONS: [&str; 16] = [
+/// ECS 2014-05-26: security groups and their rules, zones, regions, instance types and images.
+pub const ECS_ACTIONS: [&str; 21] = [
     "CreateSecurityGroup",
     "DescribeSecurityGroups",
     "DescribeSecurityGroupAttribute",
@@ -115,10 +148,18 @@ pub const ECS_ACTIONS: [&str; 16] = [
     "UntagResources",
     "ListTagResources",
     "DescribeAvailableResource",
+    "DescribeInstanceTypes",
+    "DescribeImages",
+    "JoinResourceGroup",
+    "ModifySecurityGroupRule",
+    "ModifySecurityGroupEgressRule",
 ];
 
 /// STS 2015-04-01: who the caller is.
 pub const STS_ACTIONS: [&str; 1] = ["GetCallerIdentity"];
+
+/// Resource Manager 2020-03-31: the resource groups an account's resources are in.
+pub const RESOURCE_MANAGER_ACTIONS: [&str; 2] = ["ListResourceGroups", "GetResourceGroup"];
 
 /// Every action name of every product, each once (several products share `DescribeZones`,
 /// `DescribeRegions` and the tag operations), made once.
@@ -186,7 +227,7 @@ pub fn check_action(action: &str, field: &str) -> Result<(), String> {
         return Ok(());
     }
     Err(format!(
-        "{field} \"{}\" is not an operation of ECI, VPC, ECS or STS; did you mean \"{}\"? (or \"*\" for every action)",
+        "{field} \"{}\" is not an operation of ECI, VPC, ECS, STS or Resource Manager; did you mean \"{}\"? (or \"*\" for every action)",
         action.chars().take(64).collect::<String>(),
         closest(action)
     ))

@@ -4,7 +4,7 @@
 //! A document is applied whole or not at all. Declaring an id again with the same definition is a
 //! no-op; with a different one it is refused, so running groups never lose their addresses.
 
-use crate::accounts::{Account, Accounts};
+use crate::accounts::{Account, Accounts, ResourceGroup, ResourceGroups};
 use crate::capacity::market::{Market, MarketDocument};
 use crate::capacity::{Capacity, CapacityRule};
 use crate::network::{self, Disk, Eip, Networks, RegionNetwork, Vpc};
@@ -32,6 +32,9 @@ pub struct FixtureDocument {
     pub image_caches: Vec<ImageCacheFixture>,
     #[serde(default)]
     pub accounts: Vec<Account>,
+    /// Resource groups every account has beside its default one.
+    #[serde(default)]
+    pub resource_groups: Vec<ResourceGroup>,
     /// How many groups of a size fit in a zone (`docs/capacity.md`); added to what is declared.
     #[serde(default)]
     pub capacity: Vec<CapacityRule>,
@@ -44,6 +47,7 @@ pub struct FixtureDocument {
 pub struct World<'a> {
     pub capacity: &'a Capacity,
     pub market: &'a Market,
+    pub resource_groups: &'a ResourceGroups,
     pub now: time::OffsetDateTime,
 }
 
@@ -53,6 +57,9 @@ pub struct VpcFixture {
     pub vpc_id: String,
     pub region_id: String,
     pub cidr_block: Ipv4Net,
+    /// Its `VpcName`, so a test account's standing VPC is found by name as in the cloud.
+    #[serde(default)]
+    pub vpc_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -66,6 +73,9 @@ pub struct VSwitchFixture {
     /// Gives the vSwitch IPv6 addresses (`Ipv6AddressCount`); a /64 or larger.
     #[serde(default)]
     pub ipv6_cidr_block: Option<ipnet::Ipv6Net>,
+    /// Its `VSwitchName`.
+    #[serde(default, rename = "vSwitchName")]
+    pub v_switch_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -200,6 +210,7 @@ pub fn apply(
 ) -> Result<(), String> {
     check(doc)?;
     Capacity::check(&doc.capacity)?;
+    ResourceGroups::check(&doc.resource_groups)?;
     let market = match doc.spot_market.clone() {
         Some(market) => Some(market.resolved(world.now).map_err(|e| format!("spotMarket: {e}"))?),
         None => None,
@@ -242,6 +253,7 @@ pub fn apply(
     for account in &doc.accounts {
         accounts.upsert(account.clone());
     }
+    world.resource_groups.declare(&doc.resource_groups);
     world.capacity.merge(&doc.capacity)?;
     if let Some(market) = market {
         world.market.declare(market);
@@ -252,7 +264,9 @@ pub fn apply(
 fn merge(doc: &FixtureDocument, staged: &mut BTreeMap<String, RegionNetwork>) -> Result<(), String> {
     for vpc in &doc.vpcs {
         let n = region_mut(staged, &vpc.region_id)?;
-        n.declare_vpc(Vpc::declared(&vpc.vpc_id, vpc.cidr_block))?;
+        let mut declared = Vpc::declared(&vpc.vpc_id, vpc.cidr_block);
+        declared.api.name.clone_from(&vpc.vpc_name);
+        n.declare_vpc(declared)?;
     }
     for vsw in &doc.v_switches {
         let n = region_of_vpc(staged, &vsw.vpc_id)?;
@@ -262,6 +276,7 @@ fn merge(doc: &FixtureDocument, staged: &mut BTreeMap<String, RegionNetwork>) ->
             &vsw.zone_id,
             vsw.cidr_block,
             vsw.ipv6_cidr_block,
+            &vsw.v_switch_name,
         )?;
     }
     for sg in &doc.security_groups {

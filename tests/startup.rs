@@ -60,7 +60,7 @@ fn a_rate_limit_for_an_unknown_action_is_refused() {
     let (code, stderr) = run(&["--rate-limit", "Bogus=5/s"]);
     assert_eq!(code, Some(2));
     assert!(
-        stderr.contains("\"Bogus\" is not an operation of ECI, VPC, ECS or STS"),
+        stderr.contains("\"Bogus\" is not an operation of ECI, VPC, ECS, STS or Resource Manager"),
         "{stderr}"
     );
 }

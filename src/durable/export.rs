@@ -3,7 +3,7 @@
 //! page at a time under its read lock alone, then its smaller families. A snapshot streams these; a
 //! loaded snapshot is written to the state directory from them.
 
-use super::image::{Parts, ACCOUNTS, CAPACITY, CLOCK, FAULTS, IDS, LIMITS, SPOT_MARKET};
+use super::image::{Parts, ACCOUNTS, CAPACITY, CLOCK, FAULTS, IDS, LIMITS, RESOURCE_GROUPS, SPOT_MARKET};
 use crate::network::{Cursor, SharedNetwork};
 use crate::ops::eci::families::encode;
 use crate::ops::eci::saved::GROUPS;
@@ -27,15 +27,20 @@ pub struct WholeStateValue {
     pub encode: fn(Parts<'_>) -> Vec<u8>,
 }
 
-/// Accounts, rate limits, fault rules with their counters, the clock, the declared capacity and the
+/// Accounts, their declared resource groups, rate limits, fault rules with their counters, the clock, the declared capacity and the
 /// spot market: what a snapshot writes first, and
 /// what `Captured` writes again when it changes. (The id generator writes its own state as it is
 /// drawn from: see `ids_entry`.)
-pub const WHOLE_STATE_VALUES: [WholeStateValue; 6] = [
+pub const WHOLE_STATE_VALUES: [WholeStateValue; 7] = [
     WholeStateValue {
         name: ACCOUNTS,
         revision: |p| p.eci.accounts.revision(),
         encode: |p| encode(&p.eci.accounts.all()),
+    },
+    WholeStateValue {
+        name: RESOURCE_GROUPS,
+        revision: |p| p.eci.resource_groups.revision(),
+        encode: |p| encode(&p.eci.resource_groups.declared()),
     },
     WholeStateValue {
         name: LIMITS,

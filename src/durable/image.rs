@@ -24,6 +24,7 @@ pub const NETWORK: &str = "network";
 pub const CLOCK: &str = "clock";
 pub const CAPACITY: &str = "capacity";
 pub const SPOT_MARKET: &str = "spot-market";
+pub const RESOURCE_GROUPS: &str = "resource-groups";
 
 /// What the running state is made of, for putting an image in place and reading one out.
 #[derive(Clone, Copy)]
@@ -45,6 +46,7 @@ pub struct Image {
     /// Whether a network came as one whole value (an older file), to be stored again by record.
     whole_networks: bool,
     accounts: Vec<Account>,
+    resource_groups: Vec<crate::accounts::ResourceGroup>,
     faults: Vec<(u64, Rule)>,
     limits: Vec<Limit>,
     ids: Option<SavedIds>,
@@ -117,6 +119,11 @@ impl Image {
                 }
             }
             ACCOUNTS => self.accounts = json(value)?,
+            RESOURCE_GROUPS => {
+                let groups: Vec<crate::accounts::ResourceGroup> = json(value)?;
+                crate::accounts::ResourceGroups::check(&groups)?;
+                self.resource_groups = groups;
+            }
             CLOCK => {
                 let clock: SavedClock = json(value)?;
                 clock.check()?;
@@ -271,6 +278,7 @@ impl Image {
         for account in self.accounts {
             eci.accounts.upsert(account);
         }
+        eci.resource_groups.declare(&self.resource_groups);
         faults.install(self.faults);
         throttle.replace(self.limits);
         // Checked when read; the groups' use is counted as their partitions are put in place.

@@ -552,7 +552,7 @@ impl DocumentedCode for EciCode {
     }
 }
 
-/// A code that the VPC 2016-04-28, ECS 2014-05-26 or STS 2015-04-01 operations document (`companions.tsv`).
+/// A code that the VPC 2016-04-28, ECS 2014-05-26, STS 2015-04-01 or Resource Manager 2020-03-31 operations document (`companions.tsv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompanionCode {
     /// `AuthorizationLimitExceed`
@@ -563,6 +563,8 @@ pub enum CompanionCode {
     DependencyViolationSecurityGroup,
     /// `DependencyViolation.VSwitch`
     DependencyViolationVSwitch,
+    /// `EntityNotExists.ResourceGroup`
+    EntityNotExistsResourceGroup,
     /// `IncorrectEipStatus`
     IncorrectEipStatus,
     /// `IncorrectInstanceStatus`
@@ -619,6 +621,8 @@ pub enum CompanionCode {
     InvalidVpcNameMalformed,
     /// `InvalidZoneId.NotFound`
     InvalidZoneIdNotFound,
+    /// `OperationDenied.DeletionProtection`
+    OperationDeniedDeletionProtection,
     /// `QuotaExceed.SecurityGroup`
     QuotaExceedSecurityGroup,
     /// `QuotaExceeded.Eip`
@@ -638,6 +642,7 @@ impl DocumentedCode for CompanionCode {
             CompanionCode::DependencyViolation => "DependencyViolation",
             CompanionCode::DependencyViolationSecurityGroup => "DependencyViolation.SecurityGroup",
             CompanionCode::DependencyViolationVSwitch => "DependencyViolation.VSwitch",
+            CompanionCode::EntityNotExistsResourceGroup => "EntityNotExists.ResourceGroup",
             CompanionCode::IncorrectEipStatus => "IncorrectEipStatus",
             CompanionCode::IncorrectInstanceStatus => "IncorrectInstanceStatus",
             CompanionCode::IncorrectVSwitchStatus => "IncorrectVSwitchStatus",
@@ -666,6 +671,7 @@ impl DocumentedCode for CompanionCode {
             CompanionCode::InvalidVpcIdNotFound => "InvalidVpcId.NotFound",
             CompanionCode::InvalidVpcNameMalformed => "InvalidVpcName.Malformed",
             CompanionCode::InvalidZoneIdNotFound => "InvalidZoneId.NotFound",
+            CompanionCode::OperationDeniedDeletionProtection => "OperationDenied.DeletionProtection",
             CompanionCode::QuotaExceedSecurityGroup => "QuotaExceed.SecurityGroup",
             CompanionCode::QuotaExceededEip => "QuotaExceeded.Eip",
             CompanionCode::QuotaExceededTagNum => "QuotaExceeded.TagNum",
@@ -680,6 +686,7 @@ impl DocumentedCode for CompanionCode {
             CompanionCode::DependencyViolation => 400,
             CompanionCode::DependencyViolationSecurityGroup => 400,
             CompanionCode::DependencyViolationVSwitch => 400,
+            CompanionCode::EntityNotExistsResourceGroup => 404,
             CompanionCode::IncorrectEipStatus => 400,
             CompanionCode::IncorrectInstanceStatus => 400,
             CompanionCode::IncorrectVSwitchStatus => 400,
@@ -708,6 +715,7 @@ impl DocumentedCode for CompanionCode {
             CompanionCode::InvalidVpcIdNotFound => 404,
             CompanionCode::InvalidVpcNameMalformed => 400,
             CompanionCode::InvalidZoneIdNotFound => 404,
+            CompanionCode::OperationDeniedDeletionProtection => 400,
             CompanionCode::QuotaExceedSecurityGroup => 403,
             CompanionCode::QuotaExceededEip => 400,
             CompanionCode::QuotaExceededTagNum => 400,
@@ -722,6 +730,7 @@ impl DocumentedCode for CompanionCode {
             CompanionCode::DependencyViolation => "Specified object has dependent resources.",
             CompanionCode::DependencyViolationSecurityGroup => "Specified object has dependent resources SecurityGroup.",
             CompanionCode::DependencyViolationVSwitch => "Specified object has dependent resources.",
+            CompanionCode::EntityNotExistsResourceGroup => "The resource group does not exist.",
             CompanionCode::IncorrectEipStatus => "Current elastic IP status does not support this operation.",
             CompanionCode::IncorrectInstanceStatus => "The current status of the resource does not support this operation.",
             CompanionCode::IncorrectVSwitchStatus => "vpc subnet status not working.",
@@ -750,6 +759,7 @@ impl DocumentedCode for CompanionCode {
             CompanionCode::InvalidVpcIdNotFound => "Specified VPC does not exist.",
             CompanionCode::InvalidVpcNameMalformed => "Specified VPC name is not valid.",
             CompanionCode::InvalidZoneIdNotFound => "Specified zone does not exist.",
+            CompanionCode::OperationDeniedDeletionProtection => "The EIP has deletion protection enabled and cannot be released.",
             CompanionCode::QuotaExceedSecurityGroup => "The maximum number of security groups is reached.",
             CompanionCode::QuotaExceededEip => "Elastic IP address quota exceeded.",
             CompanionCode::QuotaExceededTagNum => "The number of tags on the resource exceeds the quota.",

@@ -12,7 +12,7 @@ const TABLES: [(&str, &str, &str); 2] = [
     ),
     (
         "CompanionCode",
-        "A code that the VPC 2016-04-28, ECS 2014-05-26 or STS 2015-04-01 operations document (`companions.tsv`).",
+        "A code that the VPC 2016-04-28, ECS 2014-05-26, STS 2015-04-01 or Resource Manager 2020-03-31 operations document (`companions.tsv`).",
         include_str!("companions.tsv"),
     ),
 ];

@@ -279,7 +279,8 @@ impl Summary {
             .iter()
             .map(|p| {
                 let called = p.operations.iter().filter(|r| r.calls > 0).count();
-                format!("{} {called}/{}", p.product.to_ascii_uppercase(), p.operations.len())
+                let name = Product::from_code(p.product).map_or(p.product, Product::name);
+                format!("{name} {called}/{}", p.operations.len())
             })
             .collect();
         Summary {

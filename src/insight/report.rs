@@ -46,7 +46,8 @@ impl Report {
                 "<h2>{} {}</h2><table id=\"coverage-{}\"><thead><tr><th>Operation</th><th>Calls</th>\
                  <th>OK</th><th>Errors answered</th><th>Faults fired</th><th>Parameters seen</th>\
                  <th>Documented errors never answered</th></tr></thead><tbody>",
-                product.product.to_ascii_uppercase(),
+                crate::actions::Product::from_code(product.product)
+                    .map_or(product.product, crate::actions::Product::name),
                 product.version,
                 product.product
             );

@@ -24,6 +24,9 @@ pub struct Eip {
     /// `PayByBandwidth` when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
+    /// Refuses `ReleaseEipAddress` while set (`DeletionProtection`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deletion_protection: bool,
 }
 
 impl Eip {
@@ -37,6 +40,7 @@ impl Eip {
             api: Attributes::default(),
             bandwidth: None,
             internet_charge_type: None,
+            deletion_protection: false,
         }
     }
 }

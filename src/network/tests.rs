@@ -268,7 +268,7 @@ fn a_vswitch_overlapping_another_of_its_vpc_is_refused_by_its_neighbours() {
     net.declare_vpc(vpc("vpc-a")).unwrap();
     net.declare_vpc(vpc("vpc-b")).unwrap();
     let declare = |net: &mut RegionNetwork, id: &str, vpc: &str, cidr: &str| {
-        net.declare_vswitch(id, vpc, "cn-hangzhou-b", cidr.parse().unwrap(), None)
+        net.declare_vswitch(id, vpc, "cn-hangzhou-b", cidr.parse().unwrap(), None, "")
     };
     for n in 0..200u32 {
         declare(

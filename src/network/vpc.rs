@@ -1,7 +1,7 @@
 //! VPCs: their blocks, their system route table's name, and what the model does with them.
 
 use super::{owner_key, Attributes, Indexed, RegionNetwork};
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -17,6 +17,15 @@ pub struct Vpc {
     /// Its system route table's name and description (the table itself has no other state).
     #[serde(default)]
     pub route_table: RouteTable,
+    /// Its IPv6 /56 while IPv6 is enabled (`EnableIpv6`); its vSwitches take /64s of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr_block: Option<Ipv6Net>,
+    /// Its secondary IPv4 blocks (`AssociateVpcCidrBlock`); its vSwitches may lie in them too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secondary_cidrs: Vec<Ipv4Net>,
+    /// Whether its instances get DNS host names (`EnableDnsHostname`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dns_hostname: bool,
 }
 
 impl Vpc {
@@ -28,7 +37,42 @@ impl Vpc {
             api: Attributes::default(),
             user_cidrs: Vec::new(),
             route_table: RouteTable::default(),
+            ipv6_cidr_block: None,
+            secondary_cidrs: Vec::new(),
+            dns_hostname: false,
         }
+    }
+
+    /// Whether `block` lies inside its primary block or one of its secondary ones.
+    pub fn holds(&self, block: &Ipv4Net) -> bool {
+        self.cidr_block.contains(block) || self.secondary_cidrs.iter().any(|c| c.contains(block))
+    }
+
+    /// The IPv6 /56 the VPC gets when IPv6 is enabled: inside 2408:4005::/32, drawn from its id, so the
+    /// same VPC gets the same block again.
+    pub fn ipv6_block_for(vpc_id: &str) -> Ipv6Net {
+        let hash = vpc_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let [a, b, c, ..] = hash.to_be_bytes();
+        let address = std::net::Ipv6Addr::new(
+            0x2408,
+            0x4005,
+            u16::from_be_bytes([a, b]),
+            u16::from(c) << 8,
+            0,
+            0,
+            0,
+            0,
+        );
+        Ipv6Net::new(address, 56).unwrap_or_default()
+    }
+
+    /// The /64 numbered `index` (0–255) of its IPv6 block, as `CreateVSwitch`'s `Ipv6CidrBlock` names it.
+    pub fn ipv6_subnet(&self, index: u8) -> Option<Ipv6Net> {
+        let block = self.ipv6_cidr_block?;
+        let base = u128::from(block.network()) | (u128::from(index) << 64);
+        Ipv6Net::new(std::net::Ipv6Addr::from(base), 64).ok()
     }
 }
 

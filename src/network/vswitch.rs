@@ -228,6 +228,7 @@ impl RegionNetwork {
         zone_id: &str,
         cidr: Ipv4Net,
         ipv6: Option<Ipv6Net>,
+        name: &str,
     ) -> Result<(), String> {
         if let Some(existing) = self.vswitch(id) {
             let same = existing.vpc_id == vpc_id && existing.zone_id == zone_id && existing.cidr_block == cidr;
@@ -248,7 +249,10 @@ impl RegionNetwork {
             cidr_block: cidr,
             auto_registered: false,
             ipv6_cidr_block: ipv6,
-            api: Attributes::default(),
+            api: Attributes {
+                name: name.to_owned(),
+                ..Attributes::default()
+            },
         });
         Ok(())
     }

@@ -1,11 +1,12 @@
 //! The operation table: every action this build serves, keyed by product and action, each a row
-//! naming its handler. Each product keeps its rows in its own folder (`eci`, `vpc`, `ecs`, `sts`). Handlers are plain functions of typed input to a JSON body; they never see
+//! naming its handler. Each product keeps its rows in its own folder (`eci`, `vpc`, `ecs`, `sts`, `resourcemanager`). Handlers are plain functions of typed input to a JSON body; they never see
 //! HTTP. The state they work on is in `state` and `partition` (and the shared network model); what the
 //! side API does beyond them is in `admin`.
 
 pub mod admin;
 pub mod eci;
 pub mod ecs;
+pub mod resourcemanager;
 pub mod state;
 pub mod sts;
 pub mod vpc;
@@ -54,6 +55,7 @@ pub fn operations(product: Product) -> &'static [Operation] {
         Product::Vpc => vpc::OPERATIONS,
         Product::Ecs => ecs::OPERATIONS,
         Product::Sts => sts::OPERATIONS,
+        Product::ResourceManager => resourcemanager::OPERATIONS,
     }
 }
 

@@ -5,7 +5,7 @@ use super::eci::container_group::exec_sessions::ExecSessions;
 use super::eci::container_group::model::{ContainerGroup, Holdings};
 use super::eci::rendered;
 use super::RegionState;
-use crate::accounts::Accounts;
+use crate::accounts::{Accounts, ResourceGroups};
 use crate::auth::Caller;
 use crate::capacity::market::Market;
 use crate::capacity::Capacity;
@@ -34,6 +34,8 @@ pub struct EciState {
     pub registry: Registry<RegionState>,
     pub networks: Networks,
     pub accounts: Accounts,
+    /// The resource groups fixture documents declared for every account.
+    pub resource_groups: ResourceGroups,
     pub ids: IdGenerator,
     pub clock: Arc<dyn Clock>,
     pub strict_network: bool,
@@ -55,6 +57,7 @@ impl EciState {
             registry: Registry::default(),
             networks: Networks::default(),
             accounts: Accounts::default(),
+            resource_groups: ResourceGroups::default(),
             ids: IdGenerator::new(options.seed),
             clock,
             strict_network: options.strict_network,
@@ -99,6 +102,7 @@ impl EciState {
         let world = fixtures::World {
             capacity: &self.capacity,
             market: &self.market,
+            resource_groups: &self.resource_groups,
             now: self.clock.now(),
         };
         fixtures::apply(doc, &self.networks, &self.accounts, &self.ids, &world)
@@ -117,6 +121,7 @@ impl EciState {
         self.registry.clear();
         self.networks.clear();
         self.accounts.clear();
+        self.resource_groups.clear();
         self.exec_sessions.clear();
         self.rendered.clear();
         self.capacity.clear();

@@ -194,7 +194,7 @@ async fn actions_must_be_operations_and_the_closest_one_is_suggested() {
     let reply = send(&app, request).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
     assert!(
-        error_message(&reply).contains("not an operation of ECI, VPC, ECS or STS"),
+        error_message(&reply).contains("not an operation of ECI, VPC, ECS, STS or Resource Manager"),
         "{}",
         reply.text
     );

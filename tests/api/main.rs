@@ -27,6 +27,7 @@ mod metrics;
 mod network;
 mod numeric_ranges;
 mod prometheus;
+mod provider_surface;
 mod robustness;
 mod rules_table;
 mod signing;

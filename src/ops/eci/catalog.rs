@@ -36,13 +36,20 @@ struct PerSecond {
     ephemeral_storage_gib: f64,
 }
 
+/// One instance type of the catalogue: what ECI places groups on, and what ECS lists.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct InstanceType {
-    instance_type: String,
-    family: String,
-    cores: f64,
-    memory: f64,
+pub struct InstanceType {
+    pub instance_type: String,
+    pub family: String,
+    pub cores: f64,
+    /// GiB.
+    pub memory: f64,
+}
+
+/// Every instance type of the catalogue, in its order.
+pub fn instance_types() -> &'static [InstanceType] {
+    catalog().map(|c| c.instance_types.as_slice()).unwrap_or_default()
 }
 
 fn catalog() -> Option<&'static Catalog> {

@@ -1,11 +1,12 @@
 //! ECS 2014-05-26: the operation table of the companion product that makes security groups and their
 //! rules (the network model's, as fixtures declare them and ECI places groups in them), with ECS's
-//! zones, regions and tags.
+//! zones, regions, tags, instance types and public images.
 
+pub mod catalogue;
 pub mod rules;
 pub mod security_group;
 
-use super::vpc::{service, tags};
+use super::vpc::{resource_groups, service, tags};
 use super::{Operation, Validation};
 use crate::actions::Product;
 use crate::protocol::parse_input;
@@ -37,6 +38,11 @@ ecs_rows! {
     "DescribeZones" => |_, req| service::zones(Product::Ecs, req);
     "DescribeRegions" => |_, req| service::regions(Product::Ecs, req);
     "DescribeAvailableResource" => |_, req| service::available_resource(req);
+    "DescribeInstanceTypes" => |_, req| catalogue::describe_instance_types(req);
+    "DescribeImages" => |_, req| catalogue::describe_images(req);
+    "JoinResourceGroup" => |ctx, req| resource_groups::move_to(ctx, "JoinResourceGroup", req);
+    "ModifySecurityGroupRule" => |ctx, req| security_group::modify_rule(ctx, "ModifySecurityGroupRule", req);
+    "ModifySecurityGroupEgressRule" => |ctx, req| security_group::modify_rule(ctx, "ModifySecurityGroupEgressRule", req);
     "TagResources" => |ctx, req| tags::tag(ctx, Kinds::Ecs, req);
     "UntagResources" => |ctx, req| tags::untag(ctx, Kinds::Ecs, req);
     "ListTagResources" => |ctx, req| tags::list(ctx, Kinds::Ecs, req);

@@ -204,6 +204,72 @@ impl RegionNetwork {
         Ok(())
     }
 
+    /// `ModifySecurityGroupRule[Egress]`: the rule `rule_id` names takes the terms given (those not
+    /// given stay as they were); with no id, the rule whose terms these are takes the description
+    /// given, as the service's older form of the call does.
+    pub fn modify_rule(
+        &mut self,
+        change: &NetworkChange<'_>,
+        id: &str,
+        direction: &str,
+        rule_id: Option<&str>,
+        spec: &RuleSpec,
+    ) -> Result<(), ApiError> {
+        let action = change.action;
+        let group = self
+            .visible_security_group(id, change.account)
+            .ok_or_else(|| documented_error(action, CompanionCode::InvalidSecurityGroupIdNotFound, None))?;
+        let found = match rule_id {
+            Some(rule_id) => group
+                .rules
+                .iter()
+                .find(|r| r.direction == direction && r.rule_id == rule_id),
+            None => {
+                let terms = self.checked_rule(spec, direction, action, String::new(), change)?;
+                group.rules.iter().find(|r| r.same_as(&terms))
+            }
+        };
+        let old = found.cloned().ok_or_else(|| {
+            ApiError::with_detail(
+                ErrorCode::InvalidParameter,
+                "The specified security group rule does not exist.",
+            )
+        })?;
+        let merged = RuleSpec {
+            ip_protocol: spec.ip_protocol.clone().or(Some(old.ip_protocol.clone())),
+            port_range: spec.port_range.clone().or(Some(old.port_range.clone())),
+            source_port_range: spec.source_port_range.clone().or(Some(old.source_port_range.clone())),
+            policy: spec.policy.clone().or(Some(old.policy.clone())),
+            priority: spec.priority.clone().or(Some(old.priority.to_string())),
+            nic_type: spec.nic_type.clone(),
+            cidr_ip: spec
+                .cidr_ip
+                .clone()
+                .or(Some(old.cidr_ip.clone()).filter(|c| !c.is_empty())),
+            ipv6_cidr_ip: spec
+                .ipv6_cidr_ip
+                .clone()
+                .or(Some(old.ipv6_cidr_ip.clone()).filter(|c| !c.is_empty())),
+            group_id: spec
+                .group_id
+                .clone()
+                .or(Some(old.group_id.clone()).filter(|g| !g.is_empty())),
+            description: spec.description.clone().or(Some(old.description.clone())),
+        };
+        let mut rule = self.checked_rule(&merged, direction, action, old.rule_id.clone(), change)?;
+        rule.created_at = old.created_at;
+        let group = self.own_security_group_mut(id, change.account, action)?;
+        if let Some(slot) = group
+            .rules
+            .iter_mut()
+            .find(|r| r.rule_id == old.rule_id && r.same_as(&old))
+        {
+            *slot = rule;
+        }
+        self.security_groups.reindex(id);
+        Ok(())
+    }
+
     fn checked_rule(
         &self,
         spec: &RuleSpec,

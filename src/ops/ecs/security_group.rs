@@ -96,6 +96,12 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeSecurityGroupsRequest) -> Result<Jso
         .filter(|g| g.api.visible_to(account))
         .filter(|g| filter_matches(&req.vpc_id, &g.vpc_id) && filter_matches(&req.security_group_name, &g.api.name))
         .filter(|g| filter_matches(&req.security_group_type, group_type(g)))
+        .filter(|g| {
+            filter_matches(
+                &req.resource_group_id,
+                g.api.resource_group_id.as_deref().unwrap_or_default(),
+            )
+        })
         .filter(|g| has_tags(&g.api.tags, &wanted_tags))
         .collect();
     found.sort_by(|a, b| (a.api.created_at, &a.security_group_id).cmp(&(b.api.created_at, &b.security_group_id)));
@@ -365,5 +371,36 @@ pub fn revoke(ctx: &Ctx<'_>, action: &'static str, req: RuleRequest) -> Result<J
     network
         .lock()
         .revoke(&made, &req.security_group_id, direction, &req.rule_ids, &specs)?;
+    JsonBody::of(&json!({}))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ModifyRuleRequest {
+    pub region_id: String,
+    pub security_group_id: String,
+    #[serde(rename = "SecurityGroupRuleId")]
+    pub rule_id: Option<String>,
+    #[serde(flatten)]
+    pub terms: RuleTerms,
+}
+
+/// `ModifySecurityGroupRule` and `ModifySecurityGroupEgressRule`.
+pub fn modify_rule(ctx: &Ctx<'_>, action: &'static str, req: ModifyRuleRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let ingress = action == "ModifySecurityGroupRule";
+    let rule_id = req.rule_id.as_deref().filter(|r| !r.is_empty());
+    if rule_id.is_none() && req.terms.is_empty() {
+        return Err(ApiError::missing("SecurityGroupRuleId"));
+    }
+    let made = change(ctx, action, Stated::default());
+    let direction = if ingress { "ingress" } else { "egress" };
+    network.lock().modify_rule(
+        &made,
+        &req.security_group_id,
+        direction,
+        rule_id,
+        &req.terms.spec(ingress),
+    )?;
     JsonBody::of(&json!({}))
 }

@@ -6,6 +6,7 @@
 use super::common::{
     change, comma_list, filter_matches, has_tags, network_of, page_of, tags_in, tags_out, KeyValue, Stated,
 };
+use crate::accounts::group_or_default;
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
 use crate::error::CompanionCode;
@@ -59,7 +60,7 @@ pub fn allocate(ctx: &Ctx<'_>, req: AllocateEipAddressRequest) -> Result<JsonBod
     JsonBody::of(&json!({
         "AllocationId": id,
         "EipAddress": ip.to_string(),
-        "ResourceGroupId": req.resource_group_id.unwrap_or_default(),
+        "ResourceGroupId": group_or_default(req.resource_group_id.as_deref(), None, &ctx.caller.account),
     }))
 }
 
@@ -96,11 +97,15 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeEipAddressesRequest) -> Result<JsonB
         .filter(|e| filter_matches(&req.eip_name, &e.api.name) && filter_matches(&req.status, status(e)))
         .filter(|e| filter_matches(&req.associated_instance_id, e.bound_to.as_deref().unwrap_or_default()))
         .filter(|e| filter_matches(&req.associated_instance_type, instance_type(e)))
+        .filter(|e| {
+            let group = group_or_default(e.api.resource_group_id.as_deref(), e.api.owner.as_deref(), account);
+            filter_matches(&req.resource_group_id, &group)
+        })
         .filter(|e| has_tags(&e.api.tags, &wanted_tags))
         .collect();
     found.sort_by(|a, b| (a.api.created_at, &a.allocation_id).cmp(&(b.api.created_at, &b.allocation_id)));
     let page = page_of(found, req.page_number, req.page_size, 100)?;
-    let items: Vec<Value> = page.items.iter().map(|e| view(&net, e)).collect();
+    let items: Vec<Value> = page.items.iter().map(|e| view(&net, e, &ctx.caller.account)).collect();
     JsonBody::of(&json!({
         "TotalCount": page.total,
         "PageNumber": page.number,
@@ -125,7 +130,8 @@ fn instance_type(eip: &Eip) -> &'static str {
     }
 }
 
-fn view(net: &RegionNetwork, eip: &Eip) -> Value {
+/// An EIP as `DescribeEipAddresses` shows it to `caller`.
+fn view(net: &RegionNetwork, eip: &Eip, caller: &str) -> Value {
     let bandwidth = eip.bandwidth.clone().unwrap_or_else(|| "5".to_owned());
     let bound = eip.bound_to.is_some();
     json!({
@@ -151,7 +157,7 @@ fn view(net: &RegionNetwork, eip: &Eip) -> Value {
         "Mode": "NAT",
         "BizType": "",
         "BusinessStatus": "Normal",
-        "DeletionProtection": false,
+        "DeletionProtection": eip.deletion_protection,
         "SecondLimited": false,
         "HDMonitorStatus": "OFF",
         "HasReservationData": "false",
@@ -162,7 +168,9 @@ fn view(net: &RegionNetwork, eip: &Eip) -> Value {
         "PublicIpAddressPoolId": "",
         "SegmentInstanceId": "",
         "Zone": "",
-        "ResourceGroupId": eip.api.resource_group_id.clone().unwrap_or_default(),
+        "ResourceGroupId": group_or_default(eip.api.resource_group_id.as_deref(), eip.api.owner.as_deref(), caller),
+        // Where the address may be used: its own region (clients read this list, never absent).
+        "AvailableRegions": {"AvailableRegion": [net.region_id.as_str()]},
         "OperationLocks": {"LockReason": []},
         "SecurityProtectionTypes": {"SecurityProtectionType": []},
         "Tags": tags_out(&eip.api.tags),
@@ -261,5 +269,35 @@ pub fn release(ctx: &Ctx<'_>, req: ReleaseEipAddressRequest) -> Result<JsonBody,
     network
         .lock()
         .release_allocated_eip(&ctx.caller.account, &req.allocation_id)?;
+    JsonBody::of(&json!({}))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeletionProtectionRequest {
+    pub region_id: String,
+    pub instance_id: String,
+    pub protection_enable: Option<bool>,
+    /// The kind of `InstanceId`: `EIP` (the default) is the one served.
+    #[serde(rename = "Type")]
+    pub instance_type: Option<String>,
+}
+
+/// `DeletionProtection` of an EIP.
+pub fn deletion_protection(ctx: &Ctx<'_>, req: DeletionProtectionRequest) -> Result<JsonBody, ApiError> {
+    if req
+        .instance_type
+        .as_deref()
+        .is_some_and(|t| !t.is_empty() && !t.eq_ignore_ascii_case("EIP"))
+    {
+        return Err(ApiError::invalid("Type", "only EIP is served"));
+    }
+    let enabled = req
+        .protection_enable
+        .ok_or_else(|| ApiError::missing("ProtectionEnable"))?;
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    network
+        .lock()
+        .protect_eip(&ctx.caller.account, &req.instance_id, enabled)?;
     JsonBody::of(&json!({}))
 }

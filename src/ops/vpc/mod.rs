@@ -4,6 +4,7 @@
 
 pub mod common;
 pub mod eip;
+pub mod resource_groups;
 pub mod rules;
 pub mod service;
 pub mod tags;
@@ -51,4 +52,8 @@ vpc_rows! {
     "ListTagResources" => |ctx, req| tags::list(ctx, Kinds::Vpc, req);
     "DescribeZones" => |_, req| service::zones(Product::Vpc, req);
     "DescribeRegions" => |_, req| service::regions(Product::Vpc, req);
+    "MoveResourceGroup" => |ctx, req| resource_groups::move_to(ctx, "MoveResourceGroup", req);
+    "AssociateVpcCidrBlock" => |ctx, req| vpcs::secondary_cidr(ctx, true, req);
+    "UnassociateVpcCidrBlock" => |ctx, req| vpcs::secondary_cidr(ctx, false, req);
+    "DeletionProtection" => eip::deletion_protection;
 }

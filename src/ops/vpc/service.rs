@@ -13,14 +13,15 @@ use serde_json::{json, Value};
 /// What an ECS zone offers: every resource a Terraform `alicloud_zones` filter asks about.
 const RESOURCE_TYPES: [&str; 5] = ["Instance", "Disk", "VSwitch", "IoOptimized", "DedicatedHost"];
 const DISK_CATEGORIES: [&str; 4] = ["cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd"];
-const INSTANCE_TYPES: [&str; 6] = [
-    "ecs.c6.large",
-    "ecs.c6.xlarge",
-    "ecs.g6.large",
-    "ecs.g6.xlarge",
-    "ecs.r6.large",
-    "ecs.r6.xlarge",
-];
+
+/// The instance types of the catalogue ECI places groups on, with `cores` and `memory` when given.
+fn instance_types(cores: Option<f64>, memory: Option<f64>) -> Vec<&'static str> {
+    crate::ops::eci::catalog::instance_types()
+        .iter()
+        .filter(|t| cores.is_none_or(|c| t.cores == c) && memory.is_none_or(|m| t.memory == m))
+        .map(|t| t.instance_type.as_str())
+        .collect()
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -41,7 +42,7 @@ pub fn zones(product: Product, req: DescribeZonesRequest) -> Result<JsonBody, Ap
                 "AvailableResourceCreation": {"ResourceTypes": RESOURCE_TYPES},
                 "AvailableDiskCategories": {"DiskCategories": DISK_CATEGORIES},
                 "AvailableVolumeCategories": {"VolumeCategories": DISK_CATEGORIES},
-                "AvailableInstanceTypes": {"InstanceTypes": INSTANCE_TYPES},
+                "AvailableInstanceTypes": {"InstanceTypes": instance_types(None, None)},
                 "AvailableDedicatedHostTypes": {"DedicatedHostType": []},
                 "DedicatedHostGenerations": {"DedicatedHostGeneration": []},
                 "AvailableResources": {"ResourcesInfo": []},
@@ -58,18 +59,22 @@ pub struct DescribeAvailableResourceRequest {
     pub region_id: String,
     pub destination_resource: String,
     pub zone_id: Option<String>,
+    /// vCPUs and GiB an `InstanceType` must have.
+    pub cores: Option<f64>,
+    pub memory: Option<f64>,
 }
 
 /// ECS's `DescribeAvailableResource`: per zone of the region (or the one asked for), what it offers
 /// of `DestinationResource`, all `Available` and `WithStock`.
 pub fn available_resource(req: DescribeAvailableResourceRequest) -> Result<JsonBody, ApiError> {
     let region = network::region(&req.region_id)?;
-    let offered: Vec<&str> = match req.destination_resource.as_str() {
-        "Zone" => Vec::new(),
-        "IoOptimized" => vec!["optimized"],
-        "InstanceType" => INSTANCE_TYPES.to_vec(),
-        "SystemDisk" | "DataDisk" => DISK_CATEGORIES.to_vec(),
-        "Network" => vec!["vpc"],
+    // None: the zone itself is what is offered.
+    let offered: Option<Vec<&str>> = match req.destination_resource.as_str() {
+        "Zone" => None,
+        "IoOptimized" => Some(vec!["optimized"]),
+        "InstanceType" => Some(instance_types(req.cores, req.memory)),
+        "SystemDisk" | "DataDisk" => Some(DISK_CATEGORIES.to_vec()),
+        "Network" => Some(vec!["vpc"]),
         _ => {
             return Err(ApiError::invalid(
                 "DestinationResource",
@@ -86,11 +91,12 @@ pub fn available_resource(req: DescribeAvailableResourceRequest) -> Result<JsonB
         .zones
         .iter()
         .filter(|zone| wanted.is_none_or(|w| w == zone.as_str()))
+        // A zone that offers none of what was asked for is left out, as the service leaves it.
+        .filter(|_| offered.as_ref().is_none_or(|values| !values.is_empty()))
         .map(|zone| {
-            let values: Vec<Value> = if offered.is_empty() {
-                vec![stocked(zone)]
-            } else {
-                offered.iter().map(|v| stocked(v)).collect()
+            let values: Vec<Value> = match &offered {
+                None => vec![stocked(zone)],
+                Some(values) => values.iter().map(|v| stocked(v)).collect(),
             };
             json!({
                 "RegionId": region.region_id,

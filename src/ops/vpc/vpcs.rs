@@ -4,7 +4,8 @@
 use super::common::{
     change, comma_list, filter_matches, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated,
 };
-use super::rules::VpcSpec;
+use super::rules::{VpcChange, VpcSpec};
+use crate::accounts::group_or_default;
 use crate::error::catalogue::documented_error;
 use crate::error::CompanionCode;
 use crate::error::{ApiError, ErrorCode};
@@ -26,6 +27,8 @@ pub struct CreateVpcRequest {
     pub client_token: Option<String>,
     pub resource_group_id: Option<String>,
     pub dry_run: Option<bool>,
+    pub enable_ipv6: Option<bool>,
+    pub enable_dns_hostname: Option<bool>,
     #[serde(default, rename = "Tag")]
     pub tags: Vec<KeyValue>,
 }
@@ -45,6 +48,8 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVpcRequest) -> Result<JsonBody, ApiError
         cidr_block: req.cidr_block.as_deref().filter(|c| !c.is_empty()),
         user_cidrs: comma_list(req.user_cidr.as_deref()),
         dry_run: req.dry_run == Some(true),
+        enable_ipv6: req.enable_ipv6 == Some(true),
+        dns_hostname: req.enable_dns_hostname == Some(true),
     };
     let mut net = network.lock();
     let id = net.create_vpc(&made, &spec)?;
@@ -60,7 +65,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVpcRequest) -> Result<JsonBody, ApiError
         "VpcId": id,
         "VRouterId": router_id(vpc),
         "RouteTableId": route_table_id(vpc),
-        "ResourceGroupId": vpc.api.resource_group_id.clone().unwrap_or_default(),
+        "ResourceGroupId": group_or_default(vpc.api.resource_group_id.as_deref(), vpc.api.owner.as_deref(), &ctx.caller.account),
     }))
 }
 
@@ -94,7 +99,10 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVpcsRequest) -> Result<JsonBody, Api
         .filter(|v| {
             req.resource_group_id
                 .as_deref()
-                .is_none_or(|r| v.api.resource_group_id.as_deref() == Some(r))
+                .filter(|r| !r.is_empty())
+                .is_none_or(|r| {
+                    group_or_default(v.api.resource_group_id.as_deref(), v.api.owner.as_deref(), account) == r
+                })
         })
         .filter(|v| has_tags(&v.api.tags, &wanted_tags))
         .collect();
@@ -117,6 +125,11 @@ pub struct VpcIdRequest {
     pub vpc_name: Option<String>,
     pub description: Option<String>,
     pub dry_run: Option<bool>,
+    /// `ModifyVpcAttribute`'s new block.
+    pub cidr_block: Option<String>,
+    #[serde(rename = "EnableIPv6")]
+    pub enable_ipv6: Option<bool>,
+    pub enable_dns_hostname: Option<bool>,
 }
 
 pub fn attribute(ctx: &Ctx<'_>, req: VpcIdRequest) -> Result<JsonBody, ApiError> {
@@ -152,9 +165,14 @@ pub fn modify(ctx: &Ctx<'_>, req: VpcIdRequest) -> Result<JsonBody, ApiError> {
         description: req.description.as_deref(),
         ..Stated::default()
     };
+    let asked = VpcChange {
+        cidr_block: req.cidr_block.as_deref().filter(|c| !c.is_empty()),
+        enable_ipv6: req.enable_ipv6,
+        dns_hostname: req.enable_dns_hostname,
+    };
     network
         .lock()
-        .modify_vpc(&change(ctx, "ModifyVpcAttribute", stated), &req.vpc_id)?;
+        .modify_vpc(&change(ctx, "ModifyVpcAttribute", stated), &req.vpc_id, &asked)?;
     JsonBody::of(&json!({}))
 }
 
@@ -163,6 +181,40 @@ pub fn delete(ctx: &Ctx<'_>, req: VpcIdRequest) -> Result<JsonBody, ApiError> {
     let mut net = network.lock();
     let now = ctx.eci.clock.now();
     net.delete_vpc(&ctx.caller.account, &req.vpc_id, now, req.dry_run == Some(true))?;
+    JsonBody::of(&json!({}))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VpcCidrRequest {
+    pub region_id: String,
+    pub vpc_id: String,
+    pub secondary_cidr_block: Option<String>,
+    /// Only `IPV4` blocks are served.
+    pub ip_version: Option<String>,
+}
+
+/// `AssociateVpcCidrBlock` and `UnassociateVpcCidrBlock` of an IPv4 `SecondaryCidrBlock`.
+pub fn secondary_cidr(ctx: &Ctx<'_>, associate: bool, req: VpcCidrRequest) -> Result<JsonBody, ApiError> {
+    if req
+        .ip_version
+        .as_deref()
+        .is_some_and(|v| !v.eq_ignore_ascii_case("IPV4"))
+    {
+        return Err(ApiError::invalid("IpVersion", "only IPV4 secondary blocks are served"));
+    }
+    let block = req
+        .secondary_cidr_block
+        .as_deref()
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| ApiError::missing("SecondaryCidrBlock"))?;
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let mut net = network.lock();
+    if associate {
+        net.associate_vpc_cidr(&ctx.caller.account, &req.vpc_id, block)?;
+    } else {
+        net.unassociate_vpc_cidr(&ctx.caller.account, &req.vpc_id, block)?;
+    }
     JsonBody::of(&json!({}))
 }
 
@@ -188,6 +240,11 @@ fn vswitch_ids(net: &RegionNetwork, vpc: &Vpc, account: &str) -> Vec<String> {
 }
 
 fn view(ctx: &Ctx<'_>, net: &RegionNetwork, vpc: &Vpc, now: OffsetDateTime) -> Value {
+    let ipv6_blocks: Vec<Value> = vpc
+        .ipv6_cidr_block
+        .iter()
+        .map(|b| json!({"Ipv6CidrBlock": b.to_string(), "Ipv6Isp": "BGP"}))
+        .collect();
     json!({
         "VpcId": vpc.vpc_id,
         "RegionId": net.region_id,
@@ -196,20 +253,20 @@ fn view(ctx: &Ctx<'_>, net: &RegionNetwork, vpc: &Vpc, now: OffsetDateTime) -> V
         "Description": vpc.api.description,
         "CreationTime": vpc.api.creation_time(),
         "CidrBlock": vpc.cidr_block.to_string(),
-        "Ipv6CidrBlock": "",
-        "Ipv6CidrBlocks": {"Ipv6CidrBlock": []},
-        "SecondaryCidrBlocks": {"SecondaryCidrBlock": []},
+        "Ipv6CidrBlock": vpc.ipv6_cidr_block.map(|b| b.to_string()).unwrap_or_default(),
+        "Ipv6CidrBlocks": {"Ipv6CidrBlock": ipv6_blocks},
+        "SecondaryCidrBlocks": {"SecondaryCidrBlock": vpc.secondary_cidrs.iter().map(ToString::to_string).collect::<Vec<_>>()},
         "UserCidrs": {"UserCidr": vpc.user_cidrs},
         "VRouterId": router_id(vpc),
         "RouterTableIds": {"RouterTableIds": [route_table_id(vpc)]},
         "NatGatewayIds": {"NatGatewayIds": []},
         "VSwitchIds": {"VSwitchId": vswitch_ids(net, vpc, &ctx.caller.account)},
         "IsDefault": is_default(net, vpc),
-        "EnabledIpv6": false,
+        "EnabledIpv6": vpc.ipv6_cidr_block.is_some(),
         "DhcpOptionsSetStatus": "Available",
-        "DnsHostnameStatus": "DISABLED",
+        "DnsHostnameStatus": if vpc.dns_hostname { "ENABLED" } else { "DISABLED" },
         "CenStatus": "",
-        "ResourceGroupId": vpc.api.resource_group_id.clone().unwrap_or_default(),
+        "ResourceGroupId": group_or_default(vpc.api.resource_group_id.as_deref(), vpc.api.owner.as_deref(), &ctx.caller.account),
         "OwnerId": owner_id(ctx),
         "Tags": tags_out(&vpc.api.tags),
     })
@@ -260,7 +317,7 @@ pub fn route_tables(ctx: &Ctx<'_>, req: DescribeRouteTableListRequest) -> Result
                 "Status": "Available",
                 "AssociateType": "VSwitch",
                 "RoutePropagationEnable": true,
-                "ResourceGroupId": vpc.api.resource_group_id.clone().unwrap_or_default(),
+                "ResourceGroupId": group_or_default(vpc.api.resource_group_id.as_deref(), vpc.api.owner.as_deref(), &ctx.caller.account),
                 "OwnerId": owner_id(ctx),
                 "VSwitchIds": {"VSwitchId": vswitch_ids(&net, vpc, account)},
                 "GatewayIds": {"GatewayIds": []},
@@ -268,7 +325,11 @@ pub fn route_tables(ctx: &Ctx<'_>, req: DescribeRouteTableListRequest) -> Result
             })
         })
         .collect();
+    // The call's own success fields, which clients check (`Code` "200") where other VPC calls have none.
     JsonBody::of(&json!({
+        "Code": "200",
+        "Success": true,
+        "Message": "successful",
         "TotalCount": page.total,
         "PageNumber": page.number,
         "PageSize": page.size,

@@ -5,6 +5,7 @@ use super::common::{
     change, comma_list, filter_matches, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated,
 };
 use super::vpcs::route_table_id;
+use crate::accounts::group_or_default;
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
 use crate::error::CompanionCode;
@@ -26,6 +27,8 @@ pub struct CreateVSwitchRequest {
     pub v_switch_name: Option<String>,
     pub description: Option<String>,
     pub client_token: Option<String>,
+    /// The number (0–255) of the /64 of the VPC's IPv6 block the vSwitch takes.
+    pub ipv6_cidr_block: Option<u8>,
     #[serde(default, rename = "Tag")]
     pub tags: Vec<KeyValue>,
 }
@@ -43,7 +46,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVSwitchRequest) -> Result<JsonBody, ApiE
     let made = change(ctx, "CreateVSwitch", stated);
     let id = network
         .lock()
-        .create_vswitch(&made, &req.vpc_id, &req.zone_id, &req.cidr_block)?;
+        .create_vswitch(&made, &req.vpc_id, &req.zone_id, &req.cidr_block, req.ipv6_cidr_block)?;
     JsonBody::of(&json!({ "VSwitchId": id }))
 }
 
@@ -85,6 +88,10 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVSwitchesRequest) -> Result<JsonBody
         .filter(|v| filter_matches(&req.v_switch_name, &v.api.name))
         .filter(|v| req.is_default.is_none_or(|d| d == is_default(&net, v)))
         .filter(|v| filter_matches(&req.route_table_id, &vswitch_route_table(&net, v)))
+        .filter(|v| {
+            let group = group_or_default(v.api.resource_group_id.as_deref(), v.api.owner.as_deref(), account);
+            filter_matches(&req.resource_group_id, &group)
+        })
         .filter(|v| has_tags(&v.api.tags, &wanted_tags))
         .collect();
     found.sort_by(|a, b| (a.api.created_at, &a.v_switch_id).cmp(&(b.api.created_at, &b.v_switch_id)));
@@ -107,6 +114,9 @@ pub struct VSwitchIdRequest {
     #[serde(rename = "VSwitchName")]
     pub v_switch_name: Option<String>,
     pub description: Option<String>,
+    #[serde(rename = "EnableIPv6")]
+    pub enable_ipv6: Option<bool>,
+    pub ipv6_cidr_block: Option<u8>,
 }
 
 /// The region of a call naming a vSwitch: `RegionId`, or the one its id carries.
@@ -142,7 +152,9 @@ pub fn modify(ctx: &Ctx<'_>, req: VSwitchIdRequest) -> Result<JsonBody, ApiError
         ..Stated::default()
     };
     let made = change(ctx, "ModifyVSwitchAttribute", stated);
-    network.lock().modify_vswitch(&made, &req.v_switch_id)?;
+    network
+        .lock()
+        .modify_vswitch(&made, &req.v_switch_id, req.enable_ipv6, req.ipv6_cidr_block)?;
     JsonBody::of(&json!({}))
 }
 
@@ -177,7 +189,7 @@ fn view(ctx: &Ctx<'_>, net: &RegionNetwork, vswitch: &VSwitch, now: OffsetDateTi
         "Description": vswitch.api.description,
         "CreationTime": vswitch.api.creation_time(),
         "IsDefault": is_default(net, vswitch),
-        "ResourceGroupId": vswitch.api.resource_group_id.clone().unwrap_or_default(),
+        "ResourceGroupId": group_or_default(vswitch.api.resource_group_id.as_deref(), vswitch.api.owner.as_deref(), &ctx.caller.account),
         "NetworkAclId": "",
         "ShareType": "",
         "OwnerId": owner_id(ctx),

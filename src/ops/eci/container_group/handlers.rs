@@ -34,6 +34,10 @@ pub fn create(ctx: &Ctx<'_>, mut req: CreateContainerGroupRequest) -> Result<Jso
     let region = network::region(&req.region_id)?;
     req.tags = crate::ops::eci::tags::one_per_key(&req.tags);
     rules::check_create(&req)?;
+    // A group that names no resource group is in the account's default one, as the service places it.
+    if req.resource_group_id.as_deref().is_none_or(str::is_empty) {
+        req.resource_group_id = Some(crate::accounts::default_group_id(&ctx.caller.account).into());
+    }
     let fault_rules = fault_tag_rules(ctx, &req)?;
     let policy = group_policy(ctx, &req)?;
     let account = ctx.eci.accounts.get(&ctx.caller.access_key_id);

@@ -61,7 +61,11 @@ pub fn create(ctx: &Ctx<'_>, req: CreateDataCacheRequest) -> Result<JsonBody, Ap
         size: req.size.unwrap_or(20),
         data_source: req.data_source.unwrap_or_default(),
         retention_days: req.retention_days,
-        resource_group_id: req.resource_group_id,
+        resource_group_id: Some(crate::accounts::group_or_default(
+            req.resource_group_id.as_deref(),
+            None,
+            &ctx.caller.account,
+        )),
         tags: req.tags,
         snapshot_id: ctx.eci.ids.resource_id("s", &region.id_code),
         builder_group_id: ctx.eci.ids.resource_id("eci", &region.id_code),

@@ -49,7 +49,11 @@ pub fn create(ctx: &Ctx<'_>, req: CreateImageCacheRequest) -> Result<JsonBody, A
         builder_group_id: builder_group_id.clone(),
         size: req.image_cache_size.unwrap_or(20),
         retention_days: req.retention_days,
-        resource_group_id: req.resource_group_id,
+        resource_group_id: Some(crate::accounts::group_or_default(
+            req.resource_group_id.as_deref(),
+            None,
+            &ctx.caller.account,
+        )),
         elimination_strategy: req.elimination_strategy,
         tags: req.tags,
         created_at: now,

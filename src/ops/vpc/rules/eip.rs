@@ -58,6 +58,7 @@ impl RegionNetwork {
             api: change.attributes(false),
             bandwidth,
             internet_charge_type: charge_type,
+            deletion_protection: false,
         };
         self.insert_eip(eip)
             .map_err(|_| ApiError::new(ErrorCode::InternalError))?;
@@ -102,7 +103,20 @@ impl RegionNetwork {
         if eip.bound_to.is_some() {
             return Err(documented_error(action, CompanionCode::IncorrectEipStatus, None));
         }
+        if eip.deletion_protection {
+            return Err(documented_error(
+                action,
+                CompanionCode::OperationDeniedDeletionProtection,
+                None,
+            ));
+        }
         self.remove_eip(id);
+        Ok(())
+    }
+
+    /// `DeletionProtection` of an EIP: while on, the EIP cannot be released.
+    pub fn protect_eip(&mut self, account: &str, id: &str, enabled: bool) -> Result<(), ApiError> {
+        self.own_eip_mut(id, account, "DeletionProtection")?.deletion_protection = enabled;
         Ok(())
     }
 

@@ -10,14 +10,16 @@
 //! 20 tags per resource).
 
 mod eip;
+mod resource_group;
 pub mod tags;
 #[cfg(test)]
 mod tests;
 mod vpc;
 mod vswitch;
 
+pub use resource_group::Grouped;
 pub use tags::check_tags;
-pub use vpc::VpcSpec;
+pub use vpc::{VpcChange, VpcSpec};
 
 use crate::error::catalogue::documented_error;
 use crate::error::{ApiError, CompanionCode, ErrorCode};

@@ -3,7 +3,7 @@
 
 use crate::network::{region, NetworkChange, PlacementRequest, RegionNetwork};
 use crate::ops::ecs::rules::RuleSpec;
-use crate::ops::vpc::rules::VpcSpec;
+use crate::ops::vpc::rules::{VpcChange, VpcSpec};
 use crate::util::IdGenerator;
 
 fn net() -> RegionNetwork {
@@ -36,20 +36,24 @@ fn a_deleted_vswitch_leaves_every_other_one_found_and_its_block_free() {
         cidr_block: Some("10.0.0.0/16"),
         user_cidrs: Vec::new(),
         dry_run: false,
+        enable_ipv6: false,
+        dns_hostname: false,
     };
     let vpc = net.create_vpc(&made, &spec).unwrap();
     let blocks = ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"];
     let made_ids: Vec<String> = blocks
         .iter()
-        .map(|cidr| net.create_vswitch(&made, &vpc, "cn-hangzhou-b", cidr).unwrap())
+        .map(|cidr| net.create_vswitch(&made, &vpc, "cn-hangzhou-b", cidr, None).unwrap())
         .collect();
     net.delete_vswitch("acct", &made_ids[0], made.now).unwrap();
     assert!(net.vswitch(&made_ids[0]).is_none());
     for (id, cidr) in made_ids.iter().zip(blocks).skip(1) {
         assert_eq!(net.vswitch(id).unwrap().cidr_block.to_string(), cidr, "{id}");
     }
-    let again = net.create_vswitch(&made, &vpc, "cn-hangzhou-b", "10.0.1.0/24").unwrap();
-    let overlapping = net.create_vswitch(&made, &vpc, "cn-hangzhou-b", "10.0.3.128/25");
+    let again = net
+        .create_vswitch(&made, &vpc, "cn-hangzhou-b", "10.0.1.0/24", None)
+        .unwrap();
+    let overlapping = net.create_vswitch(&made, &vpc, "cn-hangzhou-b", "10.0.3.128/25", None);
     assert_eq!(
         overlapping.unwrap_err().code(),
         "InvalidCidrBlock.Overlapped",
@@ -69,10 +73,12 @@ fn a_security_group_in_use_and_a_vpc_holding_anything_are_not_deleted() {
         cidr_block: Some("192.168.0.0/16"),
         user_cidrs: Vec::new(),
         dry_run: false,
+        enable_ipv6: false,
+        dns_hostname: false,
     };
     let vpc = net.create_vpc(&made, &spec).unwrap();
     let vsw = net
-        .create_vswitch(&made, &vpc, "cn-hangzhou-b", "192.168.1.0/24")
+        .create_vswitch(&made, &vpc, "cn-hangzhou-b", "192.168.1.0/24", None)
         .unwrap();
     let sg = net.create_security_group(&made, Some(&vpc), None).unwrap();
     let request = PlacementRequest {
@@ -136,6 +142,8 @@ fn a_group_a_rule_names_is_kept_until_the_rule_goes_and_dry_runs_change_nothing(
         cidr_block: Some("192.168.0.0/16"),
         user_cidrs: Vec::new(),
         dry_run: true,
+        enable_ipv6: false,
+        dns_hostname: false,
     };
     let before = net.vpcs.len();
     let dry = net.create_vpc(&made, &spec).unwrap_err();
@@ -144,4 +152,64 @@ fn a_group_a_rule_names_is_kept_until_the_rule_goes_and_dry_runs_change_nothing(
     let dry = net.delete_vpc("acct", &vpc, made.now, true).unwrap_err();
     assert_eq!(dry.code(), "DryRunOperation");
     assert!(net.vpcs.contains_key(&vpc), "a dry run deleted the VPC");
+}
+
+#[test]
+fn ipv6_secondary_blocks_and_a_new_block_keep_every_vswitch_inside_the_vpc() {
+    let mut net = net();
+    let ids = IdGenerator::new(Some(6));
+    let made = by("acct", &ids);
+    let spec = VpcSpec {
+        cidr_block: Some("172.16.0.0/16"),
+        user_cidrs: Vec::new(),
+        dry_run: false,
+        enable_ipv6: true,
+        dns_hostname: true,
+    };
+    let vpc = net.create_vpc(&made, &spec).unwrap();
+    let block = net.vpcs.get(&vpc).unwrap().ipv6_cidr_block.unwrap();
+    assert_eq!(block.prefix_len(), 56);
+    let with_v6 = net
+        .create_vswitch(&made, &vpc, "cn-hangzhou-b", "172.16.1.0/24", Some(3))
+        .unwrap();
+    let subnet = net.vswitch(&with_v6).unwrap().ipv6_cidr_block.unwrap();
+    assert_eq!((subnet.prefix_len(), subnet.network().octets()[7]), (64, 3));
+    assert!(block.contains(&subnet));
+    let twice = net.create_vswitch(&made, &vpc, "cn-hangzhou-b", "172.16.2.0/24", Some(3));
+    assert_eq!(twice.unwrap_err().code(), "InvalidCidrBlock.Overlapped");
+
+    let outside = net.create_vswitch(&made, &vpc, "cn-hangzhou-b", "10.1.0.0/24", None);
+    assert_eq!(outside.unwrap_err().code(), "InvalidParameter");
+    net.associate_vpc_cidr("acct", &vpc, "10.0.0.0/8").unwrap();
+    let overlapping = net.associate_vpc_cidr("acct", &vpc, "10.1.0.0/16").unwrap_err();
+    assert_eq!(overlapping.code(), "InvalidCidrBlock.Overlapped");
+    let secondary = net
+        .create_vswitch(&made, &vpc, "cn-hangzhou-b", "10.1.0.0/24", None)
+        .unwrap();
+    let in_use = net.unassociate_vpc_cidr("acct", &vpc, "10.0.0.0/8").unwrap_err();
+    assert_eq!(in_use.code(), "DependencyViolation.VSwitch");
+
+    let shrink = VpcChange {
+        cidr_block: Some("172.16.2.0/24"),
+        ..VpcChange::default()
+    };
+    let err = net.modify_vpc(&made, &vpc, &shrink).unwrap_err();
+    assert_eq!(err.code(), "InvalidParameter", "172.16.1.0/24 would fall outside");
+    let grow = VpcChange {
+        cidr_block: Some("172.16.0.0/12"),
+        enable_ipv6: Some(false),
+        ..VpcChange::default()
+    };
+    assert_eq!(
+        net.modify_vpc(&made, &vpc, &grow).unwrap_err().code(),
+        "InvalidParameter",
+        "a vSwitch still has an IPv6 block"
+    );
+    net.delete_vswitch("acct", &with_v6, made.now).unwrap();
+    net.delete_vswitch("acct", &secondary, made.now).unwrap();
+    net.unassociate_vpc_cidr("acct", &vpc, "10.0.0.0/8").unwrap();
+    net.modify_vpc(&made, &vpc, &grow).unwrap();
+    let changed = net.vpcs.get(&vpc).unwrap();
+    assert_eq!(changed.cidr_block.to_string(), "172.16.0.0/12");
+    assert!(changed.ipv6_cidr_block.is_none() && changed.secondary_cidrs.is_empty() && changed.dns_hostname);
 }

@@ -10,6 +10,8 @@ use ipnet::Ipv4Net;
 use time::OffsetDateTime;
 
 const VPC_QUOTA: usize = 10;
+/// Secondary IPv4 blocks a VPC may have.
+const SECONDARY_CIDRS: usize = 5;
 
 /// The private ranges a VPC's block may be taken from, as the VPC console offers them.
 const PRIVATE_RANGES: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
@@ -20,6 +22,21 @@ pub struct VpcSpec<'a> {
     pub user_cidrs: Vec<&'a str>,
     /// Check everything and answer `DryRunOperation` instead of making it.
     pub dry_run: bool,
+    /// `EnableIpv6`: give it an IPv6 /56.
+    pub enable_ipv6: bool,
+    /// `EnableDnsHostname`.
+    pub dns_hostname: bool,
+}
+
+/// What a `ModifyVpcAttribute` changes beyond the name and description.
+#[derive(Default)]
+pub struct VpcChange<'a> {
+    /// A new IPv4 block: it must hold every vSwitch of the VPC.
+    pub cidr_block: Option<&'a str>,
+    /// `EnableIPv6`.
+    pub enable_ipv6: Option<bool>,
+    /// `EnableDnsHostname`.
+    pub dns_hostname: Option<bool>,
 }
 
 impl RegionNetwork {
@@ -40,12 +57,11 @@ impl RegionNetwork {
         if user_cidrs.len() > 3 {
             return Err(documented_error(action, CompanionCode::InvalidCidrBlockMalformed, None));
         }
-        let cidr = parse_cidr(spec.cidr_block.unwrap_or(crate::network::DEFAULT_VPC_CIDR), action)?;
-        let private: Vec<Ipv4Net> = PRIVATE_RANGES.iter().filter_map(|r| r.parse().ok()).collect();
-        let allowed = inside_any(cidr, &private) || inside_any(cidr, &user_cidrs);
-        if !(8..=28).contains(&cidr.prefix_len()) || !allowed {
-            return Err(documented_error(action, CompanionCode::InvalidCidrBlockMalformed, None));
-        }
+        let cidr = vpc_block(
+            spec.cidr_block.unwrap_or(crate::network::DEFAULT_VPC_CIDR),
+            &user_cidrs,
+            action,
+        )?;
         if self.vpcs.count_under(&owner_key(Some(change.account))) >= VPC_QUOTA {
             return Err(documented_error(action, CompanionCode::QuotaExceededVpc, None));
         }
@@ -62,6 +78,9 @@ impl RegionNetwork {
             api: change.attributes(true),
             user_cidrs: user_cidrs.iter().map(ToString::to_string).collect(),
             route_table: RouteTable::default(),
+            ipv6_cidr_block: spec.enable_ipv6.then(|| Vpc::ipv6_block_for(&id)),
+            secondary_cidrs: Vec::new(),
+            dns_hostname: spec.dns_hostname,
         };
         self.vpcs.insert(id.clone(), vpc);
         self.remember_token(change, &id);
@@ -85,10 +104,45 @@ impl RegionNetwork {
             .ok_or_else(|| ApiError::new(ErrorCode::InternalError))
     }
 
-    pub fn modify_vpc(&mut self, change: &NetworkChange<'_>, id: &str) -> Result<(), ApiError> {
+    /// `ModifyVpcAttribute`: a new block must hold every vSwitch of the VPC; IPv6 is turned off
+    /// only while no vSwitch has a block of it.
+    pub fn modify_vpc(&mut self, change: &NetworkChange<'_>, id: &str, asked: &VpcChange<'_>) -> Result<(), ApiError> {
         let action = change.action;
         check_vpc_texts(change)?;
+        let vpc = self.own_vpc(id, change.account, action)?;
+        let user_cidrs: Vec<Ipv4Net> = vpc.user_cidrs.iter().filter_map(|c| c.parse().ok()).collect();
+        let cidr = asked
+            .cidr_block
+            .map(|block| vpc_block(block, &user_cidrs, action))
+            .transpose()?;
+        let vswitches: Vec<_> = self.vswitches_under(&in_vpc_key(id)).collect();
+        if let Some(cidr) = cidr {
+            let held = |block: &Ipv4Net| cidr.contains(block) || vpc.secondary_cidrs.iter().any(|c| c.contains(block));
+            if vswitches.iter().any(|v| !held(&v.cidr_block)) {
+                return Err(ApiError::with_detail(
+                    ErrorCode::InvalidParameter,
+                    "Specified CIDR block does not contain the blocks of the VPC's vSwitches.",
+                ));
+            }
+        }
+        if asked.enable_ipv6 == Some(false) && vswitches.iter().any(|v| v.ipv6_cidr_block.is_some()) {
+            return Err(ApiError::with_detail(
+                ErrorCode::InvalidParameter,
+                "IPv6 cannot be disabled while a vSwitch of the VPC has an IPv6 CIDR block.",
+            ));
+        }
         let vpc = self.own_vpc_mut(id, change.account, action)?;
+        if let Some(cidr) = cidr {
+            vpc.cidr_block = cidr;
+        }
+        match asked.enable_ipv6 {
+            Some(true) if vpc.ipv6_cidr_block.is_none() => vpc.ipv6_cidr_block = Some(Vpc::ipv6_block_for(id)),
+            Some(false) => vpc.ipv6_cidr_block = None,
+            _ => {}
+        }
+        if let Some(enabled) = asked.dns_hostname {
+            vpc.dns_hostname = enabled;
+        }
         if let Some(name) = change.name {
             vpc.api.name = name.to_owned();
         }
@@ -133,6 +187,61 @@ impl RegionNetwork {
         Ok(())
     }
 
+    /// `AssociateVpcCidrBlock`: a secondary IPv4 block, as a VPC's block may be, overlapping neither
+    /// the primary block nor another secondary one; at most five.
+    pub fn associate_vpc_cidr(&mut self, account: &str, id: &str, block: &str) -> Result<(), ApiError> {
+        let action = "AssociateVpcCidrBlock";
+        let vpc = self.own_vpc(id, account, action)?;
+        let user_cidrs: Vec<Ipv4Net> = vpc.user_cidrs.iter().filter_map(|c| c.parse().ok()).collect();
+        let cidr = vpc_block(block, &user_cidrs, action)?;
+        let taken = std::iter::once(&vpc.cidr_block).chain(&vpc.secondary_cidrs);
+        if taken
+            .into_iter()
+            .any(|c| c.contains(&cidr.network()) || cidr.contains(&c.network()))
+        {
+            return Err(documented_error(
+                action,
+                CompanionCode::InvalidCidrBlockOverlapped,
+                None,
+            ));
+        }
+        if vpc.secondary_cidrs.len() >= SECONDARY_CIDRS {
+            return Err(ApiError::with_detail(
+                ErrorCode::InvalidParameter,
+                "A VPC has at most 5 secondary CIDR blocks.",
+            ));
+        }
+        self.own_vpc_mut(id, account, action)?.secondary_cidrs.push(cidr);
+        Ok(())
+    }
+
+    /// `UnassociateVpcCidrBlock`: refused while a vSwitch lies in the block.
+    pub fn unassociate_vpc_cidr(&mut self, account: &str, id: &str, block: &str) -> Result<(), ApiError> {
+        let action = "UnassociateVpcCidrBlock";
+        let vpc = self.own_vpc(id, account, action)?;
+        let cidr = parse_cidr(block, action)?;
+        if !vpc.secondary_cidrs.contains(&cidr) {
+            return Err(ApiError::with_detail(
+                ErrorCode::InvalidParameter,
+                "Specified SecondaryCidrBlock is not a secondary CIDR block of the VPC.",
+            ));
+        }
+        if self
+            .vswitches_under(&in_vpc_key(id))
+            .any(|v| cidr.contains(&v.cidr_block))
+        {
+            return Err(documented_error(
+                action,
+                CompanionCode::DependencyViolationVSwitch,
+                None,
+            ));
+        }
+        self.own_vpc_mut(id, account, action)?
+            .secondary_cidrs
+            .retain(|c| *c != cidr);
+        Ok(())
+    }
+
     pub fn modify_route_table(&mut self, change: &NetworkChange<'_>, route_table_id: &str) -> Result<(), ApiError> {
         let not_found = || documented_error(change.action, CompanionCode::InvalidRouteTableIdNotFound, None);
         let vpc_id = self
@@ -148,4 +257,16 @@ impl RegionNetwork {
         }
         Ok(())
     }
+}
+
+/// A VPC's IPv4 block as a create or a change gives it: a /8 to /28 in a private range or inside one
+/// of the VPC's user CIDRs.
+fn vpc_block(text: &str, user_cidrs: &[Ipv4Net], action: &str) -> Result<Ipv4Net, ApiError> {
+    let cidr = parse_cidr(text, action)?;
+    let private: Vec<Ipv4Net> = PRIVATE_RANGES.iter().filter_map(|r| r.parse().ok()).collect();
+    let allowed = inside_any(cidr, &private) || inside_any(cidr, user_cidrs);
+    if !(8..=28).contains(&cidr.prefix_len()) || !allowed {
+        return Err(documented_error(action, CompanionCode::InvalidCidrBlockMalformed, None));
+    }
+    Ok(cidr)
 }
