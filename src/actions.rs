@@ -100,7 +100,7 @@ impl Product {
 }
 
 /// VPC 2016-04-28: the VPCs, vSwitches, route tables and EIPs every ECI flow makes first.
-pub const VPC_ACTIONS: [&str; 27] = [
+pub const VPC_ACTIONS: [&str; 28] = [
     "CreateVpc",
     "DescribeVpcs",
     "DescribeVpcAttribute",
@@ -128,6 +128,7 @@ pub const VPC_ACTIONS: [&str; 27] = [
     "AssociateVpcCidrBlock",
     "UnassociateVpcCidrBlock",
     "DeletionProtection",
+    "ModifyEipForwardMode",
 ];
 
 /// ECS 2014-05-26: security groups and their rules, zones, regions, instance types and images.

@@ -208,7 +208,7 @@ mod tests {
         let actions: std::collections::HashSet<_> = catalogue.entries().iter().map(|e| e.action).collect();
         assert_eq!(
             actions.len(),
-            24 + 30 + 1,
+            24 + 31 + 1,
             "ECI and companion operations documenting codes (two names shared), plus the gateway"
         );
         for entry in catalogue.entries() {

@@ -24,6 +24,18 @@ pub struct Eip {
     /// `PayByBandwidth` when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
+    /// The line it is on (`ISP`); `BGP` when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isp: Option<String>,
+    /// The zone it was allocated for (`Zone`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// Its protection levels (`SecurityProtectionTypes`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_protection_types: Vec<String>,
+    /// How it is bound (`ModifyEipForwardMode`): `NAT` when unset, `MULTI_BINDED` or `BINDED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
     /// Refuses `ReleaseEipAddress` while set (`DeletionProtection`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deletion_protection: bool,
@@ -40,6 +52,10 @@ impl Eip {
             api: Attributes::default(),
             bandwidth: None,
             internet_charge_type: None,
+            isp: None,
+            zone: None,
+            security_protection_types: Vec::new(),
+            mode: None,
             deletion_protection: false,
         }
     }

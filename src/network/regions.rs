@@ -16,6 +16,12 @@ pub struct RegionInfo {
     pub id_code: String,
     pub zones: Vec<String>,
     pub recommend_zones: Vec<String>,
+    /// Its name in Chinese, as the console and `DescribeRegions` (in `zh-CN`, the default) show it.
+    #[serde(default)]
+    pub local_name: String,
+    /// Its name in English (`AcceptLanguage` `en-US`).
+    #[serde(default)]
+    pub english_name: String,
 }
 
 #[derive(Deserialize)]

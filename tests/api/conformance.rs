@@ -56,11 +56,25 @@ const ABSENT_UNDER: &[(&str, &str)] = &[("DescribeContainerGroups", "ContainerGr
 const ALWAYS: &[&str] = &["ContainerGroups[].Volumes[].Name", "ContainerGroups[].Volumes[].Type"];
 
 /// Fields the emulator sends that the metadata does not declare, and why.
-const UNDECLARED: &[(&str, &str, &str)] = &[(
-    "DescribeContainerGroupEvents",
-    "NextToken",
-    "the operation takes NextToken and Limit, so its answer must carry the token to go on with",
-)];
+const UNDECLARED: &[(&str, &str, &str)] = &[
+    (
+        "DescribeContainerGroupEvents",
+        "NextToken",
+        "the operation takes NextToken and Limit, so its answer must carry the token to go on with",
+    ),
+    (
+        "DescribeVirtualNodes",
+        "VirtualNodes[].VSwitchId",
+        "the Terraform provider reads a node's placement by these names (and plans a replacement without them)",
+    ),
+    ("DescribeVirtualNodes", "VirtualNodes[].SecurityGroupId", "as VSwitchId"),
+    ("DescribeVirtualNodes", "VirtualNodes[].ZoneId", "as VSwitchId"),
+    (
+        "DescribeContainerGroups",
+        "ContainerGroups[].DnsPolicy",
+        "the create takes DnsPolicy (Default unless given), and the Terraform provider reads it back",
+    ),
+];
 
 /// The declared fields of every operation: path (`[]` for an array's items) → type.
 fn declared() -> BTreeMap<&'static str, BTreeMap<&'static str, &'static str>> {

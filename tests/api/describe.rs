@@ -102,6 +102,7 @@ fn expected_item(got: &Value) -> Value {
         "ResourceGroupId": "rg-test",
         "Tags": [{"Key": "env", "Value": WEIRD}, {"Key": "team", "Value": ""}],
         "DnsConfig": {"NameServers": ["1.1.1.1"], "Searches": ["svc.local"], "Options": [{"Name": "ndots", "Value": "2"}]},
+        "DnsPolicy": "Default",
         "EciSecurityContext": {"Sysctls": [{"Name": "net.ipv4.ping_group_range", "Value": "0 2147483647"}]},
         "HostAliases": [{"Ip": "10.0.0.9", "Hostnames": ["db", "db.local"]}],
         "Volumes": [

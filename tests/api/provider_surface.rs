@@ -721,3 +721,18 @@ async fn a_rule_found_by_its_terms_or_its_id_takes_what_the_modify_gives() {
         missing.text
     );
 }
+
+#[tokio::test]
+async fn regions_are_named_in_chinese_unless_another_language_is_asked_for() {
+    let app = app_with_fixtures("{}", false);
+    let chinese = ok(&app, ECS, "LTAIa", "DescribeRegions", &[]).await;
+    let beijing = |answer: &Value| {
+        answer["Regions"]["Region"]
+            .as_array()
+            .and_then(|r| r.iter().find(|r| r["RegionId"] == "cn-beijing").cloned())
+            .unwrap_or_default()
+    };
+    assert_eq!(beijing(&chinese)["LocalName"], "华北2（北京）");
+    let english = ok(&app, VPC, "LTAIa", "DescribeRegions", &[("AcceptLanguage", "en-US")]).await;
+    assert_eq!(beijing(&english)["LocalName"], "China (Beijing)");
+}

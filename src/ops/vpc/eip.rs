@@ -30,6 +30,10 @@ pub struct AllocateEipAddressRequest {
     pub description: Option<String>,
     #[serde(rename = "ISP")]
     pub isp: Option<String>,
+    pub zone: Option<String>,
+    /// `AntiDDoS_Enhanced` for Anti-DDoS Pro/Premium protection.
+    #[serde(default)]
+    pub security_protection_types: Vec<String>,
     pub client_token: Option<String>,
     pub resource_group_id: Option<String>,
     #[serde(default, rename = "Tag")]
@@ -54,9 +58,14 @@ pub fn allocate(ctx: &Ctx<'_>, req: AllocateEipAddressRequest) -> Result<JsonBod
         resource_group_id: req.resource_group_id.as_deref(),
     };
     let made = change(ctx, "AllocateEipAddress", stated);
-    let (id, ip) = network
-        .lock()
-        .allocate_eip(&made, req.bandwidth.as_deref(), req.internet_charge_type.as_deref())?;
+    let given = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+    let (isp, zone) = (given(&req.isp), given(&req.zone));
+    let mut net = network.lock();
+    // Checked before anything is made, so a refused call leaves no EIP behind.
+    net.check_eip_placement(isp.as_deref(), zone.as_deref(), &req.security_protection_types)?;
+    let (id, ip) = net.allocate_eip(&made, req.bandwidth.as_deref(), req.internet_charge_type.as_deref())?;
+    net.place_eip(&id, isp.as_deref(), zone.as_deref(), &req.security_protection_types)?;
+    drop(net);
     JsonBody::of(&json!({
         "AllocationId": id,
         "EipAddress": ip.to_string(),
@@ -75,6 +84,10 @@ pub struct DescribeEipAddressesRequest {
     pub associated_instance_id: Option<String>,
     pub associated_instance_type: Option<String>,
     pub resource_group_id: Option<String>,
+    #[serde(rename = "ISP")]
+    pub isp: Option<String>,
+    /// `PostPaid` or `PrePaid`: every EIP here is pay-as-you-go.
+    pub charge_type: Option<String>,
     pub page_number: Option<u32>,
     pub page_size: Option<u32>,
     #[serde(default, rename = "Tag")]
@@ -97,6 +110,8 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeEipAddressesRequest) -> Result<JsonB
         .filter(|e| filter_matches(&req.eip_name, &e.api.name) && filter_matches(&req.status, status(e)))
         .filter(|e| filter_matches(&req.associated_instance_id, e.bound_to.as_deref().unwrap_or_default()))
         .filter(|e| filter_matches(&req.associated_instance_type, instance_type(e)))
+        .filter(|e| filter_matches(&req.isp, e.isp.as_deref().unwrap_or("BGP")))
+        .filter(|_| filter_matches(&req.charge_type, "PostPaid"))
         .filter(|e| {
             let group = group_or_default(e.api.resource_group_id.as_deref(), e.api.owner.as_deref(), account);
             filter_matches(&req.resource_group_id, &group)
@@ -150,11 +165,14 @@ fn view(net: &RegionNetwork, eip: &Eip, caller: &str) -> Value {
         "ChargeType": "PostPaid",
         "Name": eip.api.name,
         "Description": eip.api.description,
+        // The service's own misspelling, answered beside the right one: the Terraform provider's
+        // alicloud_eip_addresses reads the description from it.
+        "Descritpion": eip.api.description,
         "AllocationTime": eip.api.creation_time(),
         "ExpiredTime": "",
-        "ISP": "BGP",
+        "ISP": eip.isp.as_deref().unwrap_or("BGP"),
         "Netmode": "public",
-        "Mode": "NAT",
+        "Mode": eip.mode.as_deref().unwrap_or("NAT"),
         "BizType": "",
         "BusinessStatus": "Normal",
         "DeletionProtection": eip.deletion_protection,
@@ -167,12 +185,12 @@ fn view(net: &RegionNetwork, eip: &Eip, caller: &str) -> Value {
         "BandwidthPackageType": "",
         "PublicIpAddressPoolId": "",
         "SegmentInstanceId": "",
-        "Zone": "",
+        "Zone": eip.zone.as_deref().unwrap_or_default(),
         "ResourceGroupId": group_or_default(eip.api.resource_group_id.as_deref(), eip.api.owner.as_deref(), caller),
         // Where the address may be used: its own region (clients read this list, never absent).
         "AvailableRegions": {"AvailableRegion": [net.region_id.as_str()]},
         "OperationLocks": {"LockReason": []},
-        "SecurityProtectionTypes": {"SecurityProtectionType": []},
+        "SecurityProtectionTypes": {"SecurityProtectionType": eip.security_protection_types},
         "Tags": tags_out(&eip.api.tags),
     })
 }
@@ -299,5 +317,22 @@ pub fn deletion_protection(ctx: &Ctx<'_>, req: DeletionProtectionRequest) -> Res
     network
         .lock()
         .protect_eip(&ctx.caller.account, &req.instance_id, enabled)?;
+    JsonBody::of(&json!({}))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ForwardModeRequest {
+    pub region_id: String,
+    pub instance_id: String,
+    pub mode: String,
+}
+
+/// `ModifyEipForwardMode`: how the EIP is bound (shown as its `Mode`).
+pub fn forward_mode(ctx: &Ctx<'_>, req: ForwardModeRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    network
+        .lock()
+        .set_eip_mode(&ctx.caller.account, &req.instance_id, &req.mode)?;
     JsonBody::of(&json!({}))
 }

@@ -56,4 +56,5 @@ vpc_rows! {
     "AssociateVpcCidrBlock" => |ctx, req| vpcs::secondary_cidr(ctx, true, req);
     "UnassociateVpcCidrBlock" => |ctx, req| vpcs::secondary_cidr(ctx, false, req);
     "DeletionProtection" => eip::deletion_protection;
+    "ModifyEipForwardMode" => eip::forward_mode;
 }

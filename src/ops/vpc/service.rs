@@ -1,6 +1,7 @@
 //! `DescribeZones` and `DescribeRegions` as VPC and ECS answer them, and ECS's
 //! `DescribeAvailableResource` (which Terraform's `alicloud_zones` calls first), from the regions
-//! fixture. Zones and regions carry their id as their `LocalName`: the fixture has no names in other
+//! fixture. Regions carry their Chinese name as their `LocalName` (`AcceptLanguage` `zh-CN`, the
+//! default; their English one otherwise); zones carry their id: the fixture has no names in other
 //! languages. Every zone has everything in stock.
 
 use crate::actions::Product;
@@ -119,19 +120,22 @@ pub struct DescribeRegionsRequest {
     pub accept_language: Option<String>,
 }
 
-pub fn regions(product: Product, _: DescribeRegionsRequest) -> Result<JsonBody, ApiError> {
+pub fn regions(product: Product, req: DescribeRegionsRequest) -> Result<JsonBody, ApiError> {
+    let english = req.accept_language.as_deref().is_some_and(|l| !l.starts_with("zh"));
     let regions: Vec<Value> = network::regions()
         .iter()
         .map(|r| {
             let endpoint = format!("{}.{}.aliyuncs.com", product.code(), r.region_id);
+            let name = if english { &r.english_name } else { &r.local_name };
+            let local_name = if name.is_empty() { &r.region_id } else { name };
             match product {
                 Product::Ecs => json!({
                     "RegionId": r.region_id,
-                    "LocalName": r.region_id,
+                    "LocalName": local_name,
                     "RegionEndpoint": endpoint,
                     "Status": "available",
                 }),
-                _ => json!({"RegionId": r.region_id, "LocalName": r.region_id, "RegionEndpoint": endpoint}),
+                _ => json!({"RegionId": r.region_id, "LocalName": local_name, "RegionEndpoint": endpoint}),
             }
         })
         .collect();

@@ -28,6 +28,8 @@ UNMODELED = {
     ("DescribeRouteTableListResponseBody", "Success"): bool,
     ("DescribeRouteTableListResponseBody", "Message"): str,
     ("DescribeEipAddressesResponseBodyEipAddressesEipAddress", "AvailableRegions"): dict,
+    # The service's misspelt twin of `Description`, which the same data source reads the description from.
+    ("DescribeEipAddressesResponseBodyEipAddressesEipAddress", "Descritpion"): str,
 }
 SCALARS = {"str": str, "int": int, "bool": bool, "float": (int, float)}
 

@@ -126,6 +126,66 @@ fn is_unsafe_sysctl(name: &str) -> bool {
 }
 
 /// The rules every container and init container shares, under `Container` or `InitContainer`.
+/// The Linux capabilities a container may add. The metadata names `NET_ADMIN` and `NET_RAW`; the
+/// service takes others (the Terraform provider's own tests add `SYS_CHROOT`), so the emulator takes
+/// every capability Linux defines and refuses any other word.
+const CAPABILITIES: &[&str] = &[
+    "AUDIT_CONTROL",
+    "AUDIT_READ",
+    "AUDIT_WRITE",
+    "BLOCK_SUSPEND",
+    "BPF",
+    "CHECKPOINT_RESTORE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "DAC_READ_SEARCH",
+    "FOWNER",
+    "FSETID",
+    "IPC_LOCK",
+    "IPC_OWNER",
+    "KILL",
+    "LEASE",
+    "LINUX_IMMUTABLE",
+    "MAC_ADMIN",
+    "MAC_OVERRIDE",
+    "MKNOD",
+    "NET_ADMIN",
+    "NET_BIND_SERVICE",
+    "NET_BROADCAST",
+    "NET_RAW",
+    "PERFMON",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYSLOG",
+    "SYS_ADMIN",
+    "SYS_BOOT",
+    "SYS_CHROOT",
+    "SYS_MODULE",
+    "SYS_NICE",
+    "SYS_PACCT",
+    "SYS_PTRACE",
+    "SYS_RAWIO",
+    "SYS_RESOURCE",
+    "SYS_TIME",
+    "SYS_TTY_CONFIG",
+    "WAKE_ALARM",
+];
+
+/// The fields an environment variable may take its value from. The metadata names `status.podIP`
+/// alone; the service takes the Kubernetes downward API's pod fields too (the Terraform provider's own
+/// tests set `status.hostIP`), so the emulator takes those.
+const FIELD_PATHS: &[&str] = &[
+    "status.podIP",
+    "status.hostIP",
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "spec.nodeName",
+    "spec.serviceAccountName",
+];
+
 macro_rules! container_rules {
     ($p:literal) => {
         [
@@ -140,7 +200,7 @@ macro_rules! container_rules {
             FieldRule::optional(concat!($p, ".N.EnvironmentVar.N.Value"), &[Check::Len(0, 256)]),
             FieldRule::optional(
                 concat!($p, ".N.EnvironmentVar.N.FieldRef.FieldPath"),
-                &[Check::OneOf(&["status.podIP"])],
+                &[Check::OneOf(FIELD_PATHS)],
             ),
             FieldRule::required(concat!($p, ".N.Port.N.Port"), &[Check::Range(1, 65535)]),
             FieldRule::optional(concat!($p, ".N.Port.N.Protocol"), &[Check::OneOf(&["TCP", "UDP"])]),
@@ -158,7 +218,7 @@ macro_rules! container_rules {
             ),
             FieldRule::optional(
                 concat!($p, ".N.SecurityContext.Capability.Add.N"),
-                &[Check::OneOf(&["NET_ADMIN", "NET_RAW"])],
+                &[Check::OneOf(CAPABILITIES)],
             ),
             FieldRule::optional(
                 concat!($p, ".N.SecurityContext.ReadOnlyRootFilesystem"),

@@ -80,6 +80,8 @@ pub struct GroupView<'a> {
     ram_role_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     resource_group_id: Option<&'a str>,
+    /// What the create gave, else `Default` (the service's; docs/compatibility.md).
+    dns_policy: &'a str,
     tags: Vec<TagView<'a>>,
     containers: Vec<ContainerView<'a>>,
     init_containers: Vec<ContainerView<'a>>,
@@ -149,6 +151,7 @@ pub fn describe_item(group: &ContainerGroup, with_events: bool) -> GroupView<'_>
         instance_type: spec.instance_type.as_deref(),
         ram_role_name: spec.ram_role_name.as_deref(),
         resource_group_id: spec.resource_group_id.as_deref(),
+        dns_policy: spec.dns_policy.as_deref().unwrap_or("Default"),
         tags: spec
             .tags
             .iter()

@@ -58,6 +58,9 @@ pub struct DescribeVirtualNodesRequest {
     pub virtual_node_ids: Option<Vec<String>>,
     pub status: Option<String>,
     pub resource_group_id: Option<String>,
+    pub security_group_id: Option<String>,
+    #[serde(rename = "VSwitchId")]
+    pub v_switch_id: Option<String>,
     #[serde(default, rename = "Tag")]
     pub tags: Vec<TagSpec>,
     pub limit: Option<i64>,

@@ -159,6 +159,8 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVirtualNodesRequest) -> Result<JsonB
         req.virtual_node_ids.as_ref().is_none_or(|ids| ids.contains(&n.id))
             && status.as_deref().is_none_or(|s| n.stages.status() == s)
             && rg.as_ref().is_none_or(|rg| n.resource_group_id.as_ref() == Some(rg))
+            && given(&req.security_group_id).is_none_or(|sg| n.placement.security_group_id == sg)
+            && given(&req.v_switch_id).is_none_or(|vsw| n.placement.vswitch_id == vsw)
             && listing::carries_tags(&n.tags, &req.tags)
     };
     let query = listing::Query {

@@ -18,6 +18,10 @@ pub(super) fn view(node: &VirtualNode, region_id: &str) -> Value {
         "VpcId": node.placement.vpc_id,
         "VirtualNodeVSwitchId": node.placement.vswitch_id,
         "VirtualNodeSecurityGroupId": node.placement.security_group_id,
+        // The same placement under the names the Terraform provider reads it by (docs/compatibility.md).
+        "VSwitchId": node.placement.vswitch_id,
+        "SecurityGroupId": node.placement.security_group_id,
+        "ZoneId": node.placement.zone_id,
         "IntranetIp": node.placement.ip.to_string(),
         "InternetIp": node.eip.as_ref().map(|(_, ip)| ip.to_string()).unwrap_or_default(),
         "ResourceGroupId": node.resource_group_id.as_deref().unwrap_or_default(),

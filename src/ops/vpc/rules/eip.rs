@@ -58,6 +58,10 @@ impl RegionNetwork {
             api: change.attributes(false),
             bandwidth,
             internet_charge_type: charge_type,
+            isp: None,
+            zone: None,
+            security_protection_types: Vec::new(),
+            mode: None,
             deletion_protection: false,
         };
         self.insert_eip(eip)
@@ -111,6 +115,67 @@ impl RegionNetwork {
             ));
         }
         self.remove_eip(id);
+        Ok(())
+    }
+
+    /// Whether an `AllocateEipAddress` may put an EIP on line `isp` in `zone`.
+    pub fn check_eip_placement(
+        &self,
+        isp: Option<&str>,
+        zone: Option<&str>,
+        protection: &[String],
+    ) -> Result<(), ApiError> {
+        const LINES: [&str; 10] = [
+            "BGP",
+            "BGP_PRO",
+            "ChinaTelecom",
+            "ChinaUnicom",
+            "ChinaMobile",
+            "ChinaTelecom_L2",
+            "ChinaUnicom_L2",
+            "ChinaMobile_L2",
+            "BGP_FinanceCloud",
+            "BGP_International",
+        ];
+        if isp.is_some_and(|line| !LINES.contains(&line)) {
+            return Err(ApiError::invalid("ISP", "it is not a line EIPs are sold on"));
+        }
+        if zone.is_some_and(|z| !self.region().zones.iter().any(|known| known == z)) {
+            return Err(ApiError::invalid("Zone", "it is not a zone of the region"));
+        }
+        if protection.iter().any(|p| p != "AntiDDoS_Enhanced") {
+            return Err(ApiError::invalid(
+                "SecurityProtectionTypes.N",
+                "it must be AntiDDoS_Enhanced",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The line and zone an `AllocateEipAddress` gave the EIP it made (`id`), checked before.
+    pub fn place_eip(
+        &mut self,
+        id: &str,
+        isp: Option<&str>,
+        zone: Option<&str>,
+        protection: &[String],
+    ) -> Result<(), ApiError> {
+        let eip = self
+            .eips
+            .get_mut(id)
+            .ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
+        eip.isp = isp.map(str::to_owned);
+        eip.zone = zone.map(str::to_owned);
+        eip.security_protection_types = protection.to_vec();
+        Ok(())
+    }
+
+    /// `ModifyEipForwardMode`: `NAT`, `MULTI_BINDED` or `BINDED`.
+    pub fn set_eip_mode(&mut self, account: &str, id: &str, mode: &str) -> Result<(), ApiError> {
+        if !matches!(mode, "NAT" | "MULTI_BINDED" | "BINDED") {
+            return Err(ApiError::invalid("Mode", "it must be NAT, MULTI_BINDED or BINDED"));
+        }
+        self.own_eip_mut(id, account, "ModifyEipForwardMode")?.mode = Some(mode.to_owned());
         Ok(())
     }
 
