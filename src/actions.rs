@@ -132,7 +132,7 @@ pub const VPC_ACTIONS: [&str; 28] = [
 ];
 
 /// ECS 2014-05-26: security groups and their rules, zones, regions, instance types and images.
-pub const ECS_ACTIONS: [&str; 21] = [
+pub const ECS_ACTIONS: [&str; 22] = [
     "CreateSecurityGroup",
     "DescribeSecurityGroups",
     "DescribeSecurityGroupAttribute",
@@ -154,6 +154,7 @@ pub const ECS_ACTIONS: [&str; 21] = [
     "JoinResourceGroup",
     "ModifySecurityGroupRule",
     "ModifySecurityGroupEgressRule",
+    "DescribeTags",
 ];
 
 /// STS 2015-04-01: who the caller is.

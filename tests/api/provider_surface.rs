@@ -592,6 +592,33 @@ async fn resources_move_between_the_callers_groups_and_a_protected_eip_is_not_re
         .as_str()
         .unwrap()
         .to_owned();
+    let tagged = [
+        region,
+        ("ResourceType", "securitygroup"),
+        ("ResourceId.1", sg.as_str()),
+        ("Tag.1.Key", "team"),
+        ("Tag.1.Value", "web"),
+    ];
+    ok(&app, ECS, "LTAIa", "TagResources", &tagged).await;
+    let old_style = ok(
+        &app,
+        ECS,
+        "LTAIa",
+        "DescribeTags",
+        &[region, ("ResourceType", "securitygroup"), ("ResourceId", &sg)],
+    )
+    .await;
+    assert_eq!(old_style["Tags"]["Tag"][0]["TagKey"], "team", "{old_style}");
+    assert_eq!(old_style["Tags"]["Tag"][0]["TagValue"], "web");
+    let image = ok(
+        &app,
+        ECS,
+        "LTAIa",
+        "DescribeTags",
+        &[region, ("ResourceType", "image"), ("ResourceId", "x")],
+    )
+    .await;
+    assert_eq!(image["TotalCount"], 0);
     let join = [
         region,
         ("ResourceId", sg.as_str()),

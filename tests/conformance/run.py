@@ -215,7 +215,7 @@ def table(outcomes: list[Outcome]) -> str:
     rows = ["| test | result | seconds | calls the emulator refused | why it does not pass |", "|---|---|---|---|---|"]
     for o in outcomes:
         why = o.stated or o.reason
-        if o.stated and o.reason:
+        if o.stated and o.reason and o.reason != o.stated:
             why = f"{o.stated} (this run: {o.reason})"
         calls = "<br>".join(o.failed_calls[:8]) + (" …" if len(o.failed_calls) > 8 else "")
         cell = lambda s: s.replace("|", "\\|")  # noqa: E731

@@ -43,6 +43,7 @@ ecs_rows! {
     "JoinResourceGroup" => |ctx, req| resource_groups::move_to(ctx, "JoinResourceGroup", req);
     "ModifySecurityGroupRule" => |ctx, req| security_group::modify_rule(ctx, "ModifySecurityGroupRule", req);
     "ModifySecurityGroupEgressRule" => |ctx, req| security_group::modify_rule(ctx, "ModifySecurityGroupEgressRule", req);
+    "DescribeTags" => security_group::describe_tags;
     "TagResources" => |ctx, req| tags::tag(ctx, Kinds::Ecs, req);
     "UntagResources" => |ctx, req| tags::untag(ctx, Kinds::Ecs, req);
     "ListTagResources" => |ctx, req| tags::list(ctx, Kinds::Ecs, req);

@@ -404,3 +404,43 @@ pub fn modify_rule(ctx: &Ctx<'_>, action: &'static str, req: ModifyRuleRequest) 
     )?;
     JsonBody::of(&json!({}))
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeTagsRequest {
+    pub region_id: String,
+    pub resource_type: Option<String>,
+    pub resource_id: Option<String>,
+    pub page_number: Option<u32>,
+    pub page_size: Option<u32>,
+}
+
+/// ECS's older `DescribeTags`: the tags of one security group (`ResourceType` `securitygroup`).
+/// Other ECS resources (images, instances, disks) are not made here, so they have none.
+pub fn describe_tags(ctx: &Ctx<'_>, req: DescribeTagsRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let net = network.read();
+    let is_group = req
+        .resource_type
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case("securitygroup"));
+    let tags: Vec<&Tag> = match req.resource_id.as_deref().filter(|id| is_group && !id.is_empty()) {
+        Some(id) => net
+            .visible_security_group(id, &ctx.caller.account)
+            .map(|g| g.api.tags.iter().collect())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let page = page_of(tags, req.page_number, req.page_size, 100)?;
+    let items: Vec<Value> = page
+        .items
+        .iter()
+        .map(|t| json!({"TagKey": t.key, "TagValue": t.value, "ResourceTypeCount": {"Securitygroup": 1}}))
+        .collect();
+    JsonBody::of(&json!({
+        "TotalCount": page.total,
+        "PageNumber": page.number,
+        "PageSize": page.size,
+        "Tags": {"Tag": items},
+    }))
+}

@@ -149,6 +149,7 @@ def calls(made):
         ("ecs", "ListTagResources", {"RegionId": REGION, "ResourceType": "securitygroup", "ResourceId.1": made["sg"]}),
         ("ecs", "ModifySecurityGroupPolicy", {"RegionId": REGION, "SecurityGroupId": made["sg"], "InnerAccessPolicy": "Drop"}),
         ("ecs", "DescribeInstanceTypes", {}),
+        ("ecs", "DescribeTags", {"RegionId": REGION, "ResourceType": "securitygroup", "ResourceId": made["sg"]}),
         ("ecs", "DescribeImages", {"RegionId": REGION, "ImageOwnerAlias": "system"}),
         ("vpc", "MoveResourceGroup", {"RegionId": REGION, "ResourceId": made["vpc"], "ResourceType": "VPC",
                                       "NewResourceGroupId": made["group"]}),
