@@ -167,9 +167,7 @@ impl ResourceGroup {
 /// The id of `account`'s default resource group.
 pub fn default_group_id(account: &str) -> String {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut n = account.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let mut n = crate::util::fnv1a(account, crate::util::FNV_OFFSET);
     let mut id = String::from("rg-acfm");
     for _ in 0..11 {
         id.push(char::from(DIGITS[(n % 36) as usize]));

@@ -311,9 +311,7 @@ fn walk_price(reference: f64, cap: f64, offset: f64) -> f64 {
 /// A number for the seed and the slot, the walk's draws start from.
 fn slot_key(seed: u64, slot: &Slot) -> u64 {
     let text = format!("{}/{}/{}", slot.region_id, slot.zone_id, slot.spec);
-    text.bytes().fold(seed ^ 0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    crate::util::fnv1a(&text, seed ^ crate::util::FNV_OFFSET)
 }
 
 /// A draw in [-1, 1] for step `k` (SplitMix64 of the key and the step).

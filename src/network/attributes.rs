@@ -56,6 +56,12 @@ impl Attributes {
         }
     }
 
+    /// The resource group it is in, as `caller` is shown it: the one its call named, else its
+    /// owner's default one (`accounts::group_or_default`).
+    pub fn resource_group(&self, caller: &str) -> String {
+        crate::accounts::group_or_default(self.resource_group_id.as_deref(), self.owner.as_deref(), caller)
+    }
+
     pub fn creation_time(&self) -> String {
         self.created_at
             .map(crate::util::format_rfc3339_seconds)
@@ -116,8 +122,6 @@ pub fn account_number(account: &str) -> u64 {
     if let Ok(number) = account.parse::<u64>() {
         return number;
     }
-    let hash = account.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = crate::util::fnv1a(account, crate::util::FNV_OFFSET);
     1_000_000_000_000_000 + hash % 9_000_000_000_000_000
 }

@@ -51,9 +51,7 @@ impl Vpc {
     /// The IPv6 /56 the VPC gets when IPv6 is enabled: inside 2408:4005::/32, drawn from its id, so the
     /// same VPC gets the same block again.
     pub fn ipv6_block_for(vpc_id: &str) -> Ipv6Net {
-        let hash = vpc_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
+        let hash = crate::util::fnv1a(vpc_id, crate::util::FNV_OFFSET);
         let [a, b, c, ..] = hash.to_be_bytes();
         let address = std::net::Ipv6Addr::new(
             0x2408,

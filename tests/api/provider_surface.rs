@@ -763,3 +763,44 @@ async fn regions_are_named_in_chinese_unless_another_language_is_asked_for() {
     let english = ok(&app, VPC, "LTAIa", "DescribeRegions", &[("AcceptLanguage", "en-US")]).await;
     assert_eq!(beijing(&english)["LocalName"], "China (Beijing)");
 }
+
+#[tokio::test]
+async fn an_eip_keeps_its_line_and_zone_and_a_replayed_token_changes_neither() {
+    let app = app_with_fixtures("{}", false);
+    let region = ("RegionId", "cn-hangzhou");
+    let first = [
+        region,
+        ("ClientToken", "t-1"),
+        ("ISP", "BGP_PRO"),
+        ("Zone", "cn-hangzhou-i"),
+    ];
+    let id = ok(&app, VPC, "LTAIa", "AllocateEipAddress", &first).await["AllocationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let again = [
+        region,
+        ("ClientToken", "t-1"),
+        ("ISP", "ChinaTelecom"),
+        ("Zone", "cn-hangzhou-b"),
+    ];
+    let replayed = ok(&app, VPC, "LTAIa", "AllocateEipAddress", &again).await;
+    assert_eq!(replayed["AllocationId"], id.as_str());
+    let listed = ok(
+        &app,
+        VPC,
+        "LTAIa",
+        "DescribeEipAddresses",
+        &[region, ("AllocationId", &id)],
+    )
+    .await;
+    let eip = &listed["EipAddresses"]["EipAddress"][0];
+    assert_eq!(
+        (&eip["ISP"], &eip["Zone"]),
+        (&Value::from("BGP_PRO"), &Value::from("cn-hangzhou-i"))
+    );
+    let bad_line = rpc_at(&app, VPC, "LTAIa", "AllocateEipAddress", &[region, ("ISP", "Nowhere")]).await;
+    assert_eq!(bad_line.status.as_u16(), 400, "{}", bad_line.text);
+    let all = ok(&app, VPC, "LTAIa", "DescribeEipAddresses", &[region]).await;
+    assert_eq!(all["TotalCount"], 1, "a refused allocation leaves no EIP: {all}");
+}

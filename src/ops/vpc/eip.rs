@@ -6,6 +6,7 @@
 use super::common::{
     change, comma_list, filter_matches, has_tags, network_of, page_of, tags_in, tags_out, KeyValue, Stated,
 };
+use super::rules::EipSpec;
 use crate::accounts::group_or_default;
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
@@ -58,14 +59,14 @@ pub fn allocate(ctx: &Ctx<'_>, req: AllocateEipAddressRequest) -> Result<JsonBod
         resource_group_id: req.resource_group_id.as_deref(),
     };
     let made = change(ctx, "AllocateEipAddress", stated);
-    let given = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
-    let (isp, zone) = (given(&req.isp), given(&req.zone));
-    let mut net = network.lock();
-    // Checked before anything is made, so a refused call leaves no EIP behind.
-    net.check_eip_placement(isp.as_deref(), zone.as_deref(), &req.security_protection_types)?;
-    let (id, ip) = net.allocate_eip(&made, req.bandwidth.as_deref(), req.internet_charge_type.as_deref())?;
-    net.place_eip(&id, isp.as_deref(), zone.as_deref(), &req.security_protection_types)?;
-    drop(net);
+    let spec = EipSpec {
+        bandwidth: req.bandwidth.as_deref(),
+        charge_type: req.internet_charge_type.as_deref(),
+        isp: req.isp.as_deref().filter(|s| !s.is_empty()),
+        zone: req.zone.as_deref().filter(|s| !s.is_empty()),
+        security_protection_types: &req.security_protection_types,
+    };
+    let (id, ip) = network.lock().allocate_eip(&made, &spec)?;
     JsonBody::of(&json!({
         "AllocationId": id,
         "EipAddress": ip.to_string(),
@@ -112,10 +113,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeEipAddressesRequest) -> Result<JsonB
         .filter(|e| filter_matches(&req.associated_instance_type, instance_type(e)))
         .filter(|e| filter_matches(&req.isp, e.isp.as_deref().unwrap_or("BGP")))
         .filter(|_| filter_matches(&req.charge_type, "PostPaid"))
-        .filter(|e| {
-            let group = group_or_default(e.api.resource_group_id.as_deref(), e.api.owner.as_deref(), account);
-            filter_matches(&req.resource_group_id, &group)
-        })
+        .filter(|e| filter_matches(&req.resource_group_id, &e.api.resource_group(account)))
         .filter(|e| has_tags(&e.api.tags, &wanted_tags))
         .collect();
     found.sort_by(|a, b| (a.api.created_at, &a.allocation_id).cmp(&(b.api.created_at, &b.allocation_id)));
@@ -186,7 +184,7 @@ fn view(net: &RegionNetwork, eip: &Eip, caller: &str) -> Value {
         "PublicIpAddressPoolId": "",
         "SegmentInstanceId": "",
         "Zone": eip.zone.as_deref().unwrap_or_default(),
-        "ResourceGroupId": group_or_default(eip.api.resource_group_id.as_deref(), eip.api.owner.as_deref(), caller),
+        "ResourceGroupId": eip.api.resource_group(caller),
         // Where the address may be used: its own region (clients read this list, never absent).
         "AvailableRegions": {"AvailableRegion": [net.region_id.as_str()]},
         "OperationLocks": {"LockReason": []},

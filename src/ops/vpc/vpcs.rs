@@ -5,7 +5,6 @@ use super::common::{
     change, comma_list, filter_matches, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated,
 };
 use super::rules::{VpcChange, VpcSpec};
-use crate::accounts::group_or_default;
 use crate::error::catalogue::documented_error;
 use crate::error::CompanionCode;
 use crate::error::{ApiError, ErrorCode};
@@ -65,7 +64,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVpcRequest) -> Result<JsonBody, ApiError
         "VpcId": id,
         "VRouterId": router_id(vpc),
         "RouteTableId": route_table_id(vpc),
-        "ResourceGroupId": group_or_default(vpc.api.resource_group_id.as_deref(), vpc.api.owner.as_deref(), &ctx.caller.account),
+        "ResourceGroupId": vpc.api.resource_group(&ctx.caller.account),
     }))
 }
 
@@ -96,14 +95,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVpcsRequest) -> Result<JsonBody, Api
         .filter(|v| ids.is_empty() || ids.contains(&v.vpc_id.as_str()))
         .filter(|v| req.vpc_name.as_deref().is_none_or(|n| v.api.name == n))
         .filter(|v| req.is_default.is_none_or(|d| d == is_default(&net, v)))
-        .filter(|v| {
-            req.resource_group_id
-                .as_deref()
-                .filter(|r| !r.is_empty())
-                .is_none_or(|r| {
-                    group_or_default(v.api.resource_group_id.as_deref(), v.api.owner.as_deref(), account) == r
-                })
-        })
+        .filter(|v| filter_matches(&req.resource_group_id, &v.api.resource_group(account)))
         .filter(|v| has_tags(&v.api.tags, &wanted_tags))
         .collect();
     vpcs.sort_by(|a, b| (a.api.created_at, &a.vpc_id).cmp(&(b.api.created_at, &b.vpc_id)));
@@ -266,7 +258,7 @@ fn view(ctx: &Ctx<'_>, net: &RegionNetwork, vpc: &Vpc, now: OffsetDateTime) -> V
         "DhcpOptionsSetStatus": "Available",
         "DnsHostnameStatus": if vpc.dns_hostname { "ENABLED" } else { "DISABLED" },
         "CenStatus": "",
-        "ResourceGroupId": group_or_default(vpc.api.resource_group_id.as_deref(), vpc.api.owner.as_deref(), &ctx.caller.account),
+        "ResourceGroupId": vpc.api.resource_group(&ctx.caller.account),
         "OwnerId": owner_id(ctx),
         "Tags": tags_out(&vpc.api.tags),
     })
@@ -317,7 +309,7 @@ pub fn route_tables(ctx: &Ctx<'_>, req: DescribeRouteTableListRequest) -> Result
                 "Status": "Available",
                 "AssociateType": "VSwitch",
                 "RoutePropagationEnable": true,
-                "ResourceGroupId": group_or_default(vpc.api.resource_group_id.as_deref(), vpc.api.owner.as_deref(), &ctx.caller.account),
+                "ResourceGroupId": vpc.api.resource_group(&ctx.caller.account),
                 "OwnerId": owner_id(ctx),
                 "VSwitchIds": {"VSwitchId": vswitch_ids(&net, vpc, account)},
                 "GatewayIds": {"GatewayIds": []},

@@ -5,7 +5,6 @@ use super::common::{
     change, comma_list, filter_matches, has_tags, network_of, owner_id, page_of, tags_in, tags_out, KeyValue, Stated,
 };
 use super::vpcs::route_table_id;
-use crate::accounts::group_or_default;
 use crate::error::catalogue::documented_error;
 use crate::error::ApiError;
 use crate::error::CompanionCode;
@@ -88,10 +87,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVSwitchesRequest) -> Result<JsonBody
         .filter(|v| filter_matches(&req.v_switch_name, &v.api.name))
         .filter(|v| req.is_default.is_none_or(|d| d == is_default(&net, v)))
         .filter(|v| filter_matches(&req.route_table_id, &vswitch_route_table(&net, v)))
-        .filter(|v| {
-            let group = group_or_default(v.api.resource_group_id.as_deref(), v.api.owner.as_deref(), account);
-            filter_matches(&req.resource_group_id, &group)
-        })
+        .filter(|v| filter_matches(&req.resource_group_id, &v.api.resource_group(account)))
         .filter(|v| has_tags(&v.api.tags, &wanted_tags))
         .collect();
     found.sort_by(|a, b| (a.api.created_at, &a.v_switch_id).cmp(&(b.api.created_at, &b.v_switch_id)));
@@ -189,7 +185,7 @@ fn view(ctx: &Ctx<'_>, net: &RegionNetwork, vswitch: &VSwitch, now: OffsetDateTi
         "Description": vswitch.api.description,
         "CreationTime": vswitch.api.creation_time(),
         "IsDefault": is_default(net, vswitch),
-        "ResourceGroupId": group_or_default(vswitch.api.resource_group_id.as_deref(), vswitch.api.owner.as_deref(), &ctx.caller.account),
+        "ResourceGroupId": vswitch.api.resource_group(&ctx.caller.account),
         "NetworkAclId": "",
         "ShareType": "",
         "OwnerId": owner_id(ctx),

@@ -10,13 +10,37 @@ use std::net::Ipv4Addr;
 
 const EIP_QUOTA: usize = 20;
 
+/// The lines EIPs are sold on (`ISP`).
+const LINES: [&str; 10] = [
+    "BGP",
+    "BGP_PRO",
+    "ChinaTelecom",
+    "ChinaUnicom",
+    "ChinaMobile",
+    "ChinaTelecom_L2",
+    "ChinaUnicom_L2",
+    "ChinaMobile_L2",
+    "BGP_FinanceCloud",
+    "BGP_International",
+];
+
+/// What an `AllocateEipAddress` asks for beyond its name, description and tags.
+#[derive(Default)]
+pub struct EipSpec<'a> {
+    pub bandwidth: Option<&'a str>,
+    pub charge_type: Option<&'a str>,
+    pub isp: Option<&'a str>,
+    pub zone: Option<&'a str>,
+    pub security_protection_types: &'a [String],
+}
+
 impl RegionNetwork {
-    /// `AllocateEipAddress`: a new address from the region's pool, not bound.
+    /// `AllocateEipAddress`: a new address from the region's pool, not bound, on the line and in the
+    /// zone asked for. A replayed `ClientToken` answers the EIP its first call made, as it is.
     pub fn allocate_eip(
         &mut self,
         change: &NetworkChange<'_>,
-        bandwidth: Option<&str>,
-        charge_type: Option<&str>,
+        spec: &EipSpec<'_>,
     ) -> Result<(String, Ipv4Addr), ApiError> {
         if let Some(id) = self.replayed(change, |n, id| n.eips.contains_key(id)) {
             let ip = self
@@ -28,8 +52,8 @@ impl RegionNetwork {
         }
         let action = change.action;
         check_tags(change.tags)?;
-        let bandwidth = checked_bandwidth(bandwidth, action)?;
-        let charge_type = match charge_type.filter(|c| !c.is_empty()) {
+        let bandwidth = checked_bandwidth(spec.bandwidth, action)?;
+        let charge_type = match spec.charge_type.filter(|c| !c.is_empty()) {
             None => None,
             Some(c @ ("PayByBandwidth" | "PayByTraffic")) => Some(c.to_owned()),
             Some(_) => {
@@ -40,6 +64,7 @@ impl RegionNetwork {
                 ))
             }
         };
+        self.check_eip_placement(spec)?;
         if self.eips.count_under(&owner_key(Some(change.account))) >= EIP_QUOTA {
             return Err(documented_error(action, CompanionCode::QuotaExceededEip, None));
         }
@@ -58,9 +83,9 @@ impl RegionNetwork {
             api: change.attributes(false),
             bandwidth,
             internet_charge_type: charge_type,
-            isp: None,
-            zone: None,
-            security_protection_types: Vec::new(),
+            isp: spec.isp.map(str::to_owned),
+            zone: spec.zone.map(str::to_owned),
+            security_protection_types: spec.security_protection_types.to_vec(),
             mode: None,
             deletion_protection: false,
         };
@@ -118,55 +143,23 @@ impl RegionNetwork {
         Ok(())
     }
 
-    /// Whether an `AllocateEipAddress` may put an EIP on line `isp` in `zone`.
-    pub fn check_eip_placement(
-        &self,
-        isp: Option<&str>,
-        zone: Option<&str>,
-        protection: &[String],
-    ) -> Result<(), ApiError> {
-        const LINES: [&str; 10] = [
-            "BGP",
-            "BGP_PRO",
-            "ChinaTelecom",
-            "ChinaUnicom",
-            "ChinaMobile",
-            "ChinaTelecom_L2",
-            "ChinaUnicom_L2",
-            "ChinaMobile_L2",
-            "BGP_FinanceCloud",
-            "BGP_International",
-        ];
-        if isp.is_some_and(|line| !LINES.contains(&line)) {
+    /// Whether an EIP may be on the line and in the zone `spec` asks for, with its protection.
+    fn check_eip_placement(&self, spec: &EipSpec<'_>) -> Result<(), ApiError> {
+        if spec.isp.is_some_and(|line| !LINES.contains(&line)) {
             return Err(ApiError::invalid("ISP", "it is not a line EIPs are sold on"));
         }
-        if zone.is_some_and(|z| !self.region().zones.iter().any(|known| known == z)) {
+        if spec
+            .zone
+            .is_some_and(|z| !self.region().zones.iter().any(|known| known == z))
+        {
             return Err(ApiError::invalid("Zone", "it is not a zone of the region"));
         }
-        if protection.iter().any(|p| p != "AntiDDoS_Enhanced") {
+        if spec.security_protection_types.iter().any(|p| p != "AntiDDoS_Enhanced") {
             return Err(ApiError::invalid(
                 "SecurityProtectionTypes.N",
                 "it must be AntiDDoS_Enhanced",
             ));
         }
-        Ok(())
-    }
-
-    /// The line and zone an `AllocateEipAddress` gave the EIP it made (`id`), checked before.
-    pub fn place_eip(
-        &mut self,
-        id: &str,
-        isp: Option<&str>,
-        zone: Option<&str>,
-        protection: &[String],
-    ) -> Result<(), ApiError> {
-        let eip = self
-            .eips
-            .get_mut(id)
-            .ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
-        eip.isp = isp.map(str::to_owned);
-        eip.zone = zone.map(str::to_owned);
-        eip.security_protection_types = protection.to_vec();
         Ok(())
     }
 

@@ -17,6 +17,7 @@ mod tests;
 mod vpc;
 mod vswitch;
 
+pub use eip::EipSpec;
 pub use resource_group::Grouped;
 pub use tags::check_tags;
 pub use vpc::{VpcChange, VpcSpec};
