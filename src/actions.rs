@@ -100,13 +100,15 @@ impl Product {
 }
 
 /// VPC 2016-04-28: the VPCs, vSwitches, route tables and EIPs every ECI flow makes first.
-pub const VPC_ACTIONS: [&str; 28] = [
+pub const VPC_ACTIONS: [&str; 30] = [
     "CreateVpc",
+    "CreateDefaultVpc",
     "DescribeVpcs",
     "DescribeVpcAttribute",
     "ModifyVpcAttribute",
     "DeleteVpc",
     "CreateVSwitch",
+    "CreateDefaultVSwitch",
     "DescribeVSwitches",
     "DescribeVSwitchAttributes",
     "ModifyVSwitchAttribute",

@@ -110,7 +110,7 @@ def test_the_plugin_writes_the_coverage_of_a_short_suite(pytester, suffix):
     path = pytester.path / f"coverage{suffix}"
     result = pytester.runpytest_subprocess(f"--eci-coverage={path}", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
-    result.stdout.re_match_lines([r"eci-emulator coverage: 2/\d+ operations \(ECI 2/36, VPC 0/28, ECS 0/22, STS 0/1, Resource Manager 0/2\), 1 error codes seen"])
+    result.stdout.re_match_lines([r"eci-emulator coverage: 2/\d+ operations \(ECI 2/36, VPC 0/30, ECS 0/22, STS 0/1, Resource Manager 0/2\), 1 error codes seen"])
     if suffix == ".html":
         page = path.read_text()
         assert '<tr class="called" data-action="CreateContainerGroup">' in page

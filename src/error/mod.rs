@@ -111,6 +111,10 @@ error_catalogue! {
     // CreateInstanceOpsTask's does.
     InstanceNotFound => Choice 400, "InvalidInstanceId.NotFound", "The specified instanceId does not exist.";
     IdempotentParameterMismatch => Choice 400, "IdempotentParameterMismatch", "Request uses a client token in a previous request but is not identical to that request.";
+    // Emulator choices (no documented code found): a second default VPC of an account
+    // (CreateDefaultVpc), a second default vSwitch of a zone (CreateDefaultVSwitch).
+    DefaultVpcExists => Choice 400, "OperationFailed.DefaultVpcExist", "The default VPC already exists in this region.";
+    DefaultVSwitchExists => Choice 400, "OperationFailed.DefaultVSwitchExist", "A default vSwitch already exists in the specified zone.";
     // Emulator choice: a body above the configured limit.
     RequestTooLarge => Choice 413, "InvalidParameter.LengthExceeded", "%s";
     // Emulator choice: a body that does not arrive within the read timeout.

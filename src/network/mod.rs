@@ -4,7 +4,8 @@
 //!
 //! The network of a region is shared by every account: what the defaults and fixtures declare has no
 //! owner and every account sees it; what VPC and ECS calls make (their rules: `ops::vpc::rules`, `ops::ecs::rules`) belongs to the account that
-//! made it and no other account sees it. Container groups stay private to their account.
+//! made it and no other account sees it. Container groups stay private to their account. The region's
+//! default VPC is every account's default until the account makes its own (`Vpc::account_default`).
 
 mod attributes;
 mod eip;
@@ -222,6 +223,16 @@ impl RegionNetwork {
                 "VPC {}: {} is no VPC block (a /8 to a /28)",
                 vpc.vpc_id, vpc.cidr_block
             ));
+        }
+        let mut default_owners = std::collections::BTreeSet::new();
+        for vpc in network.vpcs.values().filter(|v| v.account_default) {
+            let owner = vpc.api.owner.as_deref().unwrap_or_default();
+            if owner.is_empty() || !default_owners.insert(owner) {
+                return Err(format!(
+                    "VPC {}: a second default VPC of its account, or of none",
+                    vpc.vpc_id
+                ));
+            }
         }
         if !network.vpcs.contains_key(&network.default_vpc_id) {
             return Err(format!(

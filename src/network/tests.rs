@@ -258,6 +258,7 @@ fn declared(id: &str, vpc_id: &str, cidr: &str) -> SavedVSwitch {
         auto_registered: false,
         ipv6_cidr_block: None,
         api: Default::default(),
+        zone_default: false,
     }
 }
 

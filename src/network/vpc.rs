@@ -26,6 +26,9 @@ pub struct Vpc {
     /// Whether its instances get DNS host names (`EnableDnsHostname`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dns_hostname: bool,
+    /// Whether it is its owner's default VPC in the region (`CreateDefaultVpc`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub account_default: bool,
 }
 
 impl Vpc {
@@ -40,6 +43,7 @@ impl Vpc {
             ipv6_cidr_block: None,
             secondary_cidrs: Vec::new(),
             dns_hostname: false,
+            account_default: false,
         }
     }
 
@@ -86,8 +90,18 @@ pub struct RouteTable {
 
 impl Indexed for Vpc {
     fn index_keys(&self) -> Vec<crate::store::IndexKey> {
-        vec![owner_key(self.api.owner.as_deref())]
+        let owner = self.api.owner.as_deref();
+        let mut keys = vec![owner_key(owner)];
+        if let (true, Some(owner)) = (self.account_default, owner) {
+            keys.push(default_vpc_key(owner));
+        }
+        keys
     }
+}
+
+/// The index entry of `account`'s own default VPC.
+fn default_vpc_key(account: &str) -> crate::store::IndexKey {
+    crate::store::IndexKey::new("default-vpc", account)
 }
 
 /// The index entry of a security group placed in `vpc_id`.
@@ -96,6 +110,23 @@ pub fn in_vpc_key(vpc_id: &str) -> crate::store::IndexKey {
 }
 
 impl RegionNetwork {
+    /// The default VPC `account` made for itself (`CreateDefaultVpc`, `CreateDefaultVSwitch`), if any.
+    pub fn own_default_vpc(&self, account: &str) -> Option<&Vpc> {
+        self.vpcs.under(&default_vpc_key(account)).next()
+    }
+
+    /// The VPC that is `account`'s default: its own once it made one, else the region's, which
+    /// stands in for the default VPC of every account that has none of its own.
+    pub fn default_vpc_of(&self, account: &str) -> &str {
+        self.own_default_vpc(account)
+            .map_or(self.default_vpc_id.as_str(), |v| v.vpc_id.as_str())
+    }
+
+    /// Whether `vpc` is the default VPC as `account` sees it (`IsDefault`).
+    pub fn is_default_vpc(&self, vpc: &Vpc, account: &str) -> bool {
+        vpc.vpc_id == self.default_vpc_of(account)
+    }
+
     pub fn visible_vpc(&self, id: &str, account: &str) -> Option<&Vpc> {
         self.vpcs.get(id).filter(|v| v.api.visible_to(account))
     }

@@ -23,6 +23,9 @@ pub struct VSwitch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<Ipv6Net>,
     pub api: Attributes,
+    /// Made by `CreateDefaultVSwitch`: its zone's default vSwitch in its owner's default VPC.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub zone_default: bool,
     /// Shown in the state dump as the number of addresses in use.
     #[serde(rename = "ipsInUse", serialize_with = "addresses_in_use")]
     pub(super) pool: IpPool,
@@ -55,6 +58,7 @@ impl VSwitch {
             auto_registered: self.auto_registered,
             ipv6_cidr_block: self.ipv6_cidr_block,
             api: self.api.clone(),
+            zone_default: self.zone_default,
         }
     }
 
@@ -88,6 +92,8 @@ pub struct SavedVSwitch {
     pub ipv6_cidr_block: Option<Ipv6Net>,
     #[serde(default)]
     pub api: Attributes,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub zone_default: bool,
 }
 
 /// The index entry of what was registered on first use for `owner` (none: the region's).
@@ -125,6 +131,7 @@ impl RegionNetwork {
             auto_registered,
             ipv6_cidr_block,
             api,
+            zone_default: false,
         }))
     }
 
@@ -150,6 +157,7 @@ impl RegionNetwork {
             auto_registered: declared.auto_registered,
             ipv6_cidr_block: declared.ipv6_cidr_block,
             api: declared.api,
+            zone_default: declared.zone_default,
         });
         index
     }
@@ -168,6 +176,16 @@ impl RegionNetwork {
         self.vswitches_under(&owner_key(None))
             .chain(self.vswitches_under(&owner_key(Some(account))))
             .filter(move |v| v.shown_to(account))
+    }
+
+    /// Whether `vswitch` is a default vSwitch as `account` sees it (`IsDefault`): one it made with
+    /// `CreateDefaultVSwitch` in its own default VPC, or, while the region's default VPC stands in for
+    /// its own, one of the region's vSwitches in it.
+    pub fn is_default_vswitch(&self, vswitch: &VSwitch, account: &str) -> bool {
+        match self.own_default_vpc(account) {
+            Some(own) => vswitch.vpc_id == own.vpc_id && vswitch.zone_default,
+            None => vswitch.vpc_id == self.default_vpc_id && vswitch.api.owner.is_none(),
+        }
     }
 
     pub fn visible_vswitch(&self, id: &str, account: &str) -> Option<&VSwitch> {
@@ -253,6 +271,7 @@ impl RegionNetwork {
                 name: name.to_owned(),
                 ..Attributes::default()
             },
+            zone_default: false,
         });
         Ok(())
     }

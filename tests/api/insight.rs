@@ -357,7 +357,7 @@ async fn coverage_counts_every_operation_code_and_parameter_exactly() {
     let operations = summary["operations"].as_u64().unwrap();
     assert_eq!(
         summary["line"].as_str().unwrap(),
-        format!("3/{operations} operations (ECI 2/36, VPC 1/28, ECS 0/22, STS 0/1, Resource Manager 0/2), 4 error codes seen")
+        format!("3/{operations} operations (ECI 2/36, VPC 1/30, ECS 0/22, STS 0/1, Resource Manager 0/2), 4 error codes seen")
     );
 
     let page = send(

@@ -13,6 +13,7 @@ mod conformance;
 mod console;
 mod create;
 mod data_caches;
+mod default_network;
 mod describe;
 mod errors;
 mod exec_socket;

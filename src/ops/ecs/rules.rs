@@ -29,7 +29,7 @@ pub struct RuleSpec {
 }
 
 impl RegionNetwork {
-    /// `CreateSecurityGroup` in a VPC the caller sees (the region's default VPC when none is named).
+    /// `CreateSecurityGroup` in a VPC the caller sees (the caller's default VPC when none is named).
     pub fn create_security_group(
         &mut self,
         change: &NetworkChange<'_>,
@@ -42,7 +42,7 @@ impl RegionNetwork {
         let action = change.action;
         let vpc_id = vpc_id
             .filter(|v| !v.is_empty())
-            .unwrap_or(&self.default_vpc_id)
+            .unwrap_or(self.default_vpc_of(change.account))
             .to_owned();
         if self.visible_vpc(&vpc_id, change.account).is_none() {
             return Err(documented_error(action, CompanionCode::InvalidVpcIdNotFound, None));

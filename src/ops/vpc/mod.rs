@@ -57,4 +57,6 @@ vpc_rows! {
     "UnassociateVpcCidrBlock" => |ctx, req| vpcs::secondary_cidr(ctx, false, req);
     "DeletionProtection" => eip::deletion_protection;
     "ModifyEipForwardMode" => eip::forward_mode;
+    "CreateDefaultVpc" => vpcs::create_default;
+    "CreateDefaultVSwitch" => vswitch::create_default;
 }

@@ -1,4 +1,4 @@
-//! `CreateVpc`, `DescribeVpcs`, `DescribeVpcAttribute`, `ModifyVpcAttribute`, `DeleteVpc`, and the
+//! `CreateVpc`, `CreateDefaultVpc`, `DescribeVpcs`, `DescribeVpcAttribute`, `ModifyVpcAttribute`, `DeleteVpc`, and the
 //! system route table every VPC has (`DescribeRouteTableList`, `ModifyRouteTableAttributes`).
 
 use super::common::{
@@ -56,16 +56,50 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVpcRequest) -> Result<JsonBody, ApiError
         // A dry run that names the client token of a VPC made before is answered as a dry run too.
         return Err(ApiError::new(ErrorCode::DryRunOperation));
     }
+    let mut answer = made_answer(&net, &id)?;
+    if let (Some(vpc), Value::Object(fields)) = (net.vpcs.get(&id), &mut answer) {
+        fields.insert(
+            "ResourceGroupId".into(),
+            json!(vpc.api.resource_group(&ctx.caller.account)),
+        );
+    }
+    JsonBody::of(&answer)
+}
+
+/// What a create answers of the VPC it made: its id, its router and its system route table.
+fn made_answer(net: &RegionNetwork, id: &str) -> Result<Value, ApiError> {
     let vpc = net
         .vpcs
-        .get(&id)
+        .get(id)
         .ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
-    JsonBody::of(&json!({
+    Ok(json!({
         "VpcId": id,
         "VRouterId": router_id(vpc),
         "RouteTableId": route_table_id(vpc),
-        "ResourceGroupId": vpc.api.resource_group(&ctx.caller.account),
     }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateDefaultVpcRequest {
+    pub region_id: String,
+    pub enable_ipv6: Option<bool>,
+    pub client_token: Option<String>,
+    pub resource_group_id: Option<String>,
+}
+
+/// `CreateDefaultVpc`: the caller's own default VPC (`rules::default_network`).
+pub fn create_default(ctx: &Ctx<'_>, req: CreateDefaultVpcRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let stated = Stated {
+        client_token: req.client_token.as_deref(),
+        resource_group_id: req.resource_group_id.as_deref(),
+        ..Stated::default()
+    };
+    let made = change(ctx, "CreateDefaultVpc", stated);
+    let mut net = network.lock();
+    let id = net.create_default_vpc(&made, req.enable_ipv6 == Some(true))?;
+    JsonBody::of(&made_answer(&net, &id)?)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -94,7 +128,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVpcsRequest) -> Result<JsonBody, Api
         .visible_to(account)
         .filter(|v| ids.is_empty() || ids.contains(&v.vpc_id.as_str()))
         .filter(|v| req.vpc_name.as_deref().is_none_or(|n| v.api.name == n))
-        .filter(|v| req.is_default.is_none_or(|d| d == is_default(&net, v)))
+        .filter(|v| req.is_default.is_none_or(|d| d == net.is_default_vpc(v, account)))
         .filter(|v| filter_matches(&req.resource_group_id, &v.api.resource_group(account)))
         .filter(|v| has_tags(&v.api.tags, &wanted_tags))
         .collect();
@@ -220,10 +254,6 @@ pub fn route_table_id(vpc: &Vpc) -> String {
     format!("vtb-{}", vpc.vpc_id.trim_start_matches("vpc-"))
 }
 
-fn is_default(net: &RegionNetwork, vpc: &Vpc) -> bool {
-    vpc.vpc_id == net.default_vpc_id
-}
-
 fn vswitch_ids(net: &RegionNetwork, vpc: &Vpc, account: &str) -> Vec<String> {
     net.vswitches_under(&crate::network::in_vpc_key(&vpc.vpc_id))
         .filter(|v| v.shown_to(account))
@@ -253,7 +283,7 @@ fn view(ctx: &Ctx<'_>, net: &RegionNetwork, vpc: &Vpc, now: OffsetDateTime) -> V
         "RouterTableIds": {"RouterTableIds": [route_table_id(vpc)]},
         "NatGatewayIds": {"NatGatewayIds": []},
         "VSwitchIds": {"VSwitchId": vswitch_ids(net, vpc, &ctx.caller.account)},
-        "IsDefault": is_default(net, vpc),
+        "IsDefault": net.is_default_vpc(vpc, &ctx.caller.account),
         "EnabledIpv6": vpc.ipv6_cidr_block.is_some(),
         "DhcpOptionsSetStatus": "Available",
         "DnsHostnameStatus": if vpc.dns_hostname { "ENABLED" } else { "DISABLED" },

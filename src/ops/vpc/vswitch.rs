@@ -1,4 +1,4 @@
-//! `CreateVSwitch`, `DescribeVSwitches`, `DescribeVSwitchAttributes`, `ModifyVSwitchAttribute`,
+//! `CreateVSwitch`, `CreateDefaultVSwitch`, `DescribeVSwitches`, `DescribeVSwitchAttributes`, `ModifyVSwitchAttribute`,
 //! `DeleteVSwitch`: the vSwitches container groups are placed on, with their free addresses.
 
 use super::common::{
@@ -51,6 +51,31 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVSwitchRequest) -> Result<JsonBody, ApiE
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+pub struct CreateDefaultVSwitchRequest {
+    pub region_id: String,
+    pub zone_id: String,
+    pub client_token: Option<String>,
+    /// The number (0–255) of the /64 of the VPC's IPv6 block the vSwitch takes.
+    pub ipv6_cidr_block: Option<u8>,
+}
+
+/// `CreateDefaultVSwitch`: the zone's default vSwitch in the caller's own default VPC
+/// (`rules::default_network`).
+pub fn create_default(ctx: &Ctx<'_>, req: CreateDefaultVSwitchRequest) -> Result<JsonBody, ApiError> {
+    let (_, network) = network_of(ctx, &req.region_id)?;
+    let stated = Stated {
+        client_token: req.client_token.as_deref(),
+        ..Stated::default()
+    };
+    let made = change(ctx, "CreateDefaultVSwitch", stated);
+    let id = network
+        .lock()
+        .create_default_vswitch(&made, &req.zone_id, req.ipv6_cidr_block)?;
+    JsonBody::of(&json!({ "VSwitchId": id }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct DescribeVSwitchesRequest {
     pub region_id: Option<String>,
     pub vpc_id: Option<String>,
@@ -85,7 +110,7 @@ pub fn describe(ctx: &Ctx<'_>, req: DescribeVSwitchesRequest) -> Result<JsonBody
         .filter(|v| ids.is_empty() || ids.contains(&v.v_switch_id.as_str()))
         .filter(|v| filter_matches(&req.vpc_id, &v.vpc_id) && filter_matches(&req.zone_id, &v.zone_id))
         .filter(|v| filter_matches(&req.v_switch_name, &v.api.name))
-        .filter(|v| req.is_default.is_none_or(|d| d == is_default(&net, v)))
+        .filter(|v| req.is_default.is_none_or(|d| d == net.is_default_vswitch(v, account)))
         .filter(|v| filter_matches(&req.route_table_id, &vswitch_route_table(&net, v)))
         .filter(|v| filter_matches(&req.resource_group_id, &v.api.resource_group(account)))
         .filter(|v| has_tags(&v.api.tags, &wanted_tags))
@@ -163,10 +188,6 @@ pub fn delete(ctx: &Ctx<'_>, req: VSwitchIdRequest) -> Result<JsonBody, ApiError
     JsonBody::of(&json!({}))
 }
 
-fn is_default(net: &RegionNetwork, vswitch: &VSwitch) -> bool {
-    vswitch.vpc_id == net.default_vpc_id && vswitch.api.owner.is_none()
-}
-
 fn vswitch_route_table(net: &RegionNetwork, vswitch: &VSwitch) -> String {
     net.vpcs.get(&vswitch.vpc_id).map(route_table_id).unwrap_or_default()
 }
@@ -184,7 +205,7 @@ fn view(ctx: &Ctx<'_>, net: &RegionNetwork, vswitch: &VSwitch, now: OffsetDateTi
         "VSwitchName": vswitch.api.name,
         "Description": vswitch.api.description,
         "CreationTime": vswitch.api.creation_time(),
-        "IsDefault": is_default(net, vswitch),
+        "IsDefault": net.is_default_vswitch(vswitch, &ctx.caller.account),
         "ResourceGroupId": vswitch.api.resource_group(&ctx.caller.account),
         "NetworkAclId": "",
         "ShareType": "",

@@ -155,6 +155,8 @@ def calls(made):
                                       "NewResourceGroupId": made["group"]}),
         ("ecs", "JoinResourceGroup", {"RegionId": REGION, "ResourceId": made["sg"], "ResourceType": "securitygroup",
                                       "ResourceGroupId": made["group"]}),
+        ("vpc", "CreateDefaultVpc", {"RegionId": REGION, "EnableIpv6": "true"}),
+        ("vpc", "CreateDefaultVSwitch", {"RegionId": REGION, "ZoneId": "cn-hangzhou-b", "Ipv6CidrBlock": "3"}),
         ("sts", "GetCallerIdentity", {}),
         ("resourcemanager", "ListResourceGroups", {}),
         ("resourcemanager", "GetResourceGroup", {"ResourceGroupId": made["group"]}),

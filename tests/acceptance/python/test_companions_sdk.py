@@ -325,6 +325,39 @@ def test_tags_of_every_network_resource_are_set_listed_and_removed(emulator):
     assert (err.code, err.status_code) == ("InvalidResourceId.NotFound", 404)
 
 
+def test_an_accounts_own_default_vpc_and_vswitch_replace_the_regions_for_it(emulator):
+    mine, other = Clients(emulator, ak="LTAI5tDefaultMine"), Clients(emulator, ak="LTAI5tDefaultOther")
+
+    def default_vpcs(c):
+        listed = c.vpc.describe_vpcs(vpc_models.DescribeVpcsRequest(region_id=REGION, is_default=True)).body
+        return [v.vpc_id for v in listed.vpcs.vpc]
+
+    region_vpc = default_vpcs(mine)
+    made = mine.vpc.create_default_vpc(vpc_models.CreateDefaultVpcRequest(region_id=REGION, enable_ipv_6=True)).body
+    assert made.route_table_id == "vtb-" + made.vpc_id.removeprefix("vpc-")
+    assert default_vpcs(mine) == [made.vpc_id]
+    assert default_vpcs(other) == region_vpc
+    again = refused(lambda: mine.vpc.create_default_vpc(vpc_models.CreateDefaultVpcRequest(region_id=REGION)))
+    assert again.code == "OperationFailed.DefaultVpcExist"
+
+    vsw = mine.vpc.create_default_vswitch(
+        vpc_models.CreateDefaultVSwitchRequest(region_id=REGION, zone_id=ZONE, ipv_6cidr_block=8)
+    ).body.v_switch_id
+    shown = vswitch(mine, vsw)
+    assert (shown.vpc_id, shown.is_default, shown.cidr_block) == (made.vpc_id, True, "172.16.0.0/20")
+    listed = mine.vpc.describe_vswitches(
+        vpc_models.DescribeVSwitchesRequest(region_id=REGION, is_default=True)
+    ).body.v_switches.v_switch
+    assert [v.v_switch_id for v in listed] == [vsw]
+    twice = refused(lambda: mine.vpc.create_default_vswitch(
+        vpc_models.CreateDefaultVSwitchRequest(region_id=REGION, zone_id=ZONE)))
+    assert twice.code == "OperationFailed.DefaultVSwitchExist"
+
+    mine.vpc.delete_vswitch(vpc_models.DeleteVSwitchRequest(region_id=REGION, v_switch_id=vsw))
+    mine.vpc.delete_vpc(vpc_models.DeleteVpcRequest(region_id=REGION, vpc_id=made.vpc_id))
+    assert default_vpcs(mine) == region_vpc
+
+
 def test_the_default_network_is_read_only_and_the_strict_emulator_refuses_a_wrong_secret(strict_emulator):
     ak, secret = STRICT_KEY
     c = Clients(strict_emulator, ak=ak, secret=secret)

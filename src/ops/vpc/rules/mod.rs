@@ -9,6 +9,7 @@
 //! region, 150 vSwitches per VPC, 100 security groups per account and region, 200 rules per group,
 //! 20 tags per resource).
 
+mod default_network;
 mod eip;
 mod resource_group;
 pub mod tags;

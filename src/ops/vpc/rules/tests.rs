@@ -213,3 +213,91 @@ fn ipv6_secondary_blocks_and_a_new_block_keep_every_vswitch_inside_the_vpc() {
     assert_eq!(changed.cidr_block.to_string(), "172.16.0.0/12");
     assert!(changed.ipv6_cidr_block.is_none() && changed.secondary_cidrs.is_empty() && changed.dns_hostname);
 }
+
+#[test]
+fn an_accounts_own_default_vpc_replaces_the_regions_for_it_alone_until_deleted() {
+    let mut net = net();
+    let ids = IdGenerator::new(Some(5));
+    let region_vpc = net.default_vpc_id.clone();
+    assert_eq!(net.default_vpc_of("acct"), region_vpc);
+    assert!(net.own_default_vpc("acct").is_none());
+    let own = net.create_default_vpc(&by("acct", &ids), true).unwrap();
+    let vpc = net.vpcs.get(&own).unwrap();
+    assert_eq!(vpc.cidr_block.to_string(), "172.16.0.0/12");
+    assert!(vpc.ipv6_cidr_block.is_some() && vpc.account_default);
+    assert!(net.is_default_vpc(vpc, "acct"));
+    assert!(!net.is_default_vpc(net.vpcs.get(&region_vpc).unwrap(), "acct"));
+    assert!(net.is_default_vpc(net.vpcs.get(&region_vpc).unwrap(), "other"));
+    let again = net.create_default_vpc(&by("acct", &ids), false).unwrap_err();
+    assert_eq!((again.code(), again.status()), ("OperationFailed.DefaultVpcExist", 400));
+    net.delete_vpc("acct", &own, time::OffsetDateTime::UNIX_EPOCH, false)
+        .unwrap();
+    assert_eq!(net.default_vpc_of("acct"), region_vpc, "the region's stands in again");
+    assert!(net.create_default_vpc(&by("acct", &ids), false).is_ok());
+}
+
+#[test]
+fn a_default_vswitch_takes_the_next_free_block_of_a_default_vpc_made_for_it() {
+    let mut net = net();
+    let ids = IdGenerator::new(Some(6));
+    let refused = net.create_default_vswitch(&by("acct", &ids), "cn-nowhere-z", None);
+    assert_eq!(refused.unwrap_err().code(), "InvalidZoneId.NotFound");
+    assert!(net.own_default_vpc("acct").is_none(), "a refused call makes no VPC");
+    let first = net
+        .create_default_vswitch(&by("acct", &ids), "cn-hangzhou-b", Some(8))
+        .unwrap();
+    let vpc = net.own_default_vpc("acct").unwrap().clone();
+    let vswitch = net.vswitch(&first).unwrap();
+    assert_eq!(
+        (vswitch.vpc_id.as_str(), vswitch.cidr_block.to_string().as_str()),
+        (vpc.vpc_id.as_str(), "172.16.0.0/20")
+    );
+    assert_eq!(vswitch.ipv6_cidr_block, vpc.ipv6_subnet(8));
+    assert!(net.is_default_vswitch(vswitch, "acct"));
+    let standing = net
+        .vswitches_under(&crate::network::in_vpc_key(&net.default_vpc_id))
+        .next()
+        .unwrap();
+    assert!(!net.is_default_vswitch(standing, "acct") && net.is_default_vswitch(standing, "other"));
+    let twice = net.create_default_vswitch(&by("acct", &ids), "cn-hangzhou-b", None);
+    assert_eq!(twice.unwrap_err().code(), "OperationFailed.DefaultVSwitchExist");
+    let taken = net.create_default_vswitch(&by("acct", &ids), "cn-hangzhou-g", Some(8));
+    assert_eq!(taken.unwrap_err().code(), "InvalidCidrBlock.Overlapped");
+    let second = net
+        .create_default_vswitch(&by("acct", &ids), "cn-hangzhou-g", None)
+        .unwrap();
+    assert_eq!(net.vswitch(&second).unwrap().cidr_block.to_string(), "172.16.16.0/20");
+    let made_again = net.create_default_vpc(&by("acct", &ids), false);
+    assert_eq!(made_again.unwrap_err().code(), "OperationFailed.DefaultVpcExist");
+}
+
+/// The network read back from the entries the store keeps of it.
+fn stored_and_read_back(net: &RegionNetwork) -> Result<RegionNetwork, String> {
+    let mut parts = crate::network::NetworkParts::default();
+    let (entries, _) = net.entries_after(crate::network::Cursor::default(), usize::MAX);
+    for (kind, name, value) in entries {
+        parts.absorb(kind, &name, &value)?;
+    }
+    RegionNetwork::restore(parts.into_saved("cn-hangzhou")?)
+}
+
+#[test]
+fn an_own_default_network_is_read_back_and_a_second_default_vpc_is_damage() {
+    let mut net = net();
+    let ids = IdGenerator::new(Some(7));
+    let vsw = net
+        .create_default_vswitch(&by("acct", &ids), "cn-hangzhou-b", None)
+        .unwrap();
+    let back = stored_and_read_back(&net).unwrap();
+    let own = back
+        .own_default_vpc("acct")
+        .expect("the account's default VPC is found again");
+    assert_eq!(back.vswitch(&vsw).unwrap().vpc_id, own.vpc_id);
+    assert!(back.is_default_vswitch(back.vswitch(&vsw).unwrap(), "acct"));
+
+    let mut second = own.clone();
+    second.vpc_id = "vpc-second".into();
+    net.vpcs.insert(second.vpc_id.clone(), second);
+    let damaged = stored_and_read_back(&net).map(|_| ()).unwrap_err();
+    assert!(damaged.contains("vpc-second"), "{damaged}");
+}

@@ -9,7 +9,7 @@ use crate::network::{owner_key, RegionNetwork};
 use ipnet::Ipv4Net;
 use time::OffsetDateTime;
 
-const VPC_QUOTA: usize = 10;
+pub(super) const VPC_QUOTA: usize = 10;
 /// Secondary IPv4 blocks a VPC may have.
 const SECONDARY_CIDRS: usize = 5;
 
@@ -81,6 +81,7 @@ impl RegionNetwork {
             ipv6_cidr_block: spec.enable_ipv6.then(|| Vpc::ipv6_block_for(&id)),
             secondary_cidrs: Vec::new(),
             dns_hostname: spec.dns_hostname,
+            account_default: false,
         };
         self.vpcs.insert(id.clone(), vpc);
         self.remember_token(change, &id);

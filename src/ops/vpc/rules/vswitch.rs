@@ -80,6 +80,7 @@ impl RegionNetwork {
             auto_registered: false,
             ipv6_cidr_block,
             api: change.attributes(true),
+            zone_default: false,
         });
         self.remember_token(change, &id);
         Ok(id)
@@ -96,7 +97,13 @@ impl RegionNetwork {
 
     /// The /64 numbered `index` of `vpc`'s IPv6 block, when the VPC has one and no other vSwitch of it
     /// (but `keeping`) holds it.
-    fn free_ipv6_subnet(&self, vpc: &Vpc, index: u8, keeping: Option<&str>, action: &str) -> Result<Ipv6Net, ApiError> {
+    pub(super) fn free_ipv6_subnet(
+        &self,
+        vpc: &Vpc,
+        index: u8,
+        keeping: Option<&str>,
+        action: &str,
+    ) -> Result<Ipv6Net, ApiError> {
         let subnet = vpc.ipv6_subnet(index).ok_or_else(|| {
             ApiError::with_detail(
                 ErrorCode::InvalidParameter,
