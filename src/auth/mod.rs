@@ -126,6 +126,32 @@ impl Authenticator {
         self.nonces.clear();
     }
 
+    /// The account a call that could not be read (an unknown version, say) names, so the journal
+    /// can attribute it: its access key, which is its account in open mode. Strict, nothing
+    /// unverified names an account, so none.
+    pub fn claimed_account(&self, raw: &RawRequest) -> Option<String> {
+        if self.is_strict() {
+            return None;
+        }
+        match Scheme::of(raw) {
+            Scheme::Acs3 => raw
+                .header(&acs3::AUTHORIZATION)
+                .and_then(|h| acs3::AuthorizationHeader::parse(h).ok())
+                .map(|h| h.credential.to_owned()),
+            Scheme::RpcV1 => {
+                let form = crate::protocol::extract::is_form_body(raw).then_some(raw.body.as_slice());
+                [Some(raw.query.as_bytes()), form]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|text| {
+                        let pairs = crate::protocol::decode_pairs(text, "request").ok()?;
+                        let (_, key) = pairs.into_iter().find(|(name, _)| name == "AccessKeyId")?;
+                        (!key.is_empty()).then(|| key.into_owned())
+                    })
+            }
+        }
+    }
+
     /// Checks the request's signature, if strict, and says who sent it.
     pub fn verify(&self, raw: &RawRequest, rpc: &RpcRequest, now: OffsetDateTime) -> Result<Caller, ApiError> {
         let scheme = Scheme::of(raw);

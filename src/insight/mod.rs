@@ -30,7 +30,8 @@ pub struct Call {
     /// Borrowed from the product and operation tables when known, so a call records them for free.
     pub version: Cow<'static, str>,
     pub action: Cow<'static, str>,
-    /// The caller's account; empty when the call was refused before it was known.
+    /// The caller's account; empty when the call was refused before it was known (for a call that
+    /// could not be read, the one its access key names without `--credentials`).
     pub account: Box<str>,
     pub region: Cow<'static, str>,
     pub status: u16,

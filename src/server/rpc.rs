@@ -269,7 +269,7 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
     let rpc = match protocol::extract(raw) {
         Ok(rpc) => rpc,
         Err((err, format)) => {
-            let facts = unread_facts(raw, &err);
+            let facts = unread_facts(state, raw, &err);
             let mut served = refused(Product::Eci, format, request_id, err, "?");
             served.facts = facts;
             return served;
@@ -281,9 +281,9 @@ fn serve(state: &AppState, raw: &RawRequest, request_id: &str) -> Served {
     served
 }
 
-/// What can be told of a call that could not be read: its action and version as sent, if any, and
-/// no product when its version is unknown.
-fn unread_facts(raw: &RawRequest, err: &ApiError) -> Facts {
+/// What can be told of a call that could not be read: its action and version as sent, if any, no
+/// product when its version is unknown, and the account it names when that needs no signature.
+fn unread_facts(state: &AppState, raw: &RawRequest, err: &ApiError) -> Facts {
     let sent = |param: &str, header: &str| {
         protocol::decode_pairs(raw.query.as_bytes(), "query string")
             .ok()
@@ -297,6 +297,12 @@ fn unread_facts(raw: &RawRequest, err: &ApiError) -> Facts {
         product,
         action: sent("Action", "x-acs-action"),
         version,
+        account: state
+            .inner
+            .auth
+            .claimed_account(raw)
+            .map(|a| crate::insight::bounded(&a).into())
+            .unwrap_or_default(),
         ..Facts::default()
     }
 }

@@ -219,6 +219,37 @@ async fn the_journal_keeps_decoded_parameters_and_filters_them() {
 }
 
 #[tokio::test]
+async fn a_call_that_could_not_be_read_is_the_account_its_key_names_only_without_credentials() {
+    let open = open_app();
+    rpc_at(
+        &open,
+        "2099-01-01",
+        "LTAIunread",
+        "CreateVpc",
+        &[("RegionId", "cn-hangzhou")],
+    )
+    .await;
+    let form = Request::post("/")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("Action=X&Version=1999-09-09&AccessKeyId=LTAIform"))
+        .unwrap();
+    assert_eq!(send(&open, form).await.status, 400);
+    let (_, unread) = side(&open, "GET", "/_emulator/calls?account=LTAIunread", None).await;
+    let call = &unread["calls"][0];
+    assert_eq!(
+        (call["action"].as_str(), call["code"].as_str(), &call["product"]),
+        (Some("CreateVpc"), Some("InvalidVersion"), &Value::Null)
+    );
+    let (_, by_form) = side(&open, "GET", "/_emulator/calls?account=LTAIform", None).await;
+    assert_eq!(by_form["matched"], 1, "{by_form}");
+
+    let strict = strict_app(&["LTAIstrict:secret"]);
+    rpc_at(&strict, "2099-01-01", "LTAIstrict", "CreateVpc", &[]).await;
+    let (_, calls) = side(&strict, "GET", "/_emulator/calls", None).await;
+    assert_eq!(calls["calls"][0]["account"], "", "nothing unverified names an account");
+}
+
+#[tokio::test]
 async fn a_bounded_journal_drops_the_oldest_and_metrics_count_it() {
     let state = AppState::new(AppOptions {
         journal_size: 2,

@@ -766,7 +766,7 @@ async fn regions_are_named_in_chinese_unless_another_language_is_asked_for() {
 
 #[tokio::test]
 async fn an_eip_keeps_its_line_and_zone_and_a_replayed_token_changes_neither() {
-    let app = app_with_fixtures("{}", false);
+    let app = app_with_fixtures(STANDING, false);
     let region = ("RegionId", "cn-hangzhou");
     let first = [
         region,
@@ -774,18 +774,24 @@ async fn an_eip_keeps_its_line_and_zone_and_a_replayed_token_changes_neither() {
         ("ISP", "BGP_PRO"),
         ("Zone", "cn-hangzhou-i"),
     ];
-    let id = ok(&app, VPC, "LTAIa", "AllocateEipAddress", &first).await["AllocationId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let made = ok(&app, VPC, "LTAIa", "AllocateEipAddress", &first).await;
+    let id = made["AllocationId"].as_str().unwrap().to_owned();
     let again = [
         region,
         ("ClientToken", "t-1"),
         ("ISP", "ChinaTelecom"),
         ("Zone", "cn-hangzhou-b"),
+        ("ResourceGroupId", "rg-acfmstanding0001"),
     ];
     let replayed = ok(&app, VPC, "LTAIa", "AllocateEipAddress", &again).await;
     assert_eq!(replayed["AllocationId"], id.as_str());
+    assert_eq!(
+        replayed["ResourceGroupId"], made["ResourceGroupId"],
+        "the group its first call put it in"
+    );
+    assert!(made["ResourceGroupId"]
+        .as_str()
+        .is_some_and(|g| g.starts_with("rg-acfm") && g != "rg-acfmstanding0001"));
     let listed = ok(
         &app,
         VPC,

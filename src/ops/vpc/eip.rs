@@ -7,10 +7,10 @@ use super::common::{
     change, comma_list, filter_matches, has_tags, network_of, page_of, tags_in, tags_out, KeyValue, Stated,
 };
 use super::rules::EipSpec;
-use crate::accounts::group_or_default;
+
 use crate::error::catalogue::documented_error;
-use crate::error::ApiError;
 use crate::error::CompanionCode;
+use crate::error::{ApiError, ErrorCode};
 use crate::network::{Eip, RegionNetwork};
 use crate::ops::Ctx;
 use crate::protocol::JsonBody;
@@ -66,11 +66,18 @@ pub fn allocate(ctx: &Ctx<'_>, req: AllocateEipAddressRequest) -> Result<JsonBod
         zone: req.zone.as_deref().filter(|s| !s.is_empty()),
         security_protection_types: &req.security_protection_types,
     };
-    let (id, ip) = network.lock().allocate_eip(&made, &spec)?;
+    let mut net = network.lock();
+    let (id, ip) = net.allocate_eip(&made, &spec)?;
+    // The EIP's own group: a replayed token answers the group its first call put it in.
+    let group = net
+        .eips
+        .get(&id)
+        .map(|eip| eip.api.resource_group(&ctx.caller.account))
+        .ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
     JsonBody::of(&json!({
         "AllocationId": id,
         "EipAddress": ip.to_string(),
-        "ResourceGroupId": group_or_default(req.resource_group_id.as_deref(), None, &ctx.caller.account),
+        "ResourceGroupId": group,
     }))
 }
 
