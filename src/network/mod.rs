@@ -103,6 +103,8 @@ enum Registration<'a> {
     Default,
     /// Named by a create and registered on first use for its caller's account (none: the region's).
     For(Option<&'a str>),
+    /// Made by the network for a resource of this owner (none: the region's), not named by a call.
+    Owned(Option<String>),
 }
 
 impl Registration<'_> {
@@ -111,6 +113,7 @@ impl Registration<'_> {
         match self {
             Registration::Default => (false, None),
             Registration::For(account) => (true, account.map(str::to_owned)),
+            Registration::Owned(owner) => (false, owner),
         }
     }
 }

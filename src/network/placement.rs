@@ -46,6 +46,9 @@ pub struct PlacementRequest<'a> {
     /// Whose call it is: another account's vSwitch or security group is unknown to it. `None` sees
     /// every one.
     pub account: Option<&'a str>,
+    /// Where the id of a default vSwitch made for the placement comes from, when it names no vSwitch
+    /// and the account's own default VPC has none in the zone (`None`: none is made).
+    pub ids: Option<&'a IdGenerator>,
 }
 
 /// What `zone_open` said of each zone during one placement, so each zone is asked once.
@@ -253,6 +256,9 @@ impl RegionNetwork {
 
     fn candidates(&mut self, request: &PlacementRequest<'_>, strict: bool) -> Result<Vec<usize>, ApiError> {
         if request.vswitch_ids.is_empty() {
+            if let Some(account) = request.account.filter(|a| self.own_default_vpc(a).is_some()) {
+                return self.own_default_candidates(account, request);
+            }
             let zone = request.zone_id;
             // The default VPC's own vSwitches, in the order they were made (the zones' order).
             let mut picked: Vec<usize> = self
@@ -298,6 +304,49 @@ impl RegionNetwork {
         Ok(picked)
     }
 
+    /// With no vSwitch named, an account with a default VPC of its own is placed on that VPC's
+    /// default vSwitches (in the zone asked for), as ECI places such a group; when the zone has none,
+    /// one is made there (registered, so a failed create takes it back).
+    fn own_default_candidates(
+        &mut self,
+        account: &str,
+        request: &PlacementRequest<'_>,
+    ) -> Result<Vec<usize>, ApiError> {
+        let mut picked: Vec<usize> = self
+            .own_default_vswitches(account, request.zone_id)
+            .iter()
+            .filter_map(|v| self.by_id.get(&v.v_switch_id).copied())
+            .collect();
+        if picked.is_empty() {
+            let full = || ApiError::new(ErrorCode::IpNotEnough);
+            let (vpc_id, ids) = match (self.own_default_vpc(account), request.ids) {
+                (Some(vpc), Some(ids)) => (vpc.vpc_id.clone(), ids),
+                _ => return Err(full()),
+            };
+            let zone = request
+                .zone_id
+                .or_else(|| self.region.zones.first().map(String::as_str))
+                .unwrap_or_default()
+                .to_owned();
+            let id = ids
+                .unused_resource_id("vsw", &self.region.id_code, |id| {
+                    self.vswitch(id).is_some() || self.deleted.contains(id)
+                })
+                .ok_or_else(full)?;
+            let api = super::Attributes {
+                owner: Some(account.to_owned()),
+                ..super::Attributes::default()
+            };
+            let index = self
+                .add_zone_default_vswitch(id.clone(), &vpc_id, &zone, api, None)
+                .ok_or_else(full)?;
+            self.note_made_vswitch(&id);
+            picked.push(index);
+        }
+        picked.sort_unstable();
+        Ok(picked)
+    }
+
     /// The named group (registered in `vpc_id` on first use unless strict), or the VPC's default one.
     fn security_group_for(
         &mut self,
@@ -319,7 +368,10 @@ impl RegionNetwork {
                     return Ok(existing.clone());
                 }
                 let id = format!("sg-default-{vpc_id}");
-                self.add_security_group(&id, vpc_id);
+                // The VPC's owner's (nobody's for the region's and fixtures' VPCs), so another account
+                // never sees a group in a VPC it cannot see.
+                let owner = self.vpcs.get(vpc_id).and_then(|v| v.api.owner.clone());
+                self.insert_security_group(&id, vpc_id, Registration::Owned(owner));
                 self.note_registered_security_group(&id);
                 self.default_groups.insert(vpc_id.to_owned(), id.clone());
                 self.touched.meta = true;

@@ -140,6 +140,12 @@ impl RegionNetwork {
         self.registered_now.vswitches.push(id.to_owned());
     }
 
+    /// A vSwitch a placement made (not named): taken back as a registered one is, leaving the block
+    /// counter of the region's default VPC alone.
+    pub(super) fn note_made_vswitch(&mut self, id: &str) {
+        self.registered_now.vswitches.push(id.to_owned());
+    }
+
     pub(super) fn note_registered_security_group(&mut self, id: &str) {
         self.registered_now.security_groups.push(id.to_owned());
     }

@@ -135,6 +135,49 @@ impl RegionNetwork {
         }))
     }
 
+    /// A zone's default vSwitch in `vpc_id` (an account's own default VPC), with the VPC's first free
+    /// `/20`; `None` when no block is free.
+    pub fn add_zone_default_vswitch(
+        &mut self,
+        id: String,
+        vpc_id: &str,
+        zone_id: &str,
+        api: Attributes,
+        ipv6_cidr_block: Option<Ipv6Net>,
+    ) -> Option<usize> {
+        let vpc = self.vpcs.get(vpc_id)?;
+        let cidr_block = self.first_free_block(vpc)?;
+        Some(self.add_vswitch(SavedVSwitch {
+            v_switch_id: id,
+            vpc_id: vpc_id.to_owned(),
+            zone_id: zone_id.to_owned(),
+            cidr_block,
+            auto_registered: false,
+            ipv6_cidr_block,
+            api,
+            zone_default: true,
+        }))
+    }
+
+    /// The first `/20` of `vpc`'s block (or the block itself, when smaller) that no vSwitch of it
+    /// overlaps.
+    pub fn first_free_block(&self, vpc: &super::Vpc) -> Option<Ipv4Net> {
+        vpc.cidr_block
+            .subnets(VSWITCH_PREFIX_LEN.max(vpc.cidr_block.prefix_len()))
+            .ok()?
+            .find(|block| self.overlapping(&vpc.vpc_id, *block).is_none())
+    }
+
+    /// The default vSwitches of `account`'s own default VPC (in `zone`, when given).
+    pub fn own_default_vswitches(&self, account: &str, zone: Option<&str>) -> Vec<&VSwitch> {
+        let Some(vpc) = self.own_default_vpc(account) else {
+            return Vec::new();
+        };
+        self.vswitches_under(&in_vpc_key(&vpc.vpc_id))
+            .filter(|v| v.zone_default && zone.is_none_or(|z| v.zone_id == z))
+            .collect()
+    }
+
     pub fn add_vswitch(&mut self, declared: SavedVSwitch) -> usize {
         self.touched.vswitches.push(declared.v_switch_id.clone());
         self.vswitch_index.add(

@@ -168,3 +168,95 @@ async fn a_default_vswitch_with_no_default_vpc_makes_one_and_a_refused_one_makes
     let made = rpc_at(&app, VPC, "LTAIc", "CreateDefaultVpc", &[REGION]).await;
     assert_eq!(made.json()["Code"], "OperationFailed.DefaultVpcExist");
 }
+
+/// The `VSwitchId`, `VpcId` and `SecurityGroupId` a group of `AK-TEST` was placed on.
+async fn placed_on(app: &axum::Router, group: &str) -> (String, String, String) {
+    let ids = format!("[\"{group}\"]");
+    let listed = rpc_ok(app, "DescribeContainerGroups", &[REGION, ("ContainerGroupIds", &ids)]).await;
+    let found = &listed.json()["ContainerGroups"][0];
+    let field = |name: &str| found[name].as_str().unwrap_or_default().to_owned();
+    (field("VSwitchId"), field("VpcId"), field("SecurityGroupId"))
+}
+
+#[tokio::test]
+async fn a_group_naming_no_vswitch_goes_to_the_default_vswitch_of_the_callers_own_default_vpc() {
+    let app = open_app();
+    let region_vpc = default_vpcs(&app, "AK-TEST").await[0]["VpcId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = create_group(&app, "before", &[]).await;
+    assert_eq!(
+        placed_on(&app, &before).await.1,
+        region_vpc,
+        "the region's default VPC stands in"
+    );
+
+    let own = ok(&app, VPC, "AK-TEST", "CreateDefaultVpc", &[REGION]).await["VpcId"].clone();
+    let own = own.as_str().unwrap();
+    let dry = rpc_get(
+        &app,
+        "CreateContainerGroup",
+        &[
+            REGION,
+            ("ContainerGroupName", "dry"),
+            ("ZoneId", "cn-hangzhou-i"),
+            ("Container.1.Name", "app"),
+            ("Container.1.Image", "nginx"),
+            ("DryRun", "true"),
+        ],
+    )
+    .await;
+    assert_eq!(dry.json()["Code"], "DryRunOperation");
+    assert!(
+        default_vswitches(&app, "AK-TEST").await.is_empty(),
+        "a dry run leaves no default vSwitch"
+    );
+
+    let first = create_group(&app, "first", &[("ZoneId", "cn-hangzhou-h")]).await;
+    let (vsw, vpc, group) = placed_on(&app, &first).await;
+    assert_eq!(vpc, own);
+    let made = default_vswitches(&app, "AK-TEST").await;
+    assert_eq!(made.len(), 1);
+    assert_eq!(
+        (made[0]["VSwitchId"].as_str(), made[0]["ZoneId"].as_str()),
+        (Some(vsw.as_str()), Some("cn-hangzhou-h"))
+    );
+    let second = create_group(&app, "second", &[("ZoneId", "cn-hangzhou-h")]).await;
+    assert_eq!(
+        placed_on(&app, &second).await.0,
+        vsw,
+        "the zone's default vSwitch is used again"
+    );
+
+    let mine = ok(
+        &app,
+        ECS,
+        "AK-TEST",
+        "DescribeSecurityGroups",
+        &[REGION, ("VpcId", own)],
+    )
+    .await;
+    assert_eq!(
+        mine["SecurityGroups"]["SecurityGroup"][0]["SecurityGroupId"],
+        group.as_str()
+    );
+    let theirs = ok(
+        &app,
+        ECS,
+        "LTAIother",
+        "DescribeSecurityGroups",
+        &[REGION, ("PageSize", "50")],
+    )
+    .await;
+    let ids: Vec<&str> = theirs["SecurityGroups"]["SecurityGroup"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|g| g["SecurityGroupId"].as_str())
+        .collect();
+    assert!(
+        !ids.contains(&group.as_str()),
+        "another account never sees the group of a VPC it cannot see: {ids:?}"
+    );
+}

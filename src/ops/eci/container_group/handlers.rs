@@ -53,6 +53,7 @@ pub fn create(ctx: &Ctx<'_>, mut req: CreateContainerGroupRequest) -> Result<Jso
         security_group_id: req.security_group_id.as_deref(),
         private_ip: req.private_ip_address.as_deref().and_then(|ip| ip.parse().ok()),
         account: Some(&ctx.caller.account),
+        ids: Some(&ctx.eci.ids),
     };
     // Groups gone by the clock, in any account, give their addresses, EIPs and quota back first;
     // other groups' progress does not change this answer and is left to the next call that shows it.

@@ -36,6 +36,8 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVirtualNodeRequest) -> Result<JsonBody, 
         security_group_id: Some(req.security_group_id.as_str()),
         private_ip: None,
         account: Some(&ctx.caller.account),
+        // A virtual node names its vSwitches: none is made for it.
+        ids: None,
     };
     let (placement, eip) = {
         let network = ctx.eci.network(region);

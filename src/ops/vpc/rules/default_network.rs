@@ -10,11 +10,7 @@
 use super::vpc::VPC_QUOTA;
 use crate::error::catalogue::documented_error;
 use crate::error::{ApiError, CompanionCode, ErrorCode};
-use crate::network::{in_vpc_key, owner_key, NetworkChange, RegionNetwork, RouteTable, SavedVSwitch, Vpc};
-use ipnet::Ipv4Net;
-
-/// The size of the block each default vSwitch gets, as the console's default network has them.
-const DEFAULT_VSWITCH_PREFIX: u8 = 20;
+use crate::network::{owner_key, NetworkChange, RegionNetwork, RouteTable, Vpc};
 
 impl RegionNetwork {
     /// `CreateDefaultVpc`: the caller's own default VPC, `172.16.0.0/12`; refused while it has one.
@@ -91,15 +87,11 @@ impl RegionNetwork {
                 None,
             ));
         }
-        let taken = self
-            .vswitches_under(&in_vpc_key(&vpc.vpc_id))
-            .any(|v| v.zone_default && v.zone_id == zone_id);
-        if taken {
+        if !self.own_default_vswitches(change.account, Some(zone_id)).is_empty() {
             return Err(ApiError::new(ErrorCode::DefaultVSwitchExists));
         }
-        let cidr_block = self
-            .free_default_block(vpc)
-            .ok_or_else(|| documented_error("CreateVSwitch", CompanionCode::QuotaExceededVSwitch, None))?;
+        let full = || documented_error("CreateVSwitch", CompanionCode::QuotaExceededVSwitch, None);
+        self.first_free_block(vpc).ok_or_else(full)?;
         let ipv6_cidr_block = ipv6_index
             .map(|index| self.free_ipv6_subnet(vpc, index, None, "CreateVSwitch"))
             .transpose()?;
@@ -111,25 +103,9 @@ impl RegionNetwork {
         if let Some(vpc) = made_now {
             self.vpcs.insert(vpc_id.clone(), vpc);
         }
-        self.add_vswitch(SavedVSwitch {
-            v_switch_id: id.clone(),
-            vpc_id,
-            zone_id: zone_id.to_owned(),
-            cidr_block,
-            auto_registered: false,
-            ipv6_cidr_block,
-            api: change.attributes(true),
-            zone_default: true,
-        });
+        self.add_zone_default_vswitch(id.clone(), &vpc_id, zone_id, change.attributes(true), ipv6_cidr_block)
+            .ok_or_else(full)?;
         self.remember_token(change, &id);
         Ok(id)
-    }
-
-    /// The first `/20` of `vpc`'s block that no vSwitch of it overlaps.
-    fn free_default_block(&self, vpc: &Vpc) -> Option<Ipv4Net> {
-        vpc.cidr_block
-            .subnets(DEFAULT_VSWITCH_PREFIX.max(vpc.cidr_block.prefix_len()))
-            .ok()?
-            .find(|block| self.overlapping(&vpc.vpc_id, *block).is_none())
     }
 }
