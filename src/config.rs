@@ -243,9 +243,9 @@ impl Config {
     /// The clock the flags describe.
     pub fn virtual_clock(&self) -> crate::util::VirtualClock {
         use crate::util::VirtualClock;
-        let start = self.start_time.unwrap_or_else(time::OffsetDateTime::now_utc);
         match (self.clock, self.start_time) {
-            (ClockMode::Frozen, _) => VirtualClock::frozen_at(start),
+            (ClockMode::Frozen, Some(at)) => VirtualClock::frozen_at(at),
+            (ClockMode::Frozen, None) => VirtualClock::frozen_now(),
             (ClockMode::System, Some(at)) => VirtualClock::running_from(at),
             (ClockMode::System, None) => VirtualClock::system(),
         }

@@ -517,6 +517,27 @@ fn a_frozen_and_advanced_clock_survives_a_kill() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn a_clock_frozen_at_the_machines_time_comes_back_at_the_same_instant() {
+    let dir = temp_dir("clock-now");
+    let args = ["--state-dir", &dir_arg(&dir), "--clock", "frozen"];
+    let first = Emulator::start(&args);
+    let (_, before) = first.get("/_emulator/clock");
+    create(&first.address, "kept", "kept").expect("created");
+    first.kill_9();
+    // Past the next second of the machine's clock: a clock frozen at start would read later.
+    std::thread::sleep(std::time::Duration::from_millis(1_100));
+    let second = Emulator::start(&args);
+    let (_, after) = second.get("/_emulator/clock");
+    assert_eq!(
+        String::from_utf8_lossy(&after),
+        String::from_utf8_lossy(&before),
+        "frozen means frozen across a restart"
+    );
+    second.kill_9();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `?…&Signature=…` for an HMAC-SHA1 (v1) GET.
 fn signed_v1(secret: &str, nonce: &str) -> String {
     use base64::Engine;

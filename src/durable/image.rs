@@ -259,6 +259,12 @@ impl Image {
     /// partitions write to the journal from now on. `now` is the machine's time, by which remembered
     /// nonces age (their timestamps were signed by clients' clocks, not the emulator's).
     pub fn install(self, parts: Parts<'_>, now: time::OffsetDateTime) {
+        self.install_as(parts, now, false);
+    }
+
+    /// `install` at start (`starting`): the stored clock is taken as it was stored unless the start
+    /// instant was chosen (`VirtualClock::adopt_at_start`).
+    pub fn install_as(self, parts: Parts<'_>, now: time::OffsetDateTime, starting: bool) {
         let Parts {
             eci,
             faults,
@@ -267,8 +273,10 @@ impl Image {
             clock,
         } = parts;
         // First, so what the image holds settles by its own time (a clock never goes back, though).
-        if let Some(saved) = &self.clock {
-            clock.restore(saved);
+        match (&self.clock, starting) {
+            (Some(saved), true) => clock.adopt_at_start(saved),
+            (Some(saved), false) => clock.restore(saved),
+            (None, _) => {}
         }
         eci.clear();
         auth.reset();

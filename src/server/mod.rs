@@ -228,7 +228,7 @@ impl AppState {
             Some(image) => {
                 tracing::info!(groups = image.groups(), entries = image.entries(), "state loaded");
                 let older_form = image.has_whole_networks();
-                image.install(parts, now);
+                image.install_as(parts, now, true);
                 if older_form {
                     // A store of before format 3 keeps each network whole: it is written again,
                     // record by record, in one commit.

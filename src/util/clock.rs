@@ -30,6 +30,9 @@ pub struct VirtualClock {
     /// Serializes changes, so two advances never lose one another.
     changing: parking_lot::Mutex<()>,
     revision: AtomicU64,
+    /// Whether its first reading was chosen (`--start-time`, a test's instant) rather than the
+    /// machine's time at start, which a stored clock replaces (`adopt_at_start`).
+    start_chosen: bool,
 }
 
 /// The furthest one change may move the clock: a thousand years.
@@ -66,29 +69,35 @@ pub struct SavedClock {
 impl VirtualClock {
     /// The machine's time, running.
     pub fn system() -> Self {
-        Self::with_setting(0)
+        Self::with_setting(0, false)
     }
 
     /// Stands still at `at` until moved.
     pub fn frozen_at(at: OffsetDateTime) -> Self {
-        Self::with_setting(encode(micros_of(at), true))
+        Self::with_setting(encode(micros_of(at), true), true)
+    }
+
+    /// Stands still at the machine's time until moved.
+    pub fn frozen_now() -> Self {
+        Self::with_setting(encode(system_micros(), true), false)
     }
 
     /// Stands still at `unix_seconds` until moved; for tests and replays.
     pub fn frozen_at_unix(unix_seconds: i64) -> Self {
-        Self::with_setting(encode(unix_seconds.saturating_mul(1_000_000), true))
+        Self::with_setting(encode(unix_seconds.saturating_mul(1_000_000), true), true)
     }
 
     /// Runs from `at` on, as the machine's clock moves.
     pub fn running_from(at: OffsetDateTime) -> Self {
-        Self::with_setting(encode(micros_of(at) - system_micros(), false))
+        Self::with_setting(encode(micros_of(at) - system_micros(), false), true)
     }
 
-    fn with_setting(setting: i64) -> Self {
+    fn with_setting(setting: i64, start_chosen: bool) -> Self {
         VirtualClock {
             setting: AtomicI64::new(setting),
             changing: parking_lot::Mutex::new(()),
             revision: AtomicU64::new(0),
+            start_chosen,
         }
     }
 
@@ -185,6 +194,18 @@ impl VirtualClock {
     pub fn save(&self) -> SavedClock {
         let (micros, frozen) = decode(self.setting.load(Ordering::Acquire));
         SavedClock { frozen, micros }
+    }
+
+    /// Takes the stored clock at start: as it was stored (frozen at the same instant, or running with
+    /// the same lead), unless the start instant was chosen, which it never moves back (`restore`).
+    pub fn adopt_at_start(&self, saved: &SavedClock) {
+        if self.start_chosen {
+            return self.restore(saved);
+        }
+        let _one_at_a_time = self.changing.lock();
+        self.setting
+            .store(encode(saved.micros, saved.frozen), Ordering::Release);
+        self.revision.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Takes a stored or snapshotted clock (checked with `SavedClock::check`), never going back: a
@@ -419,6 +440,31 @@ mod tests {
             later.now().unix_timestamp(),
             4_100_000_000,
             "a restore never moves a clock back"
+        );
+        let chosen = VirtualClock::frozen_at_unix(4_100_000_000);
+        chosen.adopt_at_start(&saved);
+        assert_eq!(chosen.now().unix_timestamp(), 4_100_000_000, "a chosen start is kept");
+    }
+
+    #[test]
+    fn a_clock_started_at_the_machines_time_takes_the_stored_one_as_it_was() {
+        let earlier = VirtualClock::frozen_at_unix(1_000_000_000).save();
+        let frozen = VirtualClock::frozen_now();
+        frozen.adopt_at_start(&earlier);
+        assert_eq!(
+            (frozen.now().unix_timestamp(), frozen.is_frozen()),
+            (1_000_000_000, true)
+        );
+        let behind = SavedClock {
+            frozen: false,
+            micros: -3_600_000_000,
+        };
+        let running = VirtualClock::system();
+        running.adopt_at_start(&behind);
+        let lead = running.now() - OffsetDateTime::now_utc();
+        assert!(
+            lead < time::Duration::seconds(-3_590),
+            "the stored lead is kept: {lead}"
         );
     }
 }
