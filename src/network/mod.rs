@@ -23,7 +23,7 @@ mod vswitch;
 
 pub use attributes::{account_number, Attributes, NetworkChange, Tag, Taggable};
 pub use eip::{Disk, Eip};
-pub use placement::{EipChoice, Placement, PlacementRequest};
+pub use placement::{EipChoice, Making, Placement, PlacementRequest};
 pub use security_group::{names_key, SecurityGroup, SecurityRule};
 pub use shared::{NetworkGuard, Networks, SharedNetwork};
 pub use vpc::{in_vpc_key, RouteTable, Vpc};

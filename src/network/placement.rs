@@ -46,9 +46,16 @@ pub struct PlacementRequest<'a> {
     /// Whose call it is: another account's vSwitch or security group is unknown to it. `None` sees
     /// every one.
     pub account: Option<&'a str>,
-    /// Where the id of a default vSwitch made for the placement comes from, when it names no vSwitch
-    /// and the account's own default VPC has none in the zone (`None`: none is made).
-    pub ids: Option<&'a IdGenerator>,
+    /// How a default vSwitch is made for the placement, when it names no vSwitch and the account's
+    /// own default VPC has none in the zone (`None`: none is made).
+    pub making: Option<Making<'a>>,
+}
+
+/// Where the id of what a placement makes comes from, and when it is made.
+#[derive(Debug, Clone, Copy)]
+pub struct Making<'a> {
+    pub ids: &'a IdGenerator,
+    pub now: time::OffsetDateTime,
 }
 
 /// What `zone_open` said of each zone during one placement, so each zone is asked once.
@@ -319,8 +326,8 @@ impl RegionNetwork {
             .collect();
         if picked.is_empty() {
             let full = || ApiError::new(ErrorCode::IpNotEnough);
-            let (vpc_id, ids) = match (self.own_default_vpc(account), request.ids) {
-                (Some(vpc), Some(ids)) => (vpc.vpc_id.clone(), ids),
+            let (vpc_id, making) = match (self.own_default_vpc(account), request.making) {
+                (Some(vpc), Some(making)) => (vpc.vpc_id.clone(), making),
                 _ => return Err(full()),
             };
             let zone = request
@@ -328,13 +335,15 @@ impl RegionNetwork {
                 .or_else(|| self.region.zones.first().map(String::as_str))
                 .unwrap_or_default()
                 .to_owned();
-            let id = ids
+            let id = making
+                .ids
                 .unused_resource_id("vsw", &self.region.id_code, |id| {
                     self.vswitch(id).is_some() || self.deleted.contains(id)
                 })
                 .ok_or_else(full)?;
             let api = super::Attributes {
                 owner: Some(account.to_owned()),
+                created_at: Some(making.now),
                 ..super::Attributes::default()
             };
             let index = self

@@ -47,7 +47,7 @@ fn unknown_ids_are_registered_unless_strict() {
         security_group_id: Some("sg-mine"),
         private_ip: None,
         account: None,
-        ids: None,
+        making: None,
     };
     let p = net.place(&req, false).unwrap();
     assert_eq!(

@@ -222,6 +222,8 @@ async fn a_group_naming_no_vswitch_goes_to_the_default_vswitch_of_the_callers_ow
         (made[0]["VSwitchId"].as_str(), made[0]["ZoneId"].as_str()),
         (Some(vsw.as_str()), Some("cn-hangzhou-h"))
     );
+    let dated = made[0]["CreationTime"].as_str().unwrap_or_default();
+    assert!(dated.ends_with('Z'), "dated when made: {}", made[0]);
     let second = create_group(&app, "second", &[("ZoneId", "cn-hangzhou-h")]).await;
     assert_eq!(
         placed_on(&app, &second).await.0,

@@ -16,7 +16,7 @@ use crate::lifecycle::machine::{Life, Policy, RestartPolicy, Shape, Trigger};
 use crate::lifecycle::tags::GroupSettings;
 use crate::lifecycle::{self, GroupStatus};
 use crate::network::EipChoice;
-use crate::network::{self, Placement, PlacementRequest, RegionInfo, RegionNetwork};
+use crate::network::{self, Making, Placement, PlacementRequest, RegionInfo, RegionNetwork};
 use crate::ops::eci::image_cache;
 use crate::ops::eci::rendered::ItemShape;
 use crate::ops::{Ctx, RegionState};
@@ -53,7 +53,10 @@ pub fn create(ctx: &Ctx<'_>, mut req: CreateContainerGroupRequest) -> Result<Jso
         security_group_id: req.security_group_id.as_deref(),
         private_ip: req.private_ip_address.as_deref().and_then(|ip| ip.parse().ok()),
         account: Some(&ctx.caller.account),
-        ids: Some(&ctx.eci.ids),
+        making: Some(Making {
+            ids: &ctx.eci.ids,
+            now: ctx.eci.clock.now(),
+        }),
     };
     // Groups gone by the clock, in any account, give their addresses, EIPs and quota back first;
     // other groups' progress does not change this answer and is left to the next call that shows it.

@@ -37,7 +37,7 @@ pub fn create(ctx: &Ctx<'_>, req: CreateVirtualNodeRequest) -> Result<JsonBody, 
         private_ip: None,
         account: Some(&ctx.caller.account),
         // A virtual node names its vSwitches: none is made for it.
-        ids: None,
+        making: None,
     };
     let (placement, eip) = {
         let network = ctx.eci.network(region);
