@@ -134,10 +134,7 @@ impl Authenticator {
             return None;
         }
         match Scheme::of(raw) {
-            Scheme::Acs3 => raw
-                .header(&acs3::AUTHORIZATION)
-                .and_then(|h| acs3::AuthorizationHeader::parse(h).ok())
-                .map(|h| h.credential.to_owned()),
+            Scheme::Acs3 => acs3_credential(raw),
             Scheme::RpcV1 => {
                 let form = crate::protocol::extract::is_form_body(raw).then_some(raw.body.as_slice());
                 [Some(raw.query.as_bytes()), form]
@@ -227,13 +224,17 @@ impl Scheme {
 
     fn claimed_key(&self, raw: &RawRequest, rpc: &RpcRequest) -> Option<String> {
         match self {
-            Scheme::Acs3 => raw
-                .header(&acs3::AUTHORIZATION)
-                .and_then(|h| acs3::AuthorizationHeader::parse(h).ok())
-                .map(|h| h.credential.to_owned()),
+            Scheme::Acs3 => acs3_credential(raw),
             Scheme::RpcV1 => rpc.param("AccessKeyId").filter(|k| !k.is_empty()).map(str::to_owned),
         }
     }
+}
+
+/// The access key an ACS3 `Authorization` header names, unverified.
+fn acs3_credential(raw: &RawRequest) -> Option<String> {
+    raw.header(&acs3::AUTHORIZATION)
+        .and_then(|h| acs3::AuthorizationHeader::parse(h).ok())
+        .map(|h| h.credential.to_owned())
 }
 
 /// The first value of each of `names` among `pairs`, read in one pass: a request's signing fields,

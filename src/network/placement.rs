@@ -326,10 +326,11 @@ impl RegionNetwork {
             .collect();
         if picked.is_empty() {
             let full = || ApiError::new(ErrorCode::IpNotEnough);
-            let (vpc_id, making) = match (self.own_default_vpc(account), request.making) {
-                (Some(vpc), Some(making)) => (vpc.vpc_id.clone(), making),
+            let (vpc_id, block, making) = match (self.own_default_vpc(account), request.making) {
+                (Some(vpc), Some(making)) => (vpc.vpc_id.clone(), self.first_free_block(vpc), making),
                 _ => return Err(full()),
             };
+            let block = block.ok_or_else(full)?;
             let zone = request
                 .zone_id
                 .or_else(|| self.region.zones.first().map(String::as_str))
@@ -346,9 +347,7 @@ impl RegionNetwork {
                 created_at: Some(making.now),
                 ..super::Attributes::default()
             };
-            let index = self
-                .add_zone_default_vswitch(id.clone(), &vpc_id, &zone, api, None)
-                .ok_or_else(full)?;
+            let index = self.add_zone_default_vswitch(id.clone(), &vpc_id, &zone, block, api, None);
             self.note_made_vswitch(&id);
             picked.push(index);
         }

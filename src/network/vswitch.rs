@@ -135,19 +135,18 @@ impl RegionNetwork {
         }))
     }
 
-    /// A zone's default vSwitch in `vpc_id` (an account's own default VPC), with the VPC's first free
-    /// `/20`; `None` when no block is free.
+    /// A zone's default vSwitch in `vpc_id` (an account's own default VPC), with `cidr_block` (the
+    /// VPC's `first_free_block`).
     pub fn add_zone_default_vswitch(
         &mut self,
         id: String,
         vpc_id: &str,
         zone_id: &str,
+        cidr_block: Ipv4Net,
         api: Attributes,
         ipv6_cidr_block: Option<Ipv6Net>,
-    ) -> Option<usize> {
-        let vpc = self.vpcs.get(vpc_id)?;
-        let cidr_block = self.first_free_block(vpc)?;
-        Some(self.add_vswitch(SavedVSwitch {
+    ) -> usize {
+        self.add_vswitch(SavedVSwitch {
             v_switch_id: id,
             vpc_id: vpc_id.to_owned(),
             zone_id: zone_id.to_owned(),
@@ -156,7 +155,7 @@ impl RegionNetwork {
             ipv6_cidr_block,
             api,
             zone_default: true,
-        }))
+        })
     }
 
     /// The first `/20` of `vpc`'s block (or the block itself, when smaller) that no vSwitch of it

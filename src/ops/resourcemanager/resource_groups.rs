@@ -5,7 +5,7 @@ use crate::accounts::ResourceGroup;
 use crate::error::catalogue::documented_error;
 use crate::error::{ApiError, CompanionCode};
 use crate::network::{account_number, regions};
-use crate::ops::vpc::common::page_of;
+use crate::ops::vpc::common::{filter_matches, page_of};
 use crate::ops::Ctx;
 use crate::protocol::JsonBody;
 use serde::Deserialize;
@@ -32,16 +32,15 @@ pub struct ListRequest {
 
 pub fn list(ctx: &Ctx<'_>, req: ListRequest) -> Result<JsonBody, ApiError> {
     let account = ctx.caller.account.as_str();
-    let wanted = |value: &Option<String>, actual: &str| value.as_deref().is_none_or(|v| v.is_empty() || v == actual);
     let groups: Vec<ResourceGroup> = ctx
         .eci
         .resource_groups
         .of(account)
         .into_iter()
-        .filter(|g| wanted(&req.resource_group_id, &g.resource_group_id))
-        .filter(|g| wanted(&req.name, &g.name))
-        .filter(|g| wanted(&req.display_name, &g.display_name))
-        .filter(|_| wanted(&req.status, "OK"))
+        .filter(|g| filter_matches(&req.resource_group_id, &g.resource_group_id))
+        .filter(|g| filter_matches(&req.name, &g.name))
+        .filter(|g| filter_matches(&req.display_name, &g.display_name))
+        .filter(|_| filter_matches(&req.status, "OK"))
         .filter(|g| req.resource_group_ids.is_empty() || req.resource_group_ids.contains(&g.resource_group_id))
         .collect();
     let page = page_of(groups, req.page_number, req.page_size, MAX_PAGE_SIZE)?;

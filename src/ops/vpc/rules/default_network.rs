@@ -91,7 +91,7 @@ impl RegionNetwork {
             return Err(ApiError::new(ErrorCode::DefaultVSwitchExists));
         }
         let full = || documented_error("CreateVSwitch", CompanionCode::QuotaExceededVSwitch, None);
-        self.first_free_block(vpc).ok_or_else(full)?;
+        let cidr_block = self.first_free_block(vpc).ok_or_else(full)?;
         let ipv6_cidr_block = ipv6_index
             .map(|index| self.free_ipv6_subnet(vpc, index, None, "CreateVSwitch"))
             .transpose()?;
@@ -103,8 +103,14 @@ impl RegionNetwork {
         if let Some(vpc) = made_now {
             self.vpcs.insert(vpc_id.clone(), vpc);
         }
-        self.add_zone_default_vswitch(id.clone(), &vpc_id, zone_id, change.attributes(true), ipv6_cidr_block)
-            .ok_or_else(full)?;
+        self.add_zone_default_vswitch(
+            id.clone(),
+            &vpc_id,
+            zone_id,
+            cidr_block,
+            change.attributes(true),
+            ipv6_cidr_block,
+        );
         self.remember_token(change, &id);
         Ok(id)
     }
